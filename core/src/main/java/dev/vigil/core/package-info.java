@@ -1,0 +1,2 @@
+/** The engine's public API. */
+package dev.vigil.core;

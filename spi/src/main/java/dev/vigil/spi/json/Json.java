@@ -1,0 +1,247 @@
+package dev.vigil.spi.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.spi.InvalidInputException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON values as plain, immutable Java objects, and the one {@link ObjectMapper} Vigil uses.
+ *
+ * <p>A <em>JSON value</em> in Vigil's model is one of: {@code null}, {@link String}, {@link Boolean}, a
+ * {@link Number} ({@link Long}, {@link Double}, {@link BigInteger} or {@link BigDecimal}), an unmodifiable
+ * {@code List<Object>} of JSON values, or an unmodifiable {@code Map<String, Object>} of JSON values that keeps
+ * insertion order. Plain Java values are what scorers (Java and Python) read most cheaply, and being immutable
+ * they can be shared between threads without copies.
+ */
+public final class Json {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+    private static final ObjectMapper PLAIN = JsonMapper.builder().build();
+
+    private Json() {}
+
+    /** @return the shared, configured mapper (thread-safe; do not reconfigure it) */
+    public static ObjectMapper mapper() {
+        return PLAIN;
+    }
+
+    /**
+     * Deep-copies a JSON-like Java value into Vigil's immutable form.
+     *
+     * @param value null, a String, Boolean, Number, Character, Enum, Map with String keys, Iterable or array
+     * @return the immutable JSON value
+     * @throws InvalidInputException if the value holds something that is not JSON
+     */
+    public static Object freeze(Object value) {
+        if (value == null || value instanceof String || value instanceof Boolean) {
+            return value;
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Float f) {
+            return f.doubleValue();
+        }
+        if (value instanceof Number) {
+            return value;
+        }
+        if (value instanceof Character || value instanceof Enum<?>) {
+            return value.toString();
+        }
+        if (value instanceof JsonNode node) {
+            return fromNode(node);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new InvalidInputException("JSON object keys must be strings, got "
+                            + (e.getKey() == null ? "null" : e.getKey().getClass().getName()));
+                }
+                copy.put(key, freeze(e.getValue()));
+            }
+            return Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof Iterable<?> it) {
+            List<Object> copy = new ArrayList<>();
+            for (Object o : it) {
+                copy.add(freeze(o));
+            }
+            return Collections.unmodifiableList(copy);
+        }
+        if (value instanceof Object[] array) {
+            return freeze(List.of(array));
+        }
+        throw new InvalidInputException("not a JSON value: " + value.getClass().getName()
+                + " (allowed: null, string, boolean, number, map with string keys, list)");
+    }
+
+    /**
+     * Deep-copies a string map into an unmodifiable, insertion-ordered one.
+     *
+     * @param map a map or null (taken as empty)
+     * @return the unmodifiable copy
+     */
+    public static Map<String, String> freezeStrings(Map<String, String> map) {
+        if (map == null || map.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (k == null) {
+                throw new InvalidInputException("map keys must not be null");
+            }
+            copy.put(k, v);
+        });
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * @param node a Jackson tree (may be null)
+     * @return the same value as an immutable plain Java JSON value
+     */
+    public static Object fromNode(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue();
+        }
+        if (node.isNumber()) {
+            if (node.isBigDecimal()) {
+                BigDecimal d = node.decimalValue();
+                double asDouble = d.doubleValue();
+                return new BigDecimal(Double.toString(asDouble)).compareTo(d) == 0 ? (Object) asDouble : d;
+            }
+            return node.doubleValue();
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            node.forEach(n -> list.add(fromNode(n)));
+            return Collections.unmodifiableList(list);
+        }
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.properties().forEach(e -> map.put(e.getKey(), fromNode(e.getValue())));
+            return Collections.unmodifiableMap(map);
+        }
+        if (node.isBinary()) {
+            return node.asText();
+        }
+        throw new InvalidInputException("unsupported JSON node: " + node.getNodeType());
+    }
+
+    /**
+     * @param value a JSON value (see the class comment)
+     * @return the same value as a Jackson tree
+     */
+    public static JsonNode toNode(Object value) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (value == null) {
+            return f.nullNode();
+        }
+        if (value instanceof JsonNode node) {
+            return node;
+        }
+        if (value instanceof String s) {
+            return f.textNode(s);
+        }
+        if (value instanceof Boolean b) {
+            return f.booleanNode(b);
+        }
+        if (value instanceof Long l) {
+            return f.numberNode(l);
+        }
+        if (value instanceof Integer i) {
+            return f.numberNode(i.longValue());
+        }
+        if (value instanceof Double d) {
+            return f.numberNode(d);
+        }
+        if (value instanceof Float d) {
+            return f.numberNode(d.doubleValue());
+        }
+        if (value instanceof BigInteger b) {
+            return f.numberNode(b);
+        }
+        if (value instanceof BigDecimal b) {
+            return f.numberNode(b);
+        }
+        if (value instanceof Number n) {
+            return f.numberNode(n.doubleValue());
+        }
+        if (value instanceof Map<?, ?> map) {
+            ObjectNode o = f.objectNode();
+            map.forEach((k, v) -> o.set(String.valueOf(k), toNode(v)));
+            return o;
+        }
+        if (value instanceof Iterable<?> it) {
+            ArrayNode a = f.arrayNode();
+            it.forEach(v -> a.add(toNode(v)));
+            return a;
+        }
+        return f.textNode(value.toString());
+    }
+
+    /**
+     * @param value a JSON value
+     * @return its compact JSON text
+     */
+    public static String write(Object value) {
+        try {
+            return PLAIN.writeValueAsString(toNode(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot happen: a JSON tree always serialises", e);
+        }
+    }
+
+    /**
+     * @param text JSON text
+     * @return the value as an immutable plain Java JSON value
+     * @throws InvalidInputException if the text is not JSON, with the parser's location
+     */
+    public static Object parse(String text) {
+        try {
+            return fromNode(MAPPER.readTree(text));
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr()));
+        }
+    }
+
+    /**
+     * @param text JSON text
+     * @return the Jackson tree (floats as BigDecimal so that they print back as written)
+     * @throws InvalidInputException if the text is not JSON
+     */
+    public static JsonNode readTree(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr()));
+        }
+    }
+}

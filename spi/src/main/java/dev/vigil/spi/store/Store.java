@@ -1,0 +1,31 @@
+package dev.vigil.spi.store;
+
+/**
+ * A storage backend: experiments, traces, assessments, scorers and jobs, all in one place. Opened by a
+ * {@link StoreProvider} from a URI ({@code memory:}, {@code jdbc:...}, {@code fs:/path}) through
+ * {@link Stores#open(String)}. Thread-safe.
+ */
+public interface Store extends AutoCloseable {
+
+    /** @return the experiments */
+    ExperimentStore experiments();
+
+    /** @return the traces */
+    TraceStore traces();
+
+    /** @return the assessments */
+    AssessmentStore assessments();
+
+    /** @return the registered scorers */
+    ScorerStore scorers();
+
+    /** @return background jobs, cursors and leases */
+    JobStore jobs();
+
+    /** @return the URI this store was opened from, any password masked */
+    String describe();
+
+    /** Releases the store's resources; idempotent. Operations after close fail. */
+    @Override
+    void close();
+}

@@ -1,0 +1,5 @@
+/** Vigil: the crash-safe file store. */
+module dev.vigil.storage.fs {
+    requires transitive dev.vigil.spi;
+    requires dev.vigil.core;
+}

@@ -1,0 +1,2 @@
+/** Test kit: conformance suites, fixtures, generators, loopback servers. */
+package dev.vigil.testkit;

@@ -1,0 +1,11 @@
+/**
+ * Conformance suites every store backend and judge provider must pass, loopback fault servers, trace
+ * generators and access to the shared real-world fixtures.
+ */
+module dev.vigil.testkit {
+    requires transitive dev.vigil.spi;
+    requires transitive org.junit.jupiter.api;
+    requires transitive org.assertj.core;
+
+    exports dev.vigil.testkit;
+}
