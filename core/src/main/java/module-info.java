@@ -7,6 +7,9 @@ module dev.vigil.core {
     requires com.google.common;
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
+    requires static micrometer.core;
 
     exports dev.vigil.core;
+    exports dev.vigil.core.engine;
+    exports dev.vigil.core.metrics;
 }
