@@ -12,4 +12,7 @@ module dev.vigil.core {
     exports dev.vigil.core;
     exports dev.vigil.core.engine;
     exports dev.vigil.core.metrics;
+    exports dev.vigil.core.aggregate;
+
+    provides dev.vigil.spi.store.StoreProvider with dev.vigil.core.store.memory.MemoryStoreProvider;
 }
