@@ -13,6 +13,8 @@ module dev.vigil.core {
     exports dev.vigil.core.engine;
     exports dev.vigil.core.metrics;
     exports dev.vigil.core.aggregate;
+    exports dev.vigil.core.backfill;
+    exports dev.vigil.core.evaluate;
     exports dev.vigil.core.sampling;
     exports dev.vigil.core.filter;
     exports dev.vigil.core.scorer;

@@ -1,5 +1,6 @@
 package dev.vigil.core.engine;
 
+import dev.vigil.core.scorer.ScorerResults;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSourceType;
@@ -152,13 +153,7 @@ public final class ScorerRunner implements AutoCloseable {
                 if (gate != null) {
                     gate.onSuccess();
                 }
-                List<Feedback> feedback;
-                try {
-                    feedback = FeedbackNormalizer.normalize(name, raw);
-                } catch (RuntimeException e) {
-                    feedback = List.of(FeedbackNormalizer.invalid(name, "a value that cannot be stored ("
-                            + e.getMessage() + ")"));
-                }
+                List<Feedback> feedback = normalize(scorer, name, raw);
                 AssessmentError err = feedback.size() == 1 && feedback.get(0).isError()
                         && FailureCodes.INVALID_RETURN.equals(feedback.get(0).error().code())
                         ? feedback.get(0).error() : null;
@@ -191,6 +186,33 @@ public final class ScorerRunner implements AutoCloseable {
                     + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
             return failed(name, new AssessmentError(code, message, stackTrace(failure)), start, attempt, auth);
         }
+    }
+
+    /** MLflow's normalisation (ScorerResults), plus: non-finite numbers are garbage, the registered name wins. */
+    private static List<Feedback> normalize(Scorer scorer, String name, Object raw) {
+        try {
+            if (raw instanceof Number n && !Double.isFinite(n.doubleValue())) {
+                return List.of(invalid(name, "the non-finite number " + n));
+            }
+            List<Feedback> out = ScorerResults.normalize(scorer, raw);
+            String own = scorer.name();
+            if (own.equals(name)) {
+                return out;
+            }
+            List<Feedback> renamed = new java.util.ArrayList<>(out.size());
+            for (Feedback f : out) {
+                renamed.add(f.name().equals(own) ? f.withName(name) : f);
+            }
+            return renamed;
+        } catch (RuntimeException e) {
+            return List.of(invalid(name, "a value that cannot be recorded (" + e.getMessage() + ")"));
+        }
+    }
+
+    private static Feedback invalid(String name, String what) {
+        return Feedback.error(AssessmentError.of(FailureCodes.INVALID_RETURN, "scorer '" + name + "' returned "
+                + what + "; a scorer may return a Boolean, Number, String, Feedback, List<Feedback> or null"))
+                .withName(name);
     }
 
     private Outcome failed(String name, AssessmentError error, long start, int attempts, boolean auth) {
