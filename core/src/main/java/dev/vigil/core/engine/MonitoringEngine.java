@@ -455,10 +455,12 @@ public final class MonitoringEngine implements AutoCloseable {
                 }
             }
             if (mine && t.info().state().isComplete()) {
-                Instant end = t.info().requestTime().plusMillis(
-                        t.info().executionDurationMs() == null ? 0 : t.info().executionDurationMs());
-                if (end.plus(options.settleDelay()).isAfter(now)) {
-                    break; // not settled yet: stop here, the cursor waits for it
+                if (!options.settleDelay().isZero()) {
+                    Instant end = t.info().requestTime().plusMillis(
+                            t.info().executionDurationMs() == null ? 0 : t.info().executionDurationMs());
+                    if (end.plus(options.settleDelay()).isAfter(now)) {
+                        break; // not settled yet: stop here, the cursor waits for it
+                    }
                 }
                 metrics.traceSeen(t.experimentId());
                 ScorerInput input = null;
@@ -578,6 +580,9 @@ public final class MonitoringEngine implements AutoCloseable {
                     continue; // stopped, deleted or paused since it was read: no new work for it
                 }
                 Outcome o = runner.run(s.scorer(), s.name(), w.input(), options.scorerTimeout());
+                if (stopping && Thread.currentThread().isInterrupted()) {
+                    return; // closing past the drain timeout: not recorded, scored again after a restart
+                }
                 Instant now = clock.instant();
                 for (Feedback f : o.feedback()) {
                     out.add(FeedbackAssessment.of(f, s.scorer(), s.name(), s.version(), w.trace().traceId(),
