@@ -5,9 +5,10 @@ package dev.vigil.core.sampling;
  * machines rely on it giving the same value for the same (seed, text).
  *
  * <p>Definition: the UTF-16 code units of the text are packed four at a time into 64-bit little-endian words
- * (the last word zero-padded); starting from {@code h = seed ^ (length × P1)}, each word {@code k} is absorbed as
- * {@code h = rotl(h ^ mix(k), 27) × 5 + 0x52dce729} with {@code mix(k) = rotl(k × C1, 31) × C2} (MurmurHash3's
- * x64 block step), and the result goes through MurmurHash3's {@code fmix64} finaliser. Packing four code units
+ * (the last word zero-padded); starting from {@code h = seed}, each word {@code k} and then {@code length × P1}
+ * are absorbed as {@code h = rotl(h ^ mix(k), 27) × 5 + 0x52dce729} with {@code mix(k) = rotl(k × C1, 31) × C2}
+ * (MurmurHash3's x64 block step), and the result goes through MurmurHash3's {@code fmix64} finaliser. A pair
+ * (trace id, scorer name) absorbs the second text after the first, before the finaliser. Packing four code units
  * per word makes it several times faster than hashing bytes one at a time for the 35-character MLflow trace ids
  * ({@code tr-} + 32 hex digits) while every bit of every character still reaches the avalanche finaliser.
  * Guava's {@code Hashing.murmur3_128} was measured beside it (see benchmarks/README.md) and is slower, because it
@@ -28,7 +29,7 @@ final class TraceIdHash {
      */
     static long absorb(long seed, String text) {
         int n = text.length();
-        long h = seed ^ (n * P1);
+        long h = seed;
         int i = 0;
         for (; i + 4 <= n; i += 4) {
             long k = (long) text.charAt(i)
@@ -44,7 +45,8 @@ final class TraceIdHash {
             }
             h = step(h, k);
         }
-        return h;
+        // The length closes the text: it tells "a" from "a\0" and, in a pair, where the first text ends.
+        return step(h, n * P1);
     }
 
     private static long step(long h, long k) {
@@ -82,7 +84,7 @@ final class TraceIdHash {
     /**
      * @param seed the seed
      * @param first the first text
-     * @param second the second text (hashed after the first; the first's length separates them)
+     * @param second the second text (absorbed after the first; the first's closing length separates them)
      * @return the hash of the pair
      */
     static long hash(long seed, String first, String second) {
