@@ -44,7 +44,7 @@ public final class JdbcStore implements Store {
         this.db = db;
         this.experiments = new JdbcExperimentStore(db);
         this.assessments = new JdbcAssessmentStore(db);
-        this.traces = new JdbcTraceStore(db, assessments, JdbcStore::inMemoryPredicate);
+        this.traces = new JdbcTraceStore(db, assessments);
         this.scorers = new JdbcScorerStore(db);
         this.jobs = new JdbcJobStore(db);
     }
@@ -127,13 +127,6 @@ public final class JdbcStore implements Store {
             throw new InvalidInputException("store option " + key + " must be an integer in [" + min + ", " + max
                     + "], got '" + raw + "'");
         }
-    }
-
-    /** The in-memory predicate for what a dialect cannot push down (vigil-core's compiled filter). */
-    private static java.util.function.Predicate<dev.vigil.spi.model.Trace> inMemoryPredicate(
-            dev.vigil.spi.filter.FilterExpr filter) {
-        throw new StoreException("filter '" + filter.toFilterString() + "' needs the in-memory predicate, which "
-                + "is not wired yet (waiting for vigil-core's TraceFilter)");
     }
 
     /** @return the database this store runs on */
