@@ -27,10 +27,15 @@ import java.util.Map;
  * they can be shared between threads without copies.
  */
 public final class Json {
+    // FAIL_ON_TRAILING_TOKENS: without it "123 Main Street" would parse as the number 123 and "true story" as
+    // true, silently dropping the rest (MLflow attribute values are JSON text, or plain text when they are not)
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private static final ObjectMapper PLAIN = JsonMapper.builder().build();
+    private static final ObjectMapper PLAIN = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private Json() {}
 
@@ -131,7 +136,9 @@ public final class Json {
             if (node.isBigDecimal()) {
                 BigDecimal d = node.decimalValue();
                 double asDouble = d.doubleValue();
-                return new BigDecimal(Double.toString(asDouble)).compareTo(d) == 0 ? (Object) asDouble : d;
+                // a double when it holds the value exactly as written, else the BigDecimal (e.g. 1e400)
+                return Double.isFinite(asDouble) && new BigDecimal(Double.toString(asDouble)).compareTo(d) == 0
+                        ? (Object) asDouble : d;
             }
             return node.doubleValue();
         }
