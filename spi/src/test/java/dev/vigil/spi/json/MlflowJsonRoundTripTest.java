@@ -285,4 +285,12 @@ class MlflowJsonRoundTripTest {
         assertThat(Json.parse("1e400")).isEqualTo(new java.math.BigDecimal("1e400"));
         assertThat(Json.parse("0.25")).isEqualTo(0.25);
     }
+
+    @Test
+    void jsonNonFiniteNumbers_readAsPythonWritesThemAndWrittenAsStrings() {
+        assertThat(Json.parse("NaN")).isEqualTo(Double.NaN);
+        assertThat(Json.parse("[Infinity, -Infinity]")).isEqualTo(List.of(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));
+        // written as strings: standard JSON that every store and parser accepts
+        assertThat(Json.write(Map.of("score", Double.NaN))).isEqualTo("{\"score\":\"NaN\"}");
+    }
 }
