@@ -16,5 +16,6 @@ module dev.vigil.core {
 
     uses dev.vigil.spi.scorer.ScorerCodec;
 
+    provides dev.vigil.spi.store.StoreProvider with dev.vigil.core.store.memory.MemoryStoreProvider;
     provides dev.vigil.spi.scorer.ScorerCodec with dev.vigil.core.scorer.JavaScorerCodec;
 }
