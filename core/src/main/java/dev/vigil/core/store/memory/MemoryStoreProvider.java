@@ -29,6 +29,6 @@ public final class MemoryStoreProvider implements StoreProvider {
         if (uri == null || !uri.regionMatches(true, 0, SCHEME + ":", 0, SCHEME.length() + 1)) {
             throw new InvalidInputException("not a memory store URI: '" + uri + "'; use memory: or memory:<name>");
         }
-        return new MemoryStore(uri, options.clock(), TraceFilterHook.unwired());
+        return new MemoryStore(uri, options.clock(), TraceFilterHook.compiled());
     }
 }
