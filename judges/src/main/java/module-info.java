@@ -9,6 +9,8 @@ module dev.vigil.judges {
 
     exports dev.vigil.judges;
 
+    uses dev.vigil.spi.judge.JudgeProvider;
+
     provides dev.vigil.spi.judge.JudgeProvider with
             dev.vigil.judges.provider.OpenAiProvider,
             dev.vigil.judges.provider.AnthropicProvider,
