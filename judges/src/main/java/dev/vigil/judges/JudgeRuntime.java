@@ -364,12 +364,6 @@ public final class JudgeRuntime {
         return Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - start));
     }
 
-    /** @return whether the model behind a URI asks in plain text because it refused the schema */
-    boolean schemaRefused(String modelUri) {
-        Endpoint e = endpoints.get(modelUri);
-        return e != null && e.model instanceof dev.vigil.judges.provider.HttpJudgeModel h && h.schemaRefused();
-    }
-
     @Override
     public String toString() {
         return "JudgeRuntime[schemes=" + schemes() + ", defaultModel=" + defaultModel + ", timeout=" + timeout
