@@ -10,4 +10,5 @@ module dev.vigil.testkit {
 
     exports dev.vigil.testkit;
     exports dev.vigil.testkit.http;
+    exports dev.vigil.testkit.store;
 }
