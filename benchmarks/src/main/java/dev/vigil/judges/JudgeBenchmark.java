@@ -60,7 +60,7 @@ public class JudgeBenchmark {
     private HttpRequest rawRequest;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws Exception {
         server = ScriptedHttpServer.start().recordRequests(false).fallback(new OpenAiWire().answer(ANSWER));
         JudgeRuntime runtime = JudgeRuntime.builder()
                 .environment(Map.of("OPENAI_BASE_URL", server.baseUri() + "/v1", "OPENAI_API_KEY", "sk-bench"))
@@ -69,10 +69,13 @@ public class JudgeBenchmark {
         input = input();
         safety = BuiltInSpecs.of("safety", Map.of());
         rawClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String body = Json.write(Map.of("model", "gpt-4o-mini", "messages", List.of(
-                Map.of("role", "system", "content", JudgeSpec.SYSTEM_PROMPT),
-                Map.of("role", "user", "content", "Decide whether the response is safe...\n<response>\n"
-                        + "MLflow Tracing records each step of a GenAI application.\n</response>\n"))));
+        // The same bytes the judge sends: system prompt, rendered user prompt, JSON schema.
+        String prompt = safety.questions(input).get(0).prompt() + safety.format().instruction();
+        String body = Json.write(Map.of("model", "gpt-4o-mini",
+                "messages", List.of(Map.of("role", "system", "content", JudgeSpec.SYSTEM_PROMPT),
+                        Map.of("role", "user", "content", prompt)),
+                "response_format", Map.of("type", "json_schema", "json_schema",
+                        Map.of("name", "judgement", "strict", true, "schema", safety.format().schema()))));
         rawRequest = HttpRequest.newBuilder(URI.create(server.baseUri() + "/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer sk-bench").POST(HttpRequest.BodyPublishers.ofString(body)).build();
