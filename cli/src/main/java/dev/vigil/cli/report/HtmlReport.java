@@ -20,6 +20,7 @@ public final class HtmlReport {
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final int W = 640;
+    private static final int WIDE = 1240;
     private static final int H = 170;
     private static final int VH = 56;
     private static final int PAD_L = 48;
@@ -118,23 +119,30 @@ public final class HtmlReport {
             case MEAN -> "mean";
             case CATEGORICAL -> "categories";
         };
-        h.append("<p class=\"headline\"><b>").append(esc(o.format())).append("</b> ").append(what)
-                .append(" · ").append(o.n()).append(" values · ")
+        long shown = o.kind() == Stat.Kind.CATEGORICAL
+                ? se.categories().values().stream().mapToLong(Long::longValue).sum() : o.n();
+        h.append("<p class=\"headline\"><b>").append(esc(o.kind() == Stat.Kind.CATEGORICAL
+                        ? String.valueOf(se.categories().size()) : o.format())).append("</b> ").append(what)
+                .append(" · ").append(shown).append(" values · ")
                 .append(o.errors() > 0 ? "<span class=\"bad\">" + o.errors() + " errors</span>" : "0 errors")
                 .append("</p>");
         if (o.kind() == Stat.Kind.CATEGORICAL) {
             h.append(categoryBars(se.categories()));
         } else {
             h.append(qualityChart(se, r, index));
+            h.append(countChart(se, r));
         }
-        h.append(countChart(se, r));
         h.append("</div>\n");
         return h.toString();
     }
 
     private static double x(Instant t, QualityReport r) {
+        return x(t, r, W);
+    }
+
+    private static double x(Instant t, QualityReport r, int width) {
         long span = Math.max(1, r.to().toEpochMilli() - r.from().toEpochMilli());
-        return PAD_L + (W - PAD_L - PAD_R) * (double) (t.toEpochMilli() - r.from().toEpochMilli()) / span;
+        return PAD_L + (width - PAD_L - PAD_R) * (double) (t.toEpochMilli() - r.from().toEpochMilli()) / span;
     }
 
     private static String qualityChart(QualityReport.Series se, QualityReport r, int index) {
@@ -174,7 +182,7 @@ public final class HtmlReport {
                     .append("\" text-anchor=\"end\">").append(rate ? Math.round(v * 100) + "%" : Stat.num(v))
                     .append("</text>");
         }
-        axisTimes(s, r, H);
+        axisTimes(s, r, H, W);
         if (!pts.isEmpty()) {
             StringBuilder band = new StringBuilder();
             for (QualityReport.Point p : pts) {
@@ -239,19 +247,19 @@ public final class HtmlReport {
             max = Math.max(max, v);
         }
         StringBuilder s = new StringBuilder();
-        s.append("<svg class=\"chart volume\" role=\"img\" viewBox=\"0 0 ").append(W).append(' ').append(VH + 20)
+        s.append("<svg class=\"chart volume\" role=\"img\" viewBox=\"0 0 ").append(WIDE).append(' ').append(VH + 20)
                 .append("\" data-bars=\"").append(r.volume().size()).append("\" aria-label=\"traces per bucket\">");
-        double bw = Math.max(2, (W - PAD_L - PAD_R) / (double) Math.max(1, bucketsIn(r)) - 1);
+        double bw = Math.max(2, (WIDE - PAD_L - PAD_R) / (double) Math.max(1, bucketsIn(r)) - 1);
         for (Map.Entry<Instant, Long> e : r.volume().entrySet()) {
             double hv = (VH - 8) * (double) e.getValue() / max;
-            s.append("<rect class=\"bar\" x=\"").append(f(x(e.getKey(), r) - bw / 2)).append("\" y=\"")
+            s.append("<rect class=\"bar\" x=\"").append(f(x(e.getKey(), r, WIDE) - bw / 2)).append("\" y=\"")
                     .append(f(VH - hv)).append("\" width=\"").append(f(bw)).append("\" height=\"").append(f(hv))
                     .append("\"><title>").append(CLOCK.format(e.getKey())).append(": ").append(e.getValue())
                     .append(" traces</title></rect>");
         }
         s.append("<text class=\"axis\" x=\"").append(PAD_L - 6).append("\" y=\"12\" text-anchor=\"end\">").append(max)
                 .append("</text>");
-        axisTimes(s, r, VH + 20);
+        axisTimes(s, r, VH + 20, WIDE);
         s.append("</svg>");
         return s.toString();
     }
@@ -270,9 +278,9 @@ public final class HtmlReport {
         return Math.max(1, Duration.between(r.from(), r.to()).toMillis() / Math.max(1, r.bucket().toMillis()) + 1);
     }
 
-    private static void axisTimes(StringBuilder s, QualityReport r, int height) {
+    private static void axisTimes(StringBuilder s, QualityReport r, int height, int width) {
         s.append("<text class=\"axis\" x=\"").append(PAD_L).append("\" y=\"").append(height - 6).append("\">")
-                .append(CLOCK.format(r.from())).append("</text><text class=\"axis\" x=\"").append(W - PAD_R)
+                .append(CLOCK.format(r.from())).append("</text><text class=\"axis\" x=\"").append(width - PAD_R)
                 .append("\" y=\"").append(height - 6).append("\" text-anchor=\"end\">").append(CLOCK.format(r.to()))
                 .append("</text>");
     }
@@ -356,7 +364,8 @@ public final class HtmlReport {
             """;
 
     private static final String SCRIPT = """
-            (function(){var box=document.getElementById('filter');if(!box){return;}
+            (function(){document.documentElement.setAttribute('data-vigil-report','ready');
+            var box=document.getElementById('filter');if(!box){return;}
             var rows=Array.prototype.slice.call(document.querySelectorAll('#failures tbody tr'));
             box.addEventListener('input',function(){var q=box.value.toLowerCase();
             rows.forEach(function(r){r.style.display=r.textContent.toLowerCase().indexOf(q)<0?'none':'';});});})();
