@@ -9,4 +9,6 @@ module dev.vigil.core {
     requires org.slf4j;
 
     exports dev.vigil.core;
+
+    provides dev.vigil.spi.store.StoreProvider with dev.vigil.core.store.memory.MemoryStoreProvider;
 }

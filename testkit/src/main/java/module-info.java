@@ -8,4 +8,5 @@ module dev.vigil.testkit {
     requires transitive org.assertj.core;
 
     exports dev.vigil.testkit;
+    exports dev.vigil.testkit.store;
 }

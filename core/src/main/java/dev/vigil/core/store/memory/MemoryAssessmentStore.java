@@ -1,0 +1,201 @@
+package dev.vigil.core.store.memory;
+
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.FeedbackValue;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.store.AssessmentStore;
+import dev.vigil.spi.store.ScoredValue;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Assessments of a {@link MemoryStore}: per trace in creation order, plus an index of scorer feedback by
+ * (trace id, assessment name, scorer name, scorer version) for idempotent upserts.
+ */
+final class MemoryAssessmentStore implements AssessmentStore {
+
+    /** The idempotency key of scorer feedback. */
+    private record ScorerKey(String traceId, String name, String scorerName, int scorerVersion) {}
+
+    /** A scorer version, for {@link #tracesScoredBy}. */
+    private record ScorerRef(String scorerName, int scorerVersion) {}
+
+    private final MemoryStore store;
+    private final Map<String, LinkedHashMap<String, Assessment>> byTrace = new HashMap<>();
+    private final Set<String> ids = new HashSet<>();
+    private final Map<ScorerKey, String> scorerIndex = new HashMap<>();
+    private final Map<ScorerRef, Set<String>> scoredTraces = new HashMap<>();
+
+    MemoryAssessmentStore(MemoryStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public Assessment append(Assessment assessment) {
+        if (assessment == null) {
+            throw new InvalidInputException("append needs an assessment, got null");
+        }
+        validateScorerMetadataIfAny(assessment);
+        return store.write(() -> {
+            requireTrace(assessment);
+            if (assessment.assessmentId() != null && ids.contains(assessment.assessmentId())) {
+                throw new InvalidInputException("assessment id " + assessment.assessmentId()
+                        + " is already stored; append a new assessment with a null id (one is assigned)");
+            }
+            Assessment stored = assessment.assessmentId() == null
+                    ? assessment.toBuilder().assessmentId(newId()).build() : assessment;
+            insertLocked(stored);
+            return stored;
+        });
+    }
+
+    @Override
+    public List<Assessment> upsertScorerFeedback(List<Assessment> assessments) {
+        if (assessments == null) {
+            throw new InvalidInputException("upsertScorerFeedback needs a list, got null");
+        }
+        for (int i = 0; i < assessments.size(); i++) {
+            Assessment a = assessments.get(i);
+            if (a == null) {
+                throw new InvalidInputException("assessment " + i + " of the batch is null; nothing was written");
+            }
+            if (a.scorerName() == null || a.metadata().get(Assessment.METADATA_SCORER_VERSION) == null) {
+                throw new InvalidInputException("scorer feedback '" + a.name() + "' on trace " + a.traceId()
+                        + " lacks the metadata " + Assessment.METADATA_SCORER_NAME + " and "
+                        + Assessment.METADATA_SCORER_VERSION + " that key the upsert; nothing was written");
+            }
+            validateScorerMetadataIfAny(a);
+        }
+        return store.write(() -> {
+            for (Assessment a : assessments) {
+                requireTrace(a);
+            }
+            List<Assessment> out = new ArrayList<>(assessments.size());
+            for (Assessment a : assessments) {
+                ScorerKey key = keyOf(a);
+                String existingId = scorerIndex.get(key);
+                Assessment stored;
+                if (existingId != null) {
+                    Assessment old = byTrace.get(a.traceId()).get(existingId);
+                    stored = a.toBuilder().assessmentId(old.assessmentId()).createTime(old.createTime()).build();
+                    byTrace.get(a.traceId()).put(existingId, stored); // keeps its place in creation order
+                } else {
+                    String id = a.assessmentId() != null && !ids.contains(a.assessmentId()) ? a.assessmentId() : newId();
+                    stored = a.assessmentId() == null || !id.equals(a.assessmentId())
+                            ? a.toBuilder().assessmentId(id).build() : a;
+                    insertLocked(stored);
+                }
+                out.add(stored);
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public List<Assessment> listByTrace(String traceId) {
+        return store.read(() -> listLocked(traceId));
+    }
+
+    @Override
+    public List<ScoredValue> valuesByScorer(String experimentId, String scorerName, Instant from, Instant to) {
+        Objects.requireNonNull(scorerName, "scorerName");
+        if (from == null || to == null) {
+            throw new InvalidInputException("valuesByScorer needs both ends of the time range, got [" + from + ", "
+                    + to + ")");
+        }
+        if (to.isBefore(from)) {
+            throw new InvalidInputException("time range ends (" + to + ") before it starts (" + from + ")");
+        }
+        return store.read(() -> {
+            store.requireExperiment(experimentId, "valuesByScorer");
+            List<ScoredValue> out = new ArrayList<>();
+            for (Trace t : store.traceStore().rangeLocked(experimentId, from, to)) {
+                Map<String, Assessment> as = byTrace.get(t.traceId());
+                if (as == null) {
+                    continue;
+                }
+                for (Assessment a : as.values()) {
+                    if (a.value() instanceof FeedbackValue && scorerName.equals(a.scorerName())) {
+                        out.add(new ScoredValue(t.info().requestTime(), a));
+                    }
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public Set<String> tracesScoredBy(String scorerName, int scorerVersion, Collection<String> traceIds) {
+        Objects.requireNonNull(traceIds, "traceIds");
+        return store.read(() -> {
+            Set<String> scored = scoredTraces.getOrDefault(new ScorerRef(scorerName, scorerVersion), Set.of());
+            Set<String> out = new LinkedHashSet<>();
+            for (String id : traceIds) {
+                if (scored.contains(id)) {
+                    out.add(id);
+                }
+            }
+            return Set.copyOf(out);
+        });
+    }
+
+    /** Call under the lock. */
+    List<Assessment> listLocked(String traceId) {
+        Map<String, Assessment> as = byTrace.get(traceId);
+        return as == null ? List.of() : List.copyOf(as.values());
+    }
+
+    private void insertLocked(Assessment a) {
+        byTrace.computeIfAbsent(a.traceId(), t -> new LinkedHashMap<>()).put(a.assessmentId(), a);
+        ids.add(a.assessmentId());
+        if (a.scorerName() != null) {
+            ScorerKey key = keyOf(a);
+            scorerIndex.putIfAbsent(key, a.assessmentId());
+            scoredTraces.computeIfAbsent(new ScorerRef(key.scorerName(), key.scorerVersion()), r -> new HashSet<>())
+                    .add(a.traceId());
+        }
+    }
+
+    private void requireTrace(Assessment a) {
+        if (store.traceStore().traceLocked(a.traceId()) == null) {
+            throw new InvalidInputException("assessment '" + a.name() + "' is on trace " + a.traceId()
+                    + ", which is not stored; put the trace first; nothing was written");
+        }
+    }
+
+    private static void validateScorerMetadataIfAny(Assessment a) {
+        String v = a.metadata().get(Assessment.METADATA_SCORER_VERSION);
+        if (v == null) {
+            return;
+        }
+        int version;
+        try {
+            version = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            version = 0;
+        }
+        if (version < 1) {
+            throw new InvalidInputException("assessment '" + a.name() + "' on trace " + a.traceId() + " has "
+                    + Assessment.METADATA_SCORER_VERSION + " '" + v + "'; it must be an integer, 1 or more");
+        }
+    }
+
+    private static ScorerKey keyOf(Assessment a) {
+        return new ScorerKey(a.traceId(), a.name(), a.scorerName(), a.scorerVersion());
+    }
+
+    private static String newId() {
+        return "a-" + UUID.randomUUID().toString().replace("-", "");
+    }
+}
