@@ -9,6 +9,13 @@ module dev.vigil.core {
     requires org.slf4j;
 
     exports dev.vigil.core;
+    exports dev.vigil.core.sampling;
+    exports dev.vigil.core.filter;
+    exports dev.vigil.core.scorer;
+    exports dev.vigil.core.registry;
+
+    uses dev.vigil.spi.scorer.ScorerCodec;
 
     provides dev.vigil.spi.store.StoreProvider with dev.vigil.core.store.memory.MemoryStoreProvider;
+    provides dev.vigil.spi.scorer.ScorerCodec with dev.vigil.core.scorer.JavaScorerCodec;
 }

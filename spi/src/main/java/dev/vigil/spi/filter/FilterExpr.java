@@ -32,8 +32,9 @@ public sealed interface FilterExpr permits FilterExpr.And, FilterExpr.Or, Filter
 
         @Override
         public String toFilterString() {
-            return operands.stream().map(o -> o instanceof Or ? "(" + o.toFilterString() + ")" : o.toFilterString())
-                    .collect(Collectors.joining(" AND "));
+            // A nested AND or OR is a group of its own: parenthesised, so parsing the text gives the same tree.
+            return operands.stream().map(o -> o instanceof Or || o instanceof And ? "(" + o.toFilterString() + ")"
+                    : o.toFilterString()).collect(Collectors.joining(" AND "));
         }
     }
 
@@ -53,8 +54,8 @@ public sealed interface FilterExpr permits FilterExpr.And, FilterExpr.Or, Filter
 
         @Override
         public String toFilterString() {
-            return operands.stream().map(o -> o instanceof And ? "(" + o.toFilterString() + ")" : o.toFilterString())
-                    .collect(Collectors.joining(" OR "));
+            return operands.stream().map(o -> o instanceof And || o instanceof Or ? "(" + o.toFilterString() + ")"
+                    : o.toFilterString()).collect(Collectors.joining(" OR "));
         }
     }
 
@@ -98,6 +99,9 @@ public sealed interface FilterExpr permits FilterExpr.And, FilterExpr.Or, Filter
                 if (!(v instanceof String || v instanceof Long || v instanceof Double)) {
                     throw new InvalidInputException("filter values are strings or numbers, got "
                             + (v == null ? "null" : v.getClass().getSimpleName()));
+                }
+                if (v instanceof Double d && !Double.isFinite(d)) {
+                    throw new InvalidInputException("filter numbers must be finite, got " + d);
                 }
             }
         }

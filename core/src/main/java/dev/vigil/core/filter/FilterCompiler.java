@@ -1,0 +1,352 @@
+package dev.vigil.core.filter;
+
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.filter.Field;
+import dev.vigil.spi.filter.FilterExpr;
+import dev.vigil.spi.filter.Operator;
+import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.FeedbackValue;
+import dev.vigil.spi.model.Span;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.model.TraceInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Turns a {@link FilterExpr} into a tree of small predicates, once: literals are converted, LIKE patterns
+ * compiled and field accessors chosen up front, so {@link Predicate#test} only reads the trace and compares.
+ *
+ * <p>Semantics: a comparison on a field the trace does not have is false (as SQL's NULL), except
+ * {@code IS NULL}; {@code NOT} is two-valued (true whenever its operand is false). Span fields and
+ * {@code feedback.<name>} hold one value per span / per valid feedback of that name and match if any value
+ * matches; {@code IS NULL} on them means no span / feedback has a value. A string literal compares with the
+ * value's text (booleans as {@code true}/{@code false}); a number literal compares numerically with a number,
+ * a numeric string, or a boolean (1/0), and does not match other values.
+ */
+final class FilterCompiler {
+
+    /** MLflow's metadata key for the trace name ({@code TraceTagKey.TRACE_NAME}). */
+    static final String TRACE_NAME = "mlflow.traceName";
+    /** MLflow's metadata key for the run a trace belongs to ({@code TraceMetadataKey.SOURCE_RUN}). */
+    static final String SOURCE_RUN = "mlflow.sourceRun";
+
+    private FilterCompiler() {}
+
+    static Predicate<Trace> compile(FilterExpr expr) {
+        return switch (expr) {
+            case FilterExpr.And and -> {
+                @SuppressWarnings("unchecked")
+                Predicate<Trace>[] parts = and.operands().stream().map(FilterCompiler::compile).toArray(Predicate[]::new);
+                yield parts.length == 2 ? new And2(parts[0], parts[1]) : new AndN(parts);
+            }
+            case FilterExpr.Or or -> {
+                @SuppressWarnings("unchecked")
+                Predicate<Trace>[] parts = or.operands().stream().map(FilterCompiler::compile).toArray(Predicate[]::new);
+                yield new OrN(parts);
+            }
+            case FilterExpr.Not not -> compile(not.operand()).negate();
+            case FilterExpr.Comparison c -> comparison(c);
+        };
+    }
+
+    private static Predicate<Trace> comparison(FilterExpr.Comparison c) {
+        Field f = c.field();
+        Operator op = c.operator();
+        if (f.isNumeric()) {
+            for (Object v : c.values()) {
+                if (!(v instanceof Number)) {
+                    throw new InvalidInputException(f.toFilterString() + " holds numbers; it cannot be compared with "
+                            + FilterExpr.Comparison.literal(v));
+                }
+            }
+            if (op == Operator.LIKE || op == Operator.ILIKE) {
+                throw new InvalidInputException(f.toFilterString() + " holds numbers; " + op.symbol()
+                        + " works on text");
+            }
+        }
+        if ((op == Operator.LIKE || op == Operator.ILIKE) && !(c.value() instanceof String)) {
+            throw new InvalidInputException(op.symbol() + " needs a string pattern, got " + c.value());
+        }
+        ValueTest test = op.arity() == 0 ? null : valueTest(op, c.values());
+        return switch (f.kind()) {
+            case ATTRIBUTE -> single(attribute(f.key()), op, test);
+            case TAG -> {
+                String key = f.key();
+                yield single(t -> t.info().tags().get(key), op, test);
+            }
+            case METADATA -> {
+                String key = f.key();
+                yield single(t -> t.info().traceMetadata().get(key), op, test);
+            }
+            case SPAN_NAME -> new AnySpan(Span::name, op, test);
+            case SPAN_TYPE -> new AnySpan(Span::spanType, op, test);
+            case SPAN_STATUS -> new AnySpan(s -> s.status().code().name(), op, test);
+            case SPAN_ATTRIBUTE -> {
+                String key = f.key();
+                yield new AnySpan(s -> s.attribute(key), op, test);
+            }
+            case FEEDBACK -> new AnyFeedback(f.key(), op, test);
+        };
+    }
+
+    private static Function<Trace, Object> attribute(String key) {
+        return switch (key) {
+            case "status" -> t -> t.info().state().name();
+            case "timestamp_ms" -> t -> t.info().timestampMs();
+            case "execution_time_ms" -> t -> t.info().executionDurationMs();
+            case "end_time_ms" -> t -> {
+                TraceInfo i = t.info();
+                return i.executionDurationMs() == null ? null : i.timestampMs() + i.executionDurationMs();
+            };
+            case "name" -> FilterCompiler::traceName;
+            case "client_request_id" -> t -> t.info().clientRequestId();
+            case "run_id" -> t -> t.info().traceMetadata().get(SOURCE_RUN);
+            case "request_id" -> Trace::traceId;
+            default -> throw new InvalidInputException("unknown trace attribute '" + key + "'");
+        };
+    }
+
+    /** The trace name: the {@code mlflow.traceName} tag or metadata, else the root span's name. */
+    static String traceName(Trace t) {
+        String n = t.info().tags().get(TRACE_NAME);
+        if (n == null) {
+            n = t.info().traceMetadata().get(TRACE_NAME);
+        }
+        if (n == null) {
+            n = t.rootSpan().map(Span::name).orElse(null);
+        }
+        return n;
+    }
+
+    private static Predicate<Trace> single(Function<Trace, Object> get, Operator op, ValueTest test) {
+        return switch (op) {
+            case IS_NULL -> t -> get.apply(t) == null;
+            case IS_NOT_NULL -> t -> get.apply(t) != null;
+            default -> new Single(get, test);
+        };
+    }
+
+    /** A test of one present (non-null) value. */
+    @FunctionalInterface
+    interface ValueTest {
+        boolean test(Object value);
+    }
+
+    private static ValueTest valueTest(Operator op, List<Object> literals) {
+        return switch (op) {
+            case EQ -> equalTo(literals.get(0));
+            case NE -> {
+                ValueTest eq = equalTo(literals.get(0));
+                yield v -> !eq.test(v);
+            }
+            case IN -> {
+                ValueTest[] any = literals.stream().map(FilterCompiler::equalTo).toArray(ValueTest[]::new);
+                yield v -> {
+                    for (ValueTest t : any) {
+                        if (t.test(v)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                };
+            }
+            case NOT_IN -> {
+                ValueTest[] any = literals.stream().map(FilterCompiler::equalTo).toArray(ValueTest[]::new);
+                yield v -> {
+                    for (ValueTest t : any) {
+                        if (t.test(v)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                };
+            }
+            case LT, LE, GT, GE -> ordered(op, literals.get(0));
+            case LIKE, ILIKE -> {
+                LikePattern p = new LikePattern((String) literals.get(0), op == Operator.ILIKE);
+                yield v -> p.matches(text(v));
+            }
+            case IS_NULL, IS_NOT_NULL -> throw new IllegalStateException("IS [NOT] NULL has no value test");
+        };
+    }
+
+    private static ValueTest equalTo(Object literal) {
+        if (literal instanceof String s) {
+            return v -> v instanceof String str ? str.equals(s) : text(v).equals(s);
+        }
+        if (literal instanceof Long l) {
+            long lv = l;
+            double d = lv;
+            return v -> {
+                if (v instanceof Long x) {
+                    return x == lv;
+                }
+                Number n = number(v);
+                return n != null && (n instanceof Long x ? x == lv : n.doubleValue() == d);
+            };
+        }
+        double d = ((Number) literal).doubleValue();
+        return v -> {
+            Number n = number(v);
+            return n != null && n.doubleValue() == d;
+        };
+    }
+
+    private static ValueTest ordered(Operator op, Object literal) {
+        if (literal instanceof String s) {
+            return v -> holds(op, text(v).compareTo(s));
+        }
+        if (literal instanceof Long l) {
+            long bound = l;
+            double d = bound;
+            return v -> {
+                if (v instanceof Long x) {
+                    return holds(op, Long.compare(x, bound));
+                }
+                Number n = number(v);
+                if (n == null) {
+                    return false;
+                }
+                return holds(op, n instanceof Long x ? Long.compare(x, bound) : Double.compare(n.doubleValue(), d));
+            };
+        }
+        double d = ((Number) literal).doubleValue();
+        return v -> {
+            Number n = number(v);
+            return n != null && !Double.isNaN(n.doubleValue()) && holds(op, Double.compare(n.doubleValue(), d));
+        };
+    }
+
+    private static boolean holds(Operator op, int cmp) {
+        return switch (op) {
+            case LT -> cmp < 0;
+            case LE -> cmp <= 0;
+            case GT -> cmp > 0;
+            default -> cmp >= 0;
+        };
+    }
+
+    /** @return the value as a number: numbers as they are, numeric strings parsed, booleans 1/0, else null */
+    static Number number(Object v) {
+        if (v instanceof Long || v instanceof Double) {
+            return (Number) v;
+        }
+        if (v instanceof Number n) {
+            return n instanceof Integer || n instanceof Short || n instanceof Byte ? (Number) n.longValue()
+                    : (Number) n.doubleValue();
+        }
+        if (v instanceof Boolean b) {
+            return b ? 1L : 0L;
+        }
+        if (v instanceof String s) {
+            String t = s.strip();
+            if (t.isEmpty() || t.length() > 64) {
+                return null;
+            }
+            try {
+                return Long.parseLong(t);
+            } catch (NumberFormatException notLong) {
+                try {
+                    double d = Double.parseDouble(t);
+                    return Double.isFinite(d) ? d : null;
+                } catch (NumberFormatException notNumber) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** @return the value as text: strings as they are, booleans and numbers printed, JSON values as JSON */
+    static String text(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof Map<?, ?> || v instanceof List<?>) {
+            return dev.vigil.spi.json.Json.write(v);
+        }
+        return String.valueOf(v);
+    }
+
+    private record Single(Function<Trace, Object> get, ValueTest test) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            Object v = get.apply(t);
+            return v != null && test.test(v);
+        }
+    }
+
+    private record AnySpan(Function<Span, Object> get, Operator op, ValueTest test) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            List<Span> spans = t.spans();
+            for (int k = 0, n = spans.size(); k < n; k++) {
+                Object v = get.apply(spans.get(k));
+                if (v == null) {
+                    continue;
+                }
+                if (op == Operator.IS_NULL) {
+                    return false;
+                }
+                if (op == Operator.IS_NOT_NULL || test.test(v)) {
+                    return true;
+                }
+            }
+            return op == Operator.IS_NULL;
+        }
+    }
+
+    private record AnyFeedback(String name, Operator op, ValueTest test) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            List<Assessment> all = t.info().assessments();
+            for (int k = 0, n = all.size(); k < n; k++) {
+                Assessment a = all.get(k);
+                if (!a.valid() || !a.name().equals(name) || !(a.value() instanceof FeedbackValue f)
+                        || f.value() == null) {
+                    continue;
+                }
+                if (op == Operator.IS_NULL) {
+                    return false;
+                }
+                if (op == Operator.IS_NOT_NULL || test.test(f.value())) {
+                    return true;
+                }
+            }
+            return op == Operator.IS_NULL;
+        }
+    }
+
+    private record And2(Predicate<Trace> a, Predicate<Trace> b) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            return a.test(t) && b.test(t);
+        }
+    }
+
+    private record AndN(Predicate<Trace>[] parts) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            for (Predicate<Trace> p : parts) {
+                if (!p.test(t)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private record OrN(Predicate<Trace>[] parts) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            for (Predicate<Trace> p : parts) {
+                if (p.test(t)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

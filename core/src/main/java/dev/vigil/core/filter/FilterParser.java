@@ -1,0 +1,286 @@
+package dev.vigil.core.filter;
+
+import dev.vigil.core.filter.FilterLexer.Token;
+import dev.vigil.core.filter.FilterLexer.Type;
+import dev.vigil.spi.filter.Field;
+import dev.vigil.spi.filter.FieldKind;
+import dev.vigil.spi.filter.FilterExpr;
+import dev.vigil.spi.filter.Operator;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recursive-descent parser of the filter language.
+ *
+ * <pre>
+ * filter     := or END
+ * or         := and ( OR and )*
+ * and        := unary ( AND unary )*
+ * unary      := NOT unary | '(' or ')' | comparison
+ * comparison := field ( op value | [NOT] IN '(' value ( ',' value )* ')' | IS [NOT] NULL | LIKE string | ILIKE string )
+ * field      := (attributes|attribute|trace) '.' name | (tags|tag|metadata|request_metadata|feedback|assessment) '.' key
+ *             | span '.' (name|type|status) | span '.' attributes '.' key
+ * key        := word | `backticked` ( '.' word | `backticked` )*
+ * </pre>
+ *
+ * A parenthesised group stays one node, so {@code (a AND b) AND c} is {@code And[And[a, b], c]}: the printer
+ * writes nested groups in parentheses and printing then parsing gives an equal tree.
+ */
+final class FilterParser {
+
+    /** Deeper nesting is rejected rather than risking the stack. */
+    static final int MAX_DEPTH = 100;
+
+    static final String FIELD_EXPECTED = "a field (attributes.<name>, tags.<key>, metadata.<key>, span.name, "
+            + "span.type, span.status, span.attributes.<key>, feedback.<name>), NOT or '('";
+    static final String OPERATOR_EXPECTED =
+            "an operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL)";
+    static final String VALUE_EXPECTED = "a value (a 'quoted string' or a number)";
+    private static final String ATTRIBUTES = String.join(", ", Field.TRACE_ATTRIBUTES.stream().sorted().toList());
+
+    private final String src;
+    private final List<Token> tokens;
+    private int i;
+    private int depth;
+
+    private FilterParser(String src) {
+        this.src = src;
+        this.tokens = FilterLexer.tokenize(src);
+    }
+
+    static FilterExpr parse(String src) {
+        FilterParser p = new FilterParser(src);
+        if (p.peek().type() == Type.END) {
+            throw p.error(p.peek(), "a filter expression");
+        }
+        FilterExpr e = p.or();
+        Token t = p.peek();
+        if (t.type() != Type.END) {
+            throw p.error(t, t.type() == Type.RPAREN ? "AND, OR or the end of the filter (this ')' closes nothing)"
+                    : "AND, OR or the end of the filter");
+        }
+        return e;
+    }
+
+    private Token peek() {
+        return tokens.get(i);
+    }
+
+    private Token take() {
+        return tokens.get(i++);
+    }
+
+    private FilterSyntaxException error(Token t, String expected) {
+        return new FilterSyntaxException(src, t.column(), t.shown(), expected);
+    }
+
+    private FilterExpr or() {
+        List<FilterExpr> parts = new ArrayList<>();
+        parts.add(and());
+        while (peek().isWord("OR")) {
+            i++;
+            parts.add(and());
+        }
+        return parts.size() == 1 ? parts.get(0) : new FilterExpr.Or(parts);
+    }
+
+    private FilterExpr and() {
+        List<FilterExpr> parts = new ArrayList<>();
+        parts.add(unary());
+        while (peek().isWord("AND")) {
+            i++;
+            parts.add(unary());
+        }
+        return parts.size() == 1 ? parts.get(0) : new FilterExpr.And(parts);
+    }
+
+    private FilterExpr unary() {
+        Token t = peek();
+        if (++depth > MAX_DEPTH) {
+            throw error(t, "at most " + MAX_DEPTH + " nested NOTs and parentheses");
+        }
+        try {
+            if (t.isWord("NOT")) {
+                i++;
+                return new FilterExpr.Not(unary());
+            }
+            if (t.type() == Type.LPAREN) {
+                i++;
+                FilterExpr inner = or();
+                Token close = peek();
+                if (close.type() != Type.RPAREN) {
+                    throw error(close, "')' to close the '(' at column " + t.column() + ", AND or OR");
+                }
+                i++;
+                return inner;
+            }
+            return comparison();
+        } finally {
+            depth--;
+        }
+    }
+
+    private FilterExpr comparison() {
+        Token start = peek();
+        Field field = field();
+        Token opToken = take();
+        Operator op = operator(opToken);
+        List<Object> values = new ArrayList<>();
+        switch (op.arity()) {
+            case 0 -> { }
+            case 1 -> values.add(value(field, op));
+            default -> {
+                Token open = take();
+                if (open.type() != Type.LPAREN) {
+                    throw error(open, "'(' to start the list of values after " + op.symbol());
+                }
+                values.add(value(field, op));
+                while (peek().type() == Type.COMMA) {
+                    i++;
+                    values.add(value(field, op));
+                }
+                Token close = take();
+                if (close.type() != Type.RPAREN) {
+                    throw error(close, "',' or ')' in the list of values");
+                }
+            }
+        }
+        if (field.isNumeric() && (op == Operator.LIKE || op == Operator.ILIKE)) {
+            throw error(opToken, "an operator for a number (=, !=, <, <=, >, >=, IN, NOT IN, IS NULL, IS NOT NULL): "
+                    + start.text() + " fields hold numbers, LIKE works on text");
+        }
+        return new FilterExpr.Comparison(field, op, values);
+    }
+
+    private Operator operator(Token t) {
+        if (t.type() == Type.OP) {
+            return switch (t.text()) {
+                case "=" -> Operator.EQ;
+                case "!=" -> Operator.NE;
+                case "<" -> Operator.LT;
+                case "<=" -> Operator.LE;
+                case ">" -> Operator.GT;
+                default -> Operator.GE;
+            };
+        }
+        if (t.isWord("LIKE")) {
+            return Operator.LIKE;
+        }
+        if (t.isWord("ILIKE")) {
+            return Operator.ILIKE;
+        }
+        if (t.isWord("IN")) {
+            return Operator.IN;
+        }
+        if (t.isWord("NOT")) {
+            Token in = take();
+            if (!in.isWord("IN")) {
+                throw error(in, "IN after NOT (NOT IN); to negate a condition write NOT before it");
+            }
+            return Operator.NOT_IN;
+        }
+        if (t.isWord("IS")) {
+            Token next = take();
+            if (next.isWord("NULL")) {
+                return Operator.IS_NULL;
+            }
+            if (next.isWord("NOT")) {
+                Token nul = take();
+                if (nul.isWord("NULL")) {
+                    return Operator.IS_NOT_NULL;
+                }
+                throw error(nul, "NULL after IS NOT");
+            }
+            throw error(next, "NULL or NOT NULL after IS");
+        }
+        throw error(t, OPERATOR_EXPECTED);
+    }
+
+    private Object value(Field field, Operator op) {
+        Token t = take();
+        if (t.type() != Type.STRING && t.type() != Type.NUMBER) {
+            throw error(t, op == Operator.LIKE || op == Operator.ILIKE ? "a 'quoted' pattern after " + op.symbol()
+                    : VALUE_EXPECTED);
+        }
+        if ((op == Operator.LIKE || op == Operator.ILIKE) && t.type() != Type.STRING) {
+            throw error(t, "a 'quoted' pattern after " + op.symbol());
+        }
+        if (field.isNumeric() && t.type() != Type.NUMBER) {
+            throw error(t, "a number: " + field.toFilterString() + " holds numbers (milliseconds)");
+        }
+        return t.value();
+    }
+
+    private Field field() {
+        Token prefix = take();
+        if (prefix.type() != Type.WORD) {
+            throw error(prefix, FIELD_EXPECTED);
+        }
+        String p = prefix.text();
+        return switch (p) {
+            case "attributes", "attribute", "trace" -> {
+                dot(prefix);
+                Token name = take();
+                if (name.type() != Type.WORD && name.type() != Type.BACKTICK
+                        || !Field.TRACE_ATTRIBUTES.contains((String) name.value())) {
+                    throw error(name, "a trace attribute (" + ATTRIBUTES + ")");
+                }
+                yield Field.attribute((String) name.value());
+            }
+            case "tags", "tag" -> new Field(FieldKind.TAG, key(prefix));
+            case "metadata", "request_metadata" -> new Field(FieldKind.METADATA, key(prefix));
+            case "feedback", "assessment" -> new Field(FieldKind.FEEDBACK, key(prefix));
+            case "span" -> {
+                dot(prefix);
+                Token what = take();
+                if (what.type() == Type.WORD) {
+                    switch (what.text()) {
+                        case "name" -> {
+                            yield new Field(FieldKind.SPAN_NAME, "name");
+                        }
+                        case "type" -> {
+                            yield new Field(FieldKind.SPAN_TYPE, "type");
+                        }
+                        case "status" -> {
+                            yield new Field(FieldKind.SPAN_STATUS, "status");
+                        }
+                        case "attributes", "attribute" -> {
+                            yield new Field(FieldKind.SPAN_ATTRIBUTE, key(what));
+                        }
+                        default -> { }
+                    }
+                }
+                throw error(what, "name, type, status or attributes.<key> after 'span.'");
+            }
+            default -> throw error(prefix, FIELD_EXPECTED);
+        };
+    }
+
+    private void dot(Token after) {
+        Token d = take();
+        if (d.type() != Type.DOT) {
+            throw error(d, "'.' after '" + after.text() + "'");
+        }
+    }
+
+    /** A key after {@code prefix.}: words, numbers and backticked parts joined by dots. */
+    private String key(Token prefix) {
+        dot(prefix);
+        StringBuilder key = new StringBuilder();
+        while (true) {
+            Token part = take();
+            if (part.type() == Type.WORD || part.type() == Type.BACKTICK) {
+                key.append((String) part.value());
+            } else if (part.type() == Type.NUMBER && part.value() instanceof Long && part.text().charAt(0) != '-') {
+                key.append(part.text());
+            } else {
+                throw error(part, "a key after '" + prefix.text() + ".' (a name, or `a.key` in backticks)");
+            }
+            if (peek().type() != Type.DOT) {
+                return key.toString();
+            }
+            key.append('.');
+            i++;
+        }
+    }
+}

@@ -1,0 +1,584 @@
+package dev.vigil.core.registry;
+
+import dev.vigil.core.filter.FilterSyntaxException;
+import dev.vigil.core.filter.TraceFilter;
+import dev.vigil.core.scorer.ScorerCodecs;
+import dev.vigil.core.scorer.Scorers;
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.NotFoundException;
+import dev.vigil.spi.StaleWriteException;
+import dev.vigil.spi.scorer.SamplingConfig;
+import dev.vigil.spi.scorer.Scorer;
+import dev.vigil.spi.scorer.ScorerDefinition;
+import dev.vigil.spi.scorer.ScorerInput;
+import dev.vigil.spi.scorer.ScorerVersion;
+import dev.vigil.spi.store.ScorerStore;
+import dev.vigil.spi.store.Store;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduled scorers of one experiment, with MLflow's lifecycle, persisted through a
+ * {@link ScorerStore}.
+ *
+ * <pre>{@code
+ * ScorerRegistry registry = ScorerRegistry.of(store, experimentId);
+ * RegisteredScorer length = registry.register(Scorers.code("response_length", in -> in.outputText().length()));
+ * length = length.start(SamplingConfig.of(0.7));
+ * length = length.update(SamplingConfig.of(0.8, "tags.env = 'prod'"));
+ * length = length.stop();                          // rate 0, still registered
+ * length = length.start(SamplingConfig.of(0.5));   // restart
+ * registry.delete("response_length");              // every version
+ * }</pre>
+ *
+ * <p><b>Versions.</b> Registering a name that exists creates its next version; a new version starts
+ * {@linkplain ScorerState#STOPPED stopped}. Each version carries its own sampling configuration. The operations
+ * by name ({@link #start(String, SamplingConfig)}, {@link #update(String, SamplingConfig)}, {@link #stop(String)},
+ * {@link #get(String)}) act on the latest version; {@link #list()} shows the latest version of each name. The
+ * engine runs, for each name, the highest version whose rate is above 0 ({@link #active()}): starting version 2
+ * takes over from an active version 1, and until it is started version 1 keeps running. The active-scorer limit
+ * counts names.
+ *
+ * <p><b>Live scorers.</b> A scorer registered through this registry is kept as a live instance for this
+ * process; other versions are rebuilt from their definitions by {@link ScorerCodecs}. A scorer made from a lambda
+ * ({@link Scorers#code}) cannot be rebuilt, so in another process (or another registry) it is listed but its
+ * {@link RegisteredScorer#scorer()} fails every call with the reason, which the engine records as an error
+ * feedback.
+ *
+ * <p><b>Concurrency.</b> Writes are optimistic: each instance carries the revision it was read at, and a write
+ * based on a revision another writer replaced fails with {@link StaleWriteException}; nothing is lost silently.
+ * The active limit is checked before a start against what the store holds then (two processes starting at the
+ * same moment may both pass). Thread-safe.
+ *
+ * <p><b>Noticing changes.</b> {@link #revision()} grows on every write made through this registry and
+ * {@link #addListener(Runnable)} is told after each; writes by other processes are seen by the next
+ * {@link #active()} or {@link #list()}, which read the store.
+ */
+public final class ScorerRegistry {
+
+    /** MLflow's default limit of active scorers per experiment. */
+    public static final int DEFAULT_MAX_ACTIVE = 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScorerRegistry.class);
+    private static final int REGISTER_ATTEMPTS = 5;
+
+    private final ScorerStore store;
+    private final String experimentId;
+    private final int maxActive;
+    private final Clock clock;
+    private final BiFunction<String, ScorerDefinition, Scorer> decoder;
+    private final Map<Key, Scorer> live = new ConcurrentHashMap<>();
+    private final Map<Key, Decoded> decoded = new ConcurrentHashMap<>();
+    private final AtomicLong revision = new AtomicLong();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    private record Key(String name, int version) {}
+
+    private record Decoded(ScorerDefinition definition, Scorer scorer) {}
+
+    private ScorerRegistry(Builder b) {
+        this.store = b.store;
+        this.experimentId = b.experimentId;
+        this.maxActive = b.maxActive;
+        this.clock = b.clock;
+        this.decoder = b.decoder;
+    }
+
+    /**
+     * @param store the store
+     * @param experimentId the experiment (must exist in the store)
+     * @return a registry with the defaults (20 active scorers, the system UTC clock)
+     */
+    public static ScorerRegistry of(Store store, String experimentId) {
+        return builder(store.scorers(), experimentId).build();
+    }
+
+    /**
+     * @param store the scorer store
+     * @param experimentId the experiment
+     * @return a builder
+     */
+    public static Builder builder(ScorerStore store, String experimentId) {
+        return new Builder(store, experimentId);
+    }
+
+    /** @return the experiment id */
+    public String experimentId() {
+        return experimentId;
+    }
+
+    /** @return the limit of active scorers */
+    public int maxActive() {
+        return maxActive;
+    }
+
+    // ---------------------------------------------------------------- register
+
+    /**
+     * Registers a scorer under its own name: version 1, or the next version if the name exists. The new version
+     * is stopped (rate 0).
+     *
+     * @param scorer the scorer
+     * @return the registered scorer
+     */
+    public RegisteredScorer register(Scorer scorer) {
+        return register(scorer, Objects.requireNonNull(scorer, "scorer").name());
+    }
+
+    /**
+     * Registers a scorer under a name (1–256 characters): version 1, or the next version if the name exists. The
+     * scorer passed in is not changed; the registered one carries the name.
+     *
+     * @param scorer the scorer
+     * @param name the name, unique in the experiment
+     * @return the registered scorer
+     * @throws InvalidInputException for a bad name or an experiment the store does not know
+     */
+    public RegisteredScorer register(Scorer scorer, String name) {
+        Objects.requireNonNull(scorer, "scorer");
+        ScorerVersion.validateName(name);
+        Scorer named = Scorers.renamed(scorer, name);
+        ScorerDefinition definition = Objects.requireNonNull(scorer.definition(),
+                "scorer '" + name + "' returned a null definition()");
+        StaleWriteException last = null;
+        for (int attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
+            int next = store.latest(experimentId, name).map(v -> v.version() + 1).orElse(1);
+            Instant now = clock.instant();
+            ScorerVersion record = new ScorerVersion(experimentId, name, next, definition, SamplingConfig.STOPPED, 1,
+                    now, now);
+            try {
+                ScorerVersion stored = store.create(record);
+                live.put(new Key(name, stored.version()), named);
+                changed();
+                return new RegisteredScorer(this, stored, named, TraceFilter.MATCH_ALL, ScorerState.STOPPED);
+            } catch (StaleWriteException e) {
+                last = e; // another writer registered this version first: take the next one
+            }
+        }
+        throw new StaleWriteException("could not register scorer '" + name + "' in experiment '" + experimentId
+                + "': other writers kept registering new versions (" + REGISTER_ATTEMPTS + " attempts; last: "
+                + last.getMessage() + ")");
+    }
+
+    // ---------------------------------------------------------------- lifecycle by name
+
+    /**
+     * Starts the latest version of a registered scorer.
+     *
+     * @param name the registered name
+     * @param config the sampling configuration: rate in (0, 1], optional filter
+     * @return the started scorer
+     * @throws InvalidInputException if the scorer is not registered, the rate is 0, the filter does not parse or
+     *     the active limit is reached
+     */
+    public RegisteredScorer start(String name, SamplingConfig config) {
+        RegisteredScorer current = find(name).orElseThrow(() -> new InvalidInputException("cannot start scorer '"
+                + name + "': it is not registered in experiment '" + experimentId
+                + "'; register it first with register(scorer)"));
+        return start(current, config);
+    }
+
+    /**
+     * Starts a scorer that must already be registered under its name (MLflow's {@code scorer.start()} on a
+     * scorer object).
+     *
+     * @param scorer the scorer
+     * @param config the sampling configuration
+     * @return the started scorer
+     * @throws InvalidInputException if no scorer of that name is registered
+     */
+    public RegisteredScorer start(Scorer scorer, SamplingConfig config) {
+        return start(Objects.requireNonNull(scorer, "scorer").name(), config);
+    }
+
+    /**
+     * Changes the sampling configuration of the latest version of a scorer.
+     *
+     * @param name the registered name
+     * @param config the new configuration (rate 0 stops)
+     * @return the updated scorer
+     * @throws NotFoundException if the scorer is not registered (any more)
+     */
+    public RegisteredScorer update(String name, SamplingConfig config) {
+        return update(get(name), config);
+    }
+
+    /**
+     * Stops the latest version of a scorer (rate 0, registration kept).
+     *
+     * @param name the registered name
+     * @return the stopped scorer
+     * @throws NotFoundException if the scorer is not registered
+     */
+    public RegisteredScorer stop(String name) {
+        return stop(get(name));
+    }
+
+    /**
+     * Deletes every version of a scorer.
+     *
+     * @param name the registered name
+     * @return how many versions were deleted (at least 1)
+     * @throws NotFoundException {@code Scheduled scorer 'X' not found in experiment 'E'} if there is none
+     */
+    public int delete(String name) {
+        int n = store.delete(experimentId, name);
+        if (n == 0) {
+            throw notFound(name);
+        }
+        forget(name, -1);
+        changed();
+        return n;
+    }
+
+    /**
+     * Deletes one version of a scorer.
+     *
+     * @param name the registered name
+     * @param version the version
+     * @throws NotFoundException if that version does not exist
+     */
+    public void delete(String name, int version) {
+        if (!store.delete(experimentId, name, version)) {
+            throw notFound(name, version);
+        }
+        forget(name, version);
+        changed();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * @param name a registered name
+     * @return its latest version
+     * @throws NotFoundException {@code Scheduled scorer 'X' not found in experiment 'E'}
+     */
+    public RegisteredScorer get(String name) {
+        return find(name).orElseThrow(() -> notFound(name));
+    }
+
+    /**
+     * @param name a registered name
+     * @param version a version
+     * @return that version
+     * @throws NotFoundException if it does not exist, listing the versions that do
+     */
+    public RegisteredScorer get(String name, int version) {
+        return store.get(experimentId, name, version).map(this::wrap).orElseThrow(() -> notFound(name, version));
+    }
+
+    /**
+     * @param name a name
+     * @return its latest version, or empty if the name is not registered
+     */
+    public Optional<RegisteredScorer> find(String name) {
+        return store.latest(experimentId, name).map(this::wrap);
+    }
+
+    /**
+     * @param name a name
+     * @return {@link ScorerState#UNREGISTERED} if no version is registered, else the latest version's state
+     */
+    public ScorerState stateOf(String name) {
+        return find(name).map(RegisteredScorer::state).orElse(ScorerState.UNREGISTERED);
+    }
+
+    /** @return the latest version of every registered name, sorted by name */
+    public List<RegisteredScorer> list() {
+        Map<String, ScorerVersion> latest = new LinkedHashMap<>();
+        for (ScorerVersion v : store.list(experimentId)) {
+            latest.merge(v.name(), v, (a, b) -> a.version() >= b.version() ? a : b);
+        }
+        List<RegisteredScorer> out = new ArrayList<>(latest.size());
+        for (ScorerVersion v : latest.values()) {
+            out.add(wrap(v));
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return List.copyOf(out);
+    }
+
+    /**
+     * @param name a registered name
+     * @return all its versions, oldest first (empty if none)
+     */
+    public List<RegisteredScorer> versions(String name) {
+        List<RegisteredScorer> out = new ArrayList<>();
+        for (ScorerVersion v : store.list(experimentId)) {
+            if (v.name().equals(name)) {
+                out.add(wrap(v));
+            }
+        }
+        out.sort((a, b) -> Integer.compare(a.version(), b.version()));
+        return List.copyOf(out);
+    }
+
+    /**
+     * What the engine runs: for each name, the highest version whose sample rate is above 0, with its live
+     * scorer, sampling configuration and compiled filter. A stored filter that no longer parses is logged and
+     * that scorer left out (it cannot be applied safely). Reads the store every call.
+     *
+     * @return the active scorers, sorted by name
+     */
+    public List<RegisteredScorer> active() {
+        Map<String, ScorerVersion> chosen = new LinkedHashMap<>();
+        for (ScorerVersion v : store.list(experimentId)) {
+            if (v.sampling().isActive()) {
+                chosen.merge(v.name(), v, (a, b) -> a.version() >= b.version() ? a : b);
+            }
+        }
+        List<RegisteredScorer> out = new ArrayList<>(chosen.size());
+        for (ScorerVersion v : chosen.values()) {
+            try {
+                out.add(wrap(v));
+            } catch (InvalidInputException badFilter) {
+                LOG.warn("scorer '{}' v{} in experiment '{}' is left out: {}", v.name(), v.version(), experimentId,
+                        badFilter.getMessage());
+            }
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return List.copyOf(out);
+    }
+
+    /** @return a counter that grows on every write made through this registry */
+    public long revision() {
+        return revision.get();
+    }
+
+    /**
+     * @param listener called (on the writing thread) after every write made through this registry; its failures
+     *     are logged, never thrown to the writer
+     */
+    public void addListener(Runnable listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** @param listener a listener added before */
+    public void removeListener(Runnable listener) {
+        listeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------- instance operations
+
+    RegisteredScorer start(RegisteredScorer current, SamplingConfig config) {
+        Objects.requireNonNull(config, "config");
+        requireNotDeleted(current, "start");
+        if (!config.isActive()) {
+            throw new InvalidInputException("cannot start scorer '" + current.name()
+                    + "' with sample rate 0; a started scorer samples at a rate in (0, 1] (use stop() to stop it)");
+        }
+        return write(current, config, "start");
+    }
+
+    RegisteredScorer update(RegisteredScorer current, SamplingConfig config) {
+        Objects.requireNonNull(config, "config");
+        requireNotDeleted(current, "update");
+        return write(current, config, "update");
+    }
+
+    RegisteredScorer stop(RegisteredScorer current) {
+        requireNotDeleted(current, "stop");
+        return write(current, current.sampling().withSampleRate(0.0), "stop");
+    }
+
+    RegisteredScorer delete(RegisteredScorer current) {
+        requireNotDeleted(current, "delete");
+        if (!store.delete(experimentId, current.name(), current.version())) {
+            throw notFound(current.name(), current.version());
+        }
+        forget(current.name(), current.version());
+        changed();
+        return current.with(current.record(), current.filter(), ScorerState.DELETED);
+    }
+
+    private void requireNotDeleted(RegisteredScorer current, String operation) {
+        if (current.state() == ScorerState.DELETED) {
+            throw new InvalidInputException("cannot " + operation + " scorer '" + current.name() + "' version "
+                    + current.version() + ": it was deleted from experiment '" + experimentId
+                    + "'; register it again to use it");
+        }
+    }
+
+    private RegisteredScorer write(RegisteredScorer current, SamplingConfig config, String operation) {
+        TraceFilter filter = compile(current.name(), config.filterString());
+        if (config.isActive()) {
+            checkActiveLimit(current.name());
+        }
+        ScorerVersion next = current.record().withSampling(config, clock.instant());
+        ScorerVersion stored;
+        try {
+            stored = store.update(next);
+        } catch (NotFoundException gone) {
+            throw new NotFoundException("cannot " + operation + " scorer '" + current.name() + "' version "
+                    + current.version() + ": it was deleted from experiment '" + experimentId
+                    + "'; register it again to use it");
+        } catch (StaleWriteException stale) {
+            throw new StaleWriteException("cannot " + operation + " scorer '" + current.name() + "' version "
+                    + current.version() + " in experiment '" + experimentId + "': another writer changed it after "
+                    + "this instance was read (at revision " + current.revision() + "); nothing was written. Get it "
+                    + "again with get(\"" + current.name() + "\") and retry. (" + stale.getMessage() + ")");
+        }
+        changed();
+        return current.with(stored, filter, stateOf(stored));
+    }
+
+    private TraceFilter compile(String name, String filterString) {
+        try {
+            return TraceFilter.parse(filterString);
+        } catch (FilterSyntaxException e) {
+            throw new InvalidInputException("scorer '" + name + "' has an invalid filter string: " + e.getMessage());
+        }
+    }
+
+    private void checkActiveLimit(String starting) {
+        List<String> others = new ArrayList<>();
+        for (ScorerVersion v : store.list(experimentId)) {
+            if (v.sampling().isActive() && !v.name().equals(starting) && !others.contains(v.name())) {
+                others.add(v.name());
+            }
+        }
+        if (others.size() >= maxActive) {
+            others.sort(null);
+            throw new InvalidInputException("cannot start scorer '" + starting + "': experiment '" + experimentId
+                    + "' already has " + others.size() + " active scorers, the limit is " + maxActive
+                    + " (active: " + String.join(", ", others) + "). Stop one first, or raise the limit with "
+                    + "ScorerRegistry.builder(...).maxActive(n)");
+        }
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private static ScorerState stateOf(ScorerVersion v) {
+        return v.sampling().isActive() ? ScorerState.ACTIVE : ScorerState.STOPPED;
+    }
+
+    private RegisteredScorer wrap(ScorerVersion v) {
+        TraceFilter filter = compile(v.name(), v.sampling().filterString());
+        return new RegisteredScorer(this, v, scorerFor(v), filter, stateOf(v));
+    }
+
+    private Scorer scorerFor(ScorerVersion v) {
+        Key key = new Key(v.name(), v.version());
+        Scorer s = live.get(key);
+        if (s != null) {
+            return s;
+        }
+        Decoded d = decoded.get(key);
+        if (d != null && d.definition().equals(v.definition())) {
+            return d.scorer();
+        }
+        Scorer built;
+        try {
+            built = decoder.apply(v.name(), v.definition());
+        } catch (RuntimeException e) {
+            built = new UnavailableScorer(v.name(), v.definition(), e.getMessage());
+        }
+        decoded.put(key, new Decoded(v.definition(), built));
+        return built;
+    }
+
+    private void forget(String name, int version) {
+        if (version < 0) {
+            live.keySet().removeIf(k -> k.name().equals(name));
+            decoded.keySet().removeIf(k -> k.name().equals(name));
+        } else {
+            live.remove(new Key(name, version));
+            decoded.remove(new Key(name, version));
+        }
+    }
+
+    private void changed() {
+        revision.incrementAndGet();
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.warn("scorer registry listener {} failed", l, e);
+            }
+        }
+    }
+
+    private NotFoundException notFound(String name) {
+        return new NotFoundException("Scheduled scorer '" + name + "' not found in experiment '" + experimentId + "'");
+    }
+
+    private NotFoundException notFound(String name, int version) {
+        List<Integer> versions = store.list(experimentId).stream().filter(v -> v.name().equals(name))
+                .map(ScorerVersion::version).toList();
+        return new NotFoundException("Scheduled scorer '" + name + "' version " + version
+                + " not found in experiment '" + experimentId + "'"
+                + (versions.isEmpty() ? "" : " (versions: " + versions.stream().map(String::valueOf)
+                        .reduce((a, b) -> a + ", " + b).orElse("") + ")"));
+    }
+
+    /** A stored scorer that cannot be rebuilt here: every call fails with the reason. */
+    private record UnavailableScorer(String name, ScorerDefinition definition, String reason) implements Scorer {
+        @Override
+        public Object score(ScorerInput input) {
+            throw new IllegalStateException("scorer '" + name + "' cannot run in this process: " + reason);
+        }
+    }
+
+    /** Builds a {@link ScorerRegistry}; every setter validates on the spot. */
+    public static final class Builder {
+        private final ScorerStore store;
+        private final String experimentId;
+        private int maxActive = DEFAULT_MAX_ACTIVE;
+        private Clock clock = Clock.systemUTC();
+        private BiFunction<String, ScorerDefinition, Scorer> decoder = ScorerCodecs::decode;
+
+        private Builder(ScorerStore store, String experimentId) {
+            this.store = Objects.requireNonNull(store, "store");
+            if (experimentId == null || experimentId.isEmpty()) {
+                throw new InvalidInputException("a scorer registry needs an experiment id");
+            }
+            this.experimentId = experimentId;
+        }
+
+        /**
+         * @param limit the most scorers that may be active at once, ≥ 1 (default 20)
+         * @return this
+         */
+        public Builder maxActive(int limit) {
+            if (limit < 1) {
+                throw new InvalidInputException("the active scorer limit must be at least 1, got " + limit);
+            }
+            this.maxActive = limit;
+            return this;
+        }
+
+        /**
+         * @param clock the clock stamping registrations and changes
+         * @return this
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param decoder rebuilds a stored scorer from (name, definition); {@link ScorerCodecs#decode} by default
+         * @return this
+         */
+        public Builder decoder(BiFunction<String, ScorerDefinition, Scorer> decoder) {
+            this.decoder = Objects.requireNonNull(decoder, "decoder");
+            return this;
+        }
+
+        /** @return the registry */
+        public ScorerRegistry build() {
+            return new ScorerRegistry(this);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.vigil.core.scorer;
+
+import dev.vigil.spi.model.AssessmentError;
+import dev.vigil.spi.scorer.Feedback;
+import dev.vigil.spi.scorer.Scorer;
+import dev.vigil.spi.scorer.ScorerInput;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MLflow's normalisation of what a scorer returns, and running a scorer so that its failures become data.
+ *
+ * <ul>
+ *   <li>{@code null} → no feedback;</li>
+ *   <li>a {@code Boolean}, {@code Number} or {@code String} → one feedback named after the scorer;</li>
+ *   <li>a {@link Feedback} → itself, taking the scorer's name if left with {@link Feedback#DEFAULT_NAME};</li>
+ *   <li>a {@code List} of {@link Feedback} → each as above (an empty list → no feedback);</li>
+ *   <li>anything else → one error feedback named after the scorer, code {@link #INVALID_RETURN_TYPE}, whose
+ *       message names the scorer and the type it returned.</li>
+ * </ul>
+ * A feedback without a source gets the scorer's {@link Scorer#source()}.
+ */
+public final class ScorerResults {
+
+    /** Error code of a feedback recording a scorer that returned a type MLflow does not accept. */
+    public static final String INVALID_RETURN_TYPE = "INVALID_RETURN_TYPE";
+    /** Error code of a feedback recording a scorer that threw. */
+    public static final String SCORER_EXCEPTION = "SCORER_EXCEPTION";
+
+    private ScorerResults() {}
+
+    /**
+     * @param scorer the scorer that returned {@code raw}
+     * @param raw what it returned
+     * @return the feedback to record (immutable)
+     */
+    public static List<Feedback> normalize(Scorer scorer, Object raw) {
+        String name = scorer.name();
+        if (raw == null) {
+            return List.of();
+        }
+        if (raw instanceof Boolean || raw instanceof Number || raw instanceof String) {
+            return List.of(new Feedback(name, raw, null, null, null, null, scorer.source()));
+        }
+        if (raw instanceof Feedback f) {
+            return List.of(named(scorer, f));
+        }
+        if (raw instanceof List<?> list) {
+            List<Feedback> out = new ArrayList<>(list.size());
+            for (Object item : list) {
+                if (!(item instanceof Feedback f)) {
+                    return List.of(invalid(scorer, "a list holding " + typeName(item)));
+                }
+                out.add(named(scorer, f));
+            }
+            return List.copyOf(out);
+        }
+        return List.of(invalid(scorer, typeName(raw)));
+    }
+
+    /**
+     * Runs a scorer on one input: what it returns is normalised, and what it throws becomes an error feedback
+     * ({@link #SCORER_EXCEPTION}, with the stack trace). Only fatal JVM errors ({@link VirtualMachineError}) are
+     * rethrown; an interrupt is recorded as a failure and the thread's interrupt flag restored.
+     *
+     * @param scorer the scorer
+     * @param input its input
+     * @return the feedback to record
+     */
+    public static List<Feedback> score(Scorer scorer, ScorerInput input) {
+        Object raw;
+        try {
+            raw = scorer.score(input);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable t) {
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return List.of(failure(scorer, t));
+        }
+        return normalize(scorer, raw);
+    }
+
+    /**
+     * @param scorer the scorer that failed
+     * @param failure what it threw
+     * @return an error feedback named after the scorer
+     */
+    public static Feedback failure(Scorer scorer, Throwable failure) {
+        StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        AssessmentError error = new AssessmentError(SCORER_EXCEPTION,
+                "scorer '" + scorer.name() + "' threw " + failure, trace.toString());
+        return new Feedback(scorer.name(), null, error, null, null, null, scorer.source());
+    }
+
+    private static Feedback named(Scorer scorer, Feedback f) {
+        Feedback out = Feedback.DEFAULT_NAME.equals(f.name()) ? f.withName(scorer.name()) : f;
+        if (out.source() == null) {
+            out = new Feedback(out.name(), out.value(), out.error(), out.rationale(), out.metadata(), out.spanId(),
+                    scorer.source());
+        }
+        return out;
+    }
+
+    private static Feedback invalid(Scorer scorer, String what) {
+        AssessmentError error = AssessmentError.of(INVALID_RETURN_TYPE, "scorer '" + scorer.name() + "' returned "
+                + what + "; a scorer returns a boolean, a number, a string, a Feedback, a list of Feedback, or null");
+        return new Feedback(scorer.name(), null, error, null, null, null, scorer.source());
+    }
+
+    private static String typeName(Object o) {
+        return o == null ? "null" : o.getClass().getName();
+    }
+}
