@@ -4,9 +4,10 @@ import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.StoreException;
 import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.store.Store;
-import dev.vigil.spi.store.Stores;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The {@code --store} and {@code --experiment} options every command that reads or writes data shares. */
 final class StoreMixin {
@@ -15,6 +16,9 @@ final class StoreMixin {
     static final String DEFAULT_STORE = "jdbc:h2:file:./vigil-data/vigil";
     /** The default experiment name. */
     static final String DEFAULT_EXPERIMENT = "default";
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     @Option(names = "--store", paramLabel = "URI",
             description = "Where data lives: jdbc:h2:file:PATH (default ${DEFAULT-VALUE}), jdbc:postgresql://..., "
@@ -33,7 +37,7 @@ final class StoreMixin {
      */
     Store open() {
         try {
-            return Stores.open(store);
+            return ((VigilCommand) mixee.root().userObject()).stores.apply(store);
         } catch (InvalidInputException e) {
             throw new UserError("cannot open store '" + store + "': " + e.getMessage()
                     + "\n       Use --store with jdbc:h2:file:./vigil-data/vigil (the default), fs:/some/dir or memory:.", e);

@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.cli.io.TraceFiles;
+import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.model.Trace;
@@ -137,6 +138,10 @@ final class TracesCommand implements Runnable {
                 description = "Latest request time, exclusive.")
         TimeArg to;
 
+        @Option(names = "--filter", paramLabel = "FILTER",
+                description = "Only traces matching an MLflow search_traces filter, e.g. \"trace.status = 'ERROR'\".")
+        String filter;
+
         @Option(names = "--limit", defaultValue = "100000", description = "At most this many traces (default ${DEFAULT-VALUE}).")
         int limit;
 
@@ -147,13 +152,18 @@ final class TracesCommand implements Runnable {
                 Experiment exp = store.existingExperiment(s);
                 Instant f = from == null ? null : from.resolve(clock);
                 Instant t = to == null ? null : to.resolve(clock);
+                // The filter is applied here, on whole traces with their assessments, so it means the same on
+                // every store (not every store evaluates every field).
+                TraceFilter tf = filter == null ? TraceFilter.MATCH_ALL : TraceFilter.parse(filter);
                 List<Trace> traces = new ArrayList<>();
                 String token = null;
                 do {
-                    TracePage page = s.traces().scan(new TraceQuery(exp.experimentId(), f, t, null), token,
-                            Math.min(500, limit - traces.size()));
+                    TracePage page = s.traces().scan(new TraceQuery(exp.experimentId(), f, t, null), token, 500);
                     for (Trace tr : page.traces()) {
-                        traces.add(tr.withAssessments(s.assessments().listByTrace(tr.traceId())));
+                        Trace full = tr.withAssessments(s.assessments().listByTrace(tr.traceId()));
+                        if (traces.size() < limit && tf.test(full)) {
+                            traces.add(full);
+                        }
                     }
                     token = page.nextPageToken();
                 } while (token != null && traces.size() < limit);

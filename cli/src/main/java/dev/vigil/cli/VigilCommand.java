@@ -1,7 +1,10 @@
 package dev.vigil.cli;
 
 import dev.vigil.core.VigilVersion;
+import dev.vigil.spi.store.Store;
+import dev.vigil.spi.store.Stores;
 import java.io.PrintWriter;
+import java.util.function.Function;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +32,13 @@ public final class VigilCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Opens stores by URI; tests substitute one that hands out a store they hold. */
+    final Function<String, Store> stores;
+
+    VigilCommand(Function<String, Store> stores) {
+        this.stores = stores;
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -40,7 +50,11 @@ public final class VigilCommand implements Runnable {
      * @return the command line, with its error handlers, writing to those streams
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new VigilCommand());
+        return commandLine(out, err, Stores::open);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Function<String, Store> stores) {
+        CommandLine cl = new CommandLine(new VigilCommand(stores));
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
