@@ -121,10 +121,13 @@ final class FilterParser {
     }
 
     private FilterExpr comparison() {
-        Token start = peek();
         Field field = field();
         Token opToken = take();
         Operator op = operator(opToken);
+        if (field.isNumeric() && (op == Operator.LIKE || op == Operator.ILIKE)) {
+            throw error(opToken, "an operator for a number (=, !=, <, <=, >, >=, IN, NOT IN, IS NULL, IS NOT NULL): "
+                    + field.toFilterString() + " holds numbers, " + op.symbol() + " works on text");
+        }
         List<Object> values = new ArrayList<>();
         switch (op.arity()) {
             case 0 -> { }
@@ -144,10 +147,6 @@ final class FilterParser {
                     throw error(close, "',' or ')' in the list of values");
                 }
             }
-        }
-        if (field.isNumeric() && (op == Operator.LIKE || op == Operator.ILIKE)) {
-            throw error(opToken, "an operator for a number (=, !=, <, <=, >, >=, IN, NOT IN, IS NULL, IS NOT NULL): "
-                    + start.text() + " fields hold numbers, LIKE works on text");
         }
         return new FilterExpr.Comparison(field, op, values);
     }
