@@ -6,6 +6,7 @@ module dev.vigil.cli {
     requires org.slf4j;
 
     exports dev.vigil.cli;
+    exports dev.vigil.cli.demo;
     opens dev.vigil.cli to info.picocli;
 
     uses dev.vigil.spi.store.StoreProvider;

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.core.Vigil;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.StoreException;
 import dev.vigil.spi.model.Experiment;
@@ -44,6 +45,14 @@ final class StoreMixin {
         } catch (StoreException e) {
             throw new UserError("cannot open store '" + store + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @param s an open store (the caller closes it after the engine)
+     * @return the engine on that store, not monitoring yet
+     */
+    Vigil vigil(Store s) {
+        return Vigil.builder().store(s).build();
     }
 
     /**
