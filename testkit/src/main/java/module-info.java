@@ -6,7 +6,9 @@ module dev.vigil.testkit {
     requires transitive dev.vigil.spi;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
+    requires transitive jdk.httpserver;
 
     exports dev.vigil.testkit;
     exports dev.vigil.testkit.store;
+    exports dev.vigil.testkit.http;
 }
