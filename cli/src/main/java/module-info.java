@@ -2,6 +2,8 @@
 module dev.vigil.cli {
     requires dev.vigil.spi;
     requires dev.vigil.core;
+    requires dev.vigil.python;
+    requires dev.vigil.judges;
     requires info.picocli;
     requires org.slf4j;
 
