@@ -302,8 +302,10 @@ final class DemoCommand implements Callable<Integer> {
             Stat st = overall.get(p.name());
             String value = st == null || !st.hasValue() ? "–"
                     : (st.kind() == Stat.Kind.PASS_RATE ? "pass " : "mean ") + st.format();
+            // errors: error feedback stored (a scorer that raised, timed out or returned garbage)
+            long errors = st == null ? c.failed() : Math.max(c.failed(), st.errors());
             t.row(p.name(), p.kind(), ScorersCommand.pct(p.sampling().sampleRate()), stats.tracesSeen(), c.sampled(),
-                    c.scored(), c.failed(), value);
+                    c.scored(), errors, value);
         }
         t.print(out);
     }

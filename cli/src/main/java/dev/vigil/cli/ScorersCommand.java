@@ -73,9 +73,12 @@ final class ScorersCommand implements Runnable {
         try {
             return action.get();
         } catch (NotFoundException | InvalidInputException e) {
-            if (e.getMessage() != null && e.getMessage().contains("not found")) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            if (m.contains("not found") || m.contains("not registered")) {
+                // people know their experiments by name, not by id
+                m = m.replace("experiment '" + registry.experimentId() + "'", "experiment '" + experiment + "'");
                 List<String> names = registry.list().stream().map(RegisteredScorer::name).distinct().toList();
-                throw new UserError(e.getMessage() + (names.isEmpty()
+                throw new UserError(m + (names.isEmpty()
                         ? ". It has no scorers yet: add one with 'vigil scorers register NAME --python FILE'"
                         : ". Registered: " + String.join(", ", names)), e);
             }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCommand.Version.class,
         description = "Continuous quality monitoring for GenAI applications.",
-        subcommands = {DemoCommand.class, ScorersCommand.class, TracesCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ScorersCommand.class, MonitorCommand.class, BackfillCommand.class, JobsCommand.class, TracesCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class VigilCommand implements Runnable {
 
     /** Exit code for a usage or input error. */
@@ -67,6 +67,9 @@ public final class VigilCommand implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = commandLine(out, err).execute(args);
