@@ -6,6 +6,7 @@ module dev.vigil.judges {
     requires com.google.common;
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
+    requires micrometer.core;
 
     exports dev.vigil.judges;
 

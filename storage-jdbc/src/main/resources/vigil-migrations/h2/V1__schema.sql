@@ -22,6 +22,8 @@ CREATE TABLE traces (
     duration_ms BIGINT,
     end_ms BIGINT,
     state VARCHAR(32) NOT NULL,
+    trace_name VARCHAR(1048576),
+    run_id VARCHAR(1048576),
     client_request_id VARCHAR(1048576),
     body CHARACTER LARGE OBJECT NOT NULL
 );

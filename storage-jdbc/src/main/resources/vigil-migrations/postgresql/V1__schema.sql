@@ -22,6 +22,8 @@ CREATE TABLE traces (
     duration_ms BIGINT,
     end_ms BIGINT,
     state VARCHAR(32) NOT NULL,
+    trace_name TEXT COLLATE "C",
+    run_id TEXT COLLATE "C",
     client_request_id TEXT COLLATE "C",
     body TEXT NOT NULL
 );

@@ -22,6 +22,8 @@ CREATE TABLE traces (
     duration_ms INTEGER,
     end_ms INTEGER,
     state TEXT NOT NULL,
+    trace_name TEXT,
+    run_id TEXT,
     client_request_id TEXT,
     body TEXT NOT NULL
 );

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,7 @@ public final class JudgeRuntime {
     private final Map<String, JudgeProvider> providers;
     private final Cache<CacheKey, JudgeResponse> cache;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
     private final LongAdder calls = new LongAdder();
     private final LongAdder failures = new LongAdder();
@@ -104,6 +106,7 @@ public final class JudgeRuntime {
         this.breakerThreshold = b.breakerThreshold;
         this.breakerOpen = b.breakerOpen;
         this.prices = b.prices;
+        this.meters = b.meters;
         Map<String, JudgeProvider> p = new TreeMap<>();
         for (JudgeProvider provider : ServiceLoader.load(JudgeProvider.class, JudgeRuntime.class.getClassLoader())) {
             p.putIfAbsent(provider.scheme(), provider);
@@ -232,7 +235,9 @@ public final class JudgeRuntime {
             JudgeResponse hit = cache.getIfPresent(key);
             if (hit != null) {
                 cacheHits.increment();
-                return new JudgeOutcome(uri, hit, null, 0, true, elapsed(start), null);
+                JudgeOutcome cached = new JudgeOutcome(uri, hit, null, 0, true, elapsed(start), null);
+                record(cached);
+                return cached;
             }
         }
         int attempt = 0;
@@ -279,7 +284,9 @@ public final class JudgeRuntime {
                 if (c != null) {
                     cost.add(c);
                 }
-                return new JudgeOutcome(uri, response, null, attempt, false, elapsed(start), c);
+                JudgeOutcome ok = new JudgeOutcome(uri, response, null, attempt, false, elapsed(start), c);
+                record(ok);
+                return ok;
             } catch (JudgeException e) {
                 failure = e;
             } catch (RuntimeException e) {
@@ -321,17 +328,40 @@ public final class JudgeRuntime {
 
     private JudgeOutcome fail(String uri, JudgeException failure, int attempts, long start) {
         failures.increment();
-        return new JudgeOutcome(uri, null, failure, attempts, false, elapsed(start), null);
+        JudgeOutcome out = new JudgeOutcome(uri, null, failure, attempts, false, elapsed(start), null);
+        record(out);
+        return out;
+    }
+
+    /**
+     * Micrometer meters, when a registry is set: {@code vigil.judge.calls} (tags model, outcome = ok / cached /
+     * the error code), {@code vigil.judge.latency} (timer), {@code vigil.judge.tokens} (tags model, direction),
+     * {@code vigil.judge.cost.usd}.
+     */
+    private void record(JudgeOutcome o) {
+        if (meters == null) {
+            return;
+        }
+        String outcome = o.cached() ? "cached" : o.ok() ? "ok" : o.failure().code();
+        meters.counter("vigil.judge.calls", "model", o.modelUri(), "outcome", outcome).increment();
+        meters.timer("vigil.judge.latency", "model", o.modelUri()).record(o.latency());
+        if (o.ok() && !o.cached()) {
+            if (o.response().inputTokens() > 0) {
+                meters.counter("vigil.judge.tokens", "model", o.modelUri(), "direction", "input")
+                        .increment(o.response().inputTokens());
+            }
+            if (o.response().outputTokens() > 0) {
+                meters.counter("vigil.judge.tokens", "model", o.modelUri(), "direction", "output")
+                        .increment(o.response().outputTokens());
+            }
+            if (o.costUsd() != null) {
+                meters.counter("vigil.judge.cost.usd", "model", o.modelUri()).increment(o.costUsd());
+            }
+        }
     }
 
     private Duration elapsed(long start) {
         return Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - start));
-    }
-
-    /** @return whether the model behind a URI asks in plain text because it refused the schema */
-    boolean schemaRefused(String modelUri) {
-        Endpoint e = endpoints.get(modelUri);
-        return e != null && e.model instanceof dev.vigil.judges.provider.HttpJudgeModel h && h.schemaRefused();
     }
 
     @Override
@@ -363,8 +393,15 @@ public final class JudgeRuntime {
         private int breakerThreshold = DEFAULT_BREAKER_THRESHOLD;
         private Duration breakerOpen = DEFAULT_BREAKER_OPEN;
         private PriceTable prices = PriceTable.EMPTY;
+        private MeterRegistry meters;
 
         private Builder() {}
+
+        /** @param registry where to publish call, latency, token and cost meters (none by default) @return this */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meters = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
 
         /** @param environment the variables to read settings from (instead of the process's) @return this */
         public Builder environment(Map<String, String> environment) {

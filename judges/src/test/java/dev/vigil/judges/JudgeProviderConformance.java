@@ -122,7 +122,8 @@ abstract class JudgeProviderConformance {
     void accounting_tokensLatencyAttemptsAndCostInMetadata() {
         server.enqueue(wire().answer(YES));
         PriceTable prices = PriceTable.EMPTY.with(modelUri(), 1.0, 4.0);
-        Feedback f = score(safety(runtime().prices(prices).build()));
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        Feedback f = score(safety(runtime().prices(prices).meterRegistry(meters).build()));
         long[] tokens = answerTokens();
         assertThat(f.metadata()).containsEntry(LlmJudge.META_INPUT_TOKENS, Long.toString(tokens[0]))
                 .containsEntry(LlmJudge.META_OUTPUT_TOKENS, Long.toString(tokens[1]))
@@ -130,6 +131,11 @@ abstract class JudgeProviderConformance {
                 .containsEntry(LlmJudge.META_MODEL, modelUri()).containsKey(LlmJudge.META_LATENCY_MS);
         double expected = tokens[0] * 1.0 / 1e6 + tokens[1] * 4.0 / 1e6;
         assertThat(Double.parseDouble(f.metadata().get(LlmJudge.META_COST_USD))).isCloseTo(expected,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(meters.counter("vigil.judge.calls", "model", modelUri(), "outcome", "ok").count()).isEqualTo(1.0);
+        assertThat(meters.counter("vigil.judge.tokens", "model", modelUri(), "direction", "input").count())
+                .isEqualTo(tokens[0]);
+        assertThat(meters.counter("vigil.judge.cost.usd", "model", modelUri()).count()).isCloseTo(expected,
                 org.assertj.core.data.Offset.offset(1e-9));
     }
 

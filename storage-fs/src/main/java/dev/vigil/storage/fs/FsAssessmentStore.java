@@ -138,6 +138,11 @@ final class FsAssessmentStore implements AssessmentStore {
                 ? assessment.toBuilder().assessmentId(newId()).build() : assessment;
         return store.write(() -> {
             requireTrace(stored);
+            if (byId.containsKey(stored.assessmentId())) {
+                throw new InvalidInputException("assessment id " + stored.assessmentId() + " is already stored; "
+                        + "append a new assessment without an id (one is assigned), or use upsertScorerFeedback "
+                        + "to replace scorer feedback");
+            }
             writeRecord(List.of(stored));
             apply(stored);
             return stored;
@@ -246,7 +251,7 @@ final class FsAssessmentStore implements AssessmentStore {
                 }
                 for (String id : ids) {
                     Assessment a = byId.get(id);
-                    if (scorerName.equals(a.scorerName())) {
+                    if (scorerName.equals(a.scorerName()) && a.feedback() != null) {
                         out.add(new ScoredValue(ref.requestTime(), a));
                     }
                 }

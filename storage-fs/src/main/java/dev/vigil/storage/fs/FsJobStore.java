@@ -108,6 +108,7 @@ final class FsJobStore implements JobStore {
             throw new InvalidInputException("a new job has revision 1, got " + job.revision() + " for " + job.jobId());
         }
         return store.write(() -> {
+            store.requireExperiment(job.experimentId(), "job " + job.jobId());
             if (jobs.containsKey(job.jobId())) {
                 throw new StaleWriteException("job " + job.jobId() + " already exists");
             }
@@ -176,6 +177,9 @@ final class FsJobStore implements JobStore {
         if (name == null || name.isEmpty()) {
             throw new InvalidInputException("a cursor needs a name");
         }
+        if (position < 0) {
+            throw new InvalidInputException("cursor '" + name + "' position must be 0 or more, got " + position);
+        }
         store.write(() -> {
             Long current = cursors.get(name);
             if (current != null && current >= position) {
@@ -206,7 +210,7 @@ final class FsJobStore implements JobStore {
             Lease current = leases.get(resource);
             Lease next;
             long token = lastToken;
-            if (current != null && current.owner().equals(owner)) {
+            if (current != null && current.owner().equals(owner) && current.expiresAt().isAfter(now)) {
                 next = new Lease(resource, owner, current.token(), now.plus(ttl));
             } else if (current == null || !current.expiresAt().isAfter(now)) {
                 token = lastToken + 1;

@@ -76,12 +76,12 @@ final class FsScorerStore implements ScorerStore {
         return store.write(() -> {
             store.requireExperiment(version.experimentId(), "scorer '" + version.name() + "'");
             NavigableMap<Integer, ScorerVersion> versions = names(version.experimentId()).get(version.name());
-            if (versions != null && versions.containsKey(version.version())) {
+            int latest = versions == null || versions.isEmpty() ? 0 : versions.lastKey();
+            if (version.version() <= latest) {
                 throw new StaleWriteException("scorer '" + version.name() + "' version " + version.version()
-                        + " already exists in experiment " + version.experimentId()
+                        + " is not after the latest version " + latest + " in experiment " + version.experimentId()
                         + " (another writer registered it first); read the latest and register the next version");
             }
-            int latest = versions == null || versions.isEmpty() ? 0 : versions.lastKey();
             if (version.version() != latest + 1) {
                 throw new InvalidInputException("scorer '" + version.name() + "' version " + version.version()
                         + " skips numbers: the next version is " + (latest + 1));

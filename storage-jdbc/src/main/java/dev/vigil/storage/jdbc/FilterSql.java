@@ -96,7 +96,8 @@ final class FilterSql {
             case METADATA -> keyValue(cmp, "trace_metadata", "md_key", "md_value");
             case SPAN_NAME -> span(cmp, "span_name");
             case SPAN_TYPE -> span(cmp, "span_type");
-            // span status codes, span attributes and assessments are left to the in-memory predicate
+            case SPAN_STATUS -> span(cmp, "span_status");
+            // span attributes (JSON values) and assessments are left to the in-memory predicate
             default -> Condition.TRUE_INEXACT;
         };
     }
@@ -110,6 +111,8 @@ final class FilterSql {
             case "status" -> column(cmp, "t.state", false);
             case "client_request_id" -> column(cmp, "t.client_request_id", false);
             case "request_id" -> column(cmp, "t.trace_id", false);
+            case "name" -> column(cmp, "t.trace_name", false);
+            case "run_id" -> column(cmp, "t.run_id", false);
             default -> Condition.TRUE_INEXACT;
         };
     }
@@ -150,18 +153,24 @@ final class FilterSql {
         return new Condition(exists + " AND k." + valueCol + " IS NOT NULL AND " + test.sql() + ")", params, true);
     }
 
-    /** A comparison on any span: the trace matches if one of its spans passes (only operators that mean that). */
+    /**
+     * A comparison on any span: the trace matches if one of its spans passes; span names, types and statuses are
+     * never null, so IS NULL means "has no span".
+     */
     private Condition span(FilterExpr.Comparison cmp, String col) {
         Operator op = cmp.operator();
-        if (op != Operator.EQ && op != Operator.IN && op != Operator.LIKE && op != Operator.ILIKE) {
-            return Condition.TRUE_INEXACT;
+        String exists = "EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_id = t.trace_id";
+        if (op == Operator.IS_NULL) {
+            return new Condition("NOT " + exists + ")", List.of(), true);
+        }
+        if (op == Operator.IS_NOT_NULL) {
+            return new Condition(exists + ")", List.of(), true);
         }
         Condition test = valueTest(cmp, "s." + col, false);
         if (test == null) {
             return Condition.TRUE_INEXACT;
         }
-        return new Condition("EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_id = t.trace_id AND " + test.sql()
-                + ")", test.params(), true);
+        return new Condition(exists + " AND " + test.sql() + ")", test.params(), true);
     }
 
     /**

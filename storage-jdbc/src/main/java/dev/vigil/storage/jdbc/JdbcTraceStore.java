@@ -1,7 +1,7 @@
 package dev.vigil.storage.jdbc;
 
+import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.spi.InvalidInputException;
-import dev.vigil.spi.filter.FilterExpr;
 import dev.vigil.spi.json.MlflowJson;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.Trace;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -44,13 +43,11 @@ final class JdbcTraceStore implements TraceStore {
     private final Database db;
     private final JdbcAssessmentStore assessments;
     private final FilterSql filterSql;
-    private final Function<FilterExpr, Predicate<Trace>> predicates;
 
-    JdbcTraceStore(Database db, JdbcAssessmentStore assessments, Function<FilterExpr, Predicate<Trace>> predicates) {
+    JdbcTraceStore(Database db, JdbcAssessmentStore assessments) {
         this.db = db;
         this.assessments = assessments;
         this.filterSql = new FilterSql(db.dialect());
-        this.predicates = predicates;
     }
 
     // ------------------------------------------------------------------ writing
@@ -89,11 +86,11 @@ final class JdbcTraceStore implements TraceStore {
             long last = Counters.next(c, "trace_seq", rows.size());
             long seq = last - rows.size() + 1;
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO traces (experiment_id, seq, request_ms, "
-                    + "request_sub_ns, duration_ms, end_ms, state, client_request_id, body, trace_id) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + "request_sub_ns, duration_ms, end_ms, state, client_request_id, trace_name, run_id, body, trace_id) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                     PreparedStatement upd = c.prepareStatement("UPDATE traces SET experiment_id = ?, seq = ?, "
                             + "request_ms = ?, request_sub_ns = ?, duration_ms = ?, end_ms = ?, state = ?, "
-                            + "client_request_id = ?, body = ? WHERE trace_id = ?")) {
+                            + "client_request_id = ?, trace_name = ?, run_id = ?, body = ? WHERE trace_id = ?")) {
                 int nIns = 0;
                 int nUpd = 0;
                 for (Row r : rows) {
@@ -181,6 +178,26 @@ final class JdbcTraceStore implements TraceStore {
                 .map(Trace::traceId).orElse("?");
     }
 
+    /** MLflow's key for the trace name, in the tags or the metadata. */
+    static final String TRACE_NAME = "mlflow.traceName";
+    /** MLflow's metadata key for the run a trace belongs to. */
+    static final String SOURCE_RUN = "mlflow.sourceRun";
+
+    /**
+     * @return the trace name as the filter language reads {@code attributes.name}: the {@code mlflow.traceName}
+     *     tag or metadata, else the root span's name (kept in a column so that it can be filtered in SQL)
+     */
+    static String traceName(Trace t) {
+        String n = t.info().tags().get(TRACE_NAME);
+        if (n == null) {
+            n = t.info().traceMetadata().get(TRACE_NAME);
+        }
+        if (n == null) {
+            n = t.rootSpan().map(Span::name).orElse(null);
+        }
+        return n;
+    }
+
     /** A trace as its {@code traces} row. */
     private record Row(String traceId, Trace trace, long requestMs, int subNs, String body) {
         static Row of(Trace t) {
@@ -208,8 +225,10 @@ final class JdbcTraceStore implements TraceStore {
             }
             ps.setString(7, info.state().name());
             ps.setString(8, info.clientRequestId());
-            ps.setString(9, body);
-            ps.setString(10, traceId);
+            ps.setString(9, traceName(trace));
+            ps.setString(10, info.traceMetadata().get(SOURCE_RUN));
+            ps.setString(11, body);
+            ps.setString(12, traceId);
         }
     }
 
@@ -239,8 +258,10 @@ final class JdbcTraceStore implements TraceStore {
             throw new InvalidInputException("page size must be 1 or more, got " + maxResults);
         }
         PageKey after = pageToken == null ? null : PageKey.parse(pageToken);
-        FilterSql.Condition cond = query.filter() == null ? null : filterSql.translate(query.filter());
-        Predicate<Trace> residual = cond == null || cond.exact() ? null : predicates.apply(query.filter());
+        // compiled even when the SQL is exact, so that a filter the language rejects fails the same on every store
+        TraceFilter compiled = query.filter() == null ? null : TraceFilter.of(query.filter());
+        FilterSql.Condition cond = compiled == null ? null : filterSql.translate(query.filter());
+        Predicate<Trace> residual = cond == null || cond.exact() ? null : compiled;
         return db.autoCommit("scan traces of experiment " + query.experimentId(), c -> {
             List<Stored> matched = new ArrayList<>();
             PageKey position = after;
@@ -249,7 +270,9 @@ final class JdbcTraceStore implements TraceStore {
             int fetch = residual == null ? maxResults + 1 : Math.max(2 * (maxResults + 1), 256);
             while (true) {
                 List<Stored> rows = fetchRange(c, query, position, cond, fetch);
-                for (Stored r : rows) {
+                // the predicate may read assessments (feedback.<name>), so they are attached before it runs
+                List<Stored> candidates = residual == null ? rows : withAssessments(c, rows);
+                for (Stored r : candidates) {
                     if (residual == null || residual.test(r.trace())) {
                         matched.add(r);
                         if (matched.size() > maxResults) {
@@ -266,7 +289,7 @@ final class JdbcTraceStore implements TraceStore {
             List<Stored> page = more ? matched.subList(0, maxResults) : matched;
             String token = more ? PageKey.of(page.get(page.size() - 1)).format() : null;
             List<Trace> out = new ArrayList<>(page.size());
-            withAssessments(c, page).forEach(s -> out.add(s.trace()));
+            (residual == null ? withAssessments(c, page) : page).forEach(s -> out.add(s.trace()));
             return new TracePage(out, token);
         });
     }

@@ -38,6 +38,8 @@ public final class ScriptedHttpServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Deque<ScriptedReply> script = new ArrayDeque<>();
     private final List<RecordedRequest> received = new ArrayList<>();
+    private long count;
+    private boolean recording = true;
     private ScriptedReply fallback = ScriptedReply.json(404, "{\"error\":{\"message\":\"no scripted reply left\"}}");
 
     private ScriptedHttpServer(HttpServer server, ExecutorService executor) {
@@ -77,6 +79,15 @@ public final class ScriptedHttpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * @param record false to stop recording requests (for benchmarks, so memory stays flat); counts still grow
+     * @return this
+     */
+    public synchronized ScriptedHttpServer recordRequests(boolean record) {
+        this.recording = record;
+        return this;
+    }
+
     /** @return the requests received so far, in order */
     public synchronized List<RecordedRequest> requests() {
         return List.copyOf(received);
@@ -84,7 +95,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
 
     /** @return how many requests were received */
     public synchronized int requestCount() {
-        return received.size();
+        return (int) count;
     }
 
     /** @return the last request received @throws IllegalStateException if none */
@@ -99,6 +110,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
     public synchronized void reset() {
         script.clear();
         received.clear();
+        count = 0;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -108,8 +120,11 @@ public final class ScriptedHttpServer implements AutoCloseable {
             Map<String, List<String>> headers = new LinkedHashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
             synchronized (this) {
-                received.add(new RecordedRequest(exchange.getRequestMethod(),
-                        exchange.getRequestURI().toString(), headers, body));
+                count++;
+                if (recording) {
+                    received.add(new RecordedRequest(exchange.getRequestMethod(),
+                            exchange.getRequestURI().toString(), headers, body));
+                }
                 reply = script.isEmpty() ? fallback : script.poll();
             }
         }
