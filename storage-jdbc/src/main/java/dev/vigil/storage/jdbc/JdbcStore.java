@@ -23,8 +23,8 @@ import java.util.Objects;
  * allocated in commit order, writes are atomic per batch, and {@link #jobs()} leases with fencing tokens divide
  * the work between them.
  *
- * <p>Options ({@link StoreOptions#properties()}): {@code user}, {@code password}, {@code pool.size} (default 8;
- * 1 for an in-memory SQLite database), {@code pool.timeoutMs} (how long to wait for a connection, default 30000).
+ * <p>Options ({@link StoreOptions#properties()}): {@code user}, {@code password}, {@code pool.size} (default 8),
+ * {@code pool.timeoutMs} (how long to wait for a connection, default 30000).
  */
 public final class JdbcStore implements Store {
 
@@ -62,13 +62,12 @@ public final class JdbcStore implements Store {
         Objects.requireNonNull(options, "options");
         Dialect dialect = Dialect.of(uri);
         String masked = JdbcUrls.mask(uri);
-        boolean memorySqlite = dialect == Dialect.SQLITE
-                && (uri.contains(":memory:") || uri.toLowerCase(Locale.ROOT).contains("mode=memory"));
-        int poolSize = intOption(options, "pool.size", memorySqlite ? 1 : DEFAULT_POOL_SIZE, 1, 1000);
-        if (memorySqlite && poolSize != 1) {
-            throw new InvalidInputException("an in-memory SQLite database lives in one connection: pool.size must "
-                    + "be 1 for " + masked + ", got " + poolSize);
+        if (dialect == Dialect.SQLITE && uri.contains(":memory:") && !uri.contains("cache=shared")) {
+            throw new InvalidInputException("'" + masked + "' gives every pooled connection a database of its own; "
+                    + "use a file (jdbc:sqlite:vigil.db), a shared in-memory database "
+                    + "(jdbc:sqlite:file:vigil?mode=memory&cache=shared) or the memory: store");
         }
+        int poolSize = intOption(options, "pool.size", DEFAULT_POOL_SIZE, 1, 1000);
         long timeoutMs = intOption(options, "pool.timeoutMs", (int) DEFAULT_POOL_TIMEOUT_MS, 250, Integer.MAX_VALUE);
 
         HikariConfig config = new HikariConfig();
@@ -103,11 +102,18 @@ public final class JdbcStore implements Store {
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store " + masked + ": " + JdbcUrls.mask(e.getMessage()), e);
         }
-        try {
-            SchemaMigrations.migrate(pool, dialect, masked);
+        // Flyway needs two connections at once; it gets a small pool of its own so that pool.size 1 works
+        HikariConfig migrationConfig = new HikariConfig();
+        config.copyStateTo(migrationConfig);
+        migrationConfig.setPoolName(config.getPoolName() + "-migrate");
+        migrationConfig.setMaximumPoolSize(2);
+        migrationConfig.setMinimumIdle(0);
+        try (HikariDataSource migrationPool = new HikariDataSource(migrationConfig)) {
+            SchemaMigrations.migrate(migrationPool, dialect, masked);
         } catch (RuntimeException e) {
             pool.close();
-            throw e;
+            throw e instanceof StoreException ? e
+                    : new StoreException("cannot open the store " + masked + ": " + JdbcUrls.mask(e.getMessage()), e);
         }
         return new JdbcStore(new Database(pool, dialect, masked, options.clock()));
     }

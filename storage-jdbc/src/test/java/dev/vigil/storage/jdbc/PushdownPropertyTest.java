@@ -38,7 +38,7 @@ class PushdownPropertyTest {
 
     private static final long SEED = 20261128L;
     private static final int TRACES = 100;
-    private static final int FILTERS = 200;
+    private static final int FILTERS = 120;
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T00:00:00Z"), ZoneOffset.UTC);
 
     /** Values chosen to collide often, with quotes, wildcards, injection attempts, numbers as text, non-ASCII. */
