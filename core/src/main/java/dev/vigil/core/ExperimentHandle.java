@@ -147,7 +147,9 @@ public final class ExperimentHandle {
     }
 
     /**
-     * Resumes a scorer paused after authentication failures, and backfills what it missed since it was paused.
+     * Resumes a scorer paused after authentication failures, and backfills what it missed while paused: a backfill
+     * at its current rate over the traces whose request time lies between one hour before the pause and now (pairs
+     * already holding feedback from that version, including the recorded auth errors, are skipped).
      *
      * @param name the scorer name
      * @return the backfill job id for the paused window, or empty if it was not paused

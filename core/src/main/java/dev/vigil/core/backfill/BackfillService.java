@@ -343,14 +343,20 @@ public final class BackfillService implements AutoCloseable {
                     : filters.size() == 1 ? filters.get(0) : new FilterExpr.Or(filters);
             Instant start = Instant.parse((String) job.spec().get("start"));
             Instant end = Instant.parse((String) job.spec().get("end"));
-            TraceQuery query = new TraceQuery(job.experimentId(), start, end, pushed);
             Map<String, Long> progress = new LinkedHashMap<>(job.progress());
             String token = job.checkpoint();
+            // Each page's query starts at the last trace's request time (down to the millisecond) as well as at the
+            // page token: tokens are positions (time, id) valid for any range of the same experiment, and the
+            // narrower range lets a SQL store seek its time index instead of re-reading the range from its start
+            // for every page.
+            Long last = progress.get(BackfillProgress.LAST_TIME);
+            Instant pageFrom = token != null && last != null ? Instant.ofEpochMilli(last) : start;
             if (job.status() == JobStatus.PENDING) {
                 job = store.jobs().update(job.next(JobStatus.RUNNING, progress, token, null, clock.instant()));
             }
             while (!closed) {
-                TracePage page = store.traces().scan(query, token, pageSize);
+                TracePage page = store.traces().scan(new TraceQuery(job.experimentId(),
+                        pageFrom.isBefore(start) ? start : pageFrom, end, pushed), token, pageSize);
                 scorePage(page.traces(), specs, progress, scoring);
                 progress.merge(BackfillProgress.SCANNED, (long) page.traces().size(), Long::sum);
                 if (!page.traces().isEmpty()) {
@@ -368,6 +374,10 @@ public final class BackfillService implements AutoCloseable {
                     return;
                 }
                 token = page.nextPageToken();
+                Long lastMs = progress.get(BackfillProgress.LAST_TIME);
+                if (lastMs != null) {
+                    pageFrom = Instant.ofEpochMilli(lastMs);
+                }
                 if (System.nanoTime() - leaseRenewAt > 0) {
                     Optional<Lease> renewed = store.jobs().renew(lease, leaseTtl);
                     if (renewed.isEmpty()) {
