@@ -93,7 +93,7 @@ import org.junit.jupiter.api.Timeout;
  *   <li>bad input is rejected with {@link InvalidInputException} whose message names the offending value, and
  *       nothing of the call is written: a trace of an unknown experiment (the whole batch), an assessment on a
  *       trace not stored (the whole batch), scorer feedback without scorer name/version metadata, a scan of an
- *       unknown experiment, a bad page token or page size, a scorer or job of an unknown experiment, a new scorer
+ *       unknown experiment (but {@code count} and {@code valuesByScorer} of one are simply empty), a bad page token or page size, a scorer or job of an unknown experiment, a new scorer
  *       version or job whose revision is not 1, a negative cursor position, a non-positive lease TTL;</li>
  *   <li>{@code append} assigns ids of the form the backend chooses (unique) to assessments without one and
  *       rejects an id already stored; {@code upsertScorerFeedback} replaces by key, keeping id, create time and
@@ -903,6 +903,8 @@ public abstract class StoreConformanceSuite {
         assertThat(values).extracting(ScoredValue::traceTime).containsExactly(ms(100), ms(300));
         assertThat(values).extracting(v -> v.assessment().feedback().value()).containsExactly(1.0, 0.5);
         assertThat(store.assessments().valuesByScorer(exp, "nobody", ms(0), ms(1000))).isEmpty();
+        assertThat(store.assessments().valuesByScorer(exp, "rel", ms(100), ms(100))).isEmpty();
+        assertThat(store.assessments().valuesByScorer("no-such-experiment", "rel", ms(0), ms(1000))).isEmpty();
     }
 
     @Test
