@@ -216,12 +216,15 @@ abstract class JudgeProviderConformance {
         ScriptedReply slow = wire().answer(YES).delayedBy(Duration.ofSeconds(3));
         server.enqueue(slow, slow);
         long start = System.nanoTime();
-        Feedback f = score(safety(runtime().timeout(Duration.ofMillis(250))
+        Feedback f = score(safety(runtime().timeout(Duration.ofMillis(500))
                 .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ZERO)).build()));
         assertThat(f.error().code()).isEqualTo("TIMEOUT");
-        assertThat(f.error().message()).contains("250 ms");
-        assertThat(server.requestCount()).isEqualTo(2);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("nothing hangs").isLessThan(Duration.ofSeconds(5));
+        assertThat(f.error().message()).contains("500 ms");
+        assertThat(f.metadata()).containsEntry(LlmJudge.META_ATTEMPTS, "2");
+        // The second attempt may time out before the server has even read it on a loaded machine.
+        assertThat(server.requestCount()).isBetween(1, 2);
+        assertThat(sleeper.waits()).hasSize(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("nothing hangs").isLessThan(Duration.ofSeconds(4));
     }
 
     @Test
