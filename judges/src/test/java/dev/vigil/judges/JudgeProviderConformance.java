@@ -308,6 +308,15 @@ abstract class JudgeProviderConformance {
     }
 
     @Test
+    void serverEchoingTheKey_inItsError_isRedacted() {
+        server.fallback(ScriptedReply.json(401, "{\"error\": {\"message\": \"Incorrect API key provided: " + SECRET
+                + "\"}}"));
+        Feedback f = score(safety(runtime().build()));
+        assertThat(f.error().code()).isEqualTo("AUTH");
+        assertThat(f.error().message()).contains("Incorrect API key provided: [redacted]").doesNotContain(SECRET);
+    }
+
+    @Test
     void schemaRefused_fallsBackToPlainTextAndRemembersItForTheModel() {
         server.enqueue(wire().schemaRefused(), wire().answer(YES),
                 wire().answer("Verdict: {\"rationale\": \"Not English.\", \"result\": \"no\"}"));
