@@ -364,6 +364,41 @@ abstract class JudgeProviderConformance {
     }
 
     @Test
+    void manyConcurrentJudgmentsAmidFaults_eachEndAsFeedbackAndNothingHangs() throws Exception {
+        ScriptedReply[] faults = {wire().serverError(500), wire().rateLimited(0), ScriptedReply.reset(),
+                ScriptedReply.json("not json"), wire().refusal(), wire().unauthorized(), wire().serverError(529),
+                wire().truncated()};
+        for (int i = 0; i < 32; i++) {
+            server.enqueue(i % 2 == 0 ? faults[(i / 2) % faults.length] : wire().answer(YES));
+        }
+        server.fallback(wire().answer(YES));
+        // A breaker that cannot open here: this test is about every call ending, not about the breaker.
+        JudgeRuntime rt = runtime().cache(false).circuitBreaker(1_000, Duration.ofSeconds(1)).build();
+        LlmJudge judge = safety(rt);
+        List<java.util.concurrent.Future<Object>> results = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 32; i++) {
+                results.add(pool.submit(() -> judge.score(TestTraces.input())));
+            }
+            int ok = 0;
+            int errors = 0;
+            for (var r : results) {
+                Feedback f = (Feedback) r.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                if (f.isError()) {
+                    errors++;
+                    assertThat(f.error().code()).isIn("REFUSED", "AUTH", "TRUNCATED", "UNAVAILABLE", "OVERLOADED",
+                            "RATE_LIMITED", "CONNECTION", "BAD_RESPONSE");
+                } else {
+                    ok++;
+                    assertThat(f.value()).isEqualTo("yes");
+                }
+            }
+            assertThat(ok + errors).isEqualTo(32);
+            assertThat(ok).as("retryable faults are retried into answers").isGreaterThanOrEqualTo(16);
+        }
+    }
+
+    @Test
     void stats_countCallsRetriesFailuresAndTokens() {
         server.enqueue(wire().serverError(500), wire().answer(YES), wire().unauthorized());
         JudgeRuntime rt = runtime().cache(false).build();
