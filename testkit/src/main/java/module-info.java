@@ -11,4 +11,7 @@ module dev.vigil.testkit {
     exports dev.vigil.testkit;
     exports dev.vigil.testkit.http;
     exports dev.vigil.testkit.store;
+
+    // the suite's test methods are package-private, as JUnit recommends; JUnit reaches them reflectively
+    opens dev.vigil.testkit.store to org.junit.platform.commons;
 }

@@ -115,7 +115,7 @@ public final class Scorers {
             return scorer;
         }
         Scorer inner = scorer instanceof RenamedScorer r ? r.delegate() : scorer;
-        return new RenamedScorer(name, inner);
+        return inner.name().equals(name) ? inner : new RenamedScorer(name, inner);
     }
 
     static List<Aggregation> checkAggregations(String name, List<Aggregation> aggregations) {

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.StaleWriteException;
+import dev.vigil.spi.filter.Field;
+import dev.vigil.spi.filter.FieldKind;
+import dev.vigil.spi.filter.FilterExpr;
+import dev.vigil.spi.filter.Operator;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSource;
@@ -89,13 +93,16 @@ import org.junit.jupiter.api.Timeout;
  *   <li>bad input is rejected with {@link InvalidInputException} whose message names the offending value, and
  *       nothing of the call is written: a trace of an unknown experiment (the whole batch), an assessment on a
  *       trace not stored (the whole batch), scorer feedback without scorer name/version metadata, a scan of an
- *       unknown experiment, a bad page token or page size, a scorer or job of an unknown experiment, a new scorer
+ *       unknown experiment (but {@code count} and {@code valuesByScorer} of one are simply empty), a bad page token or page size, a scorer or job of an unknown experiment, a new scorer
  *       version or job whose revision is not 1, a negative cursor position, a non-positive lease TTL;</li>
  *   <li>{@code append} assigns ids of the form the backend chooses (unique) to assessments without one and
  *       rejects an id already stored; {@code upsertScorerFeedback} replaces by key, keeping id, create time and
  *       place in the creation order;</li>
  *   <li>scans are keyset-paged by (request time, trace id), from inclusive and to exclusive; the last page has
- *       a null token (a backend may return one more, empty page before it);</li>
+ *       a null token (a backend may return one more, empty page before it); a query's filter is applied with the
+ *       semantics of vigil-core's {@code dev.vigil.core.filter.TraceFilter} (a backend may simply evaluate
+ *       {@code TraceFilter.of(query.filter())} on each candidate, with the trace's current assessments, or push
+ *       the filter down), and a filtered scan still pages without gaps or repeats;</li>
  *   <li>a scorer version must be created as latest + 1: a version at or below the latest is a
  *       {@link StaleWriteException} (another writer got there first), one above latest + 1 an
  *       {@link InvalidInputException};</li>
@@ -571,6 +578,60 @@ public abstract class StoreConformanceSuite {
         assertThat(store.traces().count(exp)).isEqualTo(300 + appended.get());
     }
 
+    // ------------------------------------------------------------------ traces: filtered scans
+
+    private static FilterExpr eq(Field field, Object value) {
+        return new FilterExpr.Comparison(field, Operator.EQ, List.of(value));
+    }
+
+    @Test
+    void scan_withFilter_returnsOnlyMatchingTracesInOrderAcrossPages() {
+        String exp = experiment("e").experimentId();
+        List<Trace> traces = new TraceGenerator(31, exp).errorRate(0.2).agentRate(0.5).traces(120);
+        store.traces().put(traces);
+        // tags.environment = 'production' AND span.type = 'TOOL'
+        FilterExpr filter = new FilterExpr.And(List.of(eq(Field.tag("environment"), "production"),
+                eq(new Field(FieldKind.SPAN_TYPE, "type"), SpanTypes.TOOL)));
+        List<String> expected = traces.stream()
+                .filter(t -> "production".equals(t.info().tags().get("environment"))
+                        && !t.spansOfType(SpanTypes.TOOL).isEmpty())
+                .map(Trace::traceId).toList();
+        assertThat(expected).hasSizeBetween(10, 110);
+        for (int size : new int[] {1, 4, 1000}) {
+            assertThat(ids(scanAll(new TraceQuery(exp, null, null, filter), size))).as("page size " + size)
+                    .containsExactlyElementsOf(expected);
+        }
+        Instant from = traces.get(30).info().requestTime();
+        Instant to = traces.get(90).info().requestTime();
+        List<String> inRange = traces.subList(30, 90).stream()
+                .filter(t -> "production".equals(t.info().tags().get("environment"))
+                        && !t.spansOfType(SpanTypes.TOOL).isEmpty())
+                .map(Trace::traceId).toList();
+        assertThat(ids(scanAll(new TraceQuery(exp, from, to, filter), 3))).containsExactlyElementsOf(inRange);
+    }
+
+    @Test
+    void scan_withFeedbackFilter_seesTheStoredAssessments() {
+        String exp = experiment("e").experimentId();
+        store.traces().put(List.of(simpleTrace(exp, "tr-1", ms(0)), simpleTrace(exp, "tr-2", ms(1)),
+                simpleTrace(exp, "tr-3", ms(2))));
+        store.assessments().upsertScorerFeedback(List.of(scorerFeedback("tr-1", "relevance", "rel", 1, "yes"),
+                scorerFeedback("tr-2", "relevance", "rel", 1, "no"),
+                scorerFeedback("tr-3", "relevance", "rel", 1, "yes")));
+        TraceQuery q = new TraceQuery(exp, null, null, eq(Field.feedback("relevance"), "yes"));
+        assertThat(ids(scanAll(q, 1))).containsExactly("tr-1", "tr-3");
+        store.assessments().upsertScorerFeedback(List.of(scorerFeedback("tr-1", "relevance", "rel", 1, "no")));
+        assertThat(ids(scanAll(q, 1))).containsExactly("tr-3");
+    }
+
+    @Test
+    void scan_withFilterMatchingNothing_endsWithNoTraces() {
+        String exp = experiment("e").experimentId();
+        store.traces().put(new TraceGenerator(32, exp).traces(20));
+        TraceQuery q = new TraceQuery(exp, null, null, eq(Field.tag("environment"), "nowhere"));
+        assertThat(scanAll(q, 3)).isEmpty();
+    }
+
     @Test
     void scan_badPageTokenOrSize_rejected() {
         String exp = experiment("e").experimentId();
@@ -842,6 +903,8 @@ public abstract class StoreConformanceSuite {
         assertThat(values).extracting(ScoredValue::traceTime).containsExactly(ms(100), ms(300));
         assertThat(values).extracting(v -> v.assessment().feedback().value()).containsExactly(1.0, 0.5);
         assertThat(store.assessments().valuesByScorer(exp, "nobody", ms(0), ms(1000))).isEmpty();
+        assertThat(store.assessments().valuesByScorer(exp, "rel", ms(100), ms(100))).isEmpty();
+        assertThat(store.assessments().valuesByScorer("no-such-experiment", "rel", ms(0), ms(1000))).isEmpty();
     }
 
     @Test

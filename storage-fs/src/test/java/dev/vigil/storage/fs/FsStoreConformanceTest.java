@@ -1,0 +1,30 @@
+package dev.vigil.storage.fs;
+
+import dev.vigil.spi.store.Store;
+import dev.vigil.spi.store.StoreOptions;
+import dev.vigil.spi.store.Stores;
+import dev.vigil.testkit.store.StoreConformanceSuite;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file store passes the store conformance suite, opened through {@code Stores.open("fs:...")}. */
+class FsStoreConformanceTest extends StoreConformanceSuite {
+    @TempDir
+    Path dir;
+
+    private String uri() {
+        return "fs:" + dir.resolve("store");
+    }
+
+    @Override
+    protected Store openStore(Clock clock) {
+        return Stores.open(uri(), StoreOptions.withClock(clock));
+    }
+
+    @Override
+    protected Optional<Store> reopenStore(Clock clock) {
+        return Optional.of(Stores.open(uri(), StoreOptions.withClock(clock)));
+    }
+}
