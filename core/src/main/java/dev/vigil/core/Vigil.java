@@ -121,7 +121,8 @@ public final class Vigil implements AutoCloseable {
     }
 
     /**
-     * Starts the monitoring engine (tailing the store in the background) and resumes abandoned backfills.
+     * Starts the monitoring engine (tailing the store in the background) and resumes abandoned backfills (now and
+     * whenever another engine's lease on one expires).
      * Idempotent.
      *
      * @return this
@@ -129,7 +130,7 @@ public final class Vigil implements AutoCloseable {
     public Vigil startMonitoring() {
         requireOpen();
         engine.start();
-        backfills.resumeAbandoned();
+        backfills.watchAbandoned();
         return this;
     }
 

@@ -8,6 +8,8 @@ import dev.vigil.testkit.http.ChatWire;
 import dev.vigil.testkit.http.RecordedRequest;
 import java.net.URI;
 import java.util.Map;
+import dev.vigil.spi.scorer.Feedback;
+import org.junit.jupiter.api.Test;
 
 class AnthropicProviderTest extends JudgeProviderConformance {
     @Override ChatWire wire() { return new AnthropicWire(); }
@@ -26,4 +28,14 @@ class AnthropicProviderTest extends JudgeProviderConformance {
     @Override String systemPrompt(JsonNode body) { return body.path("system").asText(); }
     @Override JsonNode schema(JsonNode body) { return body.path("output_config").path("format").path("schema"); }
     @Override long[] answerTokens() { return new long[] {249, 26}; }
+
+    @Test
+    void promptTooLong400_isNotRetriedAndCarriesTheProvidersMessage() {
+        String body = dev.vigil.testkit.Fixtures.read("anthropic/error_400_invalid_request_prompt_too_long.json");
+        server.fallback(dev.vigil.testkit.http.ScriptedReply.json(400, body));
+        Feedback f = score(safety(runtime().build()));
+        assertThat(f.error().code()).isEqualTo("BAD_REQUEST");
+        assertThat(f.error().message()).contains(dev.vigil.spi.json.Json.readTree(body).path("error").path("message").asText());
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
 }

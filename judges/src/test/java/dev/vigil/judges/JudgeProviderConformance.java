@@ -342,7 +342,7 @@ abstract class JudgeProviderConformance {
     @Test
     void localRateLimit_refusesACallBeyondTheRateWithoutSendingIt() {
         server.fallback(wire().answer(YES));
-        JudgeRuntime rt = runtime().cache(false).rateLimit(0.001).timeout(Duration.ofMillis(200)).build();
+        JudgeRuntime rt = runtime().cache(false).rateLimit(0.001).build();
         LlmJudge judge = safety(rt);
         assertThat(score(judge).value()).isEqualTo("yes");
         Feedback limited = score(judge);

@@ -45,4 +45,24 @@ class OpenAiProviderTest extends JudgeProviderConformance {
         assertThat(f.error().code()).isEqualTo("QUOTA");
         assertThat(server.requestCount()).isEqualTo(1);
     }
+
+    @Test
+    void contextLengthExceeded400_isNotRetriedAndCarriesTheProvidersMessage() {
+        String body = dev.vigil.testkit.Fixtures.read("openai/error_400_context_length_exceeded.json");
+        server.fallback(dev.vigil.testkit.http.ScriptedReply.json(400, body));
+        Feedback f = score(safety(runtime().build()));
+        assertThat(f.error().code()).isEqualTo("BAD_REQUEST");
+        assertThat(f.error().message()).contains(dev.vigil.spi.json.Json.readTree(body).path("error").path("message").asText());
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void forbidden403_isNotRetried() {
+        server.fallback(dev.vigil.testkit.http.ScriptedReply.json(403,
+                "{\"error\":{\"message\":\"Project does not have access to model gpt-4o-mini\",\"type\":\"invalid_request_error\"}}"));
+        Feedback f = score(safety(runtime().build()));
+        assertThat(f.error().code()).isEqualTo("AUTH");
+        assertThat(f.error().message()).contains("does not have access");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * with small budgets so hostile scorers are stopped quickly.
  */
 final class TestSandboxes {
-    static final Duration BUDGET = Duration.ofSeconds(2);
+    static final Duration BUDGET = Duration.ofSeconds(3);
     private static PythonSandbox sandbox;
 
     private TestSandboxes() {}

@@ -68,8 +68,13 @@ public final class Aggregator {
         long judged = 0;
         Map<String, Long> categories = new TreeMap<>();
         double rateSum = 0;
+        int rated = 0;
         for (Assessment a : assessments) {
-            rateSum += rateOf(a, defaultSampleRate);
+            double r = rateOf(a, Double.NaN);
+            if (!Double.isNaN(r)) {
+                rateSum += r;
+                rated++;
+            }
             FeedbackValue f = a.feedback();
             if (f.isError()) {
                 errors++;
@@ -89,7 +94,7 @@ public final class Aggregator {
                 categories.merge(s, 1L, Long::sum);
             }
         }
-        double rate = assessments.isEmpty() ? defaultSampleRate : rateSum / assessments.size();
+        double rate = rated == 0 ? defaultSampleRate : rateSum / rated;
         Optional<BucketStats.NumericSummary> numeric = Optional.empty();
         if (nNum > 0) {
             double[] xs = java.util.Arrays.copyOf(numbers, nNum);

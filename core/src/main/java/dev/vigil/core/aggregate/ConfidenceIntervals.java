@@ -56,7 +56,9 @@ public final class ConfidenceIntervals {
         double denom = 1 + z2 / effective;
         double center = (p + z2 / (2 * effective)) / denom;
         double half = Z_975 / denom * Math.sqrt(p * (1 - p) / effective + z2 / (4 * effective * effective));
-        return new Interval(Math.max(0, center - half), Math.min(1, center + half));
+        double low = passed == 0 ? 0 : Math.max(0, center - half); // exact at the ends, not rounding noise
+        double high = passed == n ? 1 : Math.min(1, center + half);
+        return new Interval(low, high);
     }
 
     /**

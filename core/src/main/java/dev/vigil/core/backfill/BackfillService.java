@@ -224,6 +224,32 @@ public final class BackfillService implements AutoCloseable {
     }
 
     /**
+     * Looks for abandoned backfills now and then every lease time to live, until closed: a job whose engine died
+     * is taken over once its lease expires.
+     */
+    public synchronized void watchAbandoned() {
+        if (watcher != null || closed) {
+            return;
+        }
+        watcher = Thread.ofVirtual().name("vigil-backfill-watch").start(() -> {
+            while (!closed) {
+                try {
+                    resumeAbandoned();
+                } catch (RuntimeException e) {
+                    LOG.warn("looking for abandoned backfills failed: {}", e.toString());
+                }
+                try {
+                    Thread.sleep(leaseTtl);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private Thread watcher;
+
+    /**
      * Waits for a job run by this process to stop (finished, cancelled, failed, or this service closed).
      *
      * @param jobId the job
@@ -469,6 +495,13 @@ public final class BackfillService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        Thread w;
+        synchronized (this) {
+            w = watcher;
+        }
+        if (w != null) {
+            w.interrupt();
+        }
         jobsPool.shutdownNow();
         try {
             jobsPool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);

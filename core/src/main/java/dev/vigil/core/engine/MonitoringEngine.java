@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +84,17 @@ public final class MonitoringEngine implements AutoCloseable {
     private Lease member;
     private long nextLeaseCheck;
 
-    private record Snapshot(List<ActiveScorer> scorers, long loadedAt) {}
+    private record Snapshot(List<ActiveScorer> scorers, Set<ScorerKey> activeKeys, long loadedAt) {
+        static Snapshot of(List<ActiveScorer> scorers, long loadedAt) {
+            Set<ScorerKey> keys = new java.util.HashSet<>();
+            for (ActiveScorer a : scorers) {
+                if (a.sampling().isActive()) {
+                    keys.add(a.key());
+                }
+            }
+            return new Snapshot(scorers, Set.copyOf(keys), loadedAt);
+        }
+    }
 
     /** One partition of the stream this engine holds. Guarded by its own monitor. */
     private static final class Partition {
@@ -402,23 +411,16 @@ public final class MonitoringEngine implements AutoCloseable {
             Snapshot old = scorers.get(experimentId);
             list = old == null ? List.of() : old.scorers();
         }
-        return new Snapshot(list, ticker.getAsLong());
+        return Snapshot.of(list, ticker.getAsLong());
     }
 
     private boolean isActive(ActiveScorer s) {
-        if (statuses.get(s.key()) instanceof ScorerStatus st && st.state() == ScorerStatus.State.PAUSED) {
+        if (!statuses.isEmpty() && statuses.get(s.key()) instanceof ScorerStatus st
+                && st.state() == ScorerStatus.State.PAUSED) {
             return false;
         }
         Snapshot snap = scorers.get(s.experimentId());
-        if (snap == null) {
-            return false;
-        }
-        for (ActiveScorer a : snap.scorers()) {
-            if (a.name().equals(s.name()) && a.version() == s.version()) {
-                return a.sampling().isActive();
-            }
-        }
-        return false;
+        return snap != null && snap.activeKeys().contains(s.key());
     }
 
     /** One pair to score. */
@@ -455,10 +457,12 @@ public final class MonitoringEngine implements AutoCloseable {
                 }
             }
             if (mine && t.info().state().isComplete()) {
-                Instant end = t.info().requestTime().plusMillis(
-                        t.info().executionDurationMs() == null ? 0 : t.info().executionDurationMs());
-                if (end.plus(options.settleDelay()).isAfter(now)) {
-                    break; // not settled yet: stop here, the cursor waits for it
+                if (!options.settleDelay().isZero()) {
+                    Instant end = t.info().requestTime().plusMillis(
+                            t.info().executionDurationMs() == null ? 0 : t.info().executionDurationMs());
+                    if (end.plus(options.settleDelay()).isAfter(now)) {
+                        break; // not settled yet: stop here, the cursor waits for it
+                    }
                 }
                 metrics.traceSeen(t.experimentId());
                 ScorerInput input = null;
@@ -569,8 +573,10 @@ public final class MonitoringEngine implements AutoCloseable {
 
     private void runAll(List<Work> works) {
         List<Assessment> out = new ArrayList<>(works.size());
-        List<Work> done = new ArrayList<>(works.size());
-        Map<Work, Outcome> outcomes = new LinkedHashMap<>();
+        // parallel lists, not a map keyed by Work: a record's hashCode would hash the whole trace
+        List<String> names = new ArrayList<>(works.size());
+        List<Outcome> outcomes = new ArrayList<>(works.size());
+        boolean stored = false;
         try {
             for (Work w : works) {
                 ActiveScorer s = w.scorer();
@@ -578,30 +584,37 @@ public final class MonitoringEngine implements AutoCloseable {
                     continue; // stopped, deleted or paused since it was read: no new work for it
                 }
                 Outcome o = runner.run(s.scorer(), s.name(), w.input(), options.scorerTimeout());
+                if (stopping && Thread.currentThread().isInterrupted()) {
+                    return; // closing past the drain timeout: not recorded, scored again after a restart
+                }
+                trackAuth(s, o);
+                // re-check: a scorer stopped or deleted while it ran writes nothing (one paused by this very
+                // failure still records it)
+                if (!isActive(s) && !isPausedOnly(s)) {
+                    continue;
+                }
                 Instant now = clock.instant();
                 for (Feedback f : o.feedback()) {
                     out.add(FeedbackAssessment.of(f, s.scorer(), s.name(), s.version(), w.trace().traceId(),
                             o.durationNanos(), s.sampling().sampleRate(), now));
                 }
-                outcomes.put(w, o);
-                trackAuth(s, o);
-            }
-            if (!out.isEmpty()) {
-                // re-check: a scorer stopped or deleted while it ran writes nothing
-                out.removeIf(a -> !stillActive(works, a));
+                names.add(s.name());
+                outcomes.add(o);
             }
             if (write(out)) {
-                done.addAll(works);
-                for (var e : outcomes.entrySet()) {
-                    String name = e.getKey().scorer().name();
-                    Outcome o = e.getValue();
+                stored = true;
+                for (int i = 0; i < outcomes.size(); i++) {
+                    String name = names.get(i);
+                    Outcome o = outcomes.get(i);
                     if (o.failed()) {
                         metrics.failed(name, o.failure().code());
                     } else {
                         metrics.scored(name, o.durationNanos());
                     }
                     for (Feedback f : o.feedback()) {
-                        JudgeUsage.report(f.metadata(), name, metrics);
+                        if (!f.metadata().isEmpty()) {
+                            JudgeUsage.report(f.metadata(), name, metrics);
+                        }
                     }
                 }
             }
@@ -611,12 +624,14 @@ public final class MonitoringEngine implements AutoCloseable {
             LOG.error("engine {}: unexpected failure scoring a chunk; it will be retried after a restart",
                     options.engineId(), t);
         } finally {
-            for (Work w : done) {
-                w.partition().complete(w.seq());
+            if (stored) {
+                for (Work w : works) {
+                    w.partition().complete(w.seq());
+                }
             }
             running.addAndGet(-works.size());
             inFlight.release(works.size());
-            if (!done.isEmpty()) {
+            if (stored) {
                 wakeUpIfIdle();
             }
         }
@@ -626,17 +641,6 @@ public final class MonitoringEngine implements AutoCloseable {
         if (running.get() == 0) {
             wakeUp();
         }
-    }
-
-    private boolean stillActive(List<Work> works, Assessment a) {
-        for (Work w : works) {
-            ActiveScorer s = w.scorer();
-            if (s.name().equals(a.scorerName()) && s.version() == a.scorerVersion()
-                    && w.trace().traceId().equals(a.traceId())) {
-                return isActive(s) || isPausedOnly(s);
-            }
-        }
-        return true;
     }
 
     private boolean isPausedOnly(ActiveScorer s) {

@@ -144,6 +144,9 @@ public final class ScorerRunner implements AutoCloseable {
                 }
                 timedOut = watch.timedOut();
             }
+            if (!timedOut && failure instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // not our timeout: someone (close) wants this thread back
+            }
             if (timedOut) {
                 return failed(name, AssessmentError.of(FailureCodes.TIMEOUT, "scorer '" + name
                         + "' did not finish within its timeout of " + timeout.toMillis() + " ms"), start, attempt,

@@ -204,6 +204,17 @@ public final class InProcessRuntime implements ScorerRuntime {
 
     /** Stops an aborted call: interrupt, then close, then write the worker off. Runs on a reaper thread. */
     private void cancel(Call c) {
+        try {
+            stop(c);
+        } finally {
+            c.cancelled.countDown();
+        }
+    }
+
+    private void stop(Call c) {
+        if (c.finished.getCount() == 0) {
+            return;
+        }
         Slot slot = c.slot;
         Context ctx = slot.context;
         Duration grace = settings.cancelGrace();
@@ -218,6 +229,7 @@ public final class InProcessRuntime implements ScorerRuntime {
             return;
         }
         if (ctx != null) {
+            slot.closing = true;
             // close(true) on a thread stuck in an intrinsic can block its caller: give it a thread of its own.
             Thread.ofPlatform().daemon().name("vigil-python-closer").start(() -> {
                 try {
@@ -244,8 +256,12 @@ public final class InProcessRuntime implements ScorerRuntime {
     }
 
     private static boolean awaitFinished(Call c, Duration d) {
+        return awaitLatch(c.finished, d);
+    }
+
+    private static boolean awaitLatch(CountDownLatch latch, Duration d) {
         try {
-            return c.finished.await(d.toMillis(), TimeUnit.MILLISECONDS);
+            return latch.await(d.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -296,6 +312,7 @@ public final class InProcessRuntime implements ScorerRuntime {
         final Consumer<String> onWrittenOff;
         final Thread caller = Thread.currentThread();
         final CountDownLatch finished = new CountDownLatch(1);
+        final CountDownLatch cancelled = new CountDownLatch(1);
         volatile int state;
         volatile Slot slot;
         volatile long startNanos;
@@ -330,6 +347,7 @@ public final class InProcessRuntime implements ScorerRuntime {
         final Map<Long, Value> loaded = new HashMap<>();
         volatile Context context;
         volatile boolean writtenOff;
+        volatile boolean closing;
         private Value load;
         private Value analyze;
 
@@ -412,8 +430,9 @@ public final class InProcessRuntime implements ScorerRuntime {
                 output.reset();
                 result = c.analyze ? analyze(c) : call(c);
             } catch (PolyglotException e) {
-                replace = e.isInterrupted() || e.isCancelled() || e.isExit() || e.isResourceExhausted()
-                        || e.isInternalError();
+                // An interrupted context is reused (its frames are unwound and each call gets fresh globals);
+                // one that was closed, exited or broke is replaced.
+                replace = e.isCancelled() || e.isExit() || e.isResourceExhausted() || e.isInternalError();
                 result = failure(c, e);
             } catch (OutOfMemoryError e) {
                 replace = true;
@@ -423,17 +442,24 @@ public final class InProcessRuntime implements ScorerRuntime {
                 result = error("SANDBOX_ERROR", "scorer '" + c.code.name() + "' failed in the sandbox: " + e, null);
             }
             c.result = result;
-            if (!c.complete()) {
-                replace = true;
-            }
+            boolean aborted = !c.complete();
             c.finished.countDown();
             LockSupport.unpark(c.caller);
+            if (aborted) {
+                // Let the reaper finish with this context before the next call runs in it, so its interrupt
+                // cannot land on another scorer's call.
+                awaitLatch(c.cancelled, settings.cancelGrace().multipliedBy(3));
+            }
+            if (closing) {
+                replace = true;
+            }
             if (replace && !writtenOff) {
                 replaceContext();
             }
         }
 
         private void replaceContext() {
+            closing = false;
             Context old = context;
             context = null;
             loaded.clear();
@@ -518,6 +544,14 @@ public final class InProcessRuntime implements ScorerRuntime {
                 return error("SystemExit", "scorer '" + c.code.name() + "' tried to exit the interpreter", out);
             }
             String message = e.getMessage();
+            if (e.isHostException() || (message != null && (message.startsWith("java.lang.SecurityException")
+                    || message.startsWith("java.lang.IllegalStateException")
+                    || message.startsWith("java.lang.UnsupportedOperationException")))) {
+                // The sandbox refused an operation (thread creation, process creation, ...) or a read-only
+                // argument was written to.
+                return error("SANDBOX_DENIED", "scorer '" + c.code.name() + "' tried something the sandbox does "
+                        + "not allow: " + message, out);
+            }
             if (c.analyze) {
                 return new PythonSourceException("Python scorer '" + c.code.name() + "' could not be loaded: "
                         + message, 0, 0);

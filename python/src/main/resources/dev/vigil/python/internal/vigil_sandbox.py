@@ -4,13 +4,19 @@ import sys as _sys
 import types as _types
 import builtins as _builtins
 import traceback as _traceback
-# Warm the modules scorers use most, so a first call does not pay their import time.
-import json, re, math, collections, string  # noqa: F401
 
 _real_import = _builtins.__import__
 _FunctionType = _types.FunctionType
 _STDLIB = frozenset(_sys.stdlib_module_names)
 _HOST_MODULES = frozenset(("java", "polyglot", "__graalpython__", "_polyglot"))
+# Denied to scorer code with a clear message (the sandbox would deny what they do anyway, after a slow import).
+_DENIED = {"subprocess": "scorers cannot start processes", "_posixsubprocess": "scorers cannot start processes",
+           "multiprocessing": "scorers cannot start processes", "socket": "scorers have no network",
+           "_socket": "scorers have no network", "ssl": "scorers have no network",
+           "urllib.request": "scorers have no network", "http.client": "scorers have no network",
+           "ftplib": "scorers have no network", "smtplib": "scorers have no network",
+           "asyncio": "scorers have no network or threads", "ctypes": "scorers have no native access",
+           "_ctypes": "scorers have no native access"}
 DEFAULT_FEEDBACK_NAME = "feedback"
 _ALLOWED_PARAMS = ("inputs", "outputs", "expectations", "trace")
 
@@ -196,6 +202,15 @@ def _sandbox_import(name, globals=None, locals=None, fromlist=(), level=0):
         if top in _HOST_MODULES:
             raise ImportError("module '%s' is not available in the Vigil sandbox: scorers have no host or "
                               "polyglot access" % top, name=name)
+        denied = _DENIED.get(name) or _DENIED.get(top)
+        if denied is None and fromlist:
+            for f in fromlist:
+                denied = _DENIED.get(name + "." + f)
+                if denied is not None:
+                    name = name + "." + f
+                    break
+        if denied is not None:
+            raise ImportError("module '%s' is not available in the Vigil sandbox: %s" % (name, denied), name=name)
         if top not in _STDLIB:
             try:
                 return _real_import(name, globals, locals, fromlist, level)

@@ -145,6 +145,7 @@ final class FsTraceStore implements TraceStore {
             json.add(TraceRecords.traceJson(bare)); // the costly part, done before taking the lock
         }
         if (n == 0) {
+            store.read(() -> null); // nothing to write, but a closed store still says so
             return;
         }
         store.write(() -> {

@@ -31,6 +31,13 @@ final class RecordFraming {
         return buf;
     }
 
+    /** @return the frame's header for a payload, to write before it (saves copying the payload) */
+    static ByteBuffer header(byte[] payload) {
+        ByteBuffer buf = ByteBuffer.allocate(HEADER);
+        buf.putInt(MAGIC).putInt(payload.length).putInt(crc(payload.length, payload, 0, payload.length)).flip();
+        return buf;
+    }
+
     /** @return the frame's size for a payload of that length */
     static int framedSize(int payloadLength) {
         return HEADER + payloadLength;

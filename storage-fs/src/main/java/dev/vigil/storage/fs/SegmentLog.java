@@ -262,13 +262,16 @@ final class SegmentLog implements AutoCloseable {
             if (activeSize > SEGMENT_HEADER && activeSize + total > maxSegmentBytes) {
                 roll();
             }
-            ByteBuffer[] bufs = new ByteBuffer[payloads.size()];
+            // header and payload as separate buffers of one gathering write: the payload is not copied
+            ByteBuffer[] bufs = new ByteBuffer[payloads.size() * 2];
             long[] positions = new long[payloads.size()];
             long at = activeSize;
-            for (int i = 0; i < bufs.length; i++) {
-                bufs[i] = RecordFraming.frame(payloads.get(i));
+            for (int i = 0; i < positions.length; i++) {
+                byte[] p = payloads.get(i);
+                bufs[2 * i] = RecordFraming.header(p);
+                bufs[2 * i + 1] = ByteBuffer.wrap(p);
                 positions[i] = position(activeNumber, at);
-                at += bufs[i].remaining();
+                at += RecordFraming.framedSize(p.length);
             }
             long start = activeSize;
             try {

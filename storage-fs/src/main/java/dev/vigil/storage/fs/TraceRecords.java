@@ -1,6 +1,7 @@
 package dev.vigil.storage.fs;
 
 import dev.vigil.spi.StoreException;
+import dev.vigil.spi.json.Json;
 import dev.vigil.spi.json.MlflowJson;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.Trace;
@@ -40,26 +41,21 @@ final class TraceRecords {
 
     /** The JSON part of a trace record: computed outside the store's lock. */
     static byte[] traceJson(Trace t) {
-        return MlflowJson.writeTrace(t).getBytes(StandardCharsets.UTF_8);
+        try {
+            return Json.mapper().writeValueAsBytes(MlflowJson.toTree(t));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot happen: a JSON tree always serialises", e);
+        }
     }
 
     static byte[] trace(long batchId, int batchSize, long sequence, Trace t, byte[] json) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(json.length + 128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(TRACE);
-            out.writeLong(batchId);
-            out.writeInt(batchSize);
-            out.writeLong(sequence);
-            out.writeLong(t.info().requestTime().getEpochSecond());
-            out.writeInt(t.info().requestTime().getNano());
-            writeString(out, t.traceId());
-            writeString(out, t.experimentId());
-            out.writeInt(json.length);
-            out.write(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        byte[] id = t.traceId().getBytes(StandardCharsets.UTF_8);
+        byte[] exp = t.experimentId().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(1 + 8 + 4 + 8 + 8 + 4 + 4 + id.length + 4 + exp.length + 4 + json.length);
+        out.put(TRACE).putLong(batchId).putInt(batchSize).putLong(sequence)
+                .putLong(t.info().requestTime().getEpochSecond()).putInt(t.info().requestTime().getNano())
+                .putInt(id.length).put(id).putInt(exp.length).put(exp).putInt(json.length).put(json);
+        return out.array();
     }
 
     static Header traceHeader(byte[] payload) {

@@ -8,7 +8,6 @@ import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.StoreException;
 import dev.vigil.spi.json.MlflowJson;
 import dev.vigil.spi.model.Assessment;
-import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.model.TraceState;
 import dev.vigil.spi.scorer.SamplingConfig;
@@ -30,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -323,7 +321,6 @@ class FsStoreTest {
         store.close();
         assertThatThrownBy(() -> store.experiments().list()).isInstanceOf(StoreException.class)
                 .hasMessageContaining("closed");
-        Optional<Experiment> none = Optional.empty();
-        assertThat(none).isEmpty();
+        assertThatThrownBy(() -> store.traces().put(List.of())).isInstanceOf(StoreException.class);
     }
 }

@@ -3,6 +3,7 @@ package dev.vigil.storage.jdbc;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.json.MlflowJson;
 import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.store.AssessmentStore;
 import dev.vigil.spi.store.ScoredValue;
 import java.sql.Connection;
@@ -227,8 +228,13 @@ final class JdbcAssessmentStore implements AssessmentStore {
 
     @Override
     public List<ScoredValue> valuesByScorer(String experimentId, String scorerName, Instant from, Instant to) {
-        Objects.requireNonNull(from, "from");
-        Objects.requireNonNull(to, "to");
+        if (from == null || to == null) {
+            throw new InvalidInputException("valuesByScorer needs both ends of the time range, got [" + from + ", "
+                    + to + ")");
+        }
+        if (to.isBefore(from)) {
+            throw new InvalidInputException("time range ends (" + to + ") before it starts (" + from + ")");
+        }
         return db.autoCommit("read values of scorer '" + scorerName + "' in experiment " + experimentId, c -> {
             long fromMs = JdbcTraceStore.millis(from);
             long toMs = JdbcTraceStore.millis(to);
@@ -252,7 +258,10 @@ final class JdbcAssessmentStore implements AssessmentStore {
                         long ms = rs.getLong(1);
                         Instant time = Instant.ofEpochSecond(Math.floorDiv(ms, 1000),
                                 Math.floorMod(ms, 1000) * 1_000_000L + rs.getInt(2));
-                        out.add(new ScoredValue(time, read(rs, 3)));
+                        Assessment a = read(rs, 3);
+                        if (a.value() instanceof FeedbackValue) { // expectations are not a scorer's values
+                            out.add(new ScoredValue(time, a));
+                        }
                     }
                 }
                 return out;

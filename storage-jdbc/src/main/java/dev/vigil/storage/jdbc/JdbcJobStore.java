@@ -47,6 +47,10 @@ final class JdbcJobStore implements JobStore {
                     + " for job " + job.jobId());
         }
         return db.inTransaction("create job " + job.jobId(), c -> {
+            if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(job.experimentId())).isEmpty()) {
+                throw new InvalidInputException("experiment " + job.experimentId() + " does not exist; cannot create "
+                        + "job " + job.jobId() + " in it");
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, job.jobId());
@@ -158,7 +162,12 @@ final class JdbcJobStore implements JobStore {
 
     @Override
     public void saveCursor(String name, long position) {
-        Objects.requireNonNull(name, "name");
+        if (name == null || name.isEmpty()) {
+            throw new InvalidInputException("a cursor needs a non-empty name");
+        }
+        if (position < 0) {
+            throw new InvalidInputException("cursor '" + name + "' position must be 0 or more, got " + position);
+        }
         // update if it moves forward; else insert if absent; a racing insert makes the transaction run again
         db.inTransaction("save cursor " + name, c -> {
             try (PreparedStatement up = c.prepareStatement(

@@ -66,6 +66,7 @@ final class JdbcTraceStore implements TraceStore {
             if (t == null) {
                 throw new InvalidInputException("put got a null trace in its batch; nothing was written");
             }
+            t.validateForStorage();
             byId.remove(t.traceId());
             byId.put(t.traceId(), t);
         }
@@ -257,12 +258,15 @@ final class JdbcTraceStore implements TraceStore {
         if (maxResults < 1) {
             throw new InvalidInputException("page size must be 1 or more, got " + maxResults);
         }
-        PageKey after = pageToken == null ? null : PageKey.parse(pageToken);
+        PageKey after = pageToken == null ? null : PageKey.parse(pageToken, query.experimentId());
         // compiled even when the SQL is exact, so that a filter the language rejects fails the same on every store
         TraceFilter compiled = query.filter() == null ? null : TraceFilter.of(query.filter());
         FilterSql.Condition cond = compiled == null ? null : filterSql.translate(query.filter());
         Predicate<Trace> residual = cond == null || cond.exact() ? null : compiled;
         return db.autoCommit("scan traces of experiment " + query.experimentId(), c -> {
+            if (existing(c, "experiments", "experiment_id", List.of(query.experimentId())).isEmpty()) {
+                throw new InvalidInputException("experiment " + query.experimentId() + " does not exist; cannot scan it");
+            }
             List<Stored> matched = new ArrayList<>();
             PageKey position = after;
             // an exact condition needs one query of maxResults + 1 rows; with a residual predicate, read chunks
@@ -287,7 +291,7 @@ final class JdbcTraceStore implements TraceStore {
             }
             boolean more = matched.size() > maxResults;
             List<Stored> page = more ? matched.subList(0, maxResults) : matched;
-            String token = more ? PageKey.of(page.get(page.size() - 1)).format() : null;
+            String token = more ? PageKey.of(page.get(page.size() - 1)).format(query.experimentId()) : null;
             List<Trace> out = new ArrayList<>(page.size());
             (residual == null ? withAssessments(c, page) : page).forEach(s -> out.add(s.trace()));
             return new TracePage(out, token);
@@ -335,6 +339,9 @@ final class JdbcTraceStore implements TraceStore {
     public List<TailEntry> tail(long afterSequence, int limit) {
         if (limit < 1) {
             throw new InvalidInputException("tail limit must be 1 or more, got " + limit);
+        }
+        if (afterSequence < 0) {
+            throw new InvalidInputException("tail starts after a sequence of 0 or more, got " + afterSequence);
         }
         return db.autoCommit("tail traces after sequence " + afterSequence, c -> {
             try (PreparedStatement ps = c.prepareStatement(
@@ -476,23 +483,32 @@ final class JdbcTraceStore implements TraceStore {
             return new PageKey(s.ms(), s.subNs(), s.traceId());
         }
 
-        String format() {
-            String raw = VERSION + ":" + ms + ":" + subNs + ":" + traceId;
+        String format(String experimentId) {
+            String raw = VERSION + ":" + ms + ":" + subNs + ":" + experimentId.length() + ":" + experimentId + traceId;
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
         }
 
-        static PageKey parse(String token) {
+        /** Token layout: {@code v1:<ms>:<sub-ms nanos>:<experiment id length>:<experiment id><trace id>}. */
+        static PageKey parse(String token, String experimentId) {
+            String[] parts;
+            String rest;
             try {
                 String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-                String[] parts = raw.split(":", 4);
-                if (parts.length != 4 || !parts[0].equals(VERSION)) {
+                parts = raw.split(":", 5);
+                if (parts.length != 5 || !parts[0].equals(VERSION)) {
                     throw new IllegalArgumentException("unknown layout");
                 }
+                rest = parts[4];
+                int expLength = Integer.parseInt(parts[3]);
                 int sub = Integer.parseInt(parts[2]);
-                if (sub < 0 || sub >= 1_000_000 || parts[3].isEmpty()) {
+                if (sub < 0 || sub >= 1_000_000 || expLength < 0 || expLength >= rest.length()) {
                     throw new IllegalArgumentException("out of range");
                 }
-                return new PageKey(Long.parseLong(parts[1]), sub, parts[3]);
+                if (!rest.substring(0, expLength).equals(experimentId)) {
+                    throw new InvalidInputException("page token '" + token + "' continues a scan of experiment "
+                            + rest.substring(0, expLength) + ", not of " + experimentId);
+                }
+                return new PageKey(Long.parseLong(parts[1]), sub, rest.substring(expLength));
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("bad page token '" + token + "': pass null for the first page, then "
                         + "the nextPageToken of the page before, unchanged");
