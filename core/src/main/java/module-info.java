@@ -7,8 +7,14 @@ module dev.vigil.core {
     requires com.google.common;
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
+    requires static micrometer.core;
 
     exports dev.vigil.core;
+    exports dev.vigil.core.engine;
+    exports dev.vigil.core.metrics;
+    exports dev.vigil.core.aggregate;
+    exports dev.vigil.core.backfill;
+    exports dev.vigil.core.evaluate;
     exports dev.vigil.core.sampling;
     exports dev.vigil.core.filter;
     exports dev.vigil.core.scorer;

@@ -2,4 +2,12 @@
 module dev.vigil.python {
     requires transitive dev.vigil.spi;
     requires dev.vigil.core;
+    requires org.graalvm.polyglot;
+    requires org.slf4j;
+    requires java.management;
+    requires jdk.management;
+
+    exports dev.vigil.python;
+
+    provides dev.vigil.spi.scorer.ScorerCodec with dev.vigil.python.PythonScorerCodec;
 }

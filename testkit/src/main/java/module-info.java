@@ -6,7 +6,12 @@ module dev.vigil.testkit {
     requires transitive dev.vigil.spi;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
+    requires transitive jdk.httpserver;
 
     exports dev.vigil.testkit;
+    exports dev.vigil.testkit.http;
     exports dev.vigil.testkit.store;
+
+    // the suite's test methods are package-private, as JUnit recommends; JUnit reaches them reflectively
+    opens dev.vigil.testkit.store to org.junit.platform.commons;
 }

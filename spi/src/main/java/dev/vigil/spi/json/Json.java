@@ -1,6 +1,7 @@
 package dev.vigil.spi.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,12 +26,25 @@ import java.util.Map;
  * {@code List<Object>} of JSON values, or an unmodifiable {@code Map<String, Object>} of JSON values that keeps
  * insertion order. Plain Java values are what scorers (Java and Python) read most cheaply, and being immutable
  * they can be shared between threads without copies.
+ *
+ * <p>Parsing is strict about trailing text ({@code "123 Main Street"} is not the number 123) and lenient about
+ * the non-finite numbers Python writes ({@code NaN}, {@code Infinity}); writing always produces standard JSON,
+ * so a non-finite double is written as the string {@code "NaN"} / {@code "Infinity"}.
  */
 public final class Json {
+    // FAIL_ON_TRAILING_TOKENS: without it "123 Main Street" would parse as the number 123 and "true story" as
+    // true, silently dropping the rest (MLflow attribute values are JSON text, or plain text when they are not)
+    // ALLOW_NON_NUMERIC_NUMBERS: Python's json (MLflow, Python scorers) writes NaN and Infinity as bare tokens,
+    // and Jackson writes them the same way; reading them back keeps such a value instead of failing on it
     private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private static final ObjectMapper PLAIN = JsonMapper.builder().build();
+    private static final ObjectMapper PLAIN = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private Json() {}
 
@@ -131,7 +145,9 @@ public final class Json {
             if (node.isBigDecimal()) {
                 BigDecimal d = node.decimalValue();
                 double asDouble = d.doubleValue();
-                return new BigDecimal(Double.toString(asDouble)).compareTo(d) == 0 ? (Object) asDouble : d;
+                // a double when it holds the value exactly as written, else the BigDecimal (e.g. 1e400)
+                return Double.isFinite(asDouble) && new BigDecimal(Double.toString(asDouble)).compareTo(d) == 0
+                        ? (Object) asDouble : d;
             }
             return node.doubleValue();
         }

@@ -112,37 +112,86 @@ public record Assessment(
 
         private Builder() {}
 
-        /** @param v id @return this */
+        /**
+         * @param v id
+         * @return this
+         */
         public Builder assessmentId(String v) { this.assessmentId = v; return this; }
-        /** @param v name @return this */
+        /**
+         * @param v name
+         * @return this
+         */
         public Builder name(String v) { this.name = v; return this; }
-        /** @param v trace id @return this */
+        /**
+         * @param v trace id
+         * @return this
+         */
         public Builder traceId(String v) { this.traceId = v; return this; }
-        /** @param v span id @return this */
+        /**
+         * @param v span id
+         * @return this
+         */
         public Builder spanId(String v) { this.spanId = v; return this; }
-        /** @param v source @return this */
+        /**
+         * @param v source
+         * @return this
+         */
         public Builder source(AssessmentSource v) { this.source = v; return this; }
-        /** @param v create time @return this */
+        /**
+         * @param v create time
+         * @return this
+         */
         public Builder createTime(Instant v) { this.createTime = v; return this; }
-        /** @param v last update time @return this */
+        /**
+         * @param v last update time
+         * @return this
+         */
         public Builder lastUpdateTime(Instant v) { this.lastUpdateTime = v; return this; }
-        /** @param v the feedback or expectation @return this */
+        /**
+         * @param v the feedback or expectation
+         * @return this
+         */
         public Builder value(AssessmentValue v) { this.value = v; return this; }
-        /** @param v a feedback value (JSON value) @return this */
+        /**
+         * @param v a feedback value (JSON value)
+         * @return this
+         */
         public Builder feedback(Object v) { this.value = FeedbackValue.of(v); return this; }
-        /** @param v an error feedback @return this */
+        /**
+         * @param v an error feedback
+         * @return this
+         */
         public Builder error(AssessmentError v) { this.value = FeedbackValue.error(v); return this; }
-        /** @param v an expectation value (JSON value) @return this */
+        /**
+         * @param v an expectation value (JSON value)
+         * @return this
+         */
         public Builder expectation(Object v) { this.value = new ExpectationValue(v); return this; }
-        /** @param v rationale @return this */
+        /**
+         * @param v rationale
+         * @return this
+         */
         public Builder rationale(String v) { this.rationale = v; return this; }
-        /** @param k key @param v value @return this */
+        /**
+         * @param k key
+         * @param v value
+         * @return this
+         */
         public Builder metadata(String k, String v) { this.metadata.put(k, v); return this; }
-        /** @param v metadata, replacing any set before @return this */
+        /**
+         * @param v metadata, replacing any set before
+         * @return this
+         */
         public Builder metadata(Map<String, String> v) { this.metadata.clear(); this.metadata.putAll(v); return this; }
-        /** @param v overridden assessment id @return this */
+        /**
+         * @param v overridden assessment id
+         * @return this
+         */
         public Builder overrides(String v) { this.overrides = v; return this; }
-        /** @param v validity @return this */
+        /**
+         * @param v validity
+         * @return this
+         */
         public Builder valid(boolean v) { this.valid = v; return this; }
 
         /** @return the assessment */

@@ -16,7 +16,11 @@ public record AssessmentError(String code, String message, String stackTrace) {
         message = message == null ? "" : message;
     }
 
-    /** @param code the code @param message the message @return an error without a stack trace */
+    /**
+     * @param code the code
+     * @param message the message
+     * @return an error without a stack trace
+     */
     public static AssessmentError of(String code, String message) {
         return new AssessmentError(code, message, null);
     }

@@ -15,17 +15,26 @@ public record AssessmentSource(AssessmentSourceType type, String sourceId) {
         sourceId = sourceId == null ? "" : sourceId;
     }
 
-    /** @param id a person's id @return a HUMAN source */
+    /**
+     * @param id a person's id
+     * @return a HUMAN source
+     */
     public static AssessmentSource human(String id) {
         return new AssessmentSource(AssessmentSourceType.HUMAN, id);
     }
 
-    /** @param modelUri the judge model URI @return an LLM_JUDGE source */
+    /**
+     * @param modelUri the judge model URI
+     * @return an LLM_JUDGE source
+     */
     public static AssessmentSource llmJudge(String modelUri) {
         return new AssessmentSource(AssessmentSourceType.LLM_JUDGE, modelUri);
     }
 
-    /** @param scorer the scorer's name @return a CODE source */
+    /**
+     * @param scorer the scorer's name
+     * @return a CODE source
+     */
     public static AssessmentSource code(String scorer) {
         return new AssessmentSource(AssessmentSourceType.CODE, scorer);
     }

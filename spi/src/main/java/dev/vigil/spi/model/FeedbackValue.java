@@ -24,12 +24,18 @@ public record FeedbackValue(Object value, AssessmentError error) implements Asse
         return error != null;
     }
 
-    /** @param value a JSON value @return a feedback holding it */
+    /**
+     * @param value a JSON value
+     * @return a feedback holding it
+     */
     public static FeedbackValue of(Object value) {
         return new FeedbackValue(value, null);
     }
 
-    /** @param error the failure @return an error feedback */
+    /**
+     * @param error the failure
+     * @return an error feedback
+     */
     public static FeedbackValue error(AssessmentError error) {
         return new FeedbackValue(null, error);
     }

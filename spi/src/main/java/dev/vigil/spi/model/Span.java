@@ -118,31 +118,71 @@ public record Span(
 
         private Builder() {}
 
-        /** @param v trace id @return this */
+        /**
+         * @param v trace id
+         * @return this
+         */
         public Builder traceId(String v) { this.traceId = v; return this; }
-        /** @param v span id @return this */
+        /**
+         * @param v span id
+         * @return this
+         */
         public Builder spanId(String v) { this.spanId = v; return this; }
-        /** @param v parent span id or null @return this */
+        /**
+         * @param v parent span id or null
+         * @return this
+         */
         public Builder parentSpanId(String v) { this.parentSpanId = v; return this; }
-        /** @param v name @return this */
+        /**
+         * @param v name
+         * @return this
+         */
         public Builder name(String v) { this.name = v; return this; }
-        /** @param v start nanos @return this */
+        /**
+         * @param v start nanos
+         * @return this
+         */
         public Builder startTimeUnixNano(long v) { this.startTimeUnixNano = v; return this; }
-        /** @param v end nanos @return this */
+        /**
+         * @param v end nanos
+         * @return this
+         */
         public Builder endTimeUnixNano(long v) { this.endTimeUnixNano = v; return this; }
-        /** @param v status @return this */
+        /**
+         * @param v status
+         * @return this
+         */
         public Builder status(SpanStatus v) { this.status = v; return this; }
-        /** @param v span type @return this */
+        /**
+         * @param v span type
+         * @return this
+         */
         public Builder spanType(String v) { this.spanType = v; return this; }
-        /** @param v inputs (JSON value) @return this */
+        /**
+         * @param v inputs (JSON value)
+         * @return this
+         */
         public Builder inputs(Object v) { this.inputs = v; return this; }
-        /** @param v outputs (JSON value) @return this */
+        /**
+         * @param v outputs (JSON value)
+         * @return this
+         */
         public Builder outputs(Object v) { this.outputs = v; return this; }
-        /** @param k key @param v JSON value @return this */
+        /**
+         * @param k key
+         * @param v JSON value
+         * @return this
+         */
         public Builder attribute(String k, Object v) { this.attributes.put(Objects.requireNonNull(k), v); return this; }
-        /** @param v attributes, replacing any set before @return this */
+        /**
+         * @param v attributes, replacing any set before
+         * @return this
+         */
         public Builder attributes(Map<String, Object> v) { this.attributes.clear(); this.attributes.putAll(v); return this; }
-        /** @param v events @return this */
+        /**
+         * @param v events
+         * @return this
+         */
         public Builder events(List<SpanEvent> v) { this.events = v; return this; }
 
         /** @return the span */

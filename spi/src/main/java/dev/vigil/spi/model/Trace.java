@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record Trace(TraceInfo info, List<Span> spans) {
 
-    /** Validates: every span belongs to this trace's id or to the id its spans agree on. */
+    /** Freezes the span list; {@link #validateForStorage()} checks that every span carries this trace's id. */
     public Trace {
         Objects.requireNonNull(info, "info");
         spans = spans == null ? List.of() : List.copyOf(spans);

@@ -106,31 +106,72 @@ public record TraceInfo(
 
         private Builder() {}
 
-        /** @param v trace id @return this */
+        /**
+         * @param v trace id
+         * @return this
+         */
         public Builder traceId(String v) { this.traceId = v; return this; }
-        /** @param v experiment id @return this */
+        /**
+         * @param v experiment id
+         * @return this
+         */
         public Builder experimentId(String v) { this.experimentId = v; return this; }
-        /** @param v request time @return this */
+        /**
+         * @param v request time
+         * @return this
+         */
         public Builder requestTime(Instant v) { this.requestTime = v; return this; }
-        /** @param v duration in ms, or null @return this */
+        /**
+         * @param v duration in ms, or null
+         * @return this
+         */
         public Builder executionDurationMs(Long v) { this.executionDurationMs = v; return this; }
-        /** @param v state @return this */
+        /**
+         * @param v state
+         * @return this
+         */
         public Builder state(TraceState v) { this.state = v; return this; }
-        /** @param v request preview @return this */
+        /**
+         * @param v request preview
+         * @return this
+         */
         public Builder requestPreview(String v) { this.requestPreview = v; return this; }
-        /** @param v response preview @return this */
+        /**
+         * @param v response preview
+         * @return this
+         */
         public Builder responsePreview(String v) { this.responsePreview = v; return this; }
-        /** @param v client request id @return this */
+        /**
+         * @param v client request id
+         * @return this
+         */
         public Builder clientRequestId(String v) { this.clientRequestId = v; return this; }
-        /** @param k key @param v value @return this */
+        /**
+         * @param k key
+         * @param v value
+         * @return this
+         */
         public Builder traceMetadata(String k, String v) { this.traceMetadata.put(k, v); return this; }
-        /** @param v metadata, replacing any set before @return this */
+        /**
+         * @param v metadata, replacing any set before
+         * @return this
+         */
         public Builder traceMetadata(Map<String, String> v) { this.traceMetadata.clear(); this.traceMetadata.putAll(v); return this; }
-        /** @param k key @param v value @return this */
+        /**
+         * @param k key
+         * @param v value
+         * @return this
+         */
         public Builder tag(String k, String v) { this.tags.put(k, v); return this; }
-        /** @param v tags, replacing any set before @return this */
+        /**
+         * @param v tags, replacing any set before
+         * @return this
+         */
         public Builder tags(Map<String, String> v) { this.tags.clear(); this.tags.putAll(v); return this; }
-        /** @param v assessments @return this */
+        /**
+         * @param v assessments
+         * @return this
+         */
         public Builder assessments(List<Assessment> v) { this.assessments = v; return this; }
 
         /** @return the trace info */

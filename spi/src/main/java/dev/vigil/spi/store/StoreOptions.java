@@ -23,7 +23,10 @@ public record StoreOptions(Clock clock, Map<String, String> properties) {
         return new StoreOptions(Clock.systemUTC(), Map.of());
     }
 
-    /** @param clock a clock @return the defaults with that clock */
+    /**
+     * @param clock a clock
+     * @return the defaults with that clock
+     */
     public static StoreOptions withClock(Clock clock) {
         return new StoreOptions(clock, Map.of());
     }

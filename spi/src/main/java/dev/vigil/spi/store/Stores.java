@@ -46,7 +46,8 @@ public final class Stores {
         String artifact = KNOWN_SCHEMES.get(scheme.toLowerCase(java.util.Locale.ROOT));
         throw new InvalidInputException("no store for scheme '" + scheme + ":' in '" + uri + "'. Available: "
                 + (available.isEmpty() ? "none" : String.join(", ", available))
-                + (artifact == null ? ". Known schemes: memory:, jdbc:, fs:"
+                + (artifact == null ? ". Schemes Vigil ships: memory: (" + KNOWN_SCHEMES.get("memory") + "), jdbc: ("
+                        + KNOWN_SCHEMES.get("jdbc") + "), fs: (" + KNOWN_SCHEMES.get("fs") + ")"
                         : ". Add the artifact " + artifact + " to the class or module path for '" + scheme + ":'"));
     }
 

@@ -25,7 +25,10 @@ public record TraceQuery(String experimentId, Instant from, Instant to, FilterEx
         }
     }
 
-    /** @param experimentId the experiment @return a query over all its traces */
+    /**
+     * @param experimentId the experiment
+     * @return a query over all its traces
+     */
     public static TraceQuery all(String experimentId) {
         return new TraceQuery(experimentId, null, null, null);
     }

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.StaleWriteException;
+import dev.vigil.spi.filter.Field;
+import dev.vigil.spi.filter.FieldKind;
+import dev.vigil.spi.filter.FilterExpr;
+import dev.vigil.spi.filter.Operator;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSource;
@@ -51,7 +55,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,18 +69,12 @@ import org.junit.jupiter.api.Timeout;
  *     protected Store openStore(Clock clock) {
  *         return Stores.open("jdbc:h2:mem:" + UUID.randomUUID(), StoreOptions.withClock(clock));
  *     }
- *
- *     @Override   // optional, for durable stores
- *     protected Optional<Store> reopenStore(Clock clock) {
- *         return Optional.of(Stores.open(sameUriAsBefore, StoreOptions.withClock(clock)));
- *     }
  * }
  * }</pre>
  *
  * <p>Each test gets a new, empty store opened with a fresh {@link MutableClock} ({@link #clock}), which the suite
- * advances by hand to expire leases; the store is closed after the test. {@link #reopenStore(Clock)} is called
- * only by {@link #reopen_durableStore_keepsEverything()}, after the suite has closed the first store; a backend
- * that is not durable keeps the default (empty), and that test is reported as skipped (not passed).
+ * advances by hand to expire leases; the store is closed after the test. A durable backend extends
+ * {@link DurableStoreConformanceSuite} instead, which adds the reopen test.
  *
  * <p>The contract checked here, beyond the javadoc of the {@code dev.vigil.spi.store} interfaces:
  * <ul>
@@ -89,13 +86,16 @@ import org.junit.jupiter.api.Timeout;
  *   <li>bad input is rejected with {@link InvalidInputException} whose message names the offending value, and
  *       nothing of the call is written: a trace of an unknown experiment (the whole batch), an assessment on a
  *       trace not stored (the whole batch), scorer feedback without scorer name/version metadata, a scan of an
- *       unknown experiment, a bad page token or page size, a scorer or job of an unknown experiment, a new scorer
+ *       unknown experiment (but {@code count} and {@code valuesByScorer} of one are simply empty), a bad page token or page size, a scorer or job of an unknown experiment, a new scorer
  *       version or job whose revision is not 1, a negative cursor position, a non-positive lease TTL;</li>
  *   <li>{@code append} assigns ids of the form the backend chooses (unique) to assessments without one and
  *       rejects an id already stored; {@code upsertScorerFeedback} replaces by key, keeping id, create time and
  *       place in the creation order;</li>
  *   <li>scans are keyset-paged by (request time, trace id), from inclusive and to exclusive; the last page has
- *       a null token (a backend may return one more, empty page before it);</li>
+ *       a null token (a backend may return one more, empty page before it); a query's filter is applied with the
+ *       semantics of vigil-core's {@code dev.vigil.core.filter.TraceFilter} (a backend may simply evaluate
+ *       {@code TraceFilter.of(query.filter())} on each candidate, with the trace's current assessments, or push
+ *       the filter down), and a filtered scan still pages without gaps or repeats;</li>
  *   <li>a scorer version must be created as latest + 1: a version at or below the latest is a
  *       {@link StaleWriteException} (another writer got there first), one above latest + 1 an
  *       {@link InvalidInputException};</li>
@@ -127,17 +127,6 @@ public abstract class StoreConformanceSuite {
      * @return the store
      */
     protected abstract Store openStore(Clock clock);
-
-    /**
-     * Opens again the store last returned by {@link #openStore(Clock)}, after the suite closed it. Durable
-     * backends override this; the default says the backend is not durable.
-     *
-     * @param clock the clock to open it with
-     * @return the reopened store, or empty if the backend keeps nothing after close
-     */
-    protected Optional<Store> reopenStore(Clock clock) {
-        return Optional.empty();
-    }
 
     @BeforeEach
     void openFreshStore() {
@@ -195,7 +184,7 @@ public abstract class StoreConformanceSuite {
                 .metadata(Assessment.METADATA_SCORER_VERSION, Integer.toString(version)).build();
     }
 
-    private static Instant ms(long offsetMs) {
+    static Instant ms(long offsetMs) {
         return T0.plusMillis(offsetMs);
     }
 
@@ -218,7 +207,7 @@ public abstract class StoreConformanceSuite {
         return traces.stream().map(Trace::traceId).toList();
     }
 
-    private static ScorerVersion scorerV(String experimentId, String name, int version) {
+    static ScorerVersion scorerV(String experimentId, String name, int version) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("className", "com.example.scorers.Relevance");
         config.put("threshold", 0.75);
@@ -571,6 +560,60 @@ public abstract class StoreConformanceSuite {
         assertThat(store.traces().count(exp)).isEqualTo(300 + appended.get());
     }
 
+    // ------------------------------------------------------------------ traces: filtered scans
+
+    private static FilterExpr eq(Field field, Object value) {
+        return new FilterExpr.Comparison(field, Operator.EQ, List.of(value));
+    }
+
+    @Test
+    void scan_withFilter_returnsOnlyMatchingTracesInOrderAcrossPages() {
+        String exp = experiment("e").experimentId();
+        List<Trace> traces = new TraceGenerator(31, exp).errorRate(0.2).agentRate(0.5).traces(120);
+        store.traces().put(traces);
+        // tags.environment = 'production' AND span.type = 'TOOL'
+        FilterExpr filter = new FilterExpr.And(List.of(eq(Field.tag("environment"), "production"),
+                eq(new Field(FieldKind.SPAN_TYPE, "type"), SpanTypes.TOOL)));
+        List<String> expected = traces.stream()
+                .filter(t -> "production".equals(t.info().tags().get("environment"))
+                        && !t.spansOfType(SpanTypes.TOOL).isEmpty())
+                .map(Trace::traceId).toList();
+        assertThat(expected).hasSizeBetween(10, 110);
+        for (int size : new int[] {1, 4, 1000}) {
+            assertThat(ids(scanAll(new TraceQuery(exp, null, null, filter), size))).as("page size " + size)
+                    .containsExactlyElementsOf(expected);
+        }
+        Instant from = traces.get(30).info().requestTime();
+        Instant to = traces.get(90).info().requestTime();
+        List<String> inRange = traces.subList(30, 90).stream()
+                .filter(t -> "production".equals(t.info().tags().get("environment"))
+                        && !t.spansOfType(SpanTypes.TOOL).isEmpty())
+                .map(Trace::traceId).toList();
+        assertThat(ids(scanAll(new TraceQuery(exp, from, to, filter), 3))).containsExactlyElementsOf(inRange);
+    }
+
+    @Test
+    void scan_withFeedbackFilter_seesTheStoredAssessments() {
+        String exp = experiment("e").experimentId();
+        store.traces().put(List.of(simpleTrace(exp, "tr-1", ms(0)), simpleTrace(exp, "tr-2", ms(1)),
+                simpleTrace(exp, "tr-3", ms(2))));
+        store.assessments().upsertScorerFeedback(List.of(scorerFeedback("tr-1", "relevance", "rel", 1, "yes"),
+                scorerFeedback("tr-2", "relevance", "rel", 1, "no"),
+                scorerFeedback("tr-3", "relevance", "rel", 1, "yes")));
+        TraceQuery q = new TraceQuery(exp, null, null, eq(Field.feedback("relevance"), "yes"));
+        assertThat(ids(scanAll(q, 1))).containsExactly("tr-1", "tr-3");
+        store.assessments().upsertScorerFeedback(List.of(scorerFeedback("tr-1", "relevance", "rel", 1, "no")));
+        assertThat(ids(scanAll(q, 1))).containsExactly("tr-3");
+    }
+
+    @Test
+    void scan_withFilterMatchingNothing_endsWithNoTraces() {
+        String exp = experiment("e").experimentId();
+        store.traces().put(new TraceGenerator(32, exp).traces(20));
+        TraceQuery q = new TraceQuery(exp, null, null, eq(Field.tag("environment"), "nowhere"));
+        assertThat(scanAll(q, 3)).isEmpty();
+    }
+
     @Test
     void scan_badPageTokenOrSize_rejected() {
         String exp = experiment("e").experimentId();
@@ -842,6 +885,8 @@ public abstract class StoreConformanceSuite {
         assertThat(values).extracting(ScoredValue::traceTime).containsExactly(ms(100), ms(300));
         assertThat(values).extracting(v -> v.assessment().feedback().value()).containsExactly(1.0, 0.5);
         assertThat(store.assessments().valuesByScorer(exp, "nobody", ms(0), ms(1000))).isEmpty();
+        assertThat(store.assessments().valuesByScorer(exp, "rel", ms(100), ms(100))).isEmpty();
+        assertThat(store.assessments().valuesByScorer("no-such-experiment", "rel", ms(0), ms(1000))).isEmpty();
     }
 
     @Test
@@ -994,7 +1039,7 @@ public abstract class StoreConformanceSuite {
 
     // ================================================================== jobs
 
-    private Job job(String exp, String id, Instant created) {
+    Job job(String exp, String id, Instant created) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("scorers", List.of("relevance", "safety"));
         spec.put("from", "2026-01-01T00:00:00Z");
@@ -1196,47 +1241,4 @@ public abstract class StoreConformanceSuite {
         assertThat(store.describe()).isNotBlank();
     }
 
-    @Test
-    void reopen_durableStore_keepsEverything() {
-        Assumptions.assumeTrue(supportsReopen(), "this backend is not durable: reopenStore is not overridden");
-        String exp = experiment("durable").experimentId();
-        List<Trace> traces = new TraceGenerator(9, exp).traces(10);
-        store.traces().put(traces);
-        Assessment a = store.assessments().upsertScorerFeedback(
-                List.of(scorerFeedback(traces.get(0).traceId(), "relevance", "rel", 1, "yes"))).get(0);
-        ScorerVersion s = store.scorers().create(scorerV(exp, "s", 1));
-        Job j = store.jobs().create(job(exp, "job-1", T0));
-        store.jobs().saveCursor("engine.tail", 7);
-        Lease lease = store.jobs().tryAcquire("r", "engine-a", Duration.ofMinutes(5)).orElseThrow();
-        List<TailEntry> tail = store.traces().tail(0, 100);
-        store.close();
-        store = reopenStore(clock).orElseThrow();
-        assertThat(store.experiments().findByName("durable").orElseThrow().experimentId()).isEqualTo(exp);
-        for (int i = 0; i < traces.size(); i++) {
-            Trace expected = i == 0 ? traces.get(i).withAssessments(List.of(a)) : traces.get(i);
-            assertThat(store.traces().get(traces.get(i).traceId())).contains(expected);
-        }
-        assertThat(store.traces().tail(0, 100)).containsExactlyElementsOf(tail);
-        assertThat(store.scorers().get(exp, "s", 1)).contains(s);
-        assertThat(store.jobs().get("job-1")).contains(j);
-        assertThat(store.jobs().cursor("engine.tail")).isEqualTo(OptionalLong.of(7));
-        assertThat(store.jobs().tryAcquire("r", "engine-b", Duration.ofMinutes(5))).as("lease survives").isEmpty();
-        assertThat(store.jobs().renew(lease, Duration.ofMinutes(5))).isPresent();
-        // and it keeps working: sequences continue past the old ones
-        store.traces().put(List.of(simpleTrace(exp, "tr-after-reopen", ms(0))));
-        List<TailEntry> after = store.traces().tail(tail.get(tail.size() - 1).sequence(), 10);
-        assertThat(after).extracting(e -> e.trace().traceId()).containsExactly("tr-after-reopen");
-    }
-
-    private boolean supportsReopen() {
-        for (Class<?> c = getClass(); c != StoreConformanceSuite.class; c = c.getSuperclass()) {
-            try {
-                c.getDeclaredMethod("reopenStore", Clock.class);
-                return true;
-            } catch (NoSuchMethodException e) {
-                // look further up
-            }
-        }
-        return false;
-    }
 }

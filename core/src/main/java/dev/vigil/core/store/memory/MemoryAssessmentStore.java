@@ -118,7 +118,6 @@ final class MemoryAssessmentStore implements AssessmentStore {
             throw new InvalidInputException("time range ends (" + to + ") before it starts (" + from + ")");
         }
         return store.read(() -> {
-            store.requireExperiment(experimentId, "valuesByScorer");
             List<ScoredValue> out = new ArrayList<>();
             for (Trace t : store.traceStore().rangeLocked(experimentId, from, to)) {
                 Map<String, Assessment> as = byTrace.get(t.traceId());

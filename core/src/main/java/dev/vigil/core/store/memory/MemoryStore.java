@@ -13,7 +13,8 @@ import dev.vigil.spi.store.TraceStore;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -34,12 +35,17 @@ final class MemoryStore implements Store {
     private final MemoryScorerStore scorers;
     private final MemoryJobStore jobs;
 
-    MemoryStore(String uri, Clock clock, BiPredicate<FilterExpr, Trace> filter) {
+    /**
+     * @param uri the URI it was opened from
+     * @param clock for create times and lease expiry
+     * @param filterCompiler turns a scan's filter into a predicate (vigil-core's {@code TraceFilter::of})
+     */
+    MemoryStore(String uri, Clock clock, Function<FilterExpr, Predicate<Trace>> filterCompiler) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.experiments = new MemoryExperimentStore(this);
         this.assessments = new MemoryAssessmentStore(this);
-        this.traces = new MemoryTraceStore(this, Objects.requireNonNull(filter, "filter"));
+        this.traces = new MemoryTraceStore(this, Objects.requireNonNull(filterCompiler, "filterCompiler"));
         this.scorers = new MemoryScorerStore(this);
         this.jobs = new MemoryJobStore(this);
     }

@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Traces of a {@link MemoryStore}, indexed by id, by (experiment, request time, id) and by arrival sequence. */
 final class MemoryTraceStore implements TraceStore {
@@ -24,15 +25,15 @@ final class MemoryTraceStore implements TraceStore {
     private record Stored(Trace trace, long sequence) {}
 
     private final MemoryStore store;
-    private final BiPredicate<FilterExpr, Trace> filter;
+    private final Function<FilterExpr, Predicate<Trace>> filterCompiler;
     private final Map<String, Stored> byId = new HashMap<>();
     private final Map<String, NavigableMap<ScanKey, String>> byExperiment = new HashMap<>();
     private final NavigableMap<Long, String> arrivals = new TreeMap<>();
     private long lastSequence;
 
-    MemoryTraceStore(MemoryStore store, BiPredicate<FilterExpr, Trace> filter) {
+    MemoryTraceStore(MemoryStore store, Function<FilterExpr, Predicate<Trace>> filterCompiler) {
         this.store = store;
-        this.filter = filter;
+        this.filterCompiler = filterCompiler;
     }
 
     @Override
@@ -86,6 +87,8 @@ final class MemoryTraceStore implements TraceStore {
             throw new InvalidInputException("page size must be 1 or more, got " + maxResults);
         }
         PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query.experimentId());
+        // compiled outside the lock; a bad filter fails here, before anything is read
+        Predicate<Trace> filter = query.filter() == null ? null : filterCompiler.apply(query.filter());
         return store.read(() -> {
             store.requireExperiment(query.experimentId(), "the scan");
             NavigableMap<ScanKey, String> index = byExperiment.getOrDefault(query.experimentId(), new TreeMap<>());
@@ -99,7 +102,7 @@ final class MemoryTraceStore implements TraceStore {
             ScanKey last = null;
             for (Map.Entry<ScanKey, String> e : range.entrySet()) {
                 Trace t = withAssessments(byId.get(e.getValue()).trace());
-                if (query.filter() != null && !filter.test(query.filter(), t)) {
+                if (filter != null && !filter.test(t)) {
                     continue;
                 }
                 if (page.size() == maxResults) {

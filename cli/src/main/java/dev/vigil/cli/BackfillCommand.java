@@ -1,0 +1,98 @@
+package dev.vigil.cli;
+
+import dev.vigil.core.ExperimentHandle;
+import dev.vigil.core.Vigil;
+import dev.vigil.core.backfill.BackfillProgress;
+import dev.vigil.core.backfill.BackfillScorer;
+import dev.vigil.spi.store.Store;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vigil backfill --scorer NAME[:RATE]... --from --to}: score history, with a live progress bar. */
+@Command(name = "backfill", description = {
+        "Score past traces with registered scorers, in a job that is saved as it goes: Ctrl-C leaves it to be "
+                + "resumed ('vigil jobs resume ID'). Shows a live progress bar (scanned / scored / rate / ETA)."})
+final class BackfillCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    StoreMixin store;
+
+    @Option(names = "--scorer", required = true, paramLabel = "NAME[:RATE]",
+            description = "A registered scorer, optionally with the sample rate to backfill at (default: its current rate). Repeatable.")
+    List<String> scorers;
+
+    @Option(names = "--from", defaultValue = "24h", converter = TimeArg.Converter.class, paramLabel = "TIME",
+            description = "Earliest request time (default ${DEFAULT-VALUE} ago).")
+    TimeArg from;
+
+    @Option(names = "--to", defaultValue = "now", converter = TimeArg.Converter.class, paramLabel = "TIME",
+            description = "Latest request time, exclusive (default ${DEFAULT-VALUE}).")
+    TimeArg to;
+
+    @Option(names = "--detach", description = "Save the job and return at once; 'vigil monitor' or 'vigil jobs resume ID' runs it.")
+    boolean detach;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<BackfillScorer> configs = new ArrayList<>();
+        for (String s : scorers) {
+            configs.add(parse(s));
+        }
+        Clock clock = Clock.systemUTC();
+        Instant start = from.resolve(clock);
+        Instant end = to.resolve(clock).plusMillis(to.instant() == null ? 1 : 0);
+        try (StopSignal stop = new StopSignal()) {
+            try (Store s = store.open(); Vigil vigil = store.vigil(s)) {
+                ExperimentHandle exp = vigil.experiment(store.experiment);
+                String job = ScorersCommand.explainUnknown(exp.scorers(), store.experiment,
+                        () -> exp.backfill(configs, start, end));
+                out.println("Backfill job " + job + ": " + String.join(", ", scorers) + " over " + start + " → " + end
+                        + " in experiment '" + exp.name() + "'.");
+                out.flush();
+                if (detach) {
+                    out.println("Detached: the job is saved with its checkpoint; 'vigil monitor' or 'vigil jobs resume "
+                            + job + "' runs it to the end.");
+                    return 0;
+                }
+                BackfillProgress p = BackfillWatch.follow(exp, job, new LiveLine(out, LiveLine.isTerminal(), 2000),
+                        stop, Long.MAX_VALUE);
+                if (!p.status().isTerminal()) {
+                    out.println("Interrupted: job " + job + " keeps its checkpoint; resume it with 'vigil jobs resume "
+                            + job + "'.");
+                    return 130;
+                }
+                if (p.message() != null && !p.status().name().equals("SUCCEEDED")) {
+                    out.println("Job " + job + " " + p.status().name().toLowerCase(java.util.Locale.ROOT) + ": " + p.message());
+                }
+                return p.status().name().equals("SUCCEEDED") ? 0 : 1;
+            }
+        }
+    }
+
+    static BackfillScorer parse(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon < 0) {
+            return BackfillScorer.of(s);
+        }
+        String name = s.substring(0, colon);
+        String rate = s.substring(colon + 1);
+        try {
+            double r = Double.parseDouble(rate.endsWith("%") ? rate.substring(0, rate.length() - 1) : rate);
+            return BackfillScorer.of(name, rate.endsWith("%") ? r / 100 : r);
+        } catch (NumberFormatException e) {
+            throw new UserError("--scorer " + s + ": '" + rate + "' is not a sample rate; use NAME or NAME:0.5");
+        }
+    }
+}

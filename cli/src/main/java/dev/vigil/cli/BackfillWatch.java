@@ -1,0 +1,60 @@
+package dev.vigil.cli;
+
+import dev.vigil.core.ExperimentHandle;
+import dev.vigil.core.backfill.BackfillProgress;
+import java.util.Locale;
+
+/** Follows a backfill job with a live progress bar: scanned / scored / rate / ETA and the job id. */
+final class BackfillWatch {
+
+    private BackfillWatch() {}
+
+    /**
+     * @param exp the experiment
+     * @param jobId the job
+     * @param line where the bar goes
+     * @param stop Ctrl-C / SIGTERM, or null
+     * @param maxMillis give up watching after this long (the job goes on)
+     * @return the last progress seen
+     */
+    static BackfillProgress follow(ExperimentHandle exp, String jobId, LiveLine line, StopSignal stop, long maxMillis) {
+        long start = System.nanoTime();
+        BackfillProgress p = exp.backfillProgress(jobId);
+        while (!p.status().isTerminal()) {
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            line.update(render(p, elapsed), elapsed);
+            if (elapsed > maxMillis || (stop != null && stop.requested())) {
+                break;
+            }
+            if (stop != null) {
+                stop.pause(250);
+            } else {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            p = exp.backfillProgress(jobId);
+        }
+        line.finish(render(p, (System.nanoTime() - start) / 1_000_000));
+        return p;
+    }
+
+    static String render(BackfillProgress p, long elapsedMillis) {
+        long total = p.scanned() + Math.max(0, p.estimatedRemaining());
+        if (p.status().isTerminal() && p.status().name().equals("SUCCEEDED")) {
+            total = p.scanned();
+        }
+        double secs = Math.max(0.001, elapsedMillis / 1000.0);
+        double rate = p.scanned() / secs;
+        String eta = p.status().isTerminal() ? p.status().name().toLowerCase(Locale.ROOT)
+                : rate > 0 && p.estimatedRemaining() > 0
+                        ? "ETA " + Math.max(1, Math.round(p.estimatedRemaining() / rate)) + "s" : "ETA –";
+        int pct = total == 0 ? (p.status().isTerminal() ? 100 : 0) : (int) Math.min(100, 100 * p.scanned() / total);
+        return String.format(Locale.ROOT, "%s %3d%%  scanned %d/%d  scored %d  failed %d  skipped %d  %.0f traces/s  %s  job %s",
+                LiveLine.bar(pct, 100, 24), pct, p.scanned(), total, p.scored(), p.failed(), p.skipped(), rate, eta,
+                p.jobId());
+    }
+}

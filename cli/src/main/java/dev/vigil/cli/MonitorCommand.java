@@ -1,0 +1,101 @@
+package dev.vigil.cli;
+
+import dev.vigil.core.ExperimentHandle;
+import dev.vigil.core.Vigil;
+import dev.vigil.core.metrics.EngineStats;
+import dev.vigil.core.registry.RegisteredScorer;
+import dev.vigil.spi.store.Store;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vigil monitor}: score new traces as they arrive in the store until Ctrl-C or SIGTERM. */
+@Command(name = "monitor", description = {
+        "Score new traces as they arrive in the store with every active scorer, until Ctrl-C or SIGTERM "
+                + "(then the work in flight is drained and the store closed). Also resumes interrupted backfills."})
+final class MonitorCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    StoreMixin store;
+
+    @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long, e.g. 10m (default: run until stopped).")
+    String duration;
+
+    @Option(names = "--status-every", defaultValue = "10s", paramLabel = "TIME",
+            description = "How often a status line is printed when the output is not a terminal (default ${DEFAULT-VALUE}).")
+    String statusEvery;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        long limitMs = duration == null ? Long.MAX_VALUE : length(duration, "--duration").toMillis();
+        long everyMs = length(statusEvery, "--status-every").toMillis();
+        try (StopSignal stop = new StopSignal()) {
+            try (Store s = store.open(); Vigil vigil = store.vigil(s)) {
+                ExperimentHandle exp = vigil.experiment(store.experiment);
+                List<RegisteredScorer> active = exp.scorers().active();
+                vigil.startMonitoring();
+                out.println("Monitoring " + s.describe() + ": " + active.size() + " active scorer"
+                        + (active.size() == 1 ? "" : "s") + " in experiment '" + exp.name() + "'"
+                        + (active.isEmpty() ? " (start one with 'vigil scorers start NAME --sample-rate 0.5')" : ": "
+                                + String.join(", ", active.stream().map(r -> r.name() + " " + ScorersCommand.pct(r.sampleRate())).toList()))
+                        + ". Ctrl-C stops.");
+                out.flush();
+                LiveLine line = new LiveLine(out, LiveLine.isTerminal(), everyMs);
+                long t0 = System.nanoTime();
+                while (!stop.requested()) {
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    if (ms >= limitMs) {
+                        break;
+                    }
+                    line.update(status(vigil.stats(), ms), ms);
+                    stop.pause(Math.min(1000, limitMs - ms));
+                }
+                line.finish(status(vigil.stats(), (System.nanoTime() - t0) / 1_000_000));
+                out.println((stop.requested() ? "Stopping (signal): " : "Stopping: ") + "draining the work in flight...");
+                out.flush();
+                EngineStats.Snapshot before = vigil.stats();
+                vigil.close();
+                EngineStats.Snapshot after = vigil.stats();
+                out.printf("Stopped cleanly: %d traces seen, %d scored, %d errors; %d runs were in flight at the signal.%n",
+                        after.tracesSeen(), total(after, true), total(after, false), before.queueDepth());
+                out.flush();
+            }
+            return stop.requested() ? 130 : 0;
+        }
+    }
+
+    static Duration length(String text, String option) {
+        try {
+            TimeArg t = TimeArg.parse(text);
+            if (t.ago() != null && !t.ago().isZero()) {
+                return t.ago();
+            }
+        } catch (picocli.CommandLine.TypeConversionException ignored) {
+            // said below
+        }
+        throw new UserError(option + " must be a length of time like 30s, 10m or 2h, got '" + text + "'");
+    }
+
+    private static long total(EngineStats.Snapshot s, boolean scored) {
+        long n = 0;
+        for (EngineStats.ScorerCounts c : s.scorers().values()) {
+            n += scored ? c.scored() : c.failed();
+        }
+        return n;
+    }
+
+    private static String status(EngineStats.Snapshot s, long ms) {
+        return String.format(Locale.ROOT, "%6ds  traces seen %d  scored %d  errors %d  in flight %d  cursor lag %d",
+                ms / 1000, s.tracesSeen(), total(s, true), total(s, false), s.queueDepth(), s.cursorLag());
+    }
+}

@@ -1,0 +1,207 @@
+package dev.vigil.cli.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.json.Json;
+import dev.vigil.spi.json.MlflowJson;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.model.TraceInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Reads and writes trace files: MLflow trace JSON ({@code {"info", "data"}}, a JSON array of those, an MLflow
+ * {@code {"traces": [...]}} search response, or JSON lines of any of these) and OTLP/JSON
+ * {@code ExportTraceServiceRequest} files ({@link OtlpJson}), from single files or whole folders.
+ */
+public final class TraceFiles {
+
+    /** The file formats an import accepts. */
+    public enum Format {
+        /** Decide per document: OTLP if it has {@code resourceSpans}, else MLflow. */
+        AUTO,
+        /** MLflow trace JSON. */
+        MLFLOW,
+        /** OTLP/JSON trace export. */
+        OTLP
+    }
+
+    private TraceFiles() {}
+
+    /**
+     * @param path a file or a folder (searched recursively for {@code .json}, {@code .jsonl}, {@code .ndjson})
+     * @return the files to read, sorted by path
+     * @throws InvalidInputException if the path does not exist or a folder holds no such file
+     */
+    public static List<Path> list(Path path) {
+        if (!Files.exists(path)) {
+            throw new InvalidInputException("no such file or folder: " + path);
+        }
+        if (Files.isRegularFile(path)) {
+            return List.of(path);
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            List<Path> files = walk.filter(Files::isRegularFile).filter(TraceFiles::isTraceFileName).sorted().toList();
+            if (files.isEmpty()) {
+                throw new InvalidInputException("folder " + path + " holds no .json, .jsonl or .ndjson file");
+            }
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + path, e);
+        }
+    }
+
+    private static boolean isTraceFileName(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".ndjson");
+    }
+
+    /**
+     * Reads every trace in one file.
+     *
+     * @param file the file
+     * @param format how to read it
+     * @param experimentId the experiment the traces are imported into (replaces the one in the file)
+     * @return the traces
+     * @throws InvalidInputException naming the file (and line, for JSON lines) and what is wrong with it
+     */
+    public static List<Trace> read(Path file, Format format, String experimentId) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        List<Trace> out = new ArrayList<>();
+        String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean lines = lower.endsWith(".jsonl") || lower.endsWith(".ndjson");
+        if (!lines) {
+            JsonNode root;
+            try {
+                root = Json.readTree(text);
+            } catch (InvalidInputException e) {
+                if (!text.strip().startsWith("{") || text.strip().indexOf('\n') < 0) {
+                    throw new InvalidInputException(file + ": " + e.getMessage());
+                }
+                root = null;
+                lines = true; // several JSON objects one per line in a .json file
+            }
+            if (root != null) {
+                try {
+                    readDocument(root, format, experimentId, out);
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException(file + ": " + e.getMessage());
+                }
+                return out;
+            }
+        }
+        String[] rows = text.split("\r?\n");
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].isBlank()) {
+                continue;
+            }
+            try {
+                readDocument(Json.readTree(rows[i]), format, experimentId, out);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(file + " line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static void readDocument(JsonNode root, Format format, String experimentId, List<Trace> out) {
+        if (root.isArray()) {
+            for (JsonNode item : root) {
+                readDocument(item, format, experimentId, out);
+            }
+            return;
+        }
+        boolean otlp = format == Format.OTLP || (format == Format.AUTO && OtlpJson.looksLikeOtlp(root));
+        if (otlp) {
+            out.addAll(OtlpJson.readTraces(root, experimentId));
+            return;
+        }
+        if (root.isObject() && root.has("traces") && root.get("traces").isArray()) {
+            for (JsonNode t : root.get("traces")) {
+                out.add(inExperiment(MlflowJson.readTrace(t), experimentId));
+            }
+            return;
+        }
+        out.add(inExperiment(MlflowJson.readTrace(root), experimentId));
+    }
+
+    /**
+     * @param trace a trace
+     * @param experimentId an experiment id
+     * @return the same trace logged to that experiment
+     */
+    public static Trace inExperiment(Trace trace, String experimentId) {
+        TraceInfo i = trace.info();
+        if (i.experimentId().equals(experimentId)) {
+            return trace;
+        }
+        return new Trace(new TraceInfo(i.traceId(), experimentId, i.requestTime(), i.executionDurationMs(), i.state(),
+                i.requestPreview(), i.responsePreview(), i.clientRequestId(), i.traceMetadata(), i.tags(),
+                i.assessments()), trace.spans());
+    }
+
+    /**
+     * Writes traces as MLflow trace JSON: a folder gets one {@code <trace_id>.json} per trace, a {@code .json} file
+     * a JSON array, a {@code .jsonl} file one trace per line. Files are written to a temporary name and moved into
+     * place, so a failed export never leaves a half-written file.
+     *
+     * @param traces the traces
+     * @param out a folder or a file
+     * @return the files written
+     */
+    public static List<Path> write(List<Trace> traces, Path out) {
+        String lower = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+        try {
+            if (lower.endsWith(".json") || lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) {
+                StringBuilder sb = new StringBuilder();
+                if (lower.endsWith(".json")) {
+                    sb.append("[\n");
+                    for (int i = 0; i < traces.size(); i++) {
+                        sb.append(MlflowJson.writeTrace(traces.get(i))).append(i + 1 < traces.size() ? ",\n" : "\n");
+                    }
+                    sb.append("]\n");
+                } else {
+                    traces.forEach(t -> sb.append(MlflowJson.writeTrace(t)).append('\n'));
+                }
+                if (out.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(out.toAbsolutePath().getParent());
+                }
+                atomicWrite(out, sb.toString());
+                return List.of(out);
+            }
+            Files.createDirectories(out);
+            List<Path> written = new ArrayList<>();
+            for (Trace t : traces) {
+                Path f = out.resolve(safeFileName(t.traceId()) + ".json");
+                atomicWrite(f, MlflowJson.writeTrace(t) + "\n");
+                written.add(f);
+            }
+            return written;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String safeFileName(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static void atomicWrite(Path target, String content) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

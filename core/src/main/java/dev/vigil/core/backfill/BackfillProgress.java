@@ -1,0 +1,41 @@
+package dev.vigil.core.backfill;
+
+import dev.vigil.spi.store.Job;
+import dev.vigil.spi.store.JobStatus;
+
+/**
+ * A backfill job's state and counters, read from its stored job.
+ *
+ * @param jobId the job
+ * @param status its status
+ * @param scanned traces read from the store (matching the time range and pushed-down filter)
+ * @param sampled (trace, scorer) pairs picked by filter and sample
+ * @param scored pairs scored and stored by this job
+ * @param failed pairs whose scorer failed (stored as error feedback)
+ * @param skipped pairs already scored by the same scorer version (by live monitoring or before a crash)
+ * @param estimatedRemaining traces left to scan, estimated from the share of the time range covered
+ * @param message the failure, for FAILED; else null
+ */
+public record BackfillProgress(String jobId, JobStatus status, long scanned, long sampled, long scored, long failed,
+        long skipped, long estimatedRemaining, String message) {
+
+    /** Progress counter keys in the stored job. */
+    static final String SCANNED = "scanned";
+    static final String SAMPLED = "sampled";
+    static final String SCORED = "scored";
+    static final String FAILED = "failed";
+    static final String SKIPPED = "skipped";
+    static final String REMAINING = "estimatedRemaining";
+    static final String LAST_TIME = "lastTraceTimeMs";
+
+    /**
+     * @param job a backfill job
+     * @return its progress
+     */
+    public static BackfillProgress of(Job job) {
+        var p = job.progress();
+        return new BackfillProgress(job.jobId(), job.status(), p.getOrDefault(SCANNED, 0L),
+                p.getOrDefault(SAMPLED, 0L), p.getOrDefault(SCORED, 0L), p.getOrDefault(FAILED, 0L),
+                p.getOrDefault(SKIPPED, 0L), p.getOrDefault(REMAINING, 0L), job.message());
+    }
+}

@@ -1,0 +1,29 @@
+package dev.vigil.core.engine;
+
+import dev.vigil.spi.model.AssessmentError;
+import dev.vigil.spi.scorer.Feedback;
+import java.util.List;
+
+/**
+ * What one scorer run on one trace produced.
+ *
+ * @param feedback the feedback to record (an error feedback when the run failed); may be empty when the scorer
+ *     returned null
+ * @param durationNanos how long the run took, retries included
+ * @param attempts how many attempts were made
+ * @param failure the failure when the run failed, else null
+ * @param authFailure true when the failure was an authentication failure (counts towards pausing the scorer)
+ */
+public record Outcome(List<Feedback> feedback, long durationNanos, int attempts, AssessmentError failure,
+        boolean authFailure) {
+
+    /** Freezes. */
+    public Outcome {
+        feedback = List.copyOf(feedback);
+    }
+
+    /** @return true if the run failed */
+    public boolean failed() {
+        return failure != null;
+    }
+}

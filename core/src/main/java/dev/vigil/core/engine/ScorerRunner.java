@@ -1,0 +1,264 @@
+package dev.vigil.core.engine;
+
+import dev.vigil.core.scorer.ScorerResults;
+import dev.vigil.spi.judge.JudgeException;
+import dev.vigil.spi.model.AssessmentError;
+import dev.vigil.spi.model.AssessmentSourceType;
+import dev.vigil.spi.scorer.Feedback;
+import dev.vigil.spi.scorer.Scorer;
+import dev.vigil.spi.scorer.ScorerInput;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs one scorer on one input on the calling thread, the way the engine, backfill, {@code evaluate} and
+ * {@code tryScorer} all do: with a per-call timeout, retries with exponential back-off and jitter for retryable
+ * failures (bounded in attempts and in time), immediate failure for non-retryable ones, and — for I/O-bound
+ * scorers — the per-provider concurrency limit, token bucket and adaptive 429 back-off. It never throws: every
+ * failure comes back as an error feedback in the {@link Outcome}.
+ */
+public final class ScorerRunner implements AutoCloseable {
+
+    private static final int MAX_STACK_CHARS = 4_000;
+
+    private final RetryPolicy retry;
+    private final Watchdog watchdog;
+    private final Pauser pauser;
+    private final LongSupplier ticker;
+    private final DoubleSupplier random;
+    private final ProviderLimit defaultLimit;
+    private final Map<String, ProviderLimit> providerLimits;
+    private final Map<String, ProviderGate> gates = new ConcurrentHashMap<>();
+
+    /**
+     * @param retry the retry policy
+     * @param providerLimits limits per provider name; others get {@code defaultLimit}
+     * @param defaultLimit the limit for a provider not in the map
+     * @param pauser waits between retries
+     * @param ticker nanosecond ticker for timeouts, back-off and durations
+     * @param random uniform draws in [0, 1) for jitter
+     */
+    public ScorerRunner(RetryPolicy retry, Map<String, ProviderLimit> providerLimits, ProviderLimit defaultLimit,
+            Pauser pauser, LongSupplier ticker, DoubleSupplier random) {
+        this.retry = retry;
+        this.providerLimits = Map.copyOf(providerLimits);
+        this.defaultLimit = defaultLimit;
+        this.pauser = pauser;
+        this.ticker = ticker;
+        this.random = random;
+        this.watchdog = new Watchdog(ticker, Duration.ofMillis(5));
+    }
+
+    /** @return a runner with the default policy, limits, sleeping back-off and the system ticker */
+    public static ScorerRunner defaults() {
+        return new ScorerRunner(RetryPolicy.DEFAULT, Map.of(), ProviderLimit.DEFAULT, Pauser.SLEEP,
+                System::nanoTime, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * The provider an I/O-bound scorer calls: the scheme of an LLM judge's model URI ({@code openai:/gpt-4o}
+     * → {@code openai}), else the scorer's own name.
+     *
+     * @param scorer a scorer
+     * @return its provider key
+     */
+    public static String providerOf(Scorer scorer) {
+        try {
+            var source = scorer.source();
+            if (source != null && source.type() == AssessmentSourceType.LLM_JUDGE && !source.sourceId().isEmpty()) {
+                String id = source.sourceId();
+                int colon = id.indexOf(':');
+                return colon > 0 ? id.substring(0, colon) : id;
+            }
+        } catch (RuntimeException e) {
+            // a scorer whose source() throws is keyed by its name
+        }
+        return "scorer:" + scorer.name();
+    }
+
+    /**
+     * Runs the scorer with retries and a timeout. Never throws.
+     *
+     * @param scorer the scorer
+     * @param name the name to record (the registered name)
+     * @param input the input
+     * @param timeout the per-attempt timeout
+     * @return the outcome
+     */
+    public Outcome run(Scorer scorer, String name, ScorerInput input, Duration timeout) {
+        long start = ticker.getAsLong();
+        if (scorerWorkload(scorer) == Scorer.Workload.IO) {
+            ProviderGate gate = gates.computeIfAbsent(providerOf(scorer),
+                    p -> new ProviderGate(p, providerLimits.getOrDefault(p, defaultLimit), ticker));
+            try {
+                gate.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failed(name, AssessmentError.of("INTERRUPTED", "scoring was interrupted (engine closing)"),
+                        start, 0, false);
+            }
+            try {
+                return attempts(scorer, name, input, timeout, start, gate);
+            } finally {
+                gate.release();
+            }
+        }
+        return attempts(scorer, name, input, timeout, start, null);
+    }
+
+    private Outcome attempts(Scorer scorer, String name, ScorerInput input, Duration timeout, long start,
+            ProviderGate gate) {
+        long timeoutNanos = timeout.toNanos();
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            Throwable failure;
+            boolean timedOut;
+            Object raw = null;
+            try {
+                if (gate != null) {
+                    gate.awaitTurn(pauser);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failed(name, AssessmentError.of("INTERRUPTED", "scoring was interrupted (engine closing)"),
+                        start, attempt, false);
+            }
+            try (Watchdog.Watch watch = watchdog.start(timeoutNanos)) {
+                try {
+                    raw = scorer.score(input);
+                    failure = null;
+                } catch (VirtualMachineError fatal) {
+                    throw fatal;
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                timedOut = watch.timedOut();
+            }
+            if (!timedOut && failure instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // not our timeout: someone (close) wants this thread back
+            }
+            if (timedOut) {
+                return failed(name, AssessmentError.of(FailureCodes.TIMEOUT, "scorer '" + name
+                        + "' did not finish within its timeout of " + timeout.toMillis() + " ms"), start, attempt,
+                        false);
+            }
+            if (failure == null) {
+                if (gate != null) {
+                    gate.onSuccess();
+                }
+                List<Feedback> feedback = normalize(scorer, name, raw);
+                AssessmentError err = feedback.size() == 1 && feedback.get(0).isError()
+                        && FailureCodes.INVALID_RETURN.equals(feedback.get(0).error().code())
+                        ? feedback.get(0).error() : null;
+                return new Outcome(feedback, ticker.getAsLong() - start, attempt, err, false);
+            }
+            JudgeException judge = judgeCause(failure);
+            boolean retryable = judge != null ? judge.retryable()
+                    : failure instanceof IOException || failure instanceof UncheckedIOException;
+            if (judge != null && gate != null && (judge.httpStatus() == 429 || "RATE_LIMITED".equals(judge.code()))) {
+                gate.onRateLimited(judge.retryAfter());
+            }
+            if (retryable && attempt < retry.maxAttempts()) {
+                Duration pause = retry.backoff(attempt, judge == null ? null : judge.retryAfter(),
+                        random.getAsDouble());
+                long elapsedAfterPause = ticker.getAsLong() - start + pause.toNanos();
+                if (elapsedAfterPause <= retry.maxElapsed().toNanos()) {
+                    try {
+                        pauser.pause(pause);
+                        continue;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            boolean auth = judge != null && (judge.httpStatus() == 401 || judge.httpStatus() == 403
+                    || "AUTH".equals(judge.code()));
+            String code = judge != null && judge.code() != null ? judge.code() : FailureCodes.SCORER_EXCEPTION;
+            String message = "scorer '" + name + "' failed" + (attempt > 1 ? " after " + attempt + " attempts" : "")
+                    + ": " + failure.getClass().getSimpleName()
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+            return failed(name, new AssessmentError(code, message, stackTrace(failure)), start, attempt, auth);
+        }
+    }
+
+    /** MLflow's normalisation (ScorerResults), plus: non-finite numbers are garbage, the registered name wins. */
+    private static List<Feedback> normalize(Scorer scorer, String name, Object raw) {
+        try {
+            if (raw instanceof Number n && !Double.isFinite(n.doubleValue())) {
+                return List.of(invalid(name, "the non-finite number " + n));
+            }
+            List<Feedback> out = ScorerResults.normalize(scorer, raw);
+            String own = scorer.name();
+            if (own.equals(name)) {
+                return out;
+            }
+            List<Feedback> renamed = new java.util.ArrayList<>(out.size());
+            for (Feedback f : out) {
+                renamed.add(f.name().equals(own) ? f.withName(name) : f);
+            }
+            return renamed;
+        } catch (RuntimeException e) {
+            return List.of(invalid(name, "a value that cannot be recorded (" + e.getMessage() + ")"));
+        }
+    }
+
+    private static Feedback invalid(String name, String what) {
+        return Feedback.error(AssessmentError.of(FailureCodes.INVALID_RETURN, "scorer '" + name + "' returned "
+                + what + "; a scorer may return a Boolean, Number, String, Feedback, List<Feedback> or null"))
+                .withName(name);
+    }
+
+    private Outcome failed(String name, AssessmentError error, long start, int attempts, boolean auth) {
+        return new Outcome(List.of(Feedback.error(error).withName(name)), ticker.getAsLong() - start, attempts,
+                error, auth);
+    }
+
+    private static Scorer.Workload scorerWorkload(Scorer scorer) {
+        try {
+            Scorer.Workload w = scorer.workload();
+            return w == null ? Scorer.Workload.CPU : w;
+        } catch (RuntimeException e) {
+            return Scorer.Workload.CPU;
+        }
+    }
+
+    private static JudgeException judgeCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof JudgeException j) {
+                return j;
+            }
+        }
+        return null;
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        String s = w.toString();
+        return s.length() > MAX_STACK_CHARS ? s.substring(0, MAX_STACK_CHARS) : s;
+    }
+
+    /**
+     * @param provider a provider key
+     * @return the rate the adaptive limiter uses now for it, or the configured one if it was never called
+     */
+    public double currentRate(String provider) {
+        ProviderGate g = gates.get(provider);
+        return g == null ? providerLimits.getOrDefault(provider, defaultLimit).permitsPerSecond() : g.currentRate();
+    }
+
+    @Override
+    public void close() {
+        watchdog.close();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.vigil.core.metrics;
+
+import java.util.function.LongSupplier;
+
+/**
+ * What the engine reports as it works. The engine calls these from its worker threads; implementations must be
+ * thread-safe and cheap. {@link EngineStats} keeps counters in memory (always on); {@link MicrometerMetrics}
+ * publishes to a Micrometer registry when the application has Micrometer.
+ */
+public interface EngineMetrics {
+
+    /** Metrics that go nowhere. */
+    EngineMetrics NONE = new EngineMetrics() {};
+
+    /**
+     * A complete trace was read from the store.
+     *
+     * @param experimentId its experiment
+     */
+    default void traceSeen(String experimentId) {}
+
+    /**
+     * A trace passed a scorer's filter and sample.
+     *
+     * @param scorer the scorer name
+     */
+    default void sampled(String scorer) {}
+
+    /**
+     * A scorer produced feedback that was stored.
+     *
+     * @param scorer the scorer name
+     * @param durationNanos how long it ran
+     */
+    default void scored(String scorer, long durationNanos) {}
+
+    /**
+     * A scorer run failed and an error feedback was stored.
+     *
+     * @param scorer the scorer name
+     * @param code the error code
+     */
+    default void failed(String scorer, String code) {}
+
+    /**
+     * A judge reported its usage (from the feedback metadata: {@link JudgeUsage}).
+     *
+     * @param scorer the scorer name
+     * @param inputTokens prompt tokens
+     * @param outputTokens completion tokens
+     * @param costUsd cost in US dollars, 0 if unknown
+     */
+    default void judgeUsage(String scorer, long inputTokens, long outputTokens, double costUsd) {}
+
+    /**
+     * Registers the engine's gauges.
+     *
+     * @param queueDepth scorer runs admitted and not finished
+     * @param cursorLag trace arrivals read but not yet committed by the durable cursor, plus the work behind it
+     */
+    default void bindGauges(LongSupplier queueDepth, LongSupplier cursorLag) {}
+
+    /**
+     * @param others metrics to report to
+     * @return metrics reporting to each
+     */
+    static EngineMetrics composite(EngineMetrics... others) {
+        EngineMetrics[] all = others.clone();
+        return new EngineMetrics() {
+            @Override
+            public void traceSeen(String experimentId) {
+                for (EngineMetrics m : all) {
+                    m.traceSeen(experimentId);
+                }
+            }
+
+            @Override
+            public void sampled(String scorer) {
+                for (EngineMetrics m : all) {
+                    m.sampled(scorer);
+                }
+            }
+
+            @Override
+            public void scored(String scorer, long durationNanos) {
+                for (EngineMetrics m : all) {
+                    m.scored(scorer, durationNanos);
+                }
+            }
+
+            @Override
+            public void failed(String scorer, String code) {
+                for (EngineMetrics m : all) {
+                    m.failed(scorer, code);
+                }
+            }
+
+            @Override
+            public void judgeUsage(String scorer, long inputTokens, long outputTokens, double costUsd) {
+                for (EngineMetrics m : all) {
+                    m.judgeUsage(scorer, inputTokens, outputTokens, costUsd);
+                }
+            }
+
+            @Override
+            public void bindGauges(LongSupplier queueDepth, LongSupplier cursorLag) {
+                for (EngineMetrics m : all) {
+                    m.bindGauges(queueDepth, cursorLag);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,95 @@
+package dev.vigil.core.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/** In-memory counters of what the engine did, always kept; {@link #snapshot()} reads them. */
+public final class EngineStats implements EngineMetrics {
+
+    private final LongAdder seen = new LongAdder();
+    private final Map<String, PerScorer> scorers = new ConcurrentHashMap<>();
+    private volatile LongSupplier queueDepth = () -> 0;
+    private volatile LongSupplier cursorLag = () -> 0;
+
+    /** Counters for one scorer, at one moment. */
+    public record ScorerCounts(long sampled, long scored, long failed, long inputTokens, long outputTokens,
+            double costUsd) {}
+
+    /**
+     * The counters at one moment.
+     *
+     * @param tracesSeen complete traces read
+     * @param scorers per scorer name
+     * @param queueDepth scorer runs admitted and not finished
+     * @param cursorLag arrivals read but not committed
+     */
+    public record Snapshot(long tracesSeen, Map<String, ScorerCounts> scorers, long queueDepth, long cursorLag) {
+        /** Freezes. */
+        public Snapshot {
+            scorers = Map.copyOf(scorers);
+        }
+
+        /** @param scorer a name @return its counts, zeros if it never ran */
+        public ScorerCounts scorer(String scorer) {
+            return scorers.getOrDefault(scorer, new ScorerCounts(0, 0, 0, 0, 0, 0));
+        }
+    }
+
+    private static final class PerScorer {
+        final LongAdder sampled = new LongAdder();
+        final LongAdder scored = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder inputTokens = new LongAdder();
+        final LongAdder outputTokens = new LongAdder();
+        final java.util.concurrent.atomic.DoubleAdder cost = new java.util.concurrent.atomic.DoubleAdder();
+    }
+
+    private PerScorer of(String scorer) {
+        return scorers.computeIfAbsent(scorer, s -> new PerScorer());
+    }
+
+    @Override
+    public void traceSeen(String experimentId) {
+        seen.increment();
+    }
+
+    @Override
+    public void sampled(String scorer) {
+        of(scorer).sampled.increment();
+    }
+
+    @Override
+    public void scored(String scorer, long durationNanos) {
+        of(scorer).scored.increment();
+    }
+
+    @Override
+    public void failed(String scorer, String code) {
+        of(scorer).failed.increment();
+    }
+
+    @Override
+    public void judgeUsage(String scorer, long inputTokens, long outputTokens, double costUsd) {
+        PerScorer p = of(scorer);
+        p.inputTokens.add(inputTokens);
+        p.outputTokens.add(outputTokens);
+        p.cost.add(costUsd);
+    }
+
+    @Override
+    public void bindGauges(LongSupplier queueDepth, LongSupplier cursorLag) {
+        this.queueDepth = queueDepth;
+        this.cursorLag = cursorLag;
+    }
+
+    /** @return the counters now */
+    public Snapshot snapshot() {
+        Map<String, ScorerCounts> out = new TreeMap<>();
+        scorers.forEach((k, p) -> out.put(k, new ScorerCounts(p.sampled.sum(), p.scored.sum(), p.failed.sum(),
+                p.inputTokens.sum(), p.outputTokens.sum(), p.cost.sum())));
+        return new Snapshot(seen.sum(), out, queueDepth.getAsLong(), cursorLag.getAsLong());
+    }
+}

@@ -1,0 +1,530 @@
+package dev.vigil.judges;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.common.util.concurrent.RateLimiter;
+import dev.vigil.judges.internal.CircuitBreaker;
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.judge.JudgeConfig;
+import dev.vigil.spi.judge.JudgeException;
+import dev.vigil.spi.judge.JudgeModel;
+import dev.vigil.spi.judge.JudgeProvider;
+import dev.vigil.spi.judge.JudgeRequest;
+import dev.vigil.spi.judge.JudgeResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where judges send their calls: resolves a model URI ({@code scheme:/model}) to a {@link JudgeProvider} found by
+ * {@link ServiceLoader}, and wraps every call in the reliability the hot path needs — an answer cache, a circuit
+ * breaker, a rate limit and a concurrency limit per endpoint (per model URI), a per-call timeout, retries with
+ * exponential back-off and jitter honouring {@code Retry-After} — and the accounting (tokens, latency, cost).
+ *
+ * <p>{@link #complete} never throws for a provider failure: it returns a {@link JudgeOutcome} carrying the
+ * failure, so a judge turns it into an error feedback. Configuration errors (an unknown scheme, a missing key)
+ * fail fast with an {@link InvalidInputException} saying what to set.
+ *
+ * <p>Settings come from the builder over the environment (a map, {@link System#getenv()} by default):
+ * {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code ANTHROPIC_API_KEY}, {@code ANTHROPIC_BASE_URL},
+ * {@code DATABRICKS_HOST}, {@code DATABRICKS_TOKEN}, {@code GEMINI_API_KEY}, {@code MLFLOW_GATEWAY_URI}, and the
+ * default judge model {@code VIGIL_JUDGE_MODEL}. Values never appear in {@link #toString()}, logs or errors.
+ * Thread-safe.
+ */
+public final class JudgeRuntime {
+
+    /** The environment variable naming the default judge model. */
+    public static final String DEFAULT_MODEL_ENV = "VIGIL_JUDGE_MODEL";
+    /** The default per-call timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** The default cache size (answers). */
+    public static final long DEFAULT_CACHE_SIZE = 10_000;
+    /** The default cache age. */
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofHours(24);
+    /** The default number of calls in flight per endpoint. */
+    public static final int DEFAULT_MAX_CONCURRENT = 16;
+    /** The default number of failures in a row that open an endpoint's breaker. */
+    public static final int DEFAULT_BREAKER_THRESHOLD = 10;
+    /** The default time an open breaker refuses calls. */
+    public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(JudgeRuntime.class);
+    private static volatile JudgeRuntime shared;
+
+    private final Map<String, String> settings;
+    private final String defaultModel;
+    private final Duration timeout;
+    private final RetryPolicy retry;
+    private final Sleeper sleeper;
+    private final LongSupplier nanoTime;
+    private final Random random;
+    private final double ratePerSecond;
+    private final int maxConcurrent;
+    private final int breakerThreshold;
+    private final Duration breakerOpen;
+    private final PriceTable prices;
+    private final Map<String, JudgeProvider> providers;
+    private final Cache<CacheKey, JudgeResponse> cache;
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder inputTokens = new LongAdder();
+    private final LongAdder outputTokens = new LongAdder();
+    private final DoubleAdder cost = new DoubleAdder();
+
+    private JudgeRuntime(Builder b) {
+        Map<String, String> s = new LinkedHashMap<>(b.env);
+        s.putAll(b.settings);
+        s.put("vigil.judge.timeout_ms", Long.toString(b.timeout.toMillis()));
+        this.settings = Map.copyOf(s);
+        String dm = b.defaultModel != null ? b.defaultModel : s.get(DEFAULT_MODEL_ENV);
+        this.defaultModel = dm == null || dm.isBlank() ? null : dm.trim();
+        this.timeout = b.timeout;
+        this.retry = b.retry;
+        this.sleeper = b.sleeper;
+        this.nanoTime = b.nanoTime;
+        this.random = b.random;
+        this.ratePerSecond = b.ratePerSecond;
+        this.maxConcurrent = b.maxConcurrent;
+        this.breakerThreshold = b.breakerThreshold;
+        this.breakerOpen = b.breakerOpen;
+        this.prices = b.prices;
+        this.meters = b.meters;
+        Map<String, JudgeProvider> p = new TreeMap<>();
+        for (JudgeProvider provider : ServiceLoader.load(JudgeProvider.class, JudgeRuntime.class.getClassLoader())) {
+            p.putIfAbsent(provider.scheme(), provider);
+        }
+        p.putAll(b.providers);
+        this.providers = Map.copyOf(p);
+        this.cache = b.cacheEnabled
+                ? Caffeine.newBuilder().maximumSize(b.cacheSize).expireAfterWrite(b.cacheTtl)
+                        .ticker(nanoTime::getAsLong).build()
+                : null;
+    }
+
+    /** @return a builder reading the process environment unless {@link Builder#environment} says otherwise */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * @return the runtime judges use when none is given (built once from the process environment), e.g. for
+     *     judges read back from storage by {@link JudgeCodec}
+     */
+    public static JudgeRuntime shared() {
+        JudgeRuntime r = shared;
+        if (r == null) {
+            synchronized (JudgeRuntime.class) {
+                r = shared;
+                if (r == null) {
+                    r = builder().build();
+                    shared = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** @return the schemes this runtime serves, sorted */
+    public java.util.Set<String> schemes() {
+        return new java.util.TreeSet<>(providers.keySet());
+    }
+
+    /**
+     * @param modelUri a model URI, or null for the default model
+     * @return the model URI to use, checked: a known scheme and a model name
+     * @throws InvalidInputException if no model is given nor configured, or the scheme is unknown
+     */
+    public String resolveModel(String modelUri) {
+        String uri = modelUri == null || modelUri.isBlank() ? defaultModel : modelUri.trim();
+        if (uri == null) {
+            throw new InvalidInputException("no judge model: pass one to the judge (e.g. .model(\"openai:/gpt-4o-mini\"))"
+                    + " or set " + DEFAULT_MODEL_ENV + " (e.g. " + DEFAULT_MODEL_ENV
+                    + "=databricks:/databricks-gpt-oss-20b)");
+        }
+        int colon = uri.indexOf(':');
+        if (colon <= 0) {
+            throw new InvalidInputException("judge model '" + uri + "' is not a model URI; write scheme:/model, e.g."
+                    + " openai:/gpt-4o-mini (known schemes: " + String.join(", ", schemes()) + ")");
+        }
+        String scheme = uri.substring(0, colon);
+        if (!providers.containsKey(scheme)) {
+            throw new InvalidInputException("unknown judge model scheme '" + scheme + "' in '" + uri
+                    + "'; known schemes: " + String.join(", ", schemes())
+                    + ". Add the module that provides dev.vigil.spi.judge.JudgeProvider for '" + scheme + "'.");
+        }
+        if (uri.substring(colon + 1).replaceFirst("^/+", "").isBlank()) {
+            throw new InvalidInputException("judge model URI '" + uri + "' names no model; write " + scheme
+                    + ":/<model>");
+        }
+        return uri;
+    }
+
+    /** @return the default model URI ({@code VIGIL_JUDGE_MODEL} or the builder's), if any */
+    public java.util.Optional<String> defaultModel() {
+        return java.util.Optional.ofNullable(defaultModel);
+    }
+
+    /** @return the price table */
+    public PriceTable prices() {
+        return prices;
+    }
+
+    /** @return totals since this runtime was built */
+    public JudgeStats stats() {
+        return new JudgeStats(calls.sum(), failures.sum(), retries.sum(), cacheHits.sum(), inputTokens.sum(),
+                outputTokens.sum(), cost.sum());
+    }
+
+    /**
+     * Makes the model for a URI now, so a missing key or host fails at configuration time.
+     *
+     * @param modelUri a model URI
+     * @throws InvalidInputException saying what to set
+     */
+    public void check(String modelUri) {
+        endpoint(resolveModel(modelUri));
+    }
+
+    private Endpoint endpoint(String modelUri) {
+        Endpoint e = endpoints.get(modelUri);
+        if (e != null) {
+            return e;
+        }
+        return endpoints.computeIfAbsent(modelUri, uri -> {
+            String scheme = uri.substring(0, uri.indexOf(':'));
+            JudgeModel model = providers.get(scheme).create(uri, new JudgeConfig(settings));
+            return new Endpoint(model, ratePerSecond > 0 ? RateLimiter.create(ratePerSecond) : null,
+                    new Semaphore(maxConcurrent), new CircuitBreaker(breakerThreshold, breakerOpen, nanoTime));
+        });
+    }
+
+    /**
+     * Asks a model, with the cache, limits, breaker and retries around the call.
+     *
+     * @param modelUri the model URI
+     * @param request the request
+     * @return the answer or the failure that ended the call; never throws for provider failures
+     * @throws InvalidInputException for a configuration error (unknown scheme, missing key)
+     */
+    public JudgeOutcome complete(String modelUri, JudgeRequest request) {
+        Objects.requireNonNull(request, "request");
+        String uri = resolveModel(modelUri);
+        Endpoint ep = endpoint(uri);
+        long start = nanoTime.getAsLong();
+        calls.increment();
+        CacheKey key = cache == null ? null : new CacheKey(uri, request);
+        if (key != null) {
+            JudgeResponse hit = cache.getIfPresent(key);
+            if (hit != null) {
+                cacheHits.increment();
+                JudgeOutcome cached = new JudgeOutcome(uri, hit, null, 0, true, elapsed(start), null);
+                record(cached);
+                return cached;
+            }
+        }
+        int attempt = 0;
+        while (true) {
+            if (!ep.breaker.allow()) {
+                return fail(uri, new JudgeException("CIRCUIT_OPEN", uri + ": too many failures in a row; not calling"
+                        + " it for another " + ep.breaker.remaining().toMillis() + " ms", false, 0, null), attempt, start);
+            }
+            if (ep.limiter != null && !ep.limiter.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                ep.breaker.onNeutral();
+                return fail(uri, new JudgeException("RATE_LIMITED", uri + ": local rate limit of " + ratePerSecond
+                        + " calls/s per endpoint reached; no permit within " + timeout.toMillis() + " ms", false, 0,
+                        null), attempt, start);
+            }
+            boolean permit;
+            try {
+                permit = ep.inFlight.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                ep.breaker.onNeutral();
+                return fail(uri, new JudgeException("INTERRUPTED", uri + ": interrupted", false, 0, null), attempt, start);
+            }
+            if (!permit) {
+                ep.breaker.onNeutral();
+                return fail(uri, new JudgeException("CONCURRENCY_LIMITED", uri + ": " + maxConcurrent
+                        + " calls already in flight; none finished within " + timeout.toMillis() + " ms", false, 0,
+                        null), attempt, start);
+            }
+            attempt++;
+            JudgeException failure;
+            try {
+                JudgeResponse response = ep.model.complete(request);
+                ep.breaker.onSuccess();
+                if (key != null) {
+                    cache.put(key, response);
+                }
+                Double c = prices.cost(uri, response.inputTokens(), response.outputTokens()).orElse(null);
+                if (response.inputTokens() > 0) {
+                    inputTokens.add(response.inputTokens());
+                }
+                if (response.outputTokens() > 0) {
+                    outputTokens.add(response.outputTokens());
+                }
+                if (c != null) {
+                    cost.add(c);
+                }
+                JudgeOutcome ok = new JudgeOutcome(uri, response, null, attempt, false, elapsed(start), c);
+                record(ok);
+                return ok;
+            } catch (JudgeException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = new JudgeException("PROVIDER_ERROR", uri + ": " + e.getClass().getSimpleName() + ": "
+                        + e.getMessage(), false, 0, null);
+            } finally {
+                ep.inFlight.release();
+            }
+            if (failure.retryable()) {
+                ep.breaker.onFailure();
+            } else {
+                ep.breaker.onNeutral();
+            }
+            if (!failure.retryable() || attempt >= retry.maxAttempts()) {
+                return fail(uri, failure, attempt, start);
+            }
+            Duration wait;
+            if (failure.retryAfter() != null) {
+                if (failure.retryAfter().compareTo(retry.maxRetryAfter()) > 0) {
+                    return fail(uri, new JudgeException(failure.code(), failure.getMessage() + " (Retry-After "
+                            + failure.retryAfter().toSeconds() + " s exceeds the " + retry.maxRetryAfter().toSeconds()
+                            + " s this runtime waits)", false, failure.httpStatus(), failure.retryAfter()), attempt, start);
+                }
+                wait = failure.retryAfter();
+            } else {
+                wait = retry.backoff(attempt, random.nextDouble());
+            }
+            LOG.debug("{} failed ({}), retry {} in {} ms", uri, failure.code(), attempt, wait.toMillis());
+            retries.increment();
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return fail(uri, new JudgeException("INTERRUPTED", uri + ": interrupted while waiting to retry after "
+                        + failure.getMessage(), false, failure.httpStatus(), null), attempt, start);
+            }
+        }
+    }
+
+    private JudgeOutcome fail(String uri, JudgeException failure, int attempts, long start) {
+        failures.increment();
+        JudgeOutcome out = new JudgeOutcome(uri, null, failure, attempts, false, elapsed(start), null);
+        record(out);
+        return out;
+    }
+
+    /**
+     * Micrometer meters, when a registry is set: {@code vigil.judge.calls} (tags model, outcome = ok / cached /
+     * the error code), {@code vigil.judge.latency} (timer), {@code vigil.judge.tokens} (tags model, direction),
+     * {@code vigil.judge.cost.usd}.
+     */
+    private void record(JudgeOutcome o) {
+        if (meters == null) {
+            return;
+        }
+        String outcome = o.cached() ? "cached" : o.ok() ? "ok" : o.failure().code();
+        meters.counter("vigil.judge.calls", "model", o.modelUri(), "outcome", outcome).increment();
+        meters.timer("vigil.judge.latency", "model", o.modelUri()).record(o.latency());
+        if (o.ok() && !o.cached()) {
+            if (o.response().inputTokens() > 0) {
+                meters.counter("vigil.judge.tokens", "model", o.modelUri(), "direction", "input")
+                        .increment(o.response().inputTokens());
+            }
+            if (o.response().outputTokens() > 0) {
+                meters.counter("vigil.judge.tokens", "model", o.modelUri(), "direction", "output")
+                        .increment(o.response().outputTokens());
+            }
+            if (o.costUsd() != null) {
+                meters.counter("vigil.judge.cost.usd", "model", o.modelUri()).increment(o.costUsd());
+            }
+        }
+    }
+
+    private Duration elapsed(long start) {
+        return Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - start));
+    }
+
+    @Override
+    public String toString() {
+        return "JudgeRuntime[schemes=" + schemes() + ", defaultModel=" + defaultModel + ", timeout=" + timeout
+                + ", retry=" + retry + ", cache=" + (cache != null) + "]";
+    }
+
+    private record Endpoint(JudgeModel model, RateLimiter limiter, Semaphore inFlight, CircuitBreaker breaker) {}
+
+    private record CacheKey(String modelUri, JudgeRequest request) {}
+
+    /** Builds a {@link JudgeRuntime}; each setter validates at once. */
+    public static final class Builder {
+        private Map<String, String> env = System.getenv();
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private final Map<String, JudgeProvider> providers = new LinkedHashMap<>();
+        private String defaultModel;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private LongSupplier nanoTime = System::nanoTime;
+        private Random random = new Random();
+        private boolean cacheEnabled = true;
+        private long cacheSize = DEFAULT_CACHE_SIZE;
+        private Duration cacheTtl = DEFAULT_CACHE_TTL;
+        private double ratePerSecond;
+        private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
+        private int breakerThreshold = DEFAULT_BREAKER_THRESHOLD;
+        private Duration breakerOpen = DEFAULT_BREAKER_OPEN;
+        private PriceTable prices = PriceTable.EMPTY;
+        private MeterRegistry meters;
+
+        private Builder() {}
+
+        /** @param registry where to publish call, latency, token and cost meters (none by default) @return this */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meters = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** @param environment the variables to read settings from (instead of the process's) @return this */
+        public Builder environment(Map<String, String> environment) {
+            this.env = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+            return this;
+        }
+
+        /** @param key a setting, e.g. {@code OPENAI_API_KEY} @param value its value @return this */
+        public Builder setting(String key, String value) {
+            settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
+            return this;
+        }
+
+        /** @param modelUri the model judges use when they name none @return this */
+        public Builder defaultModel(String modelUri) {
+            this.defaultModel = Objects.requireNonNull(modelUri, "modelUri");
+            return this;
+        }
+
+        /** @param provider a provider to use for its scheme, over one found by ServiceLoader @return this */
+        public Builder provider(JudgeProvider provider) {
+            providers.put(provider.scheme(), provider);
+            return this;
+        }
+
+        /** @param perCall the timeout of one HTTP call (> 0) @return this */
+        public Builder timeout(Duration perCall) {
+            if (perCall == null || perCall.isNegative() || perCall.isZero()) {
+                throw new InvalidInputException("the judge call timeout must be > 0, got " + perCall);
+            }
+            this.timeout = perCall;
+            return this;
+        }
+
+        /** @param policy the retry policy @return this */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retry = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** @param s how to wait between retries @return this */
+        public Builder sleeper(Sleeper s) {
+            this.sleeper = Objects.requireNonNull(s, "sleeper");
+            return this;
+        }
+
+        /** @param clock a nanosecond clock for the cache, breaker and latency @return this */
+        public Builder nanoTime(LongSupplier clock) {
+            this.nanoTime = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @param seed a seed for the back-off jitter @return this */
+        public Builder jitterSeed(long seed) {
+            this.random = new Random(seed);
+            return this;
+        }
+
+        /** @param enabled whether identical requests are answered from the cache @return this */
+        public Builder cache(boolean enabled) {
+            this.cacheEnabled = enabled;
+            return this;
+        }
+
+        /** @param maximumSize answers kept (> 0) @param maximumAge how long an answer is kept (> 0) @return this */
+        public Builder cache(long maximumSize, Duration maximumAge) {
+            if (maximumSize <= 0 || maximumAge == null || maximumAge.isNegative() || maximumAge.isZero()) {
+                throw new InvalidInputException("the judge cache needs a size > 0 and an age > 0, got " + maximumSize
+                        + " and " + maximumAge + "; use cache(false) to turn it off");
+            }
+            this.cacheEnabled = true;
+            this.cacheSize = maximumSize;
+            this.cacheTtl = maximumAge;
+            return this;
+        }
+
+        /** @param callsPerSecond the most calls per second per endpoint (> 0) @return this */
+        public Builder rateLimit(double callsPerSecond) {
+            if (!(callsPerSecond > 0) || Double.isInfinite(callsPerSecond)) {
+                throw new InvalidInputException("the judge rate limit must be a finite number > 0 calls/s, got "
+                        + callsPerSecond);
+            }
+            this.ratePerSecond = callsPerSecond;
+            return this;
+        }
+
+        /** @param max the most calls in flight per endpoint (≥ 1) @return this */
+        public Builder maxConcurrentCalls(int max) {
+            if (max < 1) {
+                throw new InvalidInputException("maxConcurrentCalls must be ≥ 1, got " + max);
+            }
+            this.maxConcurrent = max;
+            return this;
+        }
+
+        /**
+         * @param failuresInARow failures in a row that open an endpoint's breaker (≥ 1)
+         * @param openFor how long it then refuses calls (> 0)
+         * @return this
+         */
+        public Builder circuitBreaker(int failuresInARow, Duration openFor) {
+            if (failuresInARow < 1 || openFor == null || openFor.isNegative() || openFor.isZero()) {
+                throw new InvalidInputException("the circuit breaker needs ≥ 1 failures and an open time > 0, got "
+                        + failuresInARow + " and " + openFor);
+            }
+            this.breakerThreshold = failuresInARow;
+            this.breakerOpen = openFor;
+            return this;
+        }
+
+        /** @param table prices per model @return this */
+        public Builder prices(PriceTable table) {
+            this.prices = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /** @return the runtime */
+        public JudgeRuntime build() {
+            JudgeRuntime r = new JudgeRuntime(this);
+            if (defaultModel != null) {
+                r.resolveModel(defaultModel);
+            }
+            return r;
+        }
+    }
+}

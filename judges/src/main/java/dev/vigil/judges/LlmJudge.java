@@ -1,0 +1,273 @@
+package dev.vigil.judges;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.judges.internal.AnswerParser;
+import dev.vigil.judges.internal.CustomPromptSpec;
+import dev.vigil.judges.internal.JudgeSpec;
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.json.Json;
+import dev.vigil.spi.judge.JudgeRequest;
+import dev.vigil.spi.model.AssessmentError;
+import dev.vigil.spi.model.AssessmentSource;
+import dev.vigil.spi.scorer.Feedback;
+import dev.vigil.spi.scorer.Scorer;
+import dev.vigil.spi.scorer.ScorerDefinition;
+import dev.vigil.spi.scorer.ScorerInput;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An LLM judge: a {@link Scorer} that asks a judge model (named by URI, e.g. {@code openai:/gpt-4o-mini} or
+ * {@code databricks:/databricks-gpt-oss-20b}) and returns MLflow-style feedback — {@code "yes"}/{@code "no"}
+ * (or the judge's own value type) with the model's rationale, source {@code LLM_JUDGE} with the model URI.
+ * Retrieval judges return one feedback per top-level RETRIEVER span, carrying its span id.
+ *
+ * <p>On the hot path a judge never throws for a provider failure: a refused, failed, truncated or unparseable
+ * answer becomes an error feedback with a code ({@code RATE_LIMITED}, {@code AUTH}, {@code BAD_REQUEST},
+ * {@code TIMEOUT}, {@code PARSE}, ...) and the provider's message. Accounting (tokens, latency, cost, attempts,
+ * cache) goes into the feedback metadata under {@code vigil.judge.*}.
+ *
+ * <p>Made by {@link Judges}; stored as a {@link ScorerDefinition} of kind {@value #KIND} and rebuilt, equal, by
+ * {@link JudgeCodec}. Immutable and thread-safe; equality is the name and the definition.
+ */
+public final class LlmJudge implements Scorer {
+
+    /** The scorer kind of every LLM judge. */
+    public static final String KIND = "judge";
+    /** Metadata: the model URI. */
+    public static final String META_MODEL = "vigil.judge.model";
+    /** Metadata: input tokens. */
+    public static final String META_INPUT_TOKENS = "vigil.judge.input_tokens";
+    /** Metadata: output tokens. */
+    public static final String META_OUTPUT_TOKENS = "vigil.judge.output_tokens";
+    /** Metadata: wall time of the call in milliseconds, retries included. */
+    public static final String META_LATENCY_MS = "vigil.judge.latency_ms";
+    /** Metadata: the cost in USD, when the price table knows the model. */
+    public static final String META_COST_USD = "vigil.judge.cost_usd";
+    /** Metadata: HTTP attempts made. */
+    public static final String META_ATTEMPTS = "vigil.judge.attempts";
+    /** Metadata: {@code true} when answered from the cache. */
+    public static final String META_CACHED = "vigil.judge.cached";
+    /** Metadata: the chosen label of a custom prompt judge. */
+    public static final String META_LABEL = CustomPromptSpec.LABEL;
+
+    private final String name;
+    private final String modelUri;
+    private final JudgeSpec spec;
+    private final Map<String, Object> parameters;
+    private final JudgeRuntime runtime;
+    private final ScorerDefinition definition;
+    private final AssessmentSource source;
+    // Per judge, not per call: the answer schema and its wording never change.
+    private final Map<String, Object> schema;
+    private final String instruction;
+
+    private LlmJudge(Builder b, JudgeRuntime runtime, String modelUri) {
+        this.name = b.name == null ? b.spec.defaultName() : b.name;
+        this.spec = b.spec;
+        this.runtime = runtime;
+        this.modelUri = modelUri;
+        this.parameters = Map.copyOf(b.parameters);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("judge", spec.kind());
+        config.put("model", modelUri);
+        config.putAll(spec.config());
+        if (!parameters.isEmpty()) {
+            config.put("parameters", parameters);
+        }
+        this.definition = new ScorerDefinition(KIND, config);
+        this.source = AssessmentSource.llmJudge(modelUri);
+        this.schema = spec.format().schema();
+        this.instruction = spec.format().instruction();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** @return the judge model URI */
+    public String modelUri() {
+        return modelUri;
+    }
+
+    /** @return the judge's kind, e.g. {@code safety}, {@code guidelines}, {@code custom_prompt}, {@code template} */
+    public String judgeKind() {
+        return spec.kind();
+    }
+
+    @Override
+    public ScorerDefinition definition() {
+        return definition;
+    }
+
+    @Override
+    public AssessmentSource source() {
+        return source;
+    }
+
+    @Override
+    public Workload workload() {
+        return Workload.IO;
+    }
+
+    /**
+     * Makes the judge's model now, so a missing key or host shows at configuration time instead of as error
+     * feedback on the first trace.
+     *
+     * @return this
+     * @throws InvalidInputException saying what to set
+     */
+    public LlmJudge check() {
+        runtime.check(modelUri);
+        return this;
+    }
+
+    /**
+     * @param input inputs, outputs, expectations and the trace
+     * @return a {@link Feedback}, or a list of them for the retrieval judges
+     */
+    @Override
+    public Object score(ScorerInput input) {
+        List<JudgeSpec.Question> questions;
+        try {
+            questions = spec.questions(input);
+        } catch (JudgeSpec.MissingInputException e) {
+            Feedback f = error("MISSING_INPUT", e.getMessage(), null, Map.of(META_MODEL, modelUri));
+            return spec.perSpan() ? List.of(f) : f;
+        }
+        List<Feedback> answered = new ArrayList<>(questions.size());
+        for (JudgeSpec.Question q : questions) {
+            answered.add(ask(q));
+        }
+        List<Feedback> out = spec.combine(answered, name);
+        return !spec.perSpan() && out.size() == 1 ? out.get(0) : List.copyOf(out);
+    }
+
+    private Feedback ask(JudgeSpec.Question q) {
+        JudgeRequest request = new JudgeRequest(JudgeSpec.SYSTEM_PROMPT, q.prompt() + instruction, schema, parameters);
+        Map<String, String> md = new LinkedHashMap<>(q.metadata());
+        md.put(META_MODEL, modelUri);
+        JudgeOutcome outcome;
+        try {
+            outcome = runtime.complete(modelUri, request);
+        } catch (InvalidInputException e) {
+            return error("CONFIG", e.getMessage(), q.spanId(), md);
+        }
+        md.put(META_LATENCY_MS, Long.toString(outcome.latency().toMillis()));
+        md.put(META_ATTEMPTS, Integer.toString(outcome.attempts()));
+        md.put(META_CACHED, Boolean.toString(outcome.cached()));
+        if (!outcome.ok()) {
+            return error(outcome.failure().code(), outcome.failure().getMessage(), q.spanId(), md);
+        }
+        var response = outcome.response();
+        if (response.inputTokens() >= 0) {
+            md.put(META_INPUT_TOKENS, Long.toString(response.inputTokens()));
+        }
+        if (response.outputTokens() >= 0) {
+            md.put(META_OUTPUT_TOKENS, Long.toString(response.outputTokens()));
+        }
+        outcome.cost().ifPresent(c -> md.put(META_COST_USD, String.format(java.util.Locale.ROOT, "%.8f", c)));
+        ObjectNode answer;
+        try {
+            answer = AnswerParser.parse(response.text());
+        } catch (AnswerParser.ParseFailure e) {
+            return error("PARSE", modelUri + ": " + e.getMessage(), q.spanId(), md);
+        }
+        JsonNode rationaleNode = answer.get("rationale");
+        String rationale = rationaleNode == null || rationaleNode.isNull() ? null
+                : rationaleNode.isTextual() ? rationaleNode.asText() : Json.write(Json.fromNode(rationaleNode));
+        Object value;
+        try {
+            value = spec.format().value(answer.get("result"));
+        } catch (IllegalArgumentException e) {
+            return error("PARSE", modelUri + ": " + e.getMessage(), q.spanId(), md).withRationale(rationale);
+        }
+        if (spec instanceof CustomPromptSpec custom) {
+            md.put(META_LABEL, (String) value);
+            value = custom.valueOf((String) value);
+        }
+        return new Feedback(name, value, null, rationale, md, q.spanId(), source);
+    }
+
+    private Feedback error(String code, String message, String spanId, Map<String, String> md) {
+        return new Feedback(name, null, AssessmentError.of(code, message), null, md, spanId, source);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LlmJudge other && name.equals(other.name) && definition.equals(other.definition);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, definition);
+    }
+
+    @Override
+    public String toString() {
+        return "LlmJudge[" + name + ", " + spec.kind() + ", " + modelUri + "]";
+    }
+
+    static Builder builder(JudgeSpec spec) {
+        return new Builder(spec);
+    }
+
+    /** Builds an {@link LlmJudge}; start from {@link Judges}. */
+    public static final class Builder {
+        private final JudgeSpec spec;
+        private String name;
+        private String model;
+        private JudgeRuntime runtime;
+        private final Map<String, Object> parameters = new LinkedHashMap<>();
+
+        private Builder(JudgeSpec spec) {
+            this.spec = spec;
+        }
+
+        /** @param n the scorer name (1–256 characters; the judge's kind by default) @return this */
+        public Builder name(String n) {
+            if (n == null || n.isBlank() || n.length() > 256) {
+                throw new InvalidInputException("a judge name must be 1–256 characters, got '" + n + "'");
+            }
+            this.name = n;
+            return this;
+        }
+
+        /** @param modelUri the judge model, e.g. {@code databricks:/databricks-gpt-oss-20b} @return this */
+        public Builder model(String modelUri) {
+            this.model = modelUri;
+            return this;
+        }
+
+        /** @param r the runtime to call through ({@link JudgeRuntime#shared()} by default) @return this */
+        public Builder runtime(JudgeRuntime r) {
+            this.runtime = Objects.requireNonNull(r, "runtime");
+            return this;
+        }
+
+        /**
+         * @param key a model parameter sent with every call, e.g. {@code temperature}, {@code max_tokens}
+         * @param value a JSON value
+         * @return this
+         */
+        public Builder parameter(String key, Object value) {
+            parameters.put(Objects.requireNonNull(key, "key"), Json.freeze(Objects.requireNonNull(value, key)));
+            return this;
+        }
+
+        /**
+         * @return the judge
+         * @throws InvalidInputException if no model is given nor configured ({@code VIGIL_JUDGE_MODEL}), or its
+         *     scheme is unknown
+         */
+        public LlmJudge build() {
+            JudgeRuntime r = runtime == null ? JudgeRuntime.shared() : runtime;
+            return new LlmJudge(this, r, r.resolveModel(model));
+        }
+    }
+}

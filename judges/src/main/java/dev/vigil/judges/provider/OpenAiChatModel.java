@@ -1,0 +1,94 @@
+package dev.vigil.judges.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.spi.json.Json;
+import dev.vigil.spi.judge.JudgeRequest;
+import dev.vigil.spi.judge.JudgeResponse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Chat Completions model: OpenAI, any OpenAI-compatible server, a Databricks serving endpoint or an MLflow AI
+ * Gateway endpoint (the last two without a {@code model} field: the URL names the endpoint).
+ */
+final class OpenAiChatModel extends HttpJudgeModel {
+    private final URI endpoint;
+    private final String model;
+    private final Map<String, String> headers;
+
+    OpenAiChatModel(String modelUri, HttpClient client, Duration timeout, URI endpoint, String model,
+            String bearerToken) {
+        super(modelUri, client, timeout);
+        this.endpoint = endpoint;
+        this.model = model;
+        Map<String, String> h = new LinkedHashMap<>();
+        if (bearerToken != null && !bearerToken.isBlank()) {
+            h.put("Authorization", "Bearer " + bearerToken);
+        }
+        this.headers = Map.copyOf(h);
+    }
+
+    @Override
+    protected URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    protected Map<String, String> headers() {
+        return headers;
+    }
+
+    @Override
+    protected ObjectNode body(JudgeRequest request, boolean withSchema) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        if (model != null) {
+            body.put("model", model);
+        }
+        var messages = body.putArray("messages");
+        if (request.systemPrompt() != null) {
+            messages.addObject().put("role", "system").put("content", request.systemPrompt());
+        }
+        messages.addObject().put("role", "user").put("content", request.userPrompt());
+        request.parameters().forEach((k, v) -> body.set(k, Json.toNode(v)));
+        if (withSchema) {
+            ObjectNode format = body.putObject("response_format");
+            format.put("type", "json_schema");
+            ObjectNode js = format.putObject("json_schema");
+            js.put("name", "judgement");
+            js.put("strict", true);
+            js.set("schema", Json.toNode(request.responseSchema()));
+        }
+        return body;
+    }
+
+    @Override
+    protected JudgeResponse answer(JsonNode json, Duration latency) {
+        JsonNode choice = json.path("choices").path(0);
+        if (choice.isMissingNode()) {
+            throw answerFailure("BAD_RESPONSE", "the answer has no choices: " + Json.write(Json.fromNode(json)));
+        }
+        JsonNode message = choice.path("message");
+        String finish = choice.path("finish_reason").asText(null);
+        if (message.path("refusal").isTextual()) {
+            throw answerFailure("REFUSED", "the model refused: " + message.path("refusal").asText());
+        }
+        if ("length".equals(finish)) {
+            throw answerFailure("TRUNCATED", "the answer was cut off at the token limit (finish_reason length);"
+                    + " raise max_tokens");
+        }
+        if ("content_filter".equals(finish)) {
+            throw answerFailure("REFUSED", "the answer was withheld by the content filter (finish_reason content_filter)");
+        }
+        JsonNode content = message.path("content");
+        if (!content.isTextual()) {
+            throw answerFailure("BAD_RESPONSE", "the answer has no text content (finish_reason " + finish + ")");
+        }
+        JsonNode usage = json.path("usage");
+        return new JudgeResponse(content.asText(), finish, tokens(usage, "prompt_tokens"),
+                tokens(usage, "completion_tokens"), latency);
+    }
+}

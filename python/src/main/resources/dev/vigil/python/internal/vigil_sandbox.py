@@ -1,0 +1,491 @@
+# Vigil's harness inside every GraalPy context: the mlflow shim, per-scorer namespaces and the call adapters.
+# Evaluated once per context; the Java side keeps the value this file evaluates to (the `_vigil` namespace).
+import sys as _sys
+import types as _types
+import builtins as _builtins
+import traceback as _traceback
+
+_real_import = _builtins.__import__
+_FunctionType = _types.FunctionType
+_STDLIB = frozenset(_sys.stdlib_module_names)
+_HOST_MODULES = frozenset(("java", "polyglot", "__graalpython__", "_polyglot"))
+# Denied to scorer code with a clear message (the sandbox would deny what they do anyway, after a slow import).
+_DENIED = {"subprocess": "scorers cannot start processes", "_posixsubprocess": "scorers cannot start processes",
+           "multiprocessing": "scorers cannot start processes", "socket": "scorers have no network",
+           "_socket": "scorers have no network", "ssl": "scorers have no network",
+           "urllib.request": "scorers have no network", "http.client": "scorers have no network",
+           "ftplib": "scorers have no network", "smtplib": "scorers have no network",
+           "asyncio": "scorers have no network or threads", "ctypes": "scorers have no native access",
+           "_ctypes": "scorers have no native access"}
+DEFAULT_FEEDBACK_NAME = "feedback"
+_ALLOWED_PARAMS = ("inputs", "outputs", "expectations", "trace")
+
+
+class _ReadOnlyType(type):
+    """Metaclass of the shim's classes: scorers cannot monkey-patch them."""
+
+    def __setattr__(cls, key, value):
+        raise AttributeError("the mlflow shim is read-only in the Vigil sandbox (tried to set %s.%s)" % (cls.__name__, key))
+
+    def __delattr__(cls, key):
+        raise AttributeError("the mlflow shim is read-only in the Vigil sandbox (tried to delete %s.%s)" % (cls.__name__, key))
+
+
+class _ReadOnlyModule(_types.ModuleType):
+    def __setattr__(self, key, value):
+        if key in self.__dict__ and self.__dict__.get("_vigil_sealed"):
+            raise AttributeError("the mlflow shim is read-only in the Vigil sandbox (tried to set %s.%s)" % (self.__name__, key))
+        if self.__dict__.get("_vigil_sealed"):
+            raise AttributeError("the mlflow shim is read-only in the Vigil sandbox (tried to set %s.%s)" % (self.__name__, key))
+        _types.ModuleType.__setattr__(self, key, value)
+
+    def __delattr__(self, key):
+        raise AttributeError("the mlflow shim is read-only in the Vigil sandbox (tried to delete %s.%s)" % (self.__name__, key))
+
+
+class AssessmentSourceType(metaclass=_ReadOnlyType):
+    HUMAN = "HUMAN"
+    LLM_JUDGE = "LLM_JUDGE"
+    CODE = "CODE"
+    SOURCE_TYPE_UNSPECIFIED = "SOURCE_TYPE_UNSPECIFIED"
+
+
+class AssessmentSource(metaclass=_ReadOnlyType):
+    def __init__(self, source_type="CODE", source_id=None):
+        self.source_type = str(source_type)
+        self.source_id = source_id
+
+    def __repr__(self):
+        return "AssessmentSource(source_type=%r, source_id=%r)" % (self.source_type, self.source_id)
+
+
+class AssessmentError(metaclass=_ReadOnlyType):
+    def __init__(self, error_code, error_message=None, stack_trace=None):
+        self.error_code = error_code
+        self.error_message = error_message
+        self.stack_trace = stack_trace
+
+    def __repr__(self):
+        return "AssessmentError(error_code=%r, error_message=%r)" % (self.error_code, self.error_message)
+
+
+class Feedback(metaclass=_ReadOnlyType):
+    def __init__(self, name=DEFAULT_FEEDBACK_NAME, value=None, error=None, source=None, trace_id=None,
+                 metadata=None, span_id=None, create_time_ms=None, last_update_time_ms=None, rationale=None,
+                 overrides=None, valid=True):
+        if error is not None and isinstance(error, BaseException):
+            error = AssessmentError(type(error).__name__, str(error),
+                                    "".join(_traceback.format_exception(type(error), error, error.__traceback__)))
+        self.name = name
+        self.value = value
+        self.error = error
+        self.source = source
+        self.trace_id = trace_id
+        self.metadata = metadata
+        self.span_id = span_id
+        self.rationale = rationale
+        self.valid = valid
+
+    def __repr__(self):
+        return "Feedback(name=%r, value=%r, rationale=%r)" % (self.name, self.value, self.rationale)
+
+
+class Expectation(metaclass=_ReadOnlyType):
+    def __init__(self, name, value, source=None, trace_id=None, metadata=None, span_id=None):
+        self.name = name
+        self.value = value
+        self.source = source
+        self.metadata = metadata
+        self.span_id = span_id
+
+
+class ScorerSamplingConfig(metaclass=_ReadOnlyType):
+    def __init__(self, sample_rate=None, filter_string=None):
+        self.sample_rate = sample_rate
+        self.filter_string = filter_string
+
+
+class _Scorer(metaclass=_ReadOnlyType):
+    """What @scorer returns. register/start/update/stop are accepted and do nothing inside the sandbox:
+    Vigil's registry schedules scorers."""
+
+    def __init__(self, func, name, aggregations, description):
+        object.__setattr__(self, "func", func)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "aggregations", aggregations)
+        object.__setattr__(self, "description", description)
+
+    def __call__(self, *args, **kwargs):
+        return self.func(*args, **kwargs)
+
+    def register(self, *args, **kwargs):
+        return self
+
+    def start(self, *args, **kwargs):
+        return self
+
+    def update(self, *args, **kwargs):
+        return self
+
+    def stop(self, *args, **kwargs):
+        return self
+
+
+def scorer(func=None, *, name=None, aggregations=None, description=None):
+    if func is None:
+        return lambda f: scorer(f, name=name, aggregations=aggregations, description=description)
+    return _Scorer(func, name or getattr(func, "__name__", "scorer"), aggregations, description)
+
+
+def _judges_unavailable(*args, **kwargs):
+    raise NotImplementedError("LLM judges cannot be called from a Python scorer in the Vigil sandbox "
+                              "(no network); register a judge scorer instead")
+
+
+def _module(name, **attrs):
+    m = _ReadOnlyModule(name)
+    for k, v in attrs.items():
+        _types.ModuleType.__setattr__(m, k, v)
+    _types.ModuleType.__setattr__(m, "_vigil_sealed", True)
+    return m
+
+
+_entities_assessment = _module("mlflow.entities.assessment", Feedback=Feedback, Expectation=Expectation,
+                               AssessmentSource=AssessmentSource, AssessmentError=AssessmentError,
+                               DEFAULT_FEEDBACK_NAME=DEFAULT_FEEDBACK_NAME)
+_entities_source = _module("mlflow.entities.assessment_source", AssessmentSource=AssessmentSource,
+                           AssessmentSourceType=AssessmentSourceType)
+_entities = _module("mlflow.entities", Feedback=Feedback, Expectation=Expectation, AssessmentSource=AssessmentSource,
+                    AssessmentError=AssessmentError, AssessmentSourceType=AssessmentSourceType,
+                    assessment=_entities_assessment, assessment_source=_entities_source)
+_scorers = _module("mlflow.genai.scorers", scorer=scorer, Scorer=_Scorer, ScorerSamplingConfig=ScorerSamplingConfig)
+_judges = _module("mlflow.genai.judges", custom_prompt_judge=_judges_unavailable, make_judge=_judges_unavailable,
+                  is_context_relevant=_judges_unavailable, is_grounded=_judges_unavailable,
+                  meets_guidelines=_judges_unavailable, is_correct=_judges_unavailable, is_safe=_judges_unavailable)
+_genai = _module("mlflow.genai", scorers=_scorers, judges=_judges, scorer=scorer)
+_mlflow = _module("mlflow", genai=_genai, entities=_entities)
+_SHIM = {"mlflow": _mlflow, "mlflow.genai": _genai, "mlflow.genai.scorers": _scorers,
+         "mlflow.genai.judges": _judges, "mlflow.entities": _entities,
+         "mlflow.entities.assessment": _entities_assessment,
+         "mlflow.entities.assessment_source": _entities_source}
+
+
+class _BuiltinsView(_types.ModuleType):
+    """What `import builtins` gives a scorer: the builtins, read-only."""
+
+    def __getattr__(self, key):
+        return getattr(_builtins, key)
+
+    def __setattr__(self, key, value):
+        raise AttributeError("builtins are read-only in the Vigil sandbox (tried to set builtins.%s)" % key)
+
+    def __delattr__(self, key):
+        raise AttributeError("builtins are read-only in the Vigil sandbox (tried to delete builtins.%s)" % key)
+
+
+_BUILTINS_VIEW = _BuiltinsView("builtins")
+
+
+def _sandbox_import(name, globals=None, locals=None, fromlist=(), level=0):
+    # GraalPy resolves imports through builtins.__import__ only (a per-namespace __builtins__ is ignored), so this
+    # hook is installed for the whole context; it applies the scorer rules only to imports made by scorer code.
+    if level == 0 and globals is not None and globals.get("__name__") == "vigil_scorer":
+        top = name.partition(".")[0]
+        if top == "mlflow":
+            module = _SHIM.get(name)
+            if module is None:
+                raise ModuleNotFoundError("module '%s' is not available in the Vigil sandbox; the mlflow shim "
+                                          "provides %s" % (name, ", ".join(sorted(_SHIM))), name=name)
+            return module if fromlist else _mlflow
+        if top == "builtins":
+            return _BUILTINS_VIEW
+        if top in _HOST_MODULES:
+            raise ImportError("module '%s' is not available in the Vigil sandbox: scorers have no host or "
+                              "polyglot access" % top, name=name)
+        denied = _DENIED.get(name) or _DENIED.get(top)
+        if denied is None and fromlist:
+            for f in fromlist:
+                denied = _DENIED.get(name + "." + f)
+                if denied is not None:
+                    name = name + "." + f
+                    break
+        if denied is not None:
+            raise ImportError("module '%s' is not available in the Vigil sandbox: %s" % (name, denied), name=name)
+        if top not in _STDLIB:
+            try:
+                return _real_import(name, globals, locals, fromlist, level)
+            except ImportError:
+                raise ModuleNotFoundError("module '%s' is not available in the Vigil sandbox: only the Python "
+                                          "standard library is" % top, name=name) from None
+    return _real_import(name, globals, locals, fromlist, level)
+
+
+_builtins.__import__ = _sandbox_import
+
+
+# ---------------------------------------------------------------------------------------------- the trace
+class _ReadOnly:
+    __slots__ = ()
+
+    def __setattr__(self, key, value):
+        raise AttributeError("the trace is read-only in a scorer")
+
+
+class _Attrs(_ReadOnly):
+    """A read-only attribute view over a Java map (keys become attributes)."""
+    __slots__ = ("_m",)
+
+    def __init__(self, m):
+        object.__setattr__(self, "_m", m)
+
+    def __getattr__(self, key):
+        m = object.__getattribute__(self, "_m")
+        if key in m:
+            return m[key]
+        raise AttributeError(key)
+
+    def to_dict(self):
+        return dict(object.__getattribute__(self, "_m"))
+
+    def __repr__(self):
+        return repr(object.__getattribute__(self, "_m"))
+
+
+class _Span(_Attrs):
+    __slots__ = ()
+
+    def get_attribute(self, key):
+        attrs = object.__getattribute__(self, "_m")["attributes"]
+        return attrs.get(key) if attrs is not None else None
+
+
+class _TraceData(_ReadOnly):
+    __slots__ = ("spans",)
+
+    def __init__(self, spans):
+        object.__setattr__(self, "spans", spans)
+
+    @property
+    def request(self):
+        root = next((s for s in self.spans if s.parent_id is None), None)
+        return None if root is None else root.inputs
+
+    @property
+    def response(self):
+        root = next((s for s in self.spans if s.parent_id is None), None)
+        return None if root is None else root.outputs
+
+
+class _Trace(_ReadOnly):
+    __slots__ = ("info", "data")
+
+    def __init__(self, t):
+        object.__setattr__(self, "info", _Attrs(t["info"]))
+        object.__setattr__(self, "data", _TraceData(tuple(_Span(s) for s in t["spans"])))
+
+    def search_spans(self, span_type=None, name=None, span_id=None):
+        if span_type is not None and not isinstance(span_type, str):
+            span_type = getattr(span_type, "value", str(span_type))
+        out = []
+        for s in self.data.spans:
+            if span_type is not None and s.span_type != span_type:
+                continue
+            if name is not None:
+                if hasattr(name, "search"):
+                    if not name.search(s.name):
+                        continue
+                elif s.name != name:
+                    continue
+            if span_id is not None and s.span_id != span_id:
+                continue
+            out.append(s)
+        return out
+
+    def __repr__(self):
+        return "Trace(trace_id=%r)" % (self.info.trace_id,)
+
+
+# ---------------------------------------------------------------------------------------------- loading
+def _error_code(e):
+    return type(e).__name__
+
+
+def analyze(name, source, entry):
+    """Compiles and runs a scorer's source in a fresh namespace; returns a tuple describing it, or raises."""
+    code = compile(source, "<scorer %s>" % name, "exec")
+    ns = _namespace()
+    exec(code, ns)
+    target = _find_entry(ns, entry)
+    func = target.func if isinstance(target, _Scorer) else target
+    if not isinstance(func, _FunctionType):
+        raise TypeError("the entry point '%s' is a %s, not a function" % (entry, type(func).__name__))
+    params = _params(func)
+    aggregations = None
+    decorated_name = None
+    if isinstance(target, _Scorer):
+        decorated_name = target.name
+        if target.aggregations is not None:
+            aggregations = []
+            for a in target.aggregations:
+                if not isinstance(a, str):
+                    raise TypeError("aggregation %r is a %s: the Vigil sandbox accepts the built-in names "
+                                    "(mean, min, max, median, variance, p90)" % (a, type(a).__name__))
+                aggregations.append(a)
+    return (_entry_name(ns, target), decorated_name, aggregations, params)
+
+
+def analyze_safe(name, source, entry):
+    """analyze() with its failures as data: ("OK", entry, decorated name, aggregations, params),
+    ("S", message, line, column, text) for a syntax error, ("E", type, message, traceback) otherwise."""
+    try:
+        entry_name, decorated, aggregations, params = analyze(name, source, entry)
+        return ("OK", entry_name, decorated, aggregations, list(params))
+    except SyntaxError as e:
+        return ("S", str(e.msg), e.lineno or 0, e.offset or 0, (e.text or "").rstrip("\n"))
+    except SystemExit as e:
+        return ("E", "SystemExit", "sys.exit(%s) is not allowed in a scorer" % (e.code,), _tb(e))
+    except BaseException as e:
+        return ("E", type(e).__name__, str(e), _tb(e))
+
+
+def _namespace():
+    return {"__name__": "vigil_scorer", "__builtins__": _builtins}
+
+
+def _entry_name(ns, target):
+    for k, v in ns.items():
+        if v is target:
+            return k
+    return getattr(target, "__name__", "?")
+
+
+def _find_entry(ns, entry):
+    if entry:
+        if entry not in ns:
+            raise NameError("the source defines no '%s' (the entry point)" % entry)
+        return ns[entry]
+    decorated = [k for k, v in ns.items() if isinstance(v, _Scorer)]
+    if len(decorated) == 1:
+        return ns[decorated[0]]
+    if len(decorated) > 1:
+        raise ValueError("the source defines several @scorer functions (%s): name the entry point"
+                         % ", ".join(decorated))
+    functions = [k for k, v in ns.items() if isinstance(v, _FunctionType) and v.__module__ == "vigil_scorer"]
+    if len(functions) == 1:
+        return ns[functions[0]]
+    if not functions:
+        raise ValueError("the source defines no function: write a function decorated with @scorer")
+    raise ValueError("the source defines several functions (%s) and none is decorated with @scorer: "
+                     "decorate the scorer or name the entry point" % ", ".join(functions))
+
+
+def _params(func):
+    code = func.__code__
+    if code.co_flags & 0x0C:
+        raise TypeError("a scorer takes named parameters among inputs, outputs, expectations, trace; "
+                        "*args/**kwargs are not supported")
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    ndefaults = len(func.__defaults__ or ())
+    required = code.co_varnames[:code.co_argcount - ndefaults]
+    kwdefaults = func.__kwdefaults__ or {}
+    for n in names:
+        if n not in _ALLOWED_PARAMS and (n in required or (n in code.co_varnames[code.co_argcount:len(names)]
+                                                           and n not in kwdefaults)):
+            raise TypeError("scorer parameter '%s' is not one MLflow passes: use inputs, outputs, expectations, "
+                            "trace" % n)
+    return tuple(n for n in names if n in _ALLOWED_PARAMS)
+
+
+def load(name, source, entry):
+    """Loads a scorer into this context; returns the function Java calls with (inputs, outputs, expectations, trace)."""
+    code = compile(source, "<scorer %s>" % name, "exec")
+    ns = _namespace()
+    exec(code, ns)
+    target = _find_entry(ns, entry)
+    func = target.func if isinstance(target, _Scorer) else target
+    params = _params(func)
+    fcode = func.__code__
+    fname = func.__name__
+    defaults = func.__defaults__
+    kwdefaults = func.__kwdefaults__
+    closure = func.__closure__
+    base = dict(ns)
+    args = ", ".join("%s=%s" % (p, "_" + p[0]) for p in params)
+    wants_trace = "trace" in params
+    # A fresh copy of the module namespace per call: a scorer's global rebinds never leak into the next call.
+    src = ("def _call(_i, _o, _e, _t):\n"
+           "    f = _FT(_code, dict(_base), _fname, _defaults, _closure)\n"
+           "    if _kwd: f.__kwdefaults__ = _kwd\n"
+           "    %s\n"
+           "    return _convert(f(%s))\n") % ("_t = None if _t is None else _Trace(_t)" if wants_trace else "pass", args)
+    env = {"_FT": _FunctionType, "_code": fcode, "_base": base, "_fname": fname, "_defaults": defaults,
+           "_closure": closure, "_kwd": kwdefaults, "_convert": _convert, "_Trace": _Trace}
+    exec(src, env)
+    return _guard(env["_call"])
+
+
+def _guard(call):
+    def guarded(i, o, e, t):
+        try:
+            return call(i, o, e, t)
+        except SystemExit as ex:
+            return ("X", "SystemExit", "sys.exit(%s) is not allowed in a scorer" % (ex.code,), _tb(ex))
+        except RecursionError as ex:
+            return ("X", "RecursionError", str(ex), "")
+        except BaseException as ex:
+            return ("X", type(ex).__name__, str(ex), _tb(ex))
+    return guarded
+
+
+def _tb(ex):
+    try:
+        lines = _traceback.format_exception(type(ex), ex, ex.__traceback__)
+        text = "".join(lines)
+        return text if len(text) <= 8192 else text[:4096] + "\n...\n" + text[-4096:]
+    except BaseException:
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------- results
+_PRIMITIVES = (bool, int, float, str)
+
+
+def _convert(r):
+    t = type(r)
+    if r is None or t is bool or t is int or t is str:
+        return r
+    if t is float:
+        return ("D", r)
+    if isinstance(r, Feedback):
+        return ("F", _feedback(r))
+    if isinstance(r, (list, tuple)) and all(isinstance(x, Feedback) for x in r):
+        return ("L", [_feedback(x) for x in r])
+    return ("T", t.__module__ + "." + t.__qualname__ if t.__module__ != "builtins" else t.__qualname__)
+
+
+def _jsonable(v, depth=0):
+    if depth > 32:
+        raise ValueError("feedback value nested deeper than 32 levels")
+    if v is None or isinstance(v, _PRIMITIVES):
+        return v
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x, depth + 1) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x, depth + 1) for x in v]
+    raise TypeError("a feedback value of type %s cannot be recorded: use bool, int, float, str, or lists and "
+                    "dicts of those" % type(v).__name__)
+
+
+def _feedback(f):
+    err = f.error
+    if err is not None:
+        err = (str(err.error_code), None if err.error_message is None else str(err.error_message),
+               None if err.stack_trace is None else str(err.stack_trace))
+    src = f.source
+    if src is not None:
+        src = (str(src.source_type), None if src.source_id is None else str(src.source_id))
+    md = f.metadata
+    if md is not None:
+        md = {str(k): str(v) for k, v in md.items()}
+    return (None if f.name is None else str(f.name), _jsonable(f.value), None if f.rationale is None else str(f.rationale),
+            md, err, None if f.span_id is None else str(f.span_id), src)

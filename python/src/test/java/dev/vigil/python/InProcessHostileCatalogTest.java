@@ -1,0 +1,66 @@
+package dev.vigil.python;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.spi.scorer.Feedback;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The hostile catalog in-process ({@link Isolation#IN_PROCESS}). */
+class InProcessHostileCatalogTest extends HostileCatalogContract {
+
+    @Override
+    Isolation isolation() {
+        return Isolation.IN_PROCESS;
+    }
+
+    /**
+     * In-process, an intrinsic such as {@code sum(range(n))} cannot be interrupted: the call is answered at its
+     * budget, and its thread is written off. {@code sum(range(10**12))} would keep that thread busy for hours, so
+     * the catalog uses a size that ends (about 15 s on this machine) while still ignoring interrupts; the PROCESS
+     * catalog runs the full-size one.
+     */
+    @Override
+    Stream<Hostile> uncancellable() {
+        return Stream.empty();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void uncancellableIntrinsic_isWrittenOffAndQuarantined_andThePoolKeepsItsCapacity() throws Exception {
+        PythonSandbox sandbox = TestSandboxes.sandbox();
+        int writtenOffBefore = sandbox.writtenOffThreads();
+        PythonScorer s = TestSandboxes.scorer("sum_range", """
+                from mlflow.genai.scorers import scorer
+
+                @scorer
+                def sum_range(outputs):
+                    return sum(range(3 * 10**7))
+                """, Isolation.IN_PROCESS);
+        Feedback f = (Feedback) s.score(TestSandboxes.input("u1", "q", "a"));
+        assertThat(f.error().code()).isEqualTo("TIMEOUT");
+        await(Duration.ofSeconds(20), () -> s.status().isQuarantined());
+        assertThat(s.status().state()).isEqualTo(ScorerStatus.State.QUARANTINED);
+        assertThat(s.status().reason()).contains("cannot be interrupted in-process").contains("written off");
+        assertThat(sandbox.writtenOffThreads()).isEqualTo(writtenOffBefore + 1);
+        Feedback refused = (Feedback) s.score(TestSandboxes.input("u2", "q", "a"));
+        assertThat(refused.error().code()).isEqualTo(PythonScorer.QUARANTINED);
+        // Both contexts keep serving: two calls at once both complete.
+        PythonScorer normal = TestSandboxes.scorer("after_write_off", SeedScorersTest.RESPONSE_LENGTH, Isolation.IN_PROCESS);
+        var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> call(normal, "abc"));
+        var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> call(normal, "abcdef"));
+        assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo(3L);
+        assertThat(b.get(60, TimeUnit.SECONDS)).isEqualTo(6L);
+    }
+
+    private static Object call(PythonScorer s, String response) {
+        try {
+            return s.score(TestSandboxes.input("w" + response, "q", response));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

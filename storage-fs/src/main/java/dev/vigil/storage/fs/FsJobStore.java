@@ -1,0 +1,267 @@
+package dev.vigil.storage.fs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.NotFoundException;
+import dev.vigil.spi.StaleWriteException;
+import dev.vigil.spi.store.Job;
+import dev.vigil.spi.store.JobStore;
+import dev.vigil.spi.store.Lease;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Jobs, cursors and leases, each set in one state file under {@code state/}, rewritten atomically on every
+ * change (temp file, fsync, rename). Lease expiry is judged by the store's injected clock; fencing tokens come
+ * from a counter kept in the lease file, so they grow across restarts too.
+ */
+final class FsJobStore implements JobStore {
+    private final FileStore store;
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<String, Long> cursors = new LinkedHashMap<>();
+    private final Map<String, Lease> leases = new LinkedHashMap<>();
+    private long lastToken;
+
+    FsJobStore(FileStore store) {
+        this.store = store;
+    }
+
+    private Path jobsFile() {
+        return store.stateDir().resolve("jobs.state");
+    }
+
+    private Path cursorsFile() {
+        return store.stateDir().resolve("cursors.state");
+    }
+
+    private Path leasesFile() {
+        return store.stateDir().resolve("leases.state");
+    }
+
+    void load(RecoveryReport.Builder report) {
+        try {
+            if (!store.options.readOnly()) {
+                Files.createDirectories(store.stateDir());
+                FileStore.removeTempFiles(store.stateDir(), report);
+            }
+        } catch (java.io.IOException e) {
+            throw new dev.vigil.spi.StoreException("cannot create " + store.stateDir() + ": " + e, e);
+        }
+        JsonNode j = FileStore.readStateJson(jobsFile());
+        if (j != null) {
+            for (JsonNode n : j) {
+                Job job = StateJson.job(n);
+                jobs.put(job.jobId(), job);
+            }
+        }
+        JsonNode c = FileStore.readStateJson(cursorsFile());
+        if (c != null) {
+            c.properties().forEach(e -> cursors.put(e.getKey(), e.getValue().asLong()));
+        }
+        JsonNode l = FileStore.readStateJson(leasesFile());
+        if (l != null) {
+            lastToken = l.get("last_token").asLong();
+            for (JsonNode n : l.get("leases")) {
+                Lease lease = StateJson.lease(n);
+                leases.put(lease.resource(), lease);
+            }
+        }
+    }
+
+    private void persistJobs(Map<String, Job> next) {
+        ArrayNode arr = StateJson.array();
+        next.values().forEach(job -> arr.add(StateJson.job(job)));
+        FsFiles.writeState(jobsFile(), StateJson.bytes(arr));
+    }
+
+    private void persistCursors(Map<String, Long> next) {
+        ObjectNode o = StateJson.F.objectNode();
+        next.forEach(o::put);
+        FsFiles.writeState(cursorsFile(), StateJson.bytes(o));
+    }
+
+    private void persistLeases(Map<String, Lease> next, long token) {
+        ObjectNode o = StateJson.F.objectNode();
+        o.put("last_token", token);
+        ArrayNode arr = o.putArray("leases");
+        next.values().forEach(l -> arr.add(StateJson.lease(l)));
+        FsFiles.writeState(leasesFile(), StateJson.bytes(o));
+    }
+
+    @Override
+    public Job create(Job job) {
+        if (job == null) {
+            throw new InvalidInputException("create needs a job, got null");
+        }
+        if (job.revision() != 1) {
+            throw new InvalidInputException("a new job has revision 1, got " + job.revision() + " for " + job.jobId());
+        }
+        return store.write(() -> {
+            store.requireExperiment(job.experimentId(), "job " + job.jobId());
+            if (jobs.containsKey(job.jobId())) {
+                throw new StaleWriteException("job " + job.jobId() + " already exists");
+            }
+            Map<String, Job> next = new LinkedHashMap<>(jobs);
+            next.put(job.jobId(), job);
+            persistJobs(next);
+            jobs.put(job.jobId(), job);
+            return job;
+        });
+    }
+
+    @Override
+    public Job update(Job updated) {
+        if (updated == null) {
+            throw new InvalidInputException("update needs a job, got null");
+        }
+        return store.write(() -> {
+            Job current = jobs.get(updated.jobId());
+            if (current == null) {
+                throw new NotFoundException("job " + updated.jobId() + " does not exist in " + store.uri);
+            }
+            if (current.revision() != updated.revision() - 1) {
+                throw new StaleWriteException("job " + updated.jobId() + " is at revision " + current.revision()
+                        + ", but the update was based on revision " + (updated.revision() - 1)
+                        + "; re-read it and apply the change again");
+            }
+            Map<String, Job> next = new LinkedHashMap<>(jobs);
+            next.put(updated.jobId(), updated);
+            persistJobs(next);
+            jobs.put(updated.jobId(), updated);
+            return updated;
+        });
+    }
+
+    @Override
+    public Optional<Job> get(String jobId) {
+        return store.read(() -> Optional.ofNullable(jobId == null ? null : jobs.get(jobId)));
+    }
+
+    @Override
+    public List<Job> list(String experimentId) {
+        return store.read(() -> {
+            List<Job> out = new ArrayList<>();
+            for (Job j : jobs.values()) {
+                if (j.experimentId().equals(experimentId)) {
+                    out.add(j);
+                }
+            }
+            // newest first; among jobs created at the same instant, the later created first
+            List<Job> reversed = new ArrayList<>(out.reversed());
+            reversed.sort(Comparator.comparing(Job::createdAt).reversed());
+            return List.copyOf(reversed);
+        });
+    }
+
+    @Override
+    public OptionalLong cursor(String name) {
+        return store.read(() -> {
+            Long v = name == null ? null : cursors.get(name);
+            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+        });
+    }
+
+    @Override
+    public void saveCursor(String name, long position) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidInputException("a cursor needs a name");
+        }
+        if (position < 0) {
+            throw new InvalidInputException("cursor '" + name + "' position must be 0 or more, got " + position);
+        }
+        store.write(() -> {
+            Long current = cursors.get(name);
+            if (current != null && current >= position) {
+                return null;
+            }
+            Map<String, Long> next = new LinkedHashMap<>(cursors);
+            next.put(name, position);
+            persistCursors(next);
+            cursors.put(name, position);
+            return null;
+        });
+    }
+
+    private static void checkLeaseArgs(String resource, String owner, Duration ttl) {
+        if (resource == null || resource.isEmpty() || owner == null || owner.isEmpty()) {
+            throw new InvalidInputException("a lease needs a resource and an owner");
+        }
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new InvalidInputException("a lease's time to live must be positive, got " + ttl);
+        }
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(String resource, String owner, Duration ttl) {
+        checkLeaseArgs(resource, owner, ttl);
+        return store.write(() -> {
+            Instant now = store.now();
+            Lease current = leases.get(resource);
+            Lease next;
+            long token = lastToken;
+            if (current != null && current.owner().equals(owner) && current.expiresAt().isAfter(now)) {
+                next = new Lease(resource, owner, current.token(), now.plus(ttl));
+            } else if (current == null || !current.expiresAt().isAfter(now)) {
+                token = lastToken + 1;
+                next = new Lease(resource, owner, token, now.plus(ttl));
+            } else {
+                return Optional.empty();
+            }
+            Map<String, Lease> all = new LinkedHashMap<>(leases);
+            all.put(resource, next);
+            persistLeases(all, token);
+            leases.put(resource, next);
+            lastToken = token;
+            return Optional.of(next);
+        });
+    }
+
+    @Override
+    public Optional<Lease> renew(Lease lease, Duration ttl) {
+        if (lease == null) {
+            throw new InvalidInputException("renew needs a lease, got null");
+        }
+        checkLeaseArgs(lease.resource(), lease.owner(), ttl);
+        return store.write(() -> {
+            Lease current = leases.get(lease.resource());
+            if (current == null || !current.owner().equals(lease.owner()) || current.token() != lease.token()) {
+                return Optional.empty();
+            }
+            Lease next = new Lease(lease.resource(), lease.owner(), lease.token(), store.now().plus(ttl));
+            Map<String, Lease> all = new LinkedHashMap<>(leases);
+            all.put(lease.resource(), next);
+            persistLeases(all, lastToken);
+            leases.put(lease.resource(), next);
+            return Optional.of(next);
+        });
+    }
+
+    @Override
+    public void release(Lease lease) {
+        if (lease == null) {
+            throw new InvalidInputException("release needs a lease, got null");
+        }
+        store.write(() -> {
+            Lease current = leases.get(lease.resource());
+            if (current == null || !current.owner().equals(lease.owner()) || current.token() != lease.token()) {
+                return null;
+            }
+            Map<String, Lease> all = new LinkedHashMap<>(leases);
+            all.remove(lease.resource());
+            persistLeases(all, lastToken);
+            leases.remove(lease.resource());
+            return null;
+        });
+    }
+}

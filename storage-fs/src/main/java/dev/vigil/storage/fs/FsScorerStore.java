@@ -1,0 +1,190 @@
+package dev.vigil.storage.fs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.NotFoundException;
+import dev.vigil.spi.StaleWriteException;
+import dev.vigil.spi.model.Experiment;
+import dev.vigil.spi.scorer.ScorerVersion;
+import dev.vigil.spi.store.ScorerStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Registered scorer versions: per experiment, the whole registry in {@code experiments/<id>/scorers.state},
+ * rewritten atomically (temp file, fsync, rename) on every change, so it never holds superseded records.
+ */
+final class FsScorerStore implements ScorerStore {
+    static final String STATE_FILE = "scorers.state";
+
+    private final FileStore store;
+    /** experiment id → name → version → record. */
+    private final Map<String, NavigableMap<String, NavigableMap<Integer, ScorerVersion>>> registry = new HashMap<>();
+
+    FsScorerStore(FileStore store) {
+        this.store = store;
+    }
+
+    void load() {
+        for (Experiment e : store.experiments.listLocked()) {
+            Path file = store.experiments.dirOf(e.experimentId()).resolve(STATE_FILE);
+            JsonNode arr = FileStore.readStateJson(file);
+            if (arr == null) {
+                continue;
+            }
+            for (JsonNode n : arr) {
+                ScorerVersion v = StateJson.scorer(n);
+                names(v.experimentId()).computeIfAbsent(v.name(), k -> new TreeMap<>()).put(v.version(), v);
+            }
+        }
+    }
+
+    private NavigableMap<String, NavigableMap<Integer, ScorerVersion>> names(String experimentId) {
+        return registry.computeIfAbsent(experimentId, k -> new TreeMap<>());
+    }
+
+    /** Writes an experiment's registry with one change applied; the change is in memory only once written. */
+    private void persist(String experimentId, NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next) {
+        ArrayNode arr = StateJson.array();
+        next.values().forEach(versions -> versions.values().forEach(v -> arr.add(StateJson.scorer(v))));
+        FsFiles.writeState(store.experiments.dirOf(experimentId).resolve(STATE_FILE), StateJson.bytes(arr));
+        registry.put(experimentId, next);
+    }
+
+    private NavigableMap<String, NavigableMap<Integer, ScorerVersion>> copy(String experimentId) {
+        NavigableMap<String, NavigableMap<Integer, ScorerVersion>> out = new TreeMap<>();
+        names(experimentId).forEach((k, v) -> out.put(k, new TreeMap<>(v)));
+        return out;
+    }
+
+    @Override
+    public ScorerVersion create(ScorerVersion version) {
+        if (version == null) {
+            throw new InvalidInputException("create needs a scorer version, got null");
+        }
+        if (version.revision() != 1) {
+            throw new InvalidInputException("a new scorer version has revision 1, got " + version.revision()
+                    + " for '" + version.name() + "' v" + version.version());
+        }
+        return store.write(() -> {
+            store.requireExperiment(version.experimentId(), "scorer '" + version.name() + "'");
+            NavigableMap<Integer, ScorerVersion> versions = names(version.experimentId()).get(version.name());
+            int latest = versions == null || versions.isEmpty() ? 0 : versions.lastKey();
+            if (version.version() <= latest) {
+                throw new StaleWriteException("scorer '" + version.name() + "' version " + version.version()
+                        + " is not after the latest version " + latest + " in experiment " + version.experimentId()
+                        + " (another writer registered it first); read the latest and register the next version");
+            }
+            if (version.version() != latest + 1) {
+                throw new InvalidInputException("scorer '" + version.name() + "' version " + version.version()
+                        + " skips numbers: the next version is " + (latest + 1));
+            }
+            NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(version.experimentId());
+            next.computeIfAbsent(version.name(), k -> new TreeMap<>()).put(version.version(), version);
+            persist(version.experimentId(), next);
+            return version;
+        });
+    }
+
+    @Override
+    public ScorerVersion update(ScorerVersion updated) {
+        if (updated == null) {
+            throw new InvalidInputException("update needs a scorer version, got null");
+        }
+        return store.write(() -> {
+            NavigableMap<Integer, ScorerVersion> versions = store.experiments.getLocked(updated.experimentId()) == null
+                    ? null : names(updated.experimentId()).get(updated.name());
+            ScorerVersion current = versions == null ? null : versions.get(updated.version());
+            if (current == null) {
+                throw new NotFoundException("scorer '" + updated.name() + "' version " + updated.version()
+                        + " does not exist in experiment " + updated.experimentId());
+            }
+            if (current.revision() != updated.revision() - 1) {
+                throw new StaleWriteException("scorer '" + updated.name() + "' version " + updated.version()
+                        + " is at revision " + current.revision() + ", but the update was based on revision "
+                        + (updated.revision() - 1) + "; re-read it and apply the change again");
+            }
+            NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(updated.experimentId());
+            next.get(updated.name()).put(updated.version(), updated);
+            persist(updated.experimentId(), next);
+            return updated;
+        });
+    }
+
+    @Override
+    public Optional<ScorerVersion> get(String experimentId, String name, int version) {
+        return store.read(() -> {
+            NavigableMap<Integer, ScorerVersion> versions = versionsLocked(experimentId, name);
+            return Optional.ofNullable(versions == null ? null : versions.get(version));
+        });
+    }
+
+    @Override
+    public Optional<ScorerVersion> latest(String experimentId, String name) {
+        return store.read(() -> {
+            NavigableMap<Integer, ScorerVersion> versions = versionsLocked(experimentId, name);
+            return versions == null || versions.isEmpty() ? Optional.empty()
+                    : Optional.of(versions.lastEntry().getValue());
+        });
+    }
+
+    private NavigableMap<Integer, ScorerVersion> versionsLocked(String experimentId, String name) {
+        if (experimentId == null || name == null) {
+            return null;
+        }
+        NavigableMap<String, NavigableMap<Integer, ScorerVersion>> names = registry.get(experimentId);
+        return names == null ? null : names.get(name);
+    }
+
+    @Override
+    public List<ScorerVersion> list(String experimentId) {
+        return store.read(() -> {
+            NavigableMap<String, NavigableMap<Integer, ScorerVersion>> names =
+                    experimentId == null ? null : registry.get(experimentId);
+            List<ScorerVersion> out = new ArrayList<>();
+            if (names != null) {
+                names.values().forEach(v -> out.addAll(v.values()));
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public int delete(String experimentId, String name) {
+        return store.write(() -> {
+            NavigableMap<Integer, ScorerVersion> versions = versionsLocked(experimentId, name);
+            if (versions == null || versions.isEmpty()) {
+                return 0;
+            }
+            int n = versions.size();
+            NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(experimentId);
+            next.remove(name);
+            persist(experimentId, next);
+            return n;
+        });
+    }
+
+    @Override
+    public boolean delete(String experimentId, String name, int version) {
+        return store.write(() -> {
+            NavigableMap<Integer, ScorerVersion> versions = versionsLocked(experimentId, name);
+            if (versions == null || !versions.containsKey(version)) {
+                return false;
+            }
+            NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(experimentId);
+            next.get(name).remove(version);
+            if (next.get(name).isEmpty()) {
+                next.remove(name);
+            }
+            persist(experimentId, next);
+            return true;
+        });
+    }
+}

@@ -1,0 +1,325 @@
+package dev.vigil.storage.fs;
+
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.StoreException;
+import dev.vigil.spi.model.Experiment;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.store.TailEntry;
+import dev.vigil.spi.store.TracePage;
+import dev.vigil.spi.store.TraceQuery;
+import dev.vigil.spi.store.TraceStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Traces: one append-only log per experiment. A batch is written as one record per trace, each carrying the
+ * batch id and size; a batch split over several experiments' logs counts as written only when every record of it
+ * is found at open, so a crash between two logs never leaves half a batch.
+ */
+final class FsTraceStore implements TraceStore {
+
+    private final FileStore store;
+    private final Map<String, SegmentLog> logs = new HashMap<>();
+    private final Map<String, TraceRef> byId = new HashMap<>();
+    private final Map<String, NavigableMap<ScanKey, TraceRef>> byExperiment = new HashMap<>();
+    private final NavigableMap<Long, TraceRef> arrivals = new TreeMap<>();
+    private long lastSequence;
+    private long lastBatch;
+
+    FsTraceStore(FileStore store) {
+        this.store = store;
+    }
+
+    private record Found(String experimentId, long position, TraceRecords.Header header) {}
+
+    void load(RecoveryReport.Builder report) {
+        Map<String, List<Found>> perLog = new LinkedHashMap<>();
+        Map<Long, Integer> batchCounts = new HashMap<>();
+        for (Experiment e : store.experiments.listLocked()) {
+            String id = e.experimentId();
+            Path dir = store.experiments.dirOf(id).resolve("traces");
+            List<Found> found = new ArrayList<>();
+            SegmentLog log = SegmentLog.open(dir, "trace", store.options.readOnly(), store.options.segmentBytes(), 0,
+                    report, store.quarantine, (pos, payload) -> {
+                        TraceRecords.Header h;
+                        try {
+                            h = TraceRecords.traceHeader(payload);
+                        } catch (RuntimeException ex) {
+                            report.add(RecoveryReport.Kind.CORRUPT, dir.resolve(SegmentLog.fileName(
+                                    SegmentLog.segmentOf(pos))), SegmentLog.offsetOf(pos),
+                                    "a record with a valid checksum that is not a trace record: " + ex);
+                            return;
+                        }
+                        found.add(new Found(id, pos, h));
+                        batchCounts.merge(h.batchId(), 1, Integer::sum);
+                    });
+            logs.put(id, log);
+            perLog.put(id, found);
+        }
+        List<Found> complete = new ArrayList<>();
+        for (Map.Entry<String, List<Found>> entry : perLog.entrySet()) {
+            SegmentLog log = logs.get(entry.getKey());
+            List<Found> found = entry.getValue();
+            // records of incomplete batches at the end of the newest segment are cut off; elsewhere skipped
+            int cutFrom = found.size();
+            while (cutFrom > 0) {
+                Found f = found.get(cutFrom - 1);
+                boolean incomplete = batchCounts.get(f.header().batchId()) < f.header().batchSize();
+                if (!incomplete || SegmentLog.segmentOf(f.position()) != log.activeSegment()) {
+                    break;
+                }
+                cutFrom--;
+            }
+            for (int i = 0; i < found.size(); i++) {
+                Found f = found.get(i);
+                lastSequence = Math.max(lastSequence, f.header().sequence());
+                lastBatch = Math.max(lastBatch, f.header().batchId());
+                int count = batchCounts.get(f.header().batchId());
+                if (count < f.header().batchSize()) {
+                    Path file = log.dir().resolve(SegmentLog.fileName(SegmentLog.segmentOf(f.position())));
+                    report.add(RecoveryReport.Kind.INCOMPLETE_BATCH, file, SegmentLog.offsetOf(f.position()),
+                            "trace " + f.header().traceId() + " belongs to batch " + f.header().batchId()
+                                    + " of which only " + count + " of " + f.header().batchSize()
+                                    + " records exist; the batch was never acknowledged and is dropped"
+                                    + (i >= cutFrom ? (store.options.readOnly() ? "" : " (cut off)")
+                                            : " (skipped: not at the end of the log)"));
+                } else {
+                    complete.add(f);
+                }
+            }
+            if (cutFrom < found.size() && !store.options.readOnly()) {
+                try {
+                    log.truncate(found.get(cutFrom).position(), store.quarantine);
+                } catch (IOException e) {
+                    throw new StoreException("cannot cut an incomplete batch off " + log.dir() + ": " + e, e);
+                }
+            }
+        }
+        complete.sort((a, b) -> Long.compare(a.header().sequence(), b.header().sequence()));
+        for (Found f : complete) {
+            TraceRecords.Header h = f.header();
+            index(new TraceRef(h.traceId(), f.experimentId(), h.requestTime(), h.sequence(), f.position()));
+        }
+    }
+
+    /** Puts a ref in every index, replacing the trace's older ref. Call under the write lock. */
+    private void index(TraceRef ref) {
+        TraceRef old = byId.put(ref.traceId(), ref);
+        if (old != null) {
+            arrivals.remove(old.sequence());
+            NavigableMap<ScanKey, TraceRef> exp = byExperiment.get(old.experimentId());
+            if (exp != null) {
+                exp.remove(old.key());
+            }
+        }
+        arrivals.put(ref.sequence(), ref);
+        byExperiment.computeIfAbsent(ref.experimentId(), e -> new TreeMap<>()).put(ref.key(), ref);
+    }
+
+    @Override
+    public void put(List<Trace> traces) {
+        if (traces == null) {
+            throw new InvalidInputException("put needs a list of traces, got null");
+        }
+        int n = traces.size();
+        List<Trace> batch = new ArrayList<>(n);
+        List<byte[]> json = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Trace t = traces.get(i);
+            if (t == null) {
+                throw new InvalidInputException("trace " + i + " of the batch is null; nothing was written");
+            }
+            t.validateForStorage();
+            Trace bare = t.info().assessments().isEmpty() ? t : t.withAssessments(List.of());
+            batch.add(bare);
+            json.add(TraceRecords.traceJson(bare)); // the costly part, done before taking the lock
+        }
+        if (n == 0) {
+            store.read(() -> null); // nothing to write, but a closed store still says so
+            return;
+        }
+        store.write(() -> {
+            for (Trace t : batch) {
+                store.requireExperiment(t.experimentId(), "trace " + t.traceId());
+            }
+            long batchId = lastBatch + 1;
+            Map<String, List<Integer>> byExp = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                byExp.computeIfAbsent(batch.get(i).experimentId(), e -> new ArrayList<>()).add(i);
+            }
+            long[] positions = new long[n];
+            Map<SegmentLog, Long> appended = new LinkedHashMap<>();
+            try {
+                for (Map.Entry<String, List<Integer>> e : byExp.entrySet()) {
+                    SegmentLog log = logFor(e.getKey());
+                    List<byte[]> payloads = new ArrayList<>(e.getValue().size());
+                    for (int i : e.getValue()) {
+                        payloads.add(TraceRecords.trace(batchId, n, lastSequence + 1 + i, batch.get(i), json.get(i)));
+                    }
+                    long[] pos = log.append(payloads);
+                    appended.put(log, pos[0]);
+                    for (int k = 0; k < pos.length; k++) {
+                        positions[e.getValue().get(k)] = pos[k];
+                    }
+                }
+                for (SegmentLog log : appended.keySet()) {
+                    store.durable(log);
+                }
+            } catch (RuntimeException ex) {
+                undo(appended);
+                throw ex;
+            }
+            lastBatch = batchId;
+            for (int i = 0; i < n; i++) {
+                Trace t = batch.get(i);
+                index(new TraceRef(t.traceId(), t.experimentId(), t.info().requestTime(), lastSequence + 1 + i,
+                        positions[i]));
+            }
+            lastSequence += n;
+            return null;
+        });
+    }
+
+    private void undo(Map<SegmentLog, Long> appended) {
+        for (Map.Entry<SegmentLog, Long> e : appended.entrySet()) {
+            try {
+                e.getKey().truncate(e.getValue(), null);
+            } catch (IOException | RuntimeException ignored) {
+                // the batch stays incomplete on disk and is dropped at the next open
+            }
+        }
+    }
+
+    private SegmentLog logFor(String experimentId) {
+        SegmentLog log = logs.get(experimentId);
+        if (log == null) {
+            Path dir = store.experiments.dirOf(experimentId).resolve("traces");
+            log = SegmentLog.open(dir, "trace", false, store.options.segmentBytes(), 0,
+                    new RecoveryReport.Builder(), store.quarantine, (pos, payload) -> {});
+            logs.put(experimentId, log);
+        }
+        return log;
+    }
+
+    @Override
+    public Optional<Trace> get(String traceId) {
+        if (traceId == null) {
+            return Optional.empty();
+        }
+        return store.read(() -> {
+            TraceRef ref = byId.get(traceId);
+            return ref == null ? Optional.empty() : Optional.of(loadLocked(ref));
+        });
+    }
+
+    /** The trace a ref points to, with its current assessments. Call under the lock. */
+    Trace loadLocked(TraceRef ref) {
+        SegmentLog log = logs.get(ref.experimentId());
+        byte[] payload = log.read(ref.position());
+        Trace t = TraceRecords.traceBody(payload, "of trace " + ref.traceId() + " in " + log.dir() + " segment "
+                + SegmentLog.segmentOf(ref.position()) + " at offset " + SegmentLog.offsetOf(ref.position()));
+        return t.withAssessments(store.assessments.listLocked(ref.traceId()));
+    }
+
+    @Override
+    public TracePage scan(TraceQuery query, String pageToken, int maxResults) {
+        if (query == null) {
+            throw new InvalidInputException("scan needs a query, got null");
+        }
+        if (maxResults < 1) {
+            throw new InvalidInputException("page size must be 1 or more, got " + maxResults);
+        }
+        PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query.experimentId());
+        Predicate<Trace> filter = query.filter() == null ? t -> true : ScanFilter.compile(query.filter());
+        return store.read(() -> {
+            store.requireExperiment(query.experimentId(), "the scan");
+            NavigableMap<ScanKey, TraceRef> range = rangeLocked(query.experimentId(), query.from(), query.to());
+            if (after != null) {
+                range = range.tailMap(after.key(), false);
+            }
+            List<Trace> page = new ArrayList<>(Math.min(maxResults, 256));
+            ScanKey last = null;
+            for (Map.Entry<ScanKey, TraceRef> e : range.entrySet()) {
+                Trace t = loadLocked(e.getValue());
+                if (!filter.test(t)) {
+                    continue;
+                }
+                if (page.size() == maxResults) {
+                    return new TracePage(page, new PageToken(query.experimentId(), last).encode());
+                }
+                page.add(t);
+                last = e.getKey();
+            }
+            return new TracePage(page, null);
+        });
+    }
+
+    /** The refs of an experiment in [from, to), in scan order. Call under the lock. */
+    NavigableMap<ScanKey, TraceRef> rangeLocked(String experimentId, Instant from, Instant to) {
+        NavigableMap<ScanKey, TraceRef> index = byExperiment.get(experimentId);
+        if (index == null || !to.isAfter(from)) {
+            return new TreeMap<>();
+        }
+        return index.subMap(new ScanKey(from, ""), true, new ScanKey(to, ""), false);
+    }
+
+    /** Refs that arrived after a sequence, in arrival order. Call under the lock. */
+    NavigableMap<Long, TraceRef> arrivalsLocked(long afterSequence) {
+        return arrivals.tailMap(afterSequence, false);
+    }
+
+    @Override
+    public List<TailEntry> tail(long afterSequence, int limit) {
+        if (afterSequence < 0) {
+            throw new InvalidInputException("tail cursor must be 0 or more, got " + afterSequence);
+        }
+        if (limit < 1) {
+            throw new InvalidInputException("tail limit must be 1 or more, got " + limit);
+        }
+        return store.read(() -> {
+            List<TailEntry> out = new ArrayList<>(Math.min(limit, 256));
+            for (TraceRef ref : arrivals.tailMap(afterSequence, false).values()) {
+                if (out.size() == limit) {
+                    break;
+                }
+                out.add(new TailEntry(ref.sequence(), loadLocked(ref)));
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public long count(String experimentId) {
+        return store.read(() -> {
+            NavigableMap<ScanKey, TraceRef> index = experimentId == null ? null : byExperiment.get(experimentId);
+            return index == null ? 0L : (long) index.size();
+        });
+    }
+
+    /** Call under the lock. */
+    TraceRef refLocked(String traceId) {
+        return byId.get(traceId);
+    }
+
+    void forceAll() {
+        for (SegmentLog log : logs.values()) {
+            log.force();
+        }
+    }
+
+    void closeLogs() {
+        for (SegmentLog log : logs.values()) {
+            log.close();
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package dev.vigil.storage.jdbc;
+
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.json.MlflowJson;
+import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.FeedbackValue;
+import dev.vigil.spi.store.AssessmentStore;
+import dev.vigil.spi.store.ScoredValue;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Assessments in the {@code assessments} table: the MLflow JSON plus the columns they are looked up by. Scorer
+ * feedback is unique on (trace id, name, scorer name, scorer version), which makes its upsert idempotent.
+ */
+final class JdbcAssessmentStore implements AssessmentStore {
+
+    private static final String COLUMNS = "a.assessment_id, a.created_ns, a.updated_ns, a.body";
+
+    private final Database db;
+
+    JdbcAssessmentStore(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public Assessment append(Assessment assessment) {
+        Objects.requireNonNull(assessment, "assessment");
+        Assessment withId = assessment.assessmentId() == null
+                ? assessment.toBuilder().assessmentId(newId()).build() : assessment;
+        return db.inTransaction("append assessment '" + assessment.name() + "' to trace " + assessment.traceId(), c -> {
+            requireTraces(c, List.of(withId));
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                bindInsert(ps, withId);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (db.dialect().isUniqueViolation(e)) {
+                    throw new InvalidInputException("assessment id " + withId.assessmentId()
+                            + " is taken on trace " + withId.traceId() + "; leave the id null to have one assigned");
+                }
+                throw e;
+            }
+            return withId;
+        });
+    }
+
+    private static final String INSERT = "INSERT INTO assessments (assessment_id, trace_id, name, scorer_name, "
+            + "scorer_version, created_ns, updated_ns, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static void bindInsert(PreparedStatement ps, Assessment a) throws SQLException {
+        ps.setString(1, a.assessmentId());
+        ps.setString(2, a.traceId());
+        ps.setString(3, a.name());
+        String scorer = a.scorerName();
+        ps.setString(4, scorer);
+        if (scorer == null) {
+            ps.setNull(5, Types.INTEGER);
+        } else {
+            ps.setInt(5, a.scorerVersion());
+        }
+        ps.setLong(6, EpochNanos.of(a.createTime()));
+        ps.setLong(7, EpochNanos.of(a.lastUpdateTime()));
+        ps.setString(8, MlflowJson.writeAssessment(a));
+    }
+
+    @Override
+    public List<Assessment> upsertScorerFeedback(List<Assessment> assessments) {
+        Objects.requireNonNull(assessments, "assessments");
+        for (Assessment a : assessments) {
+            Objects.requireNonNull(a, "an assessment in the batch is null");
+            if (a.scorerName() == null || a.metadata().get(Assessment.METADATA_SCORER_VERSION) == null) {
+                throw new InvalidInputException("scorer feedback '" + a.name() + "' on trace " + a.traceId()
+                        + " lacks the metadata " + Assessment.METADATA_SCORER_NAME + " and "
+                        + Assessment.METADATA_SCORER_VERSION + "; nothing of the batch was written");
+            }
+            try {
+                a.scorerVersion();
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("scorer feedback '" + a.name() + "' on trace " + a.traceId()
+                        + " has a scorer version that is not an integer: '"
+                        + a.metadata().get(Assessment.METADATA_SCORER_VERSION) + "'; nothing of the batch was written");
+            }
+        }
+        if (assessments.isEmpty()) {
+            return List.of();
+        }
+        return db.inTransaction("write " + assessments.size() + " scorer feedback(s)", c -> {
+            requireTraces(c, assessments);
+            Map<Key, Existing> stored = existingKeys(c, assessments);
+            List<Assessment> out = new ArrayList<>(assessments.size());
+            try (PreparedStatement ins = c.prepareStatement(INSERT);
+                    PreparedStatement upd = c.prepareStatement(
+                            "UPDATE assessments SET updated_ns = ?, body = ? WHERE assessment_id = ?")) {
+                int nIns = 0;
+                int nUpd = 0;
+                for (Assessment a : assessments) {
+                    Key key = Key.of(a);
+                    Existing e = stored.get(key);
+                    if (e == null) {
+                        Assessment withId = a.assessmentId() == null ? a.toBuilder().assessmentId(newId()).build() : a;
+                        bindInsert(ins, withId);
+                        ins.addBatch();
+                        nIns++;
+                        stored.put(key, new Existing(withId.assessmentId(), withId.createTime()));
+                        out.add(withId);
+                    } else {
+                        Assessment replaced = a.toBuilder().assessmentId(e.id()).createTime(e.created()).build();
+                        upd.setLong(1, EpochNanos.of(replaced.lastUpdateTime()));
+                        upd.setString(2, MlflowJson.writeAssessment(replaced));
+                        upd.setString(3, e.id());
+                        upd.addBatch();
+                        nUpd++;
+                        out.add(replaced);
+                    }
+                }
+                if (nIns > 0) {
+                    ins.executeBatch();
+                }
+                if (nUpd > 0) {
+                    upd.executeBatch();
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The idempotency key of scorer feedback. */
+    private record Key(String traceId, String name, String scorerName, int scorerVersion) {
+        static Key of(Assessment a) {
+            return new Key(a.traceId(), a.name(), a.scorerName(), a.scorerVersion());
+        }
+    }
+
+    private record Existing(String id, Instant created) {}
+
+    private static Map<Key, Existing> existingKeys(Connection c, List<Assessment> batch) throws SQLException {
+        Set<String> traceIds = new LinkedHashSet<>();
+        batch.forEach(a -> traceIds.add(a.traceId()));
+        Set<String> scorers = new HashSet<>();
+        batch.forEach(a -> scorers.add(a.scorerName()));
+        Map<Key, Existing> out = new HashMap<>();
+        List<String> ids = new ArrayList<>(traceIds);
+        for (int i = 0; i < ids.size(); i += JdbcTraceStore.CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + JdbcTraceStore.CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, name, scorer_name, scorer_version, "
+                    + "assessment_id, created_ns FROM assessments WHERE scorer_name IS NOT NULL AND trace_id IN ("
+                    + FilterSql.placeholders(chunk.size()) + ")")) {
+                for (int j = 0; j < chunk.size(); j++) {
+                    ps.setString(j + 1, chunk.get(j));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (scorers.contains(rs.getString(3))) {
+                            out.put(new Key(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)),
+                                    new Existing(rs.getString(5), EpochNanos.toInstant(rs.getLong(6))));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void requireTraces(Connection c, List<Assessment> batch) throws SQLException {
+        Set<String> ids = new LinkedHashSet<>();
+        batch.forEach(a -> ids.add(a.traceId()));
+        Set<String> stored = JdbcTraceStore.existing(c, "traces", "trace_id", ids);
+        for (String id : ids) {
+            if (!stored.contains(id)) {
+                throw new InvalidInputException("trace " + id + " is not stored; store the trace before its "
+                        + "assessments (nothing was written)");
+            }
+        }
+    }
+
+    @Override
+    public List<Assessment> listByTrace(String traceId) {
+        if (traceId == null) {
+            return List.of();
+        }
+        return db.autoCommit("list assessments of trace " + traceId, c -> {
+            List<Assessment> out = loadFor(c, List.of(traceId)).get(traceId);
+            return out == null ? List.of() : out;
+        });
+    }
+
+    /** @return the assessments of each of the traces, in creation order */
+    Map<String, List<Assessment>> loadFor(Connection c, List<String> traceIds) throws SQLException {
+        Map<String, List<Assessment>> out = new HashMap<>();
+        for (int i = 0; i < traceIds.size(); i += JdbcTraceStore.CHUNK) {
+            List<String> chunk = traceIds.subList(i, Math.min(traceIds.size(), i + JdbcTraceStore.CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT a.trace_id, " + COLUMNS + " FROM assessments a "
+                    + "WHERE a.trace_id IN (" + FilterSql.placeholders(chunk.size()) + ") ORDER BY a.ord")) {
+                for (int j = 0; j < chunk.size(); j++) {
+                    ps.setString(j + 1, chunk.get(j));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(read(rs, 2));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Assessment read(ResultSet rs, int first) throws SQLException {
+        Assessment a = MlflowJson.readAssessment(rs.getString(first + 3));
+        Instant created = EpochNanos.toInstant(rs.getLong(first + 1));
+        Instant updated = EpochNanos.toInstant(rs.getLong(first + 2));
+        // the JSON keeps milliseconds, as MLflow does; the columns keep the exact times
+        return a.toBuilder().assessmentId(rs.getString(first)).createTime(created).lastUpdateTime(updated).build();
+    }
+
+    @Override
+    public List<ScoredValue> valuesByScorer(String experimentId, String scorerName, Instant from, Instant to) {
+        if (from == null || to == null) {
+            throw new InvalidInputException("valuesByScorer needs both ends of the time range, got [" + from + ", "
+                    + to + ")");
+        }
+        if (to.isBefore(from)) {
+            throw new InvalidInputException("time range ends (" + to + ") before it starts (" + from + ")");
+        }
+        return db.autoCommit("read values of scorer '" + scorerName + "' in experiment " + experimentId, c -> {
+            long fromMs = JdbcTraceStore.millis(from);
+            long toMs = JdbcTraceStore.millis(to);
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.request_ms, t.request_sub_ns, " + COLUMNS
+                    + " FROM assessments a JOIN traces t ON t.trace_id = a.trace_id"
+                    + " WHERE a.scorer_name = ? AND t.experiment_id = ?"
+                    + " AND t.request_ms >= ? AND t.request_ms <= ?"
+                    + " AND (t.request_ms > ? OR t.request_sub_ns >= ?) AND (t.request_ms < ? OR t.request_sub_ns < ?)"
+                    + " ORDER BY t.request_ms, t.request_sub_ns, t.trace_id, a.ord")) {
+                ps.setString(1, scorerName);
+                ps.setString(2, experimentId);
+                ps.setLong(3, fromMs);
+                ps.setLong(4, toMs);
+                ps.setLong(5, fromMs);
+                ps.setInt(6, from.getNano() % 1_000_000);
+                ps.setLong(7, toMs);
+                ps.setInt(8, to.getNano() % 1_000_000);
+                List<ScoredValue> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long ms = rs.getLong(1);
+                        Instant time = Instant.ofEpochSecond(Math.floorDiv(ms, 1000),
+                                Math.floorMod(ms, 1000) * 1_000_000L + rs.getInt(2));
+                        Assessment a = read(rs, 3);
+                        if (a.value() instanceof FeedbackValue) { // expectations are not a scorer's values
+                            out.add(new ScoredValue(time, a));
+                        }
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public Set<String> tracesScoredBy(String scorerName, int scorerVersion, Collection<String> traceIds) {
+        if (traceIds == null || traceIds.isEmpty()) {
+            return Set.of();
+        }
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(traceIds));
+        return db.autoCommit("check traces scored by '" + scorerName + "' v" + scorerVersion, c -> {
+            Set<String> out = new HashSet<>();
+            for (int i = 0; i < ids.size(); i += JdbcTraceStore.CHUNK) {
+                List<String> chunk = ids.subList(i, Math.min(ids.size(), i + JdbcTraceStore.CHUNK));
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT trace_id FROM assessments "
+                        + "WHERE scorer_name = ? AND scorer_version = ? AND trace_id IN ("
+                        + FilterSql.placeholders(chunk.size()) + ")")) {
+                    ps.setString(1, scorerName);
+                    ps.setInt(2, scorerVersion);
+                    for (int j = 0; j < chunk.size(); j++) {
+                        ps.setString(j + 3, chunk.get(j));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return Set.copyOf(out);
+        });
+    }
+
+    private static String newId() {
+        return "a-" + UUID.randomUUID().toString().replace("-", "");
+    }
+}
