@@ -4,6 +4,7 @@ module dev.vigil.cli {
     requires dev.vigil.core;
     requires dev.vigil.python;
     requires dev.vigil.judges;
+    requires dev.vigil.storage.fs;
     requires info.picocli;
     requires org.slf4j;
 

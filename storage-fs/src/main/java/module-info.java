@@ -3,6 +3,7 @@ module dev.vigil.storage.fs {
     requires transitive dev.vigil.spi;
     requires dev.vigil.core;
     requires org.slf4j;
+    requires java.sql;
 
     exports dev.vigil.storage.fs;
 

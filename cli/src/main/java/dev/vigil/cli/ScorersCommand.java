@@ -17,6 +17,7 @@ import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.scorer.ScorerDefinition;
+import dev.vigil.spi.scorer.ScorerVersion;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TracePage;
 import java.io.IOException;
@@ -356,18 +357,22 @@ final class ScorersCommand implements Runnable {
 
         @Override
         public Integer call() {
+            // read the stored versions as they are: listing needs no scorer rebuilt (no Python sandbox started)
             Table t = new Table("NAME", ">VERSION", "KIND", "STATE", ">SAMPLE RATE", "FILTER");
-            withRegistry(store, reg -> {
-                List<RegisteredScorer> list = new ArrayList<>();
-                for (RegisteredScorer r : reg.list()) {
-                    list.addAll(allVersions ? reg.versions(r.name()) : List.of(r));
+            try (Store s = store.open()) {
+                java.util.Optional<dev.vigil.spi.model.Experiment> exp = s.experiments().findByName(store.experiment);
+                Map<String, ScorerVersion> latest = new java.util.TreeMap<>();
+                List<ScorerVersion> all = exp.map(e -> s.scorers().list(e.experimentId())).orElse(List.of());
+                for (ScorerVersion v : all) {
+                    latest.merge(v.name(), v, (a, b) -> a.version() >= b.version() ? a : b);
                 }
-                for (RegisteredScorer r : list) {
-                    t.row(r.name(), r.version(), r.definition().kind(), r.state().name().toLowerCase(Locale.ROOT),
-                            pct(r.sampleRate()), r.filterString() == null ? "" : r.filterString());
+                for (ScorerVersion v : all) {
+                    if (allVersions || latest.get(v.name()) == v) {
+                        t.row(v.name(), v.version(), v.definition().kind(), state(v), pct(v.sampling().sampleRate()),
+                                v.sampling().filterString() == null ? "" : v.sampling().filterString());
+                    }
                 }
-                return null;
-            });
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (t.isEmpty()) {
                 out.println("No scorers in experiment '" + store.experiment + "'. Add one with 'vigil scorers register'.");
@@ -376,6 +381,10 @@ final class ScorersCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    static String state(ScorerVersion v) {
+        return v.sampling().isActive() ? "active" : "stopped";
     }
 
     /** {@code vigil scorers get NAME [--version N]}. */
@@ -393,22 +402,29 @@ final class ScorersCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            withRegistry(store, reg -> {
-                RegisteredScorer r = version == null ? reg.get(name) : reg.get(name, version);
+            try (Store s = store.open()) {
+                dev.vigil.spi.model.Experiment e = store.existingExperiment(s);
+                java.util.Optional<ScorerVersion> found = version == null ? s.scorers().latest(e.experimentId(), name)
+                        : s.scorers().get(e.experimentId(), name, version);
+                ScorerVersion r = found.orElseThrow(() -> {
+                    List<String> names = s.scorers().list(e.experimentId()).stream().map(ScorerVersion::name).distinct().toList();
+                    return new UserError("Scheduled scorer '" + name + "'" + (version == null ? "" : " version " + version)
+                            + " not found in experiment '" + e.name() + "'"
+                            + (names.isEmpty() ? "" : ". Registered: " + String.join(", ", names)));
+                });
                 out.println("name:        " + r.name());
                 out.println("version:     " + r.version());
                 out.println("kind:        " + r.definition().kind());
-                out.println("state:       " + r.state().name().toLowerCase(Locale.ROOT));
-                out.println("sample rate: " + pct(r.sampleRate()));
-                out.println("filter:      " + (r.filterString() == null ? "(none)" : r.filterString()));
+                out.println("state:       " + state(r));
+                out.println("sample rate: " + pct(r.sampling().sampleRate()));
+                out.println("filter:      " + (r.sampling().filterString() == null ? "(none)" : r.sampling().filterString()));
                 out.println("updated:     " + r.updatedAt());
                 out.println("definition:");
                 r.definition().config().forEach((k, v) -> {
-                    String text = v instanceof String s ? s : Json.write(v);
+                    String text = v instanceof String str ? str : Json.write(v);
                     out.println("  " + k + ": " + (text.contains("\n") ? "\n    " + text.strip().replace("\n", "\n    ") : text));
                 });
-                return null;
-            });
+            }
             return 0;
         }
     }

@@ -51,5 +51,9 @@ class DemoCommandTest {
         String html = Files.readString(report);
         assertThat(html).contains("Quality report: <span class=\"exp\">vigil-demo</span>")
                 .contains("data-scorer=\"is_english\"").contains("data-scorer=\"concise\"");
+        // the report the demo wrote opens in a browser without errors, its charts drawn from the run's data
+        Chromium.Page page = Chromium.load(report, tmp);
+        assertThat(page.console()).isEmpty();
+        assertThat(page.dom()).contains("data-vigil-report=\"ready\"").contains("<circle class=\"point\"");
     }
 }

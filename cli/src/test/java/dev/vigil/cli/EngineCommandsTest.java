@@ -101,6 +101,26 @@ class EngineCommandsTest {
     }
 
     @Test
+    void jobsCancel_ofASavedJob_marksItCancelled_andResumeThenDoesNothing() {
+        seed(3000);
+        cli.run("scorers", "register", "concise", "--java", "dev.vigil.cli.demo.DemoScorers$Concise");
+        assertThat(cli.run("backfill", "--scorer", "concise:1", "--from", "2h", "--detach").code()).isZero();
+        Experiment e = store.experiments().findByName("default").orElseThrow();
+        String id = store.jobs().list(e.experimentId()).get(0).jobId();
+
+        Cli.Result r = cli.run("jobs", "cancel", id);
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("Job " + id + " is ");
+        Job job = store.jobs().get(id).orElseThrow();
+        // a job that had not finished is cancelled; one that raced to the end stays succeeded
+        assertThat(job.status()).isIn(JobStatus.CANCELLED, JobStatus.SUCCEEDED);
+        assertThat(r.out()).contains(job.status().name().toLowerCase(java.util.Locale.ROOT));
+        assertThat(cli.run("jobs", "resume", id).out()).endsWith(": nothing to resume.\n");
+        assertThat(cli.run("jobs").out()).contains(id);
+    }
+
+    @Test
     void jobsCancel_ofAnUnknownJob_saysSo() {
         store.experiments().getOrCreate("default");
 

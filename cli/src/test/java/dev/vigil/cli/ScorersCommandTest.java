@@ -39,41 +39,56 @@ class ScorersCommandTest {
     }
 
     @Test
-    void lifecycle_registerStartUpdateStopDelete_asTheSeedDoes(@TempDir Path tmp) throws Exception {
+    void registerPython_fromTheSeedsSource_storesItsSourceAndStartsIt(@TempDir Path tmp) throws Exception {
         Path py = tmp.resolve("length.py");
         Files.writeString(py, RESPONSE_LENGTH);
 
-        Cli.Result reg = cli.run("scorers", "register", "response_length", "--python", py.toString());
+        Cli.Result reg = cli.run("scorers", "register", "response_length", "--python", py.toString(),
+                "--start", "--sample-rate", "0.5");
+
         assertThat(reg.code()).as(reg.err()).isZero();
-        assertThat(reg.out()).startsWith("Registered 'response_length' version 1 (python): stopped in experiment 'default'.");
+        assertThat(reg.out()).isEqualTo("Registered 'response_length' version 1 (python): active at 50% in experiment 'default'.\n");
+        ScorerVersion v = stored("response_length").get(0);
+        assertThat(v.definition().kind()).isEqualTo("python");
+        assertThat(v.definition().config().values()).anySatisfy(c -> assertThat(String.valueOf(c)).contains("def response_length(outputs):"));
+        assertThat(cli.run("scorers", "get", "response_length").out()).contains("def response_length(outputs):");
+    }
 
-        Cli.Result start = cli.run("scorers", "start", "response_length", "--sample-rate", "0.7");
-        assertThat(start.out()).isEqualTo("Started 'response_length' version 1 (python): active at 70%.\n");
-        assertThat(stored("response_length")).singleElement().satisfies(v -> assertThat(v.sampling().sampleRate()).isEqualTo(0.7));
+    @Test
+    void lifecycle_registerStartUpdateStopDelete_asTheSeedDoes() {
+        String cls = "dev.vigil.cli.demo.DemoScorers$Concise";
+        Cli.Result reg = cli.run("scorers", "register", "concise", "--java", cls);
+        assertThat(reg.code()).as(reg.err()).isZero();
+        assertThat(reg.out()).isEqualTo("Registered 'concise' version 1 (java): stopped in experiment 'default'.\n"
+                + "Start it with: vigil scorers start concise --sample-rate 0.5\n");
 
-        Cli.Result update = cli.run("scorers", "update", "response_length", "--sample-rate", "0.8",
-                "--filter", "trace.status = 'OK'");
-        assertThat(update.out()).isEqualTo(
-                "Updated 'response_length' version 1 (python): active at 80%, filter trace.status = 'OK'.\n");
+        Cli.Result start = cli.run("scorers", "start", "concise", "--sample-rate", "0.7");
+        assertThat(start.out()).isEqualTo("Started 'concise' version 1 (java): active at 70%.\n");
+        assertThat(stored("concise")).singleElement().satisfies(v -> assertThat(v.sampling().sampleRate()).isEqualTo(0.7));
+
+        Cli.Result update = cli.run("scorers", "update", "concise", "--sample-rate", "0.8", "--filter", "trace.status = 'OK'");
+        assertThat(update.out()).isEqualTo("Updated 'concise' version 1 (java): active at 80%, filter trace.status = 'OK'.\n");
 
         Cli.Result list = cli.run("scorers", "list");
         assertThat(list.out().lines().toList()).containsExactly(
-                "NAME             VERSION  KIND    STATE   SAMPLE RATE  FILTER",
-                "response_length        1  python  active          80%  trace.status = 'OK'");
+                "NAME     VERSION  KIND  STATE   SAMPLE RATE  FILTER",
+                "concise        1  java  active          80%  trace.status = 'OK'");
 
-        assertThat(cli.run("scorers", "stop", "response_length").out())
-                .isEqualTo("Stopped 'response_length' version 1 (python): stopped, filter trace.status = 'OK'.\n");
-        assertThat(stored("response_length").get(0).sampling().sampleRate()).isZero();
+        assertThat(cli.run("scorers", "stop", "concise").out())
+                .isEqualTo("Stopped 'concise' version 1 (java): stopped, filter trace.status = 'OK'.\n");
+        assertThat(stored("concise").get(0).sampling().sampleRate()).isZero();
 
-        Cli.Result get = cli.run("scorers", "get", "response_length");
-        assertThat(get.out()).contains("state:       stopped").contains("def response_length(outputs):");
+        Cli.Result get = cli.run("scorers", "get", "concise");
+        assertThat(get.out()).contains("state:       stopped").contains("class: " + cls);
 
-        Cli.Result again = cli.run("scorers", "register", "response_length", "--python", py.toString());
-        assertThat(again.out()).startsWith("Registered 'response_length' version 2");
+        assertThat(cli.run("scorers", "start", "concise", "--sample-rate", "0.3").out()).contains("active at 30%");
+        Cli.Result again = cli.run("scorers", "register", "concise", "--java", cls);
+        assertThat(again.out()).startsWith("Registered 'concise' version 2");
+        assertThat(cli.run("scorers", "list", "--all-versions").out().lines()).hasSize(3);
 
-        Cli.Result delete = cli.run("scorers", "delete", "response_length");
-        assertThat(delete.out()).isEqualTo("Deleted 'response_length' (2 versions) from experiment 'default'.\n");
-        assertThat(stored("response_length")).isEmpty();
+        Cli.Result delete = cli.run("scorers", "delete", "concise");
+        assertThat(delete.out()).isEqualTo("Deleted 'concise' (2 versions) from experiment 'default'.\n");
+        assertThat(stored("concise")).isEmpty();
     }
 
     @Test

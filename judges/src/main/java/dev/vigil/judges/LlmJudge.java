@@ -62,6 +62,9 @@ public final class LlmJudge implements Scorer {
     private final JudgeRuntime runtime;
     private final ScorerDefinition definition;
     private final AssessmentSource source;
+    // Per judge, not per call: the answer schema and its wording never change.
+    private final Map<String, Object> schema;
+    private final String instruction;
 
     private LlmJudge(Builder b, JudgeRuntime runtime, String modelUri) {
         this.name = b.name == null ? b.spec.defaultName() : b.name;
@@ -78,6 +81,8 @@ public final class LlmJudge implements Scorer {
         }
         this.definition = new ScorerDefinition(KIND, config);
         this.source = AssessmentSource.llmJudge(modelUri);
+        this.schema = spec.format().schema();
+        this.instruction = spec.format().instruction();
     }
 
     @Override
@@ -144,8 +149,7 @@ public final class LlmJudge implements Scorer {
     }
 
     private Feedback ask(JudgeSpec.Question q) {
-        JudgeRequest request = new JudgeRequest(JudgeSpec.SYSTEM_PROMPT, q.prompt() + spec.format().instruction(),
-                spec.format().schema(), parameters);
+        JudgeRequest request = new JudgeRequest(JudgeSpec.SYSTEM_PROMPT, q.prompt() + instruction, schema, parameters);
         Map<String, String> md = new LinkedHashMap<>(q.metadata());
         md.put(META_MODEL, modelUri);
         JudgeOutcome outcome;

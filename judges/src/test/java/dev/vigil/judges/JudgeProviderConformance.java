@@ -216,12 +216,15 @@ abstract class JudgeProviderConformance {
         ScriptedReply slow = wire().answer(YES).delayedBy(Duration.ofSeconds(3));
         server.enqueue(slow, slow);
         long start = System.nanoTime();
-        Feedback f = score(safety(runtime().timeout(Duration.ofMillis(250))
+        Feedback f = score(safety(runtime().timeout(Duration.ofMillis(500))
                 .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ZERO)).build()));
         assertThat(f.error().code()).isEqualTo("TIMEOUT");
-        assertThat(f.error().message()).contains("250 ms");
-        assertThat(server.requestCount()).isEqualTo(2);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("nothing hangs").isLessThan(Duration.ofSeconds(5));
+        assertThat(f.error().message()).contains("500 ms");
+        assertThat(f.metadata()).containsEntry(LlmJudge.META_ATTEMPTS, "2");
+        // The second attempt may time out before the server has even read it on a loaded machine.
+        assertThat(server.requestCount()).isBetween(1, 2);
+        assertThat(sleeper.waits()).hasSize(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("nothing hangs").isLessThan(Duration.ofSeconds(4));
     }
 
     @Test
@@ -305,6 +308,15 @@ abstract class JudgeProviderConformance {
     }
 
     @Test
+    void serverEchoingTheKey_inItsError_isRedacted() {
+        server.fallback(ScriptedReply.json(401, "{\"error\": {\"message\": \"Incorrect API key provided: " + SECRET
+                + "\"}}"));
+        Feedback f = score(safety(runtime().build()));
+        assertThat(f.error().code()).isEqualTo("AUTH");
+        assertThat(f.error().message()).contains("Incorrect API key provided: [redacted]").doesNotContain(SECRET);
+    }
+
+    @Test
     void schemaRefused_fallsBackToPlainTextAndRemembersItForTheModel() {
         server.enqueue(wire().schemaRefused(), wire().answer(YES),
                 wire().answer("Verdict: {\"rationale\": \"Not English.\", \"result\": \"no\"}"));
@@ -349,6 +361,41 @@ abstract class JudgeProviderConformance {
         assertThat(limited.error().code()).isEqualTo("RATE_LIMITED");
         assertThat(limited.error().message()).contains("local rate limit");
         assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void manyConcurrentJudgmentsAmidFaults_eachEndAsFeedbackAndNothingHangs() throws Exception {
+        ScriptedReply[] faults = {wire().serverError(500), wire().rateLimited(0), ScriptedReply.reset(),
+                ScriptedReply.json("not json"), wire().refusal(), wire().unauthorized(), wire().serverError(529),
+                wire().truncated()};
+        for (int i = 0; i < 32; i++) {
+            server.enqueue(i % 2 == 0 ? faults[(i / 2) % faults.length] : wire().answer(YES));
+        }
+        server.fallback(wire().answer(YES));
+        // A breaker that cannot open here: this test is about every call ending, not about the breaker.
+        JudgeRuntime rt = runtime().cache(false).circuitBreaker(1_000, Duration.ofSeconds(1)).build();
+        LlmJudge judge = safety(rt);
+        List<java.util.concurrent.Future<Object>> results = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 32; i++) {
+                results.add(pool.submit(() -> judge.score(TestTraces.input())));
+            }
+            int ok = 0;
+            int errors = 0;
+            for (var r : results) {
+                Feedback f = (Feedback) r.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                if (f.isError()) {
+                    errors++;
+                    assertThat(f.error().code()).isIn("REFUSED", "AUTH", "TRUNCATED", "UNAVAILABLE", "OVERLOADED",
+                            "RATE_LIMITED", "CONNECTION", "BAD_RESPONSE");
+                } else {
+                    ok++;
+                    assertThat(f.value()).isEqualTo("yes");
+                }
+            }
+            assertThat(ok + errors).isEqualTo(32);
+            assertThat(ok).as("retryable faults are retried into answers").isGreaterThanOrEqualTo(16);
+        }
     }
 
     @Test

@@ -65,7 +65,7 @@ abstract class HostileCatalogContract {
                         Set.of("ImportError"), "not available in the Vigil sandbox"),
                 hostile("polyglot_eval", "import polyglot\nreturn polyglot.eval(language='python', string='1')",
                         Set.of("ImportError"), "not available in the Vigil sandbox"),
-                hostile("start_thread", "import threading\nt = threading.Thread(target=lambda: None)\nt.start()\nreturn 1",
+                hostile("start_thread", "import _thread\n_thread.start_new_thread(print, ('from a thread',))\nreturn 1",
                         Set.of("SANDBOX_DENIED", "RuntimeError"), ""),
                 hostile("load_ctypes", "import ctypes\nreturn str(ctypes.CDLL(None))",
                         Set.of("ImportError"), "not available in the Vigil sandbox"),
@@ -108,6 +108,13 @@ abstract class HostileCatalogContract {
 
     private PythonScorer normal;
 
+    /** Starts the level's runtime (a child JVM takes a while on a busy machine) before the timed tests. */
+    @org.junit.jupiter.api.BeforeAll
+    @Timeout(value = 400, unit = TimeUnit.SECONDS)
+    void startRuntime() {
+        normal();
+    }
+
     private synchronized PythonScorer normal() {
         if (normal == null) {
             normal = TestSandboxes.scorer("normal", NORMAL, isolation());
@@ -117,7 +124,7 @@ abstract class HostileCatalogContract {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("catalog")
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void hostileScorer_isBlockedOrStopped_andTheNextTraceIsScoredNormally(Hostile h) throws Exception {
         PythonScorer scorer = TestSandboxes.scorer(h.name(), h.source(), isolation());
         int id = TRACE_IDS.incrementAndGet();
@@ -139,7 +146,7 @@ abstract class HostileCatalogContract {
     }
 
     @org.junit.jupiter.api.Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void stateLeak_globalRebindsDoNotSurviveACall() throws Exception {
         PythonScorer s = TestSandboxes.scorer("counter", """
                 calls = 0

@@ -57,8 +57,10 @@ public class SamplerBenchmark {
         byte[] b = new byte[16];
         for (int i = 0; i < mlflowIds.length; i++) {
             r.nextBytes(b);
-            otelIds[i] = HexFormat.of().formatHex(b);
-            mlflowIds[i] = "tr-" + otelIds[i];
+            mlflowIds[i] = "tr-" + HexFormat.of().formatHex(b);
+        }
+        for (int i = 0; i < otelIds.length; i++) {
+            otelIds[i] = mlflowIds[i].substring(3);
         }
     }
 

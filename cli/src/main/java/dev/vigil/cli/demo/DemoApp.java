@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  * platform (a CHAIN root with RETRIEVER and CHAT_MODEL spans) and a tool-using agent (an AGENT root with
  * CHAT_MODEL and TOOL spans). Most answers are good; some are off-topic, unsafe (a leaked credential, advice to
  * switch security off), not in English, slow, or fail with an error. Root inputs are {@code {"query": ...}} and
- * outputs {@code {"response": ...}}, the shape the seed's scorers read. Deterministic for a seed.
+ * outputs {@code {"response": ...}}, the shape the seed's scorers read. The content is deterministic for a seed;
+ * trace and span ids are random, so that runs never collide.
  */
 public final class DemoApp {
 
@@ -75,6 +76,8 @@ public final class DemoApp {
     };
 
     private final SplittableRandom random;
+    /** Ids come from their own unseeded source: a second run on the same store adds traces, never replaces. */
+    private final SplittableRandom ids = new SplittableRandom();
     private final String experimentId;
     private long sequence;
 
@@ -99,7 +102,7 @@ public final class DemoApp {
     private String id(int bytes) {
         byte[] b = new byte[bytes];
         for (int i = 0; i < bytes; i++) {
-            b[i] = (byte) random.nextInt(256);
+            b[i] = (byte) ids.nextInt(256);
         }
         return HEX.formatHex(b);
     }

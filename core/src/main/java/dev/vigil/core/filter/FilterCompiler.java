@@ -9,6 +9,7 @@ import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.model.TraceInfo;
+import dev.vigil.spi.model.TraceState;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,23 +36,42 @@ final class FilterCompiler {
     private FilterCompiler() {}
 
     static Predicate<Trace> compile(FilterExpr expr) {
+        return compile(expr, true);
+    }
+
+    /**
+     * @param expr the tree
+     * @param specialise whether to use the single-class forms of common comparisons (false only to test that
+     *     they decide as the general path does)
+     * @return the predicate
+     */
+    static Predicate<Trace> compile(FilterExpr expr, boolean specialise) {
         return switch (expr) {
             case FilterExpr.And and -> {
                 @SuppressWarnings("unchecked")
-                Predicate<Trace>[] parts = and.operands().stream().map(FilterCompiler::compile).toArray(Predicate[]::new);
-                yield parts.length == 2 ? new And2(parts[0], parts[1]) : new AndN(parts);
+                Predicate<Trace>[] parts = and.operands().stream().map(e -> compile(e, specialise))
+                        .toArray(Predicate[]::new);
+                // One class per arity: each operand has its own call site, which stays monomorphic (and inlined)
+                // for the filters a process runs most, where a loop over an array would share one megamorphic site.
+                yield switch (parts.length) {
+                    case 2 -> new And2(parts[0], parts[1]);
+                    case 3 -> new And3(parts[0], parts[1], parts[2]);
+                    case 4 -> new And4(parts[0], parts[1], parts[2], parts[3]);
+                    default -> new AndN(parts);
+                };
             }
             case FilterExpr.Or or -> {
                 @SuppressWarnings("unchecked")
-                Predicate<Trace>[] parts = or.operands().stream().map(FilterCompiler::compile).toArray(Predicate[]::new);
-                yield new OrN(parts);
+                Predicate<Trace>[] parts = or.operands().stream().map(e -> compile(e, specialise))
+                        .toArray(Predicate[]::new);
+                yield parts.length == 2 ? new Or2(parts[0], parts[1]) : new OrN(parts);
             }
-            case FilterExpr.Not not -> compile(not.operand()).negate();
-            case FilterExpr.Comparison c -> comparison(c);
+            case FilterExpr.Not not -> compile(not.operand(), specialise).negate();
+            case FilterExpr.Comparison c -> comparison(c, specialise);
         };
     }
 
-    private static Predicate<Trace> comparison(FilterExpr.Comparison c) {
+    private static Predicate<Trace> comparison(FilterExpr.Comparison c, boolean specialise) {
         Field f = c.field();
         Operator op = c.operator();
         if (f.isNumeric()) {
@@ -68,6 +88,10 @@ final class FilterCompiler {
         }
         if ((op == Operator.LIKE || op == Operator.ILIKE) && !(c.value() instanceof String)) {
             throw new InvalidInputException(op.symbol() + " needs a string pattern, got " + c.value());
+        }
+        Predicate<Trace> special = specialise ? specialised(f, op, c.values()) : null;
+        if (special != null) {
+            return special;
         }
         ValueTest test = op.arity() == 0 ? null : valueTest(op, c.values());
         return switch (f.kind()) {
@@ -89,6 +113,112 @@ final class FilterCompiler {
             }
             case FEEDBACK -> new AnyFeedback(f.key(), op, test);
         };
+    }
+
+    /**
+     * The most common comparisons as single classes that read and compare in one call: a string equality on the
+     * status, a tag, a metadata key or a span type or name, and a number comparison on a time attribute. Each
+     * decides exactly as the general path would.
+     *
+     * @return the specialised predicate, or null to take the general path
+     */
+    private static Predicate<Trace> specialised(Field f, Operator op, List<Object> values) {
+        if (op == Operator.EQ && values.get(0) instanceof String s) {
+            return switch (f.kind()) {
+                case ATTRIBUTE -> f.key().equals("status") ? new StatusEq(stateNamed(s)) : null;
+                case TAG -> new TagEq(f.key(), s);
+                case METADATA -> new MetadataEq(f.key(), s);
+                case SPAN_TYPE -> new SpanTypeEq(s);
+                case SPAN_NAME -> new SpanNameEq(s);
+                default -> null;
+            };
+        }
+        if (f.isNumeric() && op.arity() == 1 && op != Operator.NE && values.get(0) instanceof Long bound) {
+            return new TimeCompare(f.key().equals("timestamp_ms") ? 0 : f.key().equals("execution_time_ms") ? 1 : 2,
+                    op, bound);
+        }
+        return null;
+    }
+
+    private static TraceState stateNamed(String name) {
+        for (TraceState s : TraceState.values()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null; // no state has that name: never equal
+    }
+
+    private record StatusEq(TraceState state) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            return t.info().state() == state;
+        }
+    }
+
+    private record TagEq(String key, String value) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            return value.equals(t.info().tags().get(key));
+        }
+    }
+
+    private record MetadataEq(String key, String value) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            return value.equals(t.info().traceMetadata().get(key));
+        }
+    }
+
+    private record SpanTypeEq(String value) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            List<Span> spans = t.spans();
+            for (int k = 0, n = spans.size(); k < n; k++) {
+                if (value.equals(spans.get(k).spanType())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private record SpanNameEq(String value) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            List<Span> spans = t.spans();
+            for (int k = 0, n = spans.size(); k < n; k++) {
+                if (value.equals(spans.get(k).name())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** {@code timestamp_ms} (0), {@code execution_time_ms} (1) or {@code end_time_ms} (2) against a long. */
+    private record TimeCompare(int which, Operator op, long bound) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            TraceInfo i = t.info();
+            long v;
+            if (which == 0) {
+                v = i.timestampMs();
+            } else {
+                Long d = i.executionDurationMs();
+                if (d == null) {
+                    return false;
+                }
+                v = which == 1 ? d : i.timestampMs() + d;
+            }
+            return switch (op) {
+                case EQ -> v == bound;
+                case LT -> v < bound;
+                case LE -> v <= bound;
+                case GT -> v > bound;
+                default -> v >= bound;
+            };
+        }
     }
 
     private static Function<Trace, Object> attribute(String key) {
@@ -323,6 +453,28 @@ final class FilterCompiler {
         @Override
         public boolean test(Trace t) {
             return a.test(t) && b.test(t);
+        }
+    }
+
+    private record And3(Predicate<Trace> a, Predicate<Trace> b, Predicate<Trace> c) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            return a.test(t) && b.test(t) && c.test(t);
+        }
+    }
+
+    private record And4(Predicate<Trace> a, Predicate<Trace> b, Predicate<Trace> c, Predicate<Trace> d)
+            implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            return a.test(t) && b.test(t) && c.test(t) && d.test(t);
+        }
+    }
+
+    private record Or2(Predicate<Trace> a, Predicate<Trace> b) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            return a.test(t) || b.test(t);
         }
     }
 

@@ -59,6 +59,14 @@ class FilterPropertiesTest {
         assertThat(parsed.test(BARE)).isEqualTo(direct.test(BARE));
     }
 
+    @Property(tries = 2000)
+    void specialisedComparisons_decideAsTheGeneralPath(@ForAll("expressions") FilterExpr expr) {
+        for (Trace t : List.of(RICH, BARE)) {
+            assertThat(FilterCompiler.compile(expr, true).test(t)).as(expr.toFilterString())
+                    .isEqualTo(FilterCompiler.compile(expr, false).test(t));
+        }
+    }
+
     @Provide
     Arbitrary<String> text() {
         return Arbitraries.strings().all().ofMaxLength(60);
@@ -107,18 +115,30 @@ class FilterPropertiesTest {
         return List.of(strings.get(0), nums.get(0), strings.get(1), nums.get(1));
     }
 
+    /** Values and keys the test traces hold, so that random comparisons match as often as they miss. */
+    private static final List<String> KNOWN_VALUES = List.of("OK", "IN_PROGRESS", "ERROR", "prod", "Search",
+            "chat_pipeline", "llm", "retrieve_docs", "RETRIEVER", "AGENT", "alice", "no", "true", "run-7", "req-42",
+            "1234", "gpt-4o", FilterTraces.ID, "tr-bare", "%e%", "_lm", "quote's");
+    private static final List<String> KNOWN_KEYS = List.of("env", "team", "mlflow.traceName", "mlflow.user", "tokens",
+            "mlflow.sourceRun", "o'brien", "model", "k", "temperature", "index.name", "user_rating", "relevance",
+            "safe", "old_rating");
+
     private Arbitrary<List<String>> values() {
-        return Arbitraries.strings().all().ofMaxLength(12).list().ofSize(3);
+        return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(12), Arbitraries.of(KNOWN_VALUES))
+                .list().ofSize(3);
     }
 
     private Arbitrary<List<Object>> numbers() {
-        Arbitrary<Object> longs = Arbitraries.longs().map(l -> (Object) l);
+        Arbitrary<Object> longs = Arbitraries.oneOf(Arbitraries.longs(),
+                Arbitraries.of(FilterTraces.START_MS, FilterTraces.START_MS + 1500, 1000L, 1500L, 1234L, 5L, 1L, 0L))
+                .map(l -> (Object) l);
         Arbitrary<Object> doubles = Arbitraries.doubles().filter(Double::isFinite).map(d -> (Object) d);
         return Arbitraries.oneOf(longs, doubles).list().ofSize(3);
     }
 
     private Arbitrary<Field> field() {
         Arbitrary<String> keys = Arbitraries.oneOf(
+                Arbitraries.of(KNOWN_KEYS),
                 Arbitraries.strings().all().ofMinLength(1).ofMaxLength(12),
                 Arbitraries.strings().alpha().numeric().withChars('_', '.', '`').ofMinLength(1).ofMaxLength(12));
         Arbitrary<Field> attributes = Arbitraries.of(Field.TRACE_ATTRIBUTES.stream().sorted().toList())

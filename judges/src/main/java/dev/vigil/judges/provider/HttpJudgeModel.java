@@ -122,7 +122,7 @@ public abstract class HttpJudgeModel implements JudgeModel {
     }
 
     private JudgeException failure(int status, HttpResponse<String> response) {
-        String message = providerMessage(response.body());
+        String message = redact(providerMessage(response.body()));
         String text = modelUri + " answered HTTP " + status + ": " + message;
         Duration retryAfter = retryAfter(response);
         return switch (status) {
@@ -139,6 +139,18 @@ public abstract class HttpJudgeModel implements JudgeModel {
                     ? new JudgeException("UNAVAILABLE", text, true, status, retryAfter)
                     : new JudgeException("BAD_REQUEST", text, false, status, null);
         };
+    }
+
+    /** Removes the credentials this model sends from a text, in case a server echoes them back. */
+    private String redact(String text) {
+        String out = text;
+        for (String value : headers().values()) {
+            String secret = value.startsWith("Bearer ") ? value.substring(7) : value;
+            if (secret.length() >= 8) {
+                out = out.replace(secret, "[redacted]");
+            }
+        }
+        return out;
     }
 
     /** The provider's own message: {@code error.message}, {@code message}, or an excerpt of the body. */

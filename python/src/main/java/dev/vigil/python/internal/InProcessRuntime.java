@@ -68,11 +68,22 @@ public final class InProcessRuntime implements ScorerRuntime {
     private final AtomicInteger slotNumbers = new AtomicInteger();
     private final AtomicInteger writtenOff = new AtomicInteger();
     private final boolean optimizing;
+    private final boolean settleBeforeReturning;
     private volatile boolean closed;
 
     /** @param settings the sandbox settings */
     public InProcessRuntime(SandboxSettings settings) {
+        this(settings, false);
+    }
+
+    /**
+     * @param settings the sandbox settings
+     * @param settleBeforeReturning if true, a call that overran returns only once it is stopped or written off
+     *     (a worker process answers only when it knows whether it can go on)
+     */
+    public InProcessRuntime(SandboxSettings settings, boolean settleBeforeReturning) {
         this.settings = settings;
+        this.settleBeforeReturning = settleBeforeReturning;
         Engine.Builder b = Engine.newBuilder("python")
                 .sandbox(SandboxPolicy.CONSTRAINED)
                 .out(OutputStream.nullOutputStream())
@@ -173,7 +184,7 @@ public final class InProcessRuntime implements ScorerRuntime {
             if (elapsed >= budgetNanos) {
                 if (c.abort()) {
                     String out = c.slot.output.text();
-                    reaper.execute(() -> cancel(c));
+                    stopAborted(c);
                     return new Outcome(error("TIMEOUT", "scorer '" + c.code.name() + "' ran longer than its "
                             + describe(budget) + " budget and was stopped", out), true);
                 }
@@ -183,7 +194,7 @@ public final class InProcessRuntime implements ScorerRuntime {
                 long allocated = THREADS.getThreadAllocatedBytes(c.slot.threadId) - c.allocStart;
                 if (allocated > allocationBudget && c.abort()) {
                     String out = c.slot.output.text();
-                    reaper.execute(() -> cancel(c));
+                    stopAborted(c);
                     return new Outcome(error("MEMORY_BUDGET_EXCEEDED", "scorer '" + c.code.name()
                             + "' allocated more than its " + (allocationBudget >> 20) + " MiB budget and was stopped",
                             out), true);
@@ -200,6 +211,14 @@ public final class InProcessRuntime implements ScorerRuntime {
     static Feedback error(String code, String message, String output) {
         return Feedback.error(new AssessmentError(code, message,
                 output == null || output.isEmpty() ? null : "--- scorer output ---\n" + output));
+    }
+
+    private void stopAborted(Call c) {
+        if (settleBeforeReturning) {
+            cancel(c);
+        } else {
+            reaper.execute(() -> cancel(c));
+        }
     }
 
     /** Stops an aborted call: interrupt, then close, then write the worker off. Runs on a reaper thread. */

@@ -50,6 +50,7 @@ public final class ProcessRuntime implements ScorerRuntime {
     private final Set<Worker> all = ConcurrentHashMap.newKeySet();
     private final AtomicInteger numbers = new AtomicInteger();
     private final AtomicInteger restarts = new AtomicInteger();
+    private final AtomicInteger starting = new AtomicInteger();
     private final List<String> command;
     private volatile String lastStartFailure;
     private volatile boolean closed;
@@ -118,6 +119,7 @@ public final class ProcessRuntime implements ScorerRuntime {
         if (closed) {
             return;
         }
+        starting.incrementAndGet();
         Thread.ofPlatform().daemon().name("vigil-python-process-starter").start(() -> {
             try {
                 Worker w = new Worker("vigil-python-worker-" + numbers.incrementAndGet());
@@ -128,16 +130,29 @@ public final class ProcessRuntime implements ScorerRuntime {
                 all.add(w);
                 idle.add(w);
             } catch (IOException | RuntimeException e) {
-                lastStartFailure = e.toString();
-                LOG.error("could not start a Python worker process: {}", e.toString());
+                lastStartFailure = e.getMessage();
+                LOG.error("could not start a Python worker process with {}: {}", command, e.toString());
+            } finally {
+                starting.decrementAndGet();
             }
         });
     }
 
     private Worker acquire() {
-        Duration wait = settings.loadBudget().plusSeconds(60);
+        long end = System.nanoTime() + settings.loadBudget().plusSeconds(180).toNanos();
         try {
-            return idle.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            while (System.nanoTime() < end) {
+                Worker w = idle.poll(100, TimeUnit.MILLISECONDS);
+                if (w != null) {
+                    return w;
+                }
+                if (all.isEmpty() && starting.get() == 0 && lastStartFailure != null) {
+                    // Nothing is running or starting: the last start failed; try again, and fail this call.
+                    startInBackground();
+                    return null;
+                }
+            }
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -236,7 +251,9 @@ public final class ProcessRuntime implements ScorerRuntime {
             }
             w.loaded.add(code.id());
             boolean overrun = resp.get("overrun").asBoolean();
-            healthy = !overrun;
+            // The child stopped an overrunning call itself (interrupt): it goes on serving. It exits when the
+            // call could not be stopped, and is replaced.
+            healthy = !resp.path("exit").asBoolean();
             return new Outcome(Wire.decodeResult(resp.get("result")), overrun);
         } catch (IOException e) {
             return new Outcome(InProcessRuntime.error("WORKER_CRASHED", "the worker process running scorer '"
@@ -290,7 +307,7 @@ public final class ProcessRuntime implements ScorerRuntime {
             });
             Object ready;
             try {
-                ready = replies.poll(settings.loadBudget().plusSeconds(60).toSeconds(), TimeUnit.SECONDS);
+                ready = replies.poll(settings.loadBudget().plusSeconds(150).toSeconds(), TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 ready = null;

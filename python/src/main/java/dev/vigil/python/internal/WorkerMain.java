@@ -40,7 +40,8 @@ public final class WorkerMain {
         SandboxSettings settings = new SandboxSettings(Duration.ofMillis(Long.parseLong(args[0])),
                 Duration.ofMillis(Long.parseLong(args[1])), Long.parseLong(args[2]), 1, Integer.parseInt(args[3]),
                 Boolean.parseBoolean(args[4]), Integer.MAX_VALUE, 1, 256, Duration.ofMillis(Long.parseLong(args[5])));
-        InProcessRuntime runtime = new InProcessRuntime(settings);
+        InProcessRuntime runtime = new InProcessRuntime(settings, true);
+        java.util.concurrent.atomic.AtomicBoolean mustExit = new java.util.concurrent.atomic.AtomicBoolean();
         // Warm the context before saying ready, so the first call is not charged the interpreter's start.
         runtime.analyze("warm-up", "def warm_up(outputs):\n    return True\n", null);
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -75,17 +76,19 @@ public final class WorkerMain {
                 Map<String, Object> expectations = (Map<String, Object>) Json.fromNode(req.get("expectations"));
                 ScorerInput input = new ScorerInput(Json.fromNode(req.get("inputs")), Json.fromNode(req.get("outputs")),
                         expectations, trace);
-                Outcome o = runtime.call(code, input, reason -> {
-                    // A thread stuck in an intrinsic: this process cannot be trusted with more work.
-                    System.err.println("vigil python worker: " + reason + "; halting");
-                    Runtime.getRuntime().halt(3);
-                });
+                // A thread stuck in an intrinsic: this process answers, then exits to be replaced.
+                Outcome o = runtime.call(code, input, reason -> mustExit.set(true));
                 resp.set("result", Wire.encodeResult(o.result()));
                 resp.put("overrun", o.overrun());
+                resp.put("exit", mustExit.get());
             } else {
                 resp.put("error", "unknown op '" + op + "'");
             }
             Wire.write(out, resp);
+            if (mustExit.get()) {
+                System.err.println("vigil python worker: a call is stuck in code that cannot be interrupted; exiting");
+                Runtime.getRuntime().halt(3);
+            }
         }
         runtime.close();
         Runtime.getRuntime().halt(0);

@@ -182,6 +182,9 @@ final class FileStore implements FsStore {
     }
 
     private void fsyncQuietly() {
+        if (closed) {
+            return; // close() forces what is left
+        }
         try {
             write(() -> {
                 traces.forceAll();
@@ -289,6 +292,11 @@ final class FileStore implements FsStore {
     @Override
     public ArchiveResult archive(String experimentId, Path target, Instant from, Instant to) {
         return archiver.archive(experimentId, target, from, to);
+    }
+
+    @Override
+    public ArchiveResult archiveToJdbc(String experimentId, String jdbcUrl, Instant from, Instant to) {
+        return archiver.archiveToJdbc(experimentId, jdbcUrl, from, to);
     }
 
     @Override

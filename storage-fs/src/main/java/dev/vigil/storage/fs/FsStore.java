@@ -18,6 +18,9 @@ import java.util.Map;
  * {@code fs.archiveSettleMs} (default one hour) and {@code fs.archiveIntervalMs} (default one minute, 0 = never
  * in the background) for continuous archival.
  *
+ * <p>The indexes (trace id, experiment and request time, arrival sequence) and the assessments are held in memory
+ * and rebuilt at each open, which reads every record and verifies its checksum; trace bodies stay on disk.
+ *
  * <p>One process writes at a time: a second writer fails at open, naming the lock file. Readers may open the
  * same directory with {@code fs.readOnly=true}; they see what was written when they opened.
  */
@@ -56,6 +59,23 @@ public interface FsStore extends Store {
      * @throws dev.vigil.spi.StoreException if the target cannot be written
      */
     ArchiveResult archive(String experimentId, Path target, Instant from, Instant to);
+
+    /**
+     * Archives like {@link #archive}, to a database table instead of files: {@code vigil_trace_archive}
+     * (trace id as primary key, experiment id, request time in epoch milliseconds, UTC day, MLflow trace JSON),
+     * created when missing. A trace already in the table is not written again; one call is one transaction.
+     *
+     * @param experimentId the experiment
+     * @param jdbcUrl the database, e.g. {@code jdbc:postgresql://db/archive?user=u&password=p} (its driver must be
+     *     on the class or module path)
+     * @param from inclusive
+     * @param to exclusive
+     * @return what was written ({@link ArchiveResult#files()} is empty)
+     * @throws dev.vigil.spi.InvalidInputException for an unknown experiment, a URL that is not {@code jdbc:}, or
+     *     a reversed range
+     * @throws dev.vigil.spi.StoreException if the database refuses (the URL's password masked in the message)
+     */
+    ArchiveResult archiveToJdbc(String experimentId, String jdbcUrl, Instant from, Instant to);
 
     /**
      * Turns on continuous archival of an experiment: in the background (every {@code fs.archiveIntervalMs})

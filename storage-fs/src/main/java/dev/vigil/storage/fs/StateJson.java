@@ -15,7 +15,6 @@ import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStatus;
 import dev.vigil.spi.store.Lease;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -135,9 +134,5 @@ final class StateJson {
 
     static ArrayNode array() {
         return F.arrayNode();
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -190,6 +190,35 @@ final class TraceArchiver {
         }
     }
 
+    ArchiveResult archiveToJdbc(String experimentId, String jdbcUrl, Instant from, Instant to) {
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
+            throw new InvalidInputException("a JDBC archive target is a jdbc: URL, got '"
+                    + (jdbcUrl == null ? null : JdbcArchive.masked(jdbcUrl)) + "'");
+        }
+        if (from == null || to == null || to.isBefore(from)) {
+            throw new InvalidInputException("archive needs a time range that does not end before it starts");
+        }
+        synchronized (archiveMutex) {
+            List<TraceRef> refs = store.read(() -> {
+                store.requireExperiment(experimentId, "the archive");
+                return new ArrayList<>(store.traces.rangeLocked(experimentId, from, to).values());
+            });
+            return JdbcArchive.write(jdbcUrl, experimentId, refs, this::load);
+        }
+    }
+
+    /** Reads traces with their current assessments, one lock hold per call. */
+    private List<Trace> load(List<TraceRef> refs) {
+        return store.read(() -> {
+            List<Trace> out = new ArrayList<>(refs.size());
+            for (TraceRef ref : refs) {
+                TraceRef current = store.traces.refLocked(ref.traceId());
+                out.add(store.traces.loadLocked(current != null ? current : ref));
+            }
+            return out;
+        });
+    }
+
     private ArchiveResult write(String experimentId, Path target, List<TraceRef> refs) {
         Map<LocalDate, List<TraceRef>> byDay = new TreeMap<>();
         for (TraceRef ref : refs) {
@@ -273,14 +302,7 @@ final class TraceArchiver {
                 Writer w = new OutputStreamWriter(gz, StandardCharsets.UTF_8);
                 for (int i = 0; i < refs.size(); i += CHUNK) {
                     List<TraceRef> chunk = refs.subList(i, Math.min(refs.size(), i + CHUNK));
-                    List<Trace> traces = store.read(() -> {
-                        List<Trace> out = new ArrayList<>(chunk.size());
-                        for (TraceRef ref : chunk) {
-                            TraceRef current = store.traces.refLocked(ref.traceId());
-                            out.add(store.traces.loadLocked(current != null ? current : ref));
-                        }
-                        return out;
-                    });
+                    List<Trace> traces = load(chunk);
                     for (Trace t : traces) {
                         w.write(MlflowJson.writeTrace(t));
                         w.write('\n');

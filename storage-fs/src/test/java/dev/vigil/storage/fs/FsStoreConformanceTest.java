@@ -3,14 +3,13 @@ package dev.vigil.storage.fs;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.StoreOptions;
 import dev.vigil.spi.store.Stores;
-import dev.vigil.testkit.store.StoreConformanceSuite;
+import dev.vigil.testkit.store.DurableStoreConformanceSuite;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The file store passes the store conformance suite, opened through {@code Stores.open("fs:...")}. */
-class FsStoreConformanceTest extends StoreConformanceSuite {
+class FsStoreConformanceTest extends DurableStoreConformanceSuite {
     @TempDir
     Path dir;
 
@@ -24,7 +23,7 @@ class FsStoreConformanceTest extends StoreConformanceSuite {
     }
 
     @Override
-    protected Optional<Store> reopenStore(Clock clock) {
-        return Optional.of(Stores.open(uri(), StoreOptions.withClock(clock)));
+    protected Store reopenStore(Clock clock) {
+        return Stores.open(uri(), StoreOptions.withClock(clock));
     }
 }

@@ -15,12 +15,12 @@ import java.util.Random;
 /**
  * The child process of {@link CrashKillTest}: writes batches of traces (some spanning two experiments) and their
  * scorer feedback as fast as it can, printing {@code ACK n} after each batch is acknowledged, until it is killed.
- * Arguments: store directory, first trace number, random seed, segment size.
+ * Arguments: store directory, first trace number, random seed, segment size, fsync policy.
  */
 public final class KillTestWriter {
     private KillTestWriter() {}
 
-    /** @param args directory, first trace number, seed, segment bytes */
+    /** @param args directory, first trace number, seed, segment bytes, fsync policy */
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
         long next = Long.parseLong(args[1]);
@@ -28,7 +28,7 @@ public final class KillTestWriter {
         PrintStream out = System.out;
         Instant base = Instant.parse("2026-02-01T00:00:00Z");
         try (FsStore store = FsStore.open(dir, new StoreOptions(Clock.systemUTC(),
-                Map.of("fs.segmentBytes", args[3], "fs.fsync", "batch")))) {
+                Map.of("fs.segmentBytes", args[3], "fs.fsync", args[4], "fs.archiveIntervalMs", "0")))) {
             String a = store.experiments().getOrCreate("kill-a").experimentId();
             String b = store.experiments().getOrCreate("kill-b").experimentId();
             out.println("READY");

@@ -3,10 +3,9 @@ package dev.vigil.storage.jdbc;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.StoreOptions;
 import dev.vigil.spi.store.Stores;
-import dev.vigil.testkit.store.StoreConformanceSuite;
+import dev.vigil.testkit.store.DurableStoreConformanceSuite;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Nested;
 class JdbcConformanceTests {
 
     /** Opens the suite's stores on new databases of one dialect. */
-    abstract static class OnDialect extends StoreConformanceSuite {
+    abstract static class OnDialect extends DurableStoreConformanceSuite {
         private String url;
 
         abstract Dialect dialect();
@@ -28,8 +27,8 @@ class JdbcConformanceTests {
         }
 
         @Override
-        protected Optional<Store> reopenStore(Clock clock) {
-            return Optional.of(Stores.open(url, new StoreOptions(clock, Map.of("pool.size", "4"))));
+        protected Store reopenStore(Clock clock) {
+            return Stores.open(url, new StoreOptions(clock, Map.of("pool.size", "4")));
         }
     }
 

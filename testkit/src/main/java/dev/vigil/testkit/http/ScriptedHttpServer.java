@@ -165,7 +165,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            executor.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -55,7 +55,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,18 +69,12 @@ import org.junit.jupiter.api.Timeout;
  *     protected Store openStore(Clock clock) {
  *         return Stores.open("jdbc:h2:mem:" + UUID.randomUUID(), StoreOptions.withClock(clock));
  *     }
- *
- *     @Override   // optional, for durable stores
- *     protected Optional<Store> reopenStore(Clock clock) {
- *         return Optional.of(Stores.open(sameUriAsBefore, StoreOptions.withClock(clock)));
- *     }
  * }
  * }</pre>
  *
  * <p>Each test gets a new, empty store opened with a fresh {@link MutableClock} ({@link #clock}), which the suite
- * advances by hand to expire leases; the store is closed after the test. {@link #reopenStore(Clock)} is called
- * only by {@link #reopen_durableStore_keepsEverything()}, after the suite has closed the first store; a backend
- * that is not durable keeps the default (empty), and that test is reported as skipped (not passed).
+ * advances by hand to expire leases; the store is closed after the test. A durable backend extends
+ * {@link DurableStoreConformanceSuite} instead, which adds the reopen test.
  *
  * <p>The contract checked here, beyond the javadoc of the {@code dev.vigil.spi.store} interfaces:
  * <ul>
@@ -134,17 +127,6 @@ public abstract class StoreConformanceSuite {
      * @return the store
      */
     protected abstract Store openStore(Clock clock);
-
-    /**
-     * Opens again the store last returned by {@link #openStore(Clock)}, after the suite closed it. Durable
-     * backends override this; the default says the backend is not durable.
-     *
-     * @param clock the clock to open it with
-     * @return the reopened store, or empty if the backend keeps nothing after close
-     */
-    protected Optional<Store> reopenStore(Clock clock) {
-        return Optional.empty();
-    }
 
     @BeforeEach
     void openFreshStore() {
@@ -202,7 +184,7 @@ public abstract class StoreConformanceSuite {
                 .metadata(Assessment.METADATA_SCORER_VERSION, Integer.toString(version)).build();
     }
 
-    private static Instant ms(long offsetMs) {
+    static Instant ms(long offsetMs) {
         return T0.plusMillis(offsetMs);
     }
 
@@ -225,7 +207,7 @@ public abstract class StoreConformanceSuite {
         return traces.stream().map(Trace::traceId).toList();
     }
 
-    private static ScorerVersion scorerV(String experimentId, String name, int version) {
+    static ScorerVersion scorerV(String experimentId, String name, int version) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("className", "com.example.scorers.Relevance");
         config.put("threshold", 0.75);
@@ -1057,7 +1039,7 @@ public abstract class StoreConformanceSuite {
 
     // ================================================================== jobs
 
-    private Job job(String exp, String id, Instant created) {
+    Job job(String exp, String id, Instant created) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("scorers", List.of("relevance", "safety"));
         spec.put("from", "2026-01-01T00:00:00Z");
@@ -1259,47 +1241,4 @@ public abstract class StoreConformanceSuite {
         assertThat(store.describe()).isNotBlank();
     }
 
-    @Test
-    void reopen_durableStore_keepsEverything() {
-        Assumptions.assumeTrue(supportsReopen(), "this backend is not durable: reopenStore is not overridden");
-        String exp = experiment("durable").experimentId();
-        List<Trace> traces = new TraceGenerator(9, exp).traces(10);
-        store.traces().put(traces);
-        Assessment a = store.assessments().upsertScorerFeedback(
-                List.of(scorerFeedback(traces.get(0).traceId(), "relevance", "rel", 1, "yes"))).get(0);
-        ScorerVersion s = store.scorers().create(scorerV(exp, "s", 1));
-        Job j = store.jobs().create(job(exp, "job-1", T0));
-        store.jobs().saveCursor("engine.tail", 7);
-        Lease lease = store.jobs().tryAcquire("r", "engine-a", Duration.ofMinutes(5)).orElseThrow();
-        List<TailEntry> tail = store.traces().tail(0, 100);
-        store.close();
-        store = reopenStore(clock).orElseThrow();
-        assertThat(store.experiments().findByName("durable").orElseThrow().experimentId()).isEqualTo(exp);
-        for (int i = 0; i < traces.size(); i++) {
-            Trace expected = i == 0 ? traces.get(i).withAssessments(List.of(a)) : traces.get(i);
-            assertThat(store.traces().get(traces.get(i).traceId())).contains(expected);
-        }
-        assertThat(store.traces().tail(0, 100)).containsExactlyElementsOf(tail);
-        assertThat(store.scorers().get(exp, "s", 1)).contains(s);
-        assertThat(store.jobs().get("job-1")).contains(j);
-        assertThat(store.jobs().cursor("engine.tail")).isEqualTo(OptionalLong.of(7));
-        assertThat(store.jobs().tryAcquire("r", "engine-b", Duration.ofMinutes(5))).as("lease survives").isEmpty();
-        assertThat(store.jobs().renew(lease, Duration.ofMinutes(5))).isPresent();
-        // and it keeps working: sequences continue past the old ones
-        store.traces().put(List.of(simpleTrace(exp, "tr-after-reopen", ms(0))));
-        List<TailEntry> after = store.traces().tail(tail.get(tail.size() - 1).sequence(), 10);
-        assertThat(after).extracting(e -> e.trace().traceId()).containsExactly("tr-after-reopen");
-    }
-
-    private boolean supportsReopen() {
-        for (Class<?> c = getClass(); c != StoreConformanceSuite.class; c = c.getSuperclass()) {
-            try {
-                c.getDeclaredMethod("reopenStore", Clock.class);
-                return true;
-            } catch (NoSuchMethodException e) {
-                // look further up
-            }
-        }
-        return false;
-    }
 }
