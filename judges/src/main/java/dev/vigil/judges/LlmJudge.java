@@ -41,13 +41,13 @@ public final class LlmJudge implements Scorer {
     /** Metadata: the model URI. */
     public static final String META_MODEL = "vigil.judge.model";
     /** Metadata: input tokens. */
-    public static final String META_INPUT_TOKENS = "vigil.judge.input_tokens";
+    public static final String META_INPUT_TOKENS = dev.vigil.core.metrics.JudgeUsage.INPUT_TOKENS;
     /** Metadata: output tokens. */
-    public static final String META_OUTPUT_TOKENS = "vigil.judge.output_tokens";
+    public static final String META_OUTPUT_TOKENS = dev.vigil.core.metrics.JudgeUsage.OUTPUT_TOKENS;
     /** Metadata: wall time of the call in milliseconds, retries included. */
     public static final String META_LATENCY_MS = "vigil.judge.latency_ms";
     /** Metadata: the cost in USD, when the price table knows the model. */
-    public static final String META_COST_USD = "vigil.judge.cost_usd";
+    public static final String META_COST_USD = dev.vigil.core.metrics.JudgeUsage.COST_USD;
     /** Metadata: HTTP attempts made. */
     public static final String META_ATTEMPTS = "vigil.judge.attempts";
     /** Metadata: {@code true} when answered from the cache. */

@@ -5,6 +5,7 @@ import dev.vigil.core.metrics.JudgeUsage;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.scorer.ScorerInput;
@@ -606,8 +607,12 @@ public final class MonitoringEngine implements AutoCloseable {
                 for (int i = 0; i < outcomes.size(); i++) {
                     String name = names.get(i);
                     Outcome o = outcomes.get(i);
-                    if (o.failed()) {
-                        metrics.failed(name, o.failure().code());
+                    // a scorer that raised or returned garbage ends as error feedback (not as a failed run):
+                    // it is a failure all the same for the counters
+                    AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
+                            .filter(Feedback::isError).map(Feedback::error).findFirst().orElse(null);
+                    if (error != null) {
+                        metrics.failed(name, error.code());
                     } else {
                         metrics.scored(name, o.durationNanos());
                     }
