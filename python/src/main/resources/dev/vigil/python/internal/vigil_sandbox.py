@@ -4,6 +4,9 @@ import sys as _sys
 import types as _types
 import builtins as _builtins
 import traceback as _traceback
+# Import the modules scorers use most once per context, so a scorer's first call does not pay for them (a cold
+# import of json or statistics takes a second or more).
+import json, re, math, collections, string, statistics, difflib, datetime, unicodedata  # noqa: F401
 
 _real_import = _builtins.__import__
 _FunctionType = _types.FunctionType
