@@ -427,6 +427,14 @@ def load(name, source, entry):
     return _guard(env["_call"])
 
 
+def _flush():
+    try:
+        _sys.stdout.flush()
+        _sys.stderr.flush()
+    except BaseException:
+        pass
+
+
 def _guard(call):
     def guarded(i, o, e, t):
         try:
@@ -437,6 +445,9 @@ def _guard(call):
             return ("X", "RecursionError", str(ex), "")
         except BaseException as ex:
             return ("X", type(ex).__name__, str(ex), _tb(ex))
+        finally:
+            # What this call printed is captured with this call, never with the next one.
+            _flush()
     return guarded
 
 
