@@ -9,5 +9,7 @@ module dev.vigil.python {
 
     exports dev.vigil.python;
 
+    uses dev.vigil.spi.scorer.ScorerCodec;
+
     provides dev.vigil.spi.scorer.ScorerCodec with dev.vigil.python.PythonScorerCodec;
 }

@@ -41,7 +41,7 @@ abstract class HostileCatalogContract {
         return new Hostile(name, src, codes, fragment);
     }
 
-    static final Set<String> STOPPED = Set.of("TIMEOUT");
+    static final Set<String> STOPPED = Set.of("TIMEOUT", "MEMORY_BUDGET_EXCEEDED");
     static final Set<String> STOPPED_OR_MEMORY = Set.of("TIMEOUT", "MEMORY_BUDGET_EXCEEDED", "MemoryError",
             "MEMORY_EXHAUSTED", "WORKER_CRASHED");
 
@@ -79,7 +79,7 @@ abstract class HostileCatalogContract {
                         Set.of("RecursionError", "MemoryError"), ""),
                 hostile("regex_backtracking", "import re\nreturn bool(re.match(r'^(a+)+\\1$', 'a' * 64 + 'b'))", STOPPED,
                         "budget"),
-                hostile("huge_output", "while True:\n    print('spam' * 1000)", Set.of("OSError", "TIMEOUT"),
+                hostile("huge_output", "while True:\n    print('spam' * 1000)", Set.of("TIMEOUT", "MEMORY_BUDGET_EXCEEDED", "BrokenPipeError", "OSError"),
                         ""),
                 hostile("sys_exit", "import sys\nsys.exit(0)", Set.of("SystemExit"), "not allowed"),
                 hostile("patch_shim", "import mlflow.entities as e\ne.Feedback = dict\nreturn 1",

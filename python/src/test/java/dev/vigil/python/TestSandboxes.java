@@ -15,7 +15,7 @@ import java.util.Map;
  * with small budgets so hostile scorers are stopped quickly.
  */
 final class TestSandboxes {
-    static final Duration BUDGET = Duration.ofSeconds(3);
+    static final Duration BUDGET = Duration.ofSeconds(5);
     private static PythonSandbox sandbox;
 
     private TestSandboxes() {}

@@ -244,7 +244,11 @@ public final class ProcessRuntime implements ScorerRuntime {
         req.set("trace", input.trace() == null ? F.nullNode() : MlflowJson.toTree(input.trace()));
         boolean healthy = false;
         try {
-            JsonNode resp = w.roundTrip(req, hardDeadlineNanos(settings.timeBudget()));
+            // A scorer's first call in a worker also loads its source (a cold context on a busy machine can take
+            // seconds): the parent waits for it as long as for a load.
+            Duration wait = w.loaded.contains(code.id()) ? settings.timeBudget()
+                    : settings.timeBudget().plus(settings.loadBudget());
+            JsonNode resp = w.roundTrip(req, hardDeadlineNanos(wait));
             if (resp == null) {
                 return new Outcome(InProcessRuntime.error("TIMEOUT", "scorer '" + code.name() + "' ran longer than "
                         + "its budget and its worker process did not answer: the process was killed", null), true);

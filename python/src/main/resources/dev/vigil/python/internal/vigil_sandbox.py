@@ -4,6 +4,9 @@ import sys as _sys
 import types as _types
 import builtins as _builtins
 import traceback as _traceback
+# Import the modules scorers use most once per context, so a scorer's first call does not pay for them (a cold
+# import of json or statistics takes a second or more).
+import json, re, math, collections, string, statistics, difflib, datetime, unicodedata  # noqa: F401
 
 _real_import = _builtins.__import__
 _FunctionType = _types.FunctionType
@@ -424,6 +427,14 @@ def load(name, source, entry):
     return _guard(env["_call"])
 
 
+def _flush():
+    try:
+        _sys.stdout.flush()
+        _sys.stderr.flush()
+    except BaseException:
+        pass
+
+
 def _guard(call):
     def guarded(i, o, e, t):
         try:
@@ -434,6 +445,9 @@ def _guard(call):
             return ("X", "RecursionError", str(ex), "")
         except BaseException as ex:
             return ("X", type(ex).__name__, str(ex), _tb(ex))
+        finally:
+            # What this call printed is captured with this call, never with the next one.
+            _flush()
     return guarded
 
 
