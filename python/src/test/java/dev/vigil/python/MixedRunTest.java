@@ -85,7 +85,8 @@ class MixedRunTest {
         pool.shutdown();
         assertThat(wrong).isEmpty();
         for (PythonScorer h : hostile) {
-            if (Set.of("loops", "grows").contains(h.name())) {
+            // the three that never end on their own overrun their budget on every call and are quarantined
+            if (Set.of("loops", "grows", "prints").contains(h.name())) {
                 assertThat(h.status().state()).as(h.name()).isEqualTo(ScorerStatus.State.QUARANTINED);
             } else {
                 assertThat(h.status().state()).as(h.name()).isEqualTo(ScorerStatus.State.ACTIVE);

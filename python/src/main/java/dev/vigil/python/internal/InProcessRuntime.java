@@ -449,8 +449,8 @@ public final class InProcessRuntime implements ScorerRuntime {
                 output.reset();
                 result = c.analyze ? analyze(c) : call(c);
             } catch (PolyglotException e) {
-                // An interrupted context is reused (its frames are unwound and each call gets fresh globals);
-                // one that was closed, exited or broke is replaced.
+                // A context whose call failed normally is reused (each call gets fresh globals); one that was
+                // closed, exited or broke is replaced, and so is one whose call was aborted (below).
                 replace = e.isCancelled() || e.isExit() || e.isResourceExhausted() || e.isInternalError();
                 result = failure(c, e);
             } catch (OutOfMemoryError e) {
@@ -468,6 +468,9 @@ public final class InProcessRuntime implements ScorerRuntime {
                 // Let the reaper finish with this context before the next call runs in it, so its interrupt
                 // cannot land on another scorer's call.
                 awaitLatch(c.cancelled, settings.cancelGrace().multipliedBy(3));
+                // A context interrupted mid-call can be left with broken state (a print cut off by the interrupt
+                // left sys.stdout raising BrokenPipeError in the next scorer's call): never reuse it.
+                replace = true;
             }
             if (closing) {
                 replace = true;
