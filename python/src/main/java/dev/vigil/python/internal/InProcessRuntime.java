@@ -89,10 +89,20 @@ public final class InProcessRuntime implements ScorerRuntime {
                 .out(OutputStream.nullOutputStream())
                 .err(new LogStream())
                 .option("engine.WarnInterpreterOnly", "false");
+        Engine built;
         if (!settings.optimizingRuntime()) {
-            b.option("engine.Compilation", "false");
+            try {
+                built = b.option("engine.Compilation", "false").build();
+            } catch (IllegalArgumentException noSuchOption) {
+                // Without JVMCI the runtime is the interpreter already and has no such option to set.
+                built = Engine.newBuilder("python").sandbox(SandboxPolicy.CONSTRAINED)
+                        .out(OutputStream.nullOutputStream()).err(new LogStream())
+                        .option("engine.WarnInterpreterOnly", "false").build();
+            }
+        } else {
+            built = b.build();
         }
-        this.engine = b.build();
+        this.engine = built;
         this.optimizing = settings.optimizingRuntime() && !"Interpreted".equals(engine.getImplementationName());
         if (settings.optimizingRuntime() && !optimizing && WARNED_INTERPRETED.compareAndSet(false, true)) {
             LOG.warn("Python scorers run on the GraalPy interpreter: this JVM lacks the optimizing Truffle runtime "
