@@ -1,6 +1,6 @@
 /**
  * Conformance suites every store backend and judge provider must pass, loopback fault servers, trace
- * generators and access to the shared real-world fixtures.
+ * generators and access to the real-world fixtures shipped in its resources.
  */
 module dev.vigil.testkit {
     requires transitive dev.vigil.spi;
