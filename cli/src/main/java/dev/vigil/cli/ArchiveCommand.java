@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil archive --to DIR}: traces with their assessments to gzip JSON Lines, one file per day. */
-@Command(name = "archive", description = {
+@Command(name = "archive", mixinStandardHelpOptions = true, description = {
         "Archive an experiment's traces with their assessments to DIR/experiment=<id>/date=<yyyy-MM-dd>/"
                 + "traces.jsonl.gz (MLflow trace JSON per line). Archiving a range twice adds nothing the second "
                 + "time. On an fs: store, --continuous DIR keeps archiving in the background."})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil backfill --scorer NAME[:RATE]... --from --to}: score history, with a live progress bar. */
-@Command(name = "backfill", description = {
+@Command(name = "backfill", mixinStandardHelpOptions = true, description = {
         "Score past traces with registered scorers, in a job that is saved as it goes: Ctrl-C leaves it to be "
                 + "resumed ('vigil jobs resume ID'). Shows a live progress bar (scanned / scored / rate / ETA)."})
 final class BackfillCommand implements Callable<Integer> {

@@ -49,7 +49,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code vigil demo}: a simulated GenAI application logs traces while scorers of every kind score them live;
  * then a per-scorer table, a backfill of a newly registered scorer with its progress bar, and the HTML report.
  */
-@Command(name = "demo", description = {
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
         "Run the demo on the embedded store: a simulated RAG chatbot and tool agent log traces, Java and Python "
                 + "scorers (and LLM judges when VIGIL_JUDGE_MODEL and its key are set) score them live, then a "
                 + "per-scorer table, a backfill with its progress bar, and an HTML report."})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil jobs [status|resume|cancel ID]}: background jobs (backfills) and their progress. */
-@Command(name = "jobs", description = "List background jobs (backfills), show one, resume or cancel it.",
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List background jobs (backfills), show one, resume or cancel it.",
         subcommands = {JobsCommand.Status.class, JobsCommand.Resume.class, JobsCommand.Cancel.class})
 final class JobsCommand implements Callable<Integer> {
 
@@ -54,7 +54,7 @@ final class JobsCommand implements Callable<Integer> {
     }
 
     /** {@code vigil jobs status ID}. */
-    @Command(name = "status", description = "Show a job: status, progress, what it does.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a job: status, progress, what it does.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -84,7 +84,7 @@ final class JobsCommand implements Callable<Integer> {
     }
 
     /** {@code vigil jobs resume ID}: runs an interrupted job to the end here, with its progress bar. */
-    @Command(name = "resume", description = "Resume an interrupted job from its checkpoint and follow it to the end.")
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume an interrupted job from its checkpoint and follow it to the end.")
     static final class Resume implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -130,7 +130,7 @@ final class JobsCommand implements Callable<Integer> {
     }
 
     /** {@code vigil jobs cancel ID}. */
-    @Command(name = "cancel", description = "Cancel a job; a running one stops before its next page.")
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a job; a running one stops before its next page.")
     static final class Cancel implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil monitor}: score new traces as they arrive in the store until Ctrl-C or SIGTERM. */
-@Command(name = "monitor", description = {
+@Command(name = "monitor", mixinStandardHelpOptions = true, description = {
         "Score new traces as they arrive in the store with every active scorer, until Ctrl-C or SIGTERM "
                 + "(then the work in flight is drained and the store closed). Also resumes interrupted backfills."})
 final class MonitorCommand implements Callable<Integer> {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil report --out report.html}. */
-@Command(name = "report", description = "Write a self-contained HTML quality report (no network needed to view it).")
+@Command(name = "report", mixinStandardHelpOptions = true, description = "Write a self-contained HTML quality report (no network needed to view it).")
 final class ReportCommand implements Callable<Integer> {
 
     @Spec

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil scorers ...}: MLflow's scorer lifecycle from the command line. */
-@Command(name = "scorers", description = "Register, start, update, stop, delete, list, get and try scorers.",
+@Command(name = "scorers", mixinStandardHelpOptions = true, description = "Register, start, update, stop, delete, list, get and try scorers.",
         subcommands = {ScorersCommand.Register.class, ScorersCommand.Start.class, ScorersCommand.Update.class,
                 ScorersCommand.Stop.class, ScorersCommand.Delete.class, ScorersCommand.ListScorers.class,
                 ScorersCommand.Get.class, ScorersCommand.Try.class})
@@ -122,7 +122,7 @@ final class ScorersCommand implements Runnable {
     }
 
     /** {@code vigil scorers register NAME (--python FILE | --java CLASS | --judge KIND | --definition FILE)}. */
-    @Command(name = "register", description = "Register a scorer (a new version if the name exists).")
+    @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a scorer (a new version if the name exists).")
     static final class Register implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -249,7 +249,7 @@ final class ScorersCommand implements Runnable {
     }
 
     /** {@code vigil scorers start NAME --sample-rate R [--filter F]}. */
-    @Command(name = "start", description = "Start scoring new traces with a registered scorer.")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start scoring new traces with a registered scorer.")
     static final class Start implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -271,7 +271,7 @@ final class ScorersCommand implements Runnable {
     }
 
     /** {@code vigil scorers update NAME [--sample-rate R] [--filter F]}. */
-    @Command(name = "update", description = "Change a scorer's sample rate or filter.")
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a scorer's sample rate or filter.")
     static final class Update implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -301,7 +301,7 @@ final class ScorersCommand implements Runnable {
     }
 
     /** {@code vigil scorers stop NAME}. */
-    @Command(name = "stop", description = "Stop a scorer (sample rate 0); it stays registered and can be started again.")
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a scorer (sample rate 0); it stays registered and can be started again.")
     static final class Stop implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -323,6 +323,8 @@ final class ScorersCommand implements Runnable {
     static final class Delete implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+        @Mixin
+        HelpOption help;
         @Mixin
         StoreMixin store;
         @Parameters(index = "0", paramLabel = "NAME")
@@ -346,7 +348,7 @@ final class ScorersCommand implements Runnable {
     }
 
     /** {@code vigil scorers list}. */
-    @Command(name = "list", description = "List the experiment's scorers (latest version of each).")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the experiment's scorers (latest version of each).")
     static final class ListScorers implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -393,6 +395,8 @@ final class ScorersCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
+        HelpOption help;
+        @Mixin
         StoreMixin store;
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -430,7 +434,7 @@ final class ScorersCommand implements Runnable {
     }
 
     /** {@code vigil scorers try NAME --last 20}. */
-    @Command(name = "try", description = "Run a registered scorer on recent traces and print what it says; stores nothing.")
+    @Command(name = "try", mixinStandardHelpOptions = true, description = "Run a registered scorer on recent traces and print what it says; stores nothing.")
     static final class Try implements Callable<Integer> {
         @Spec
         CommandSpec spec;

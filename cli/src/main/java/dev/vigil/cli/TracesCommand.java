@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil traces import|export}. */
-@Command(name = "traces", description = "Import and export traces (MLflow trace JSON, OTLP/JSON).",
+@Command(name = "traces", mixinStandardHelpOptions = true, description = "Import and export traces (MLflow trace JSON, OTLP/JSON).",
         subcommands = {TracesCommand.Import.class, TracesCommand.Export.class})
 final class TracesCommand implements Runnable {
 
@@ -38,7 +38,7 @@ final class TracesCommand implements Runnable {
     }
 
     /** {@code vigil traces import PATH...}. */
-    @Command(name = "import", description = {
+    @Command(name = "import", mixinStandardHelpOptions = true, description = {
             "Import traces from MLflow trace JSON files (a trace, an array of traces, JSON lines) or OTLP/JSON "
                     + "ExportTraceServiceRequest files, or folders of them. Re-importing a trace replaces it."})
     static final class Import implements Callable<Integer> {
@@ -119,7 +119,7 @@ final class TracesCommand implements Runnable {
     }
 
     /** {@code vigil traces export --out PATH}. */
-    @Command(name = "export", description = "Export an experiment's traces, with their assessments, as MLflow trace JSON.")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Export an experiment's traces, with their assessments, as MLflow trace JSON.")
     static final class Export implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Headless Chromium (Debian's {@code chromium}, installed by {@code .ci/setup.d/chromium.sh}) for tests: loads a
- * local file with the network off, returns the DOM after scripts ran and the console messages, and takes
+ * Headless Chromium (Debian's {@code chromium}, installed by {@code ./run-tests} via
+ * {@code .ci/setup.d/10-chromium.sh}) for tests: loads a local file with the network off, returns the DOM after scripts ran and the console messages, and takes
  * screenshots.
  */
 public final class Chromium {
@@ -32,7 +32,7 @@ public final class Chromium {
                 return c;
             }
         }
-        throw new AssertionError("chromium is not installed: run 'bash .ci/setup.d/chromium.sh' (apt-get install chromium)");
+        throw new AssertionError("chromium is not installed: run ./run-tests as root, or apt-get install chromium");
     }
 
     private static List<String> base(Path profile) {
