@@ -193,14 +193,17 @@ final class DemoCommand implements Callable<Integer> {
                 Scorers.ofClass("tools_succeeded", DemoScorers.ToolsSucceeded.class),
                 SamplingConfig.of(1.0, "tags.app = 'agent'")));
         if (!noPython) {
+            // The seed's Python scorers read outputs["response"]: a failed request has no outputs (None), so they
+            // sample the successful traces only, as MLflow's examples do with a filter.
             plan.add(new Planned("databricks_mentions", "python",
                     PythonScorer.fromSource("databricks_mentions", resource("mentions_databricks.py")),
-                    SamplingConfig.of(0.5)));
+                    SamplingConfig.of(0.5, "trace.status = 'OK'")));
             plan.add(new Planned("response_length", "python",
-                    PythonScorer.fromSource("response_length", resource("response_length.py")), SamplingConfig.of(1.0)));
+                    PythonScorer.fromSource("response_length", resource("response_length.py")),
+                    SamplingConfig.of(1.0, "trace.status = 'OK'")));
             plan.add(new Planned("response_relevance_score", "python",
                     PythonScorer.fromSource("response_relevance_score", resource("response_relevance_score.py")),
-                    SamplingConfig.of(1.0, "tags.app = 'rag'")));
+                    SamplingConfig.of(1.0, "tags.app = 'rag' AND trace.status = 'OK'")));
         }
         plan.addAll(judges(out));
         return plan;

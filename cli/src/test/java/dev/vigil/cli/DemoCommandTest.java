@@ -33,6 +33,13 @@ class DemoCommandTest {
             for (String scorer : List.of("is_english", "no_secrets", "response_length", "databricks_mentions")) {
                 assertThat(r.out()).containsPattern("(?m)^" + scorer + " +(java|python) +\\d+% +\\d+ +\\d+ +[1-9]\\d* +\\d+ +(pass|mean) ");
             }
+            // no scorer of the demo is designed to fail: the ERRORS column is 0 for every one (the seed's Python
+            // scorers see Python dicts and sample successful traces only)
+            for (String scorer : List.of("is_english", "no_secrets", "fast_enough", "grounding", "tools_succeeded",
+                    "databricks_mentions", "response_length", "response_relevance_score")) {
+                assertThat(r.out()).as("errors of %s", scorer)
+                        .containsPattern("(?m)^" + scorer + " +(java|python) +\\d+% +\\d+ +\\d+ +\\d+ +0 ");
+            }
             assertThat(r.out()).containsPattern("100%  scanned (\\d+)/\\1  scored \\d+ .* succeeded  job backfill-");
             assertThat(r.out()).contains("Report: " + report.toAbsolutePath());
 

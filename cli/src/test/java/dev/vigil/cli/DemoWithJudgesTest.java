@@ -40,7 +40,7 @@ class DemoWithJudgesTest {
                     // the process ended
                 }
             });
-            boolean done = p.waitFor(180, TimeUnit.SECONDS);
+            boolean done = p.waitFor(10, TimeUnit.MINUTES);
             if (!done) {
                 p.destroyForcibly();
             }

@@ -42,7 +42,7 @@ class MonitorSignalTest {
                 lines.add(line);
             }
         } finally {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
             }
         }

@@ -119,7 +119,7 @@ class JudgeRuntimeTest {
                     @Override public JudgeResponse complete(JudgeRequest r) {
                         inside.countDown();
                         try {
-                            release.await(10, TimeUnit.SECONDS);
+                            release.await(5, TimeUnit.MINUTES);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
@@ -132,11 +132,11 @@ class JudgeRuntimeTest {
                 .maxConcurrentCalls(1).timeout(Duration.ofMillis(50)).build();
         CompletableFuture<JudgeOutcome> first = CompletableFuture.supplyAsync(
                 () -> rt.complete("fake:/m", new JudgeRequest(null, "a", null, null)));
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(inside.await(5, TimeUnit.MINUTES)).isTrue();
         JudgeOutcome second = rt.complete("fake:/m", new JudgeRequest(null, "b", null, null));
         release.countDown();
         assertThat(second.failure().code()).isEqualTo("CONCURRENCY_LIMITED");
-        assertThat(first.get(10, TimeUnit.SECONDS).ok()).isTrue();
+        assertThat(first.get(5, TimeUnit.MINUTES).ok()).isTrue();
     }
 
     @Test

@@ -110,7 +110,7 @@ abstract class HostileCatalogContract {
 
     /** Starts the level's runtime (a child JVM takes a while on a busy machine) before the timed tests. */
     @org.junit.jupiter.api.BeforeAll
-    @Timeout(value = 400, unit = TimeUnit.SECONDS)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void startRuntime() {
         normal();
     }
@@ -124,7 +124,7 @@ abstract class HostileCatalogContract {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("catalog")
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void hostileScorer_isBlockedOrStopped_andTheNextTraceIsScoredNormally(Hostile h) throws Exception {
         PythonScorer scorer = TestSandboxes.scorer(h.name(), h.source(), isolation());
         int id = TRACE_IDS.incrementAndGet();
@@ -146,7 +146,7 @@ abstract class HostileCatalogContract {
     }
 
     @org.junit.jupiter.api.Test
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void stateLeak_globalRebindsDoNotSurviveACall() throws Exception {
         PythonScorer s = TestSandboxes.scorer("counter", """
                 calls = 0
@@ -163,7 +163,7 @@ abstract class HostileCatalogContract {
     }
 
     @org.junit.jupiter.api.Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void overrunningScorer_isQuarantinedAfterRepeatedOverruns() throws Exception {
         PythonScorer s = TestSandboxes.scorer("loops_forever", """
                 from mlflow.genai.scorers import scorer

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * re-entering it from many). A caller hands its call to a worker and waits; the waiting caller is also the call's
  * watchdog: past the time budget, or when the worker thread's allocated bytes pass the allocation budget, it
  * returns an error feedback at once and a reaper interrupts the context, then closes it, and the worker builds a
- * fresh one. A worker stuck in an operation that ignores both (an intrinsic such as {@code sum(range(10**12))}) is
+ * fresh one. A call's time budget starts when its worker starts running the scorer: building a context (after a
+ * replaced one) and loading the scorer's source come first, under the load budget. A worker stuck in an operation that ignores both (an intrinsic such as {@code sum(range(10**12))}) is
  * written off: a new worker takes its place so the pool keeps its capacity, and the scorer is reported through
  * {@code onWrittenOff} to be quarantined.
  */
@@ -57,7 +58,7 @@ public final class InProcessRuntime implements ScorerRuntime {
     private static final long WATCH_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int CALLER_SPINS = 2_000;
     private static final int WORKER_SPINS = 20_000;
-    private static final Call POISON = new Call(null, null, false, null);
+    private static final Call POISON = new Call(null, null, false, null, null);
 
     private final SandboxSettings settings;
     private final Engine engine;
@@ -143,9 +144,9 @@ public final class InProcessRuntime implements ScorerRuntime {
 
     @Override
     public Analysis analyze(String name, String source, String entry) {
-        Call c = new Call(new ScorerCode(-1, name, source, entry), null, true, r -> { });
+        Call c = new Call(new ScorerCode(-1, name, source, entry), null, true, r -> { }, null);
         submit(c);
-        Object r = await(c, settings.loadBudget()).result();
+        Object r = await(c).result();
         if (r instanceof Analysis a) {
             return a;
         }
@@ -159,9 +160,23 @@ public final class InProcessRuntime implements ScorerRuntime {
 
     @Override
     public Outcome call(ScorerCode code, ScorerInput input, Consumer<String> onWrittenOff) {
-        Call c = new Call(code, input, false, onWrittenOff);
+        return call(code, input, onWrittenOff, null);
+    }
+
+    /**
+     * As {@link #call(ScorerCode, ScorerInput, Consumer)}, telling when the scorer starts running.
+     *
+     * @param code the scorer
+     * @param input its input
+     * @param onWrittenOff told when a call overran and could not be stopped
+     * @param onRunning run on the worker thread once the context is ready and the scorer loaded, just before the
+     *     call's time budget starts (a worker process tells its parent then); null for none
+     * @return the outcome
+     */
+    public Outcome call(ScorerCode code, ScorerInput input, Consumer<String> onWrittenOff, Runnable onRunning) {
+        Call c = new Call(code, input, false, onWrittenOff, onRunning);
         submit(c);
-        return await(c, settings.timeBudget());
+        return await(c);
     }
 
     private void submit(Call c) {
@@ -171,12 +186,15 @@ public final class InProcessRuntime implements ScorerRuntime {
         queue.put(c);
     }
 
-    /** Waits for the call; the waiting caller is the watchdog of its time and allocation budgets. */
-    private Outcome await(Call c, Duration budget) {
+    /**
+     * Waits for the call; the waiting caller is the watchdog of its budgets: the load budget while the worker
+     * prepares it (context, source), then the time budget from the moment the scorer runs, and the allocation
+     * budget.
+     */
+    private Outcome await(Call c) {
         for (int i = 0; i < CALLER_SPINS && c.state < Call.DONE; i++) {
             Thread.onSpinWait();
         }
-        long budgetNanos = budget.toNanos();
         long allocationBudget = settings.allocationBudgetBytes();
         while (true) {
             int s = c.state;
@@ -190,13 +208,18 @@ public final class InProcessRuntime implements ScorerRuntime {
                 LockSupport.parkNanos(c, WATCH_SLICE_NANOS);
                 continue;
             }
-            long elapsed = System.nanoTime() - c.startNanos;
-            if (elapsed >= budgetNanos) {
+            boolean loading = c.loading;
+            long remaining = c.deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
                 if (c.abort()) {
                     String out = c.slot.output.text();
                     stopAborted(c);
-                    return new Outcome(error("TIMEOUT", "scorer '" + c.code.name() + "' ran longer than its "
-                            + describe(budget) + " budget and was stopped", out), true);
+                    String what = loading && !c.analyze
+                            ? "took longer than its " + describe(settings.loadBudget()) + " load budget to load"
+                            : "ran longer than its " + describe(c.analyze ? settings.loadBudget()
+                                    : settings.timeBudget()) + " budget";
+                    return new Outcome(error("TIMEOUT", "scorer '" + c.code.name() + "' " + what
+                            + " and was stopped", out), true);
                 }
                 continue;
             }
@@ -210,7 +233,7 @@ public final class InProcessRuntime implements ScorerRuntime {
                             out), true);
                 }
             }
-            LockSupport.parkNanos(c, Math.min(WATCH_SLICE_NANOS, budgetNanos - elapsed));
+            LockSupport.parkNanos(c, Math.min(WATCH_SLICE_NANOS, remaining));
         }
     }
 
@@ -339,20 +362,26 @@ public final class InProcessRuntime implements ScorerRuntime {
         final ScorerInput input;
         final boolean analyze;
         final Consumer<String> onWrittenOff;
+        final Runnable onRunning;
         final Thread caller = Thread.currentThread();
         final CountDownLatch finished = new CountDownLatch(1);
         final CountDownLatch cancelled = new CountDownLatch(1);
         volatile int state;
         volatile Slot slot;
-        volatile long startNanos;
+        /** When the phase under way must end (System.nanoTime()): loading, then running. */
+        volatile long deadlineNanos;
+        /** True while the worker prepares the call (context, source) under the load budget. */
+        volatile boolean loading = true;
         volatile long allocStart;
         Object result;
 
-        Call(ScorerCode code, ScorerInput input, boolean analyze, Consumer<String> onWrittenOff) {
+        Call(ScorerCode code, ScorerInput input, boolean analyze, Consumer<String> onWrittenOff,
+                Runnable onRunning) {
             this.code = code;
             this.input = input;
             this.analyze = analyze;
             this.onWrittenOff = onWrittenOff;
+            this.onRunning = onRunning;
         }
 
         boolean abort() {
@@ -448,7 +477,9 @@ public final class InProcessRuntime implements ScorerRuntime {
         private void execute(Call c) {
             c.slot = this;
             c.allocStart = THREADS.getCurrentThreadAllocatedBytes();
-            c.startNanos = System.nanoTime();
+            // Preparing the call (a context after a replaced one, the scorer's source) is under the load budget;
+            // the time budget starts when the scorer runs (see call()).
+            c.deadlineNanos = System.nanoTime() + settings.loadBudget().toNanos();
             if (!c.start()) {
                 return;
             }
@@ -519,6 +550,12 @@ public final class InProcessRuntime implements ScorerRuntime {
                 loaded.put(code.id(), fn);
             }
             ScorerInput in = c.input;
+            c.allocStart = THREADS.getCurrentThreadAllocatedBytes();
+            c.deadlineNanos = System.nanoTime() + settings.timeBudget().toNanos();
+            c.loading = false;
+            if (c.onRunning != null && c.state == Call.RUNNING) {
+                c.onRunning.run();
+            }
             Value r = fn.execute(GuestArguments.wrap(in.inputs()), GuestArguments.wrap(in.outputs()),
                     GuestArguments.wrap(in.expectations()), GuestArguments.trace(in.trace()));
             return GuestResults.read(code.name(), r, output.size() == 0 ? null : output.text());

@@ -139,7 +139,8 @@ public final class ProcessRuntime implements ScorerRuntime {
     }
 
     private Worker acquire() {
-        long end = System.nanoTime() + settings.loadBudget().plusSeconds(180).toNanos();
+        // Generous: on a busy machine a child JVM can take minutes to start and warm up.
+        long end = System.nanoTime() + settings.loadBudget().plusSeconds(420).toNanos();
         try {
             while (System.nanoTime() < end) {
                 Worker w = idle.poll(100, TimeUnit.MILLISECONDS);
@@ -176,8 +177,14 @@ public final class ProcessRuntime implements ScorerRuntime {
 
     private long hardDeadlineNanos(Duration budget) {
         // The child enforces the budget itself and answers with an error; the parent only steps in when it does
-        // not answer: past the budget plus the child's interrupt-then-close grace plus a margin.
-        return budget.plus(settings.cancelGrace().multipliedBy(2)).plusSeconds(2).toNanos();
+        // not answer: past the budget plus the child's interrupt-then-close grace plus a generous margin (a child
+        // on a busy machine may be descheduled for seconds; a stuck child is rare and this is its only cost).
+        return budget.plus(settings.cancelGrace().multipliedBy(2)).plusSeconds(10).toNanos();
+    }
+
+    /** How long the parent waits for a child to start running a call (decode it, load the scorer): generous. */
+    private long preparationNanos() {
+        return hardDeadlineNanos(settings.loadBudget()) + TimeUnit.SECONDS.toNanos(60);
     }
 
     @Override
@@ -191,7 +198,7 @@ public final class ProcessRuntime implements ScorerRuntime {
                 .put("entry", entry);
         boolean healthy = false;
         try {
-            JsonNode resp = w.roundTrip(req, hardDeadlineNanos(settings.loadBudget()));
+            JsonNode resp = w.roundTrip(req, hardDeadlineNanos(settings.loadBudget()), 0);
             if (resp == null) {
                 throw new PythonSourceException("Python scorer '" + name + "' could not be loaded: its module-level "
                         + "code ran longer than " + settings.loadBudget().toSeconds() + " s", 0, 0);
@@ -244,11 +251,9 @@ public final class ProcessRuntime implements ScorerRuntime {
         req.set("trace", input.trace() == null ? F.nullNode() : MlflowJson.toTree(input.trace()));
         boolean healthy = false;
         try {
-            // A scorer's first call in a worker also loads its source (a cold context on a busy machine can take
-            // seconds): the parent waits for it as long as for a load.
-            Duration wait = w.loaded.contains(code.id()) ? settings.timeBudget()
-                    : settings.timeBudget().plus(settings.loadBudget());
-            JsonNode resp = w.roundTrip(req, hardDeadlineNanos(wait));
+            // The child says when the scorer starts running (after decoding the call and, on its first call in
+            // that child, loading the source under the load budget): the call's time budget starts then.
+            JsonNode resp = w.roundTrip(req, preparationNanos(), hardDeadlineNanos(settings.timeBudget()));
             if (resp == null) {
                 return new Outcome(InProcessRuntime.error("TIMEOUT", "scorer '" + code.name() + "' ran longer than "
                         + "its budget and its worker process did not answer: the process was killed", null), true);
@@ -311,7 +316,7 @@ public final class ProcessRuntime implements ScorerRuntime {
             });
             Object ready;
             try {
-                ready = replies.poll(settings.loadBudget().plusSeconds(150).toSeconds(), TimeUnit.SECONDS);
+                ready = replies.poll(settings.loadBudget().plusSeconds(360).toSeconds(), TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 ready = null;
@@ -340,20 +345,31 @@ public final class ProcessRuntime implements ScorerRuntime {
             }
         }
 
-        /** @return the reply, or null if none came by the deadline (the worker is then killed by the caller) */
-        JsonNode roundTrip(JsonNode request, long timeoutNanos) throws IOException {
+        /**
+         * @param timeoutNanos how long to wait for the reply, or (for a call) for the child to start running it
+         * @param runningTimeoutNanos for a call, how long to wait for the reply once the child says the scorer runs
+         * @return the reply, or null if none came by the deadline (the worker is then killed by the caller)
+         */
+        JsonNode roundTrip(JsonNode request, long timeoutNanos, long runningTimeoutNanos) throws IOException {
             Wire.write(out, request);
-            Object r;
-            try {
-                r = replies.poll(timeoutNanos, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
+            long wait = timeoutNanos;
+            while (true) {
+                Object r;
+                try {
+                    r = replies.poll(wait, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+                if (r == EOF) {
+                    throw new IOException("worker process ended");
+                }
+                if (r instanceof JsonNode n && n.path("running").asBoolean()) {
+                    wait = runningTimeoutNanos;
+                    continue;
+                }
+                return (JsonNode) r;
             }
-            if (r == EOF) {
-                throw new IOException("worker process ended");
-            }
-            return (JsonNode) r;
         }
 
         String describeDeath() {

@@ -26,7 +26,19 @@ import java.util.Map;
  * cannot interrupt; the engine replaces it.
  */
 public final class WorkerMain {
+    /** Sent while a call is under way, when the scorer starts running (its time budget starts then). */
+    static final JsonNode RUNNING = JsonNodeFactory.instance.objectNode().put("running", true);
+    private static final String WARM_UP = "import json\n\ndef warm_up(inputs, outputs):\n"
+            + "    return len(json.dumps(outputs)) > 0 and isinstance(outputs, dict) and 'query' in inputs\n";
+
     private WorkerMain() {}
+
+    /** Writes one message; the main thread and a scorer's worker thread (RUNNING) both write. */
+    private static void send(DataOutputStream out, JsonNode message) throws java.io.IOException {
+        synchronized (out) {
+            Wire.write(out, message);
+        }
+    }
 
     /**
      * @param args time budget ms, load budget ms, allocation budget bytes, output limit bytes, optimizing
@@ -42,10 +54,14 @@ public final class WorkerMain {
                 Boolean.parseBoolean(args[4]), Integer.MAX_VALUE, 1, 256, Duration.ofMillis(Long.parseLong(args[5])));
         InProcessRuntime runtime = new InProcessRuntime(settings, true);
         java.util.concurrent.atomic.AtomicBoolean mustExit = new java.util.concurrent.atomic.AtomicBoolean();
-        // Warm the context before saying ready, so the first call is not charged the interpreter's start.
-        runtime.analyze("warm-up", "def warm_up(outputs):\n    return True\n", null);
+        // Warm up before saying ready: the context is built, and a scorer loaded and called once (argument
+        // conversion, result decoding), so no call is charged the interpreter's start.
+        runtime.analyze("warm-up", WARM_UP, null);
+        runtime.call(new ScorerCode(Long.MIN_VALUE, "warm-up", WARM_UP, "warm_up"), new ScorerInput(
+                Map.of("query", "warm up"), Map.of("response", "ready", "sources", java.util.List.of("a")),
+                Map.of(), null), reason -> { });
         JsonNodeFactory f = JsonNodeFactory.instance;
-        Wire.write(out, f.objectNode().put("ready", true).put("optimizing", runtime.optimizing()));
+        send(out, f.objectNode().put("ready", true).put("optimizing", runtime.optimizing()));
         Map<Long, ScorerCode> codes = new HashMap<>();
         JsonNode req;
         while ((req = Wire.read(in)) != null) {
@@ -76,15 +92,23 @@ public final class WorkerMain {
                 Map<String, Object> expectations = (Map<String, Object>) Json.fromNode(req.get("expectations"));
                 ScorerInput input = new ScorerInput(Json.fromNode(req.get("inputs")), Json.fromNode(req.get("outputs")),
                         expectations, trace);
-                // A thread stuck in an intrinsic: this process answers, then exits to be replaced.
-                Outcome o = runtime.call(code, input, reason -> mustExit.set(true));
+                // A thread stuck in an intrinsic: this process answers, then exits to be replaced. The parent
+                // starts its own clock for the call's budget when told the scorer runs (context ready, source
+                // loaded).
+                Outcome o = runtime.call(code, input, reason -> mustExit.set(true), () -> {
+                    try {
+                        send(out, RUNNING);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
                 resp.set("result", Wire.encodeResult(o.result()));
                 resp.put("overrun", o.overrun());
                 resp.put("exit", mustExit.get());
             } else {
                 resp.put("error", "unknown op '" + op + "'");
             }
-            Wire.write(out, resp);
+            send(out, resp);
             if (mustExit.get()) {
                 System.err.println("vigil python worker: a call is stuck in code that cannot be interrupted; exiting");
                 Runtime.getRuntime().halt(3);

@@ -226,6 +226,58 @@ def _sandbox_import(name, globals=None, locals=None, fromlist=(), level=0):
 _builtins.__import__ = _sandbox_import
 
 
+# ---------------------------------------------------------------------------------------------- arguments
+def _read_only(self, *args, **kwargs):
+    raise TypeError("scorer arguments are read-only: copy them first (dict(x), list(x))")
+
+
+class _FrozenDict(dict):
+    """A scorer's inputs/outputs/expectations (and the trace's values) when they are JSON objects: a real dict
+    (isinstance, len, iteration, `in`, json.dumps work as usual) that cannot be changed."""
+    __slots__ = ()
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only
+
+    def __copy__(self):
+        return dict(self)
+
+    def __reduce__(self):
+        return (dict, (dict(self),))
+
+
+class _FrozenList(list):
+    """The same for JSON arrays: a real list that cannot be changed."""
+    __slots__ = ()
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _read_only
+    __iadd__ = __imul__ = _read_only
+
+    def __copy__(self):
+        return list(self)
+
+    def __reduce__(self):
+        return (list, (list(self),))
+
+
+# Python's own messages name the types a scorer expects ("'list' object has no attribute 'get'").
+_FrozenDict.__name__ = _FrozenDict.__qualname__ = "dict"
+_FrozenList.__name__ = _FrozenList.__qualname__ = "list"
+_FrozenDict.__module__ = _FrozenList.__module__ = "builtins"
+_SCALARS = (str, int, float, bool)
+
+
+def _freeze(v, depth=0):
+    """Copies a JSON value handed over from Java (host maps and lists) into read-only Python dicts and lists."""
+    if v is None or type(v) in _SCALARS:
+        return v
+    if depth > 200:
+        raise ValueError("scorer argument nested deeper than 200 levels")
+    if hasattr(v, "keys"):
+        return _FrozenDict((k, _freeze(v[k], depth + 1)) for k in v.keys())
+    if hasattr(v, "__len__"):
+        return _FrozenList(_freeze(x, depth + 1) for x in v)
+    # What is left is a Java null inside a host map or list (GraalPy's ForeignNone, falsy): Python's None.
+    return None if not v else v
+
+
 # ---------------------------------------------------------------------------------------------- the trace
 class _ReadOnly:
     __slots__ = ()
@@ -244,7 +296,7 @@ class _Attrs(_ReadOnly):
     def __getattr__(self, key):
         m = object.__getattribute__(self, "_m")
         if key in m:
-            return m[key]
+            return _freeze(m[key])
         raise AttributeError(key)
 
     def to_dict(self):
@@ -259,7 +311,7 @@ class _Span(_Attrs):
 
     def get_attribute(self, key):
         attrs = object.__getattribute__(self, "_m")["attributes"]
-        return attrs.get(key) if attrs is not None else None
+        return _freeze(attrs.get(key)) if attrs is not None else None
 
 
 class _TraceData(_ReadOnly):
@@ -413,7 +465,8 @@ def load(name, source, entry):
     kwdefaults = func.__kwdefaults__
     closure = func.__closure__
     base = dict(ns)
-    args = ", ".join("%s=%s" % (p, "_" + p[0]) for p in params)
+    # Only the arguments the scorer takes are copied into Python values (a trace is wrapped, never copied).
+    args = ", ".join("%s=%s" % (p, "_t" if p == "trace" else "_freeze(_" + p[0] + ")") for p in params)
     wants_trace = "trace" in params
     # A fresh copy of the module namespace per call: a scorer's global rebinds never leak into the next call.
     src = ("def _call(_i, _o, _e, _t):\n"
@@ -422,7 +475,7 @@ def load(name, source, entry):
            "    %s\n"
            "    return _convert(f(%s))\n") % ("_t = None if _t is None else _Trace(_t)" if wants_trace else "pass", args)
     env = {"_FT": _FunctionType, "_code": fcode, "_base": base, "_fname": fname, "_defaults": defaults,
-           "_closure": closure, "_kwd": kwdefaults, "_convert": _convert, "_Trace": _Trace}
+           "_closure": closure, "_kwd": kwdefaults, "_convert": _convert, "_Trace": _Trace, "_freeze": _freeze}
     exec(src, env)
     return _guard(env["_call"])
 

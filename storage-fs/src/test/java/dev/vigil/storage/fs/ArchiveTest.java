@@ -217,7 +217,7 @@ class ArchiveTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
         byte[] out = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(command + ": " + err).isZero();
         return lines(new ByteArrayInputStream(out));
     }

@@ -112,8 +112,8 @@ class CompactionTest {
                         store.compact();
                     }
                 });
-                writer.get(60, TimeUnit.SECONDS);
-                compactor.get(60, TimeUnit.SECONDS);
+                writer.get(5, TimeUnit.MINUTES);
+                compactor.get(5, TimeUnit.MINUTES);
             } finally {
                 pool.shutdownNow();
             }

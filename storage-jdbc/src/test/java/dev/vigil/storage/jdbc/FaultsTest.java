@@ -97,13 +97,13 @@ class FaultsTest {
                     c.setAutoCommit(false);
                     s.executeUpdate("UPDATE vigil_counters SET counter_value = counter_value WHERE name = 'trace_seq'");
                     locked.countDown();
-                    unlock.await(30, TimeUnit.SECONDS);
+                    unlock.await(5, TimeUnit.MINUTES);
                     c.rollback();
                 } catch (Exception ex) {
                     throw new IllegalStateException(ex);
                 }
             }, THREADS);
-            assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(locked.await(5, TimeUnit.MINUTES)).isTrue();
             CompletableFuture<Void> blockedPut = CompletableFuture.runAsync(() -> store.traces().put(List.of(
                     JdbcStoreBasicsTest.trace("tr-blocked", e.experimentId(), Instant.EPOCH, Map.of()))), THREADS);
             waitUntil(() -> {
@@ -122,8 +122,8 @@ class FaultsTest {
                     .hasMessageNotContaining("s3cret");
 
             unlock.countDown();
-            holder.get(30, TimeUnit.SECONDS);
-            blockedPut.get(30, TimeUnit.SECONDS);
+            holder.get(5, TimeUnit.MINUTES);
+            blockedPut.get(5, TimeUnit.MINUTES);
             assertThat(store.traces().get("tr-blocked")).isPresent();
         }
     }
@@ -180,12 +180,12 @@ class FaultsTest {
                     }
                 }
             }, THREADS);
-            assertThat(halfway.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(halfway.await(5, TimeUnit.MINUTES)).isTrue();
             server.stop();
             restarted.countDown();
             sleep(1500);
             server.start();
-            writer.get(120, TimeUnit.SECONDS);
+            writer.get(10, TimeUnit.MINUTES);
 
             assertThat(failures).as("writes failed while the server was down").isNotEmpty();
             assertThat(store.traces().count(e.experimentId())).isEqualTo(batches * perBatch);

@@ -57,7 +57,7 @@ class SeveralEnginesTest {
         }
         // kill worker 0 as soon as it is in the middle of a unit
         String victimUnit = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (victimUnit == null && System.nanoTime() < deadline) {
             String line = outputs.get(0).poll(100, TimeUnit.MILLISECONDS);
             if (line != null && line.startsWith("start ")) {
@@ -66,10 +66,10 @@ class SeveralEnginesTest {
         }
         assertThat(victimUnit).as("worker-0 started a unit").isNotNull();
         workers.get(0).destroyForcibly(); // SIGKILL on Linux
-        assertThat(workers.get(0).waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(workers.get(0).waitFor(2, TimeUnit.MINUTES)).isTrue();
 
         for (int w = 1; w < 3; w++) {
-            assertThat(workers.get(w).waitFor(120, TimeUnit.SECONDS)).as("worker-" + w + " finished").isTrue();
+            assertThat(workers.get(w).waitFor(10, TimeUnit.MINUTES)).as("worker-" + w + " finished").isTrue();
             assertThat(workers.get(w).exitValue()).as("worker-" + w + " exit code, output " + outputs.get(w)).isZero();
         }
 
