@@ -69,7 +69,7 @@ final class FsAssessmentStore implements AssessmentStore {
         log = SegmentLog.open(dir, "assessment", store.options.readOnly(), store.options.segmentBytes(), base,
                 report, store.quarantine, (pos, payload) -> {
                     if (payload[0] == TraceRecords.ASSESSMENTS) {
-                        for (Assessment a : TraceRecords.readAssessments(payload)) {
+                        for (Assessment a : TraceRecords.readAssessments(payload, store.skipped)) {
                             apply(a);
                         }
                     } else if (payload[0] != TraceRecords.BASE) {
@@ -134,6 +134,7 @@ final class FsAssessmentStore implements AssessmentStore {
         if (assessment == null) {
             throw new InvalidInputException("append needs an assessment, got null");
         }
+        dev.vigil.spi.store.WriteLimits.DEFAULTS.check(assessment);
         Assessment stored = assessment.assessmentId() == null
                 ? assessment.toBuilder().assessmentId(newId()).build() : assessment;
         return store.write(() -> {
@@ -159,6 +160,7 @@ final class FsAssessmentStore implements AssessmentStore {
             if (a == null) {
                 throw new InvalidInputException("assessment " + i + " of the batch is null; nothing was written");
             }
+            dev.vigil.spi.store.WriteLimits.DEFAULTS.check(a);
             if (a.scorerName() == null) {
                 throw new InvalidInputException("feedback '" + a.name() + "' on trace " + a.traceId()
                         + " lacks the metadata " + Assessment.METADATA_SCORER_NAME + "; scorer feedback needs "
