@@ -85,7 +85,9 @@ public final class StoreLock implements AutoCloseable {
                 } catch (IOException ignored) {
                     // already failing
                 }
-                throw new StoreException("cannot lock " + shown + " (" + key + "): " + e.getMessage());
+                throw new StoreException("cannot open the store " + shown + ": cannot create its lock file " + key
+                        + " (" + e.getClass().getSimpleName() + (e.getMessage() == null || e.getMessage().equals(
+                                key.toString()) ? "" : ": " + e.getMessage()) + ")");
             }
         }
     }

@@ -152,6 +152,14 @@ final class FsAssessmentStore implements AssessmentStore {
 
     @Override
     public List<Assessment> upsertScorerFeedback(List<Assessment> assessments) {
+        return upsertScorerFeedback(assessments, dev.vigil.spi.store.WriteLimits.DEFAULTS);
+    }
+
+    /**
+     * @param limits the limits to check, or null for none: what versions before {@link
+     *     dev.vigil.spi.store.WriteLimits} wrote (tests plant such records to check that readers skip them)
+     */
+    List<Assessment> upsertScorerFeedback(List<Assessment> assessments, dev.vigil.spi.store.WriteLimits limits) {
         if (assessments == null) {
             throw new InvalidInputException("upsertScorerFeedback needs a list, got null");
         }
@@ -160,7 +168,9 @@ final class FsAssessmentStore implements AssessmentStore {
             if (a == null) {
                 throw new InvalidInputException("assessment " + i + " of the batch is null; nothing was written");
             }
-            dev.vigil.spi.store.WriteLimits.DEFAULTS.check(a);
+            if (limits != null) {
+                limits.check(a);
+            }
             if (a.scorerName() == null) {
                 throw new InvalidInputException("feedback '" + a.name() + "' on trace " + a.traceId()
                         + " lacks the metadata " + Assessment.METADATA_SCORER_NAME + "; scorer feedback needs "

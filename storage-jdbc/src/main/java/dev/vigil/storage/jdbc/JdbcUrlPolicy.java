@@ -91,7 +91,7 @@ final class JdbcUrlPolicy {
             }
             if (key.equals("IFEXISTS") && !value.equalsIgnoreCase("TRUE")) {
                 throw new InvalidInputException("the store URL sets IFEXISTS=" + shown(value)
-                        + "; only IFEXISTS=TRUE is allowed");
+                        + ", which Vigil refuses; only IFEXISTS=TRUE is allowed");
             }
             if (key.equals("DB_CLOSE_ON_EXIT")) {
                 continue; // Vigil closes the database itself, see below
