@@ -68,6 +68,24 @@ public final class Secrets {
     }
 
     /**
+     * @return the values of this process's environment variables whose names say they are secrets (see
+     *     {@link #isSecretName}), e.g. {@code PGPASSWORD}, {@code OPENAI_API_KEY}, to pass to
+     *     {@link #mask(String, Collection)}
+     */
+    public static List<String> fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * @param environment an environment
+     * @return the values of its variables whose names say they are secrets
+     */
+    public static List<String> fromEnvironment(java.util.Map<String, String> environment) {
+        return environment.entrySet().stream().filter(e -> isSecretName(e.getKey()))
+                .map(java.util.Map.Entry::getValue).toList();
+    }
+
+    /**
      * @param name a property or environment variable name
      * @return whether its value is to be treated as a secret (its name mentions a password, secret, token or key)
      */

@@ -37,6 +37,15 @@ class SecretsTest {
     }
 
     @Test
+    void fromEnvironment_takesTheValuesOfSecretVariablesOnly() {
+        List<String> secrets = Secrets.fromEnvironment(java.util.Map.of("PGPASSWORD", "pgSecret99",
+                "OPENAI_API_KEY", "sk-envkey", "HOME", "/root"));
+        assertThat(secrets).containsExactlyInAnyOrder("pgSecret99", "sk-envkey");
+        assertThat(Secrets.mask("connect to db as u with pgSecret99 failed; home /root", secrets))
+                .isEqualTo("connect to db as u with *** failed; home /root");
+    }
+
+    @Test
     void mask_textWithoutSecrets_isUnchanged() {
         String s = "jdbc:h2:file:./vigil-data/vigil and keyword=value";
         assertThat(Secrets.mask(s)).isEqualTo(s);

@@ -101,6 +101,10 @@ public final class JdbcStore implements Store {
         StoreLock lock = JdbcUrlPolicy.singleProcessFile(dialect, uri)
                 .map(f -> StoreLock.acquire(Path.of(f + StoreLock.SUFFIX), f.toString()))
                 .orElse(null);
+        java.util.List<String> secrets = new java.util.ArrayList<>(dev.vigil.spi.Secrets.fromEnvironment());
+        if (password != null) {
+            secrets.add(password);
+        }
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -109,12 +113,12 @@ public final class JdbcStore implements Store {
             Throwable cause = rootCause(e);
             // one line, and a short cause chain: the driver's root cause alone, not Hikari's wrappers
             throw new StoreException("cannot open the store " + masked + ": the database is not reachable ("
-                    + firstLine(JdbcUrls.mask(cause.getMessage())) + ")", shortCause(cause));
+                    + firstLine(dev.vigil.spi.Secrets.mask(cause.getMessage(), secrets)) + ")", shortCause(cause, secrets));
         } catch (RuntimeException e) {
             closeQuietly(lock);
             Throwable cause = rootCause(e);
             throw new StoreException("cannot open the store " + masked + ": "
-                    + firstLine(JdbcUrls.mask(cause.getMessage())), shortCause(cause));
+                    + firstLine(dev.vigil.spi.Secrets.mask(cause.getMessage(), secrets)), shortCause(cause, secrets));
         }
         // Flyway needs two connections at once; it gets a small pool of its own so that pool.size 1 works
         HikariConfig migrationConfig = new HikariConfig();
@@ -148,9 +152,9 @@ public final class JdbcStore implements Store {
     }
 
     /** @return the cause as one exception with the driver's first message line and no further cause */
-    private static Throwable shortCause(Throwable cause) {
+    private static Throwable shortCause(Throwable cause, java.util.List<String> secrets) {
         StoreException s = new StoreException(cause.getClass().getSimpleName() + ": "
-                + firstLine(JdbcUrls.mask(cause.getMessage())));
+                + firstLine(dev.vigil.spi.Secrets.mask(cause.getMessage(), secrets)));
         s.setStackTrace(cause.getStackTrace().length > 8
                 ? java.util.Arrays.copyOf(cause.getStackTrace(), 8) : cause.getStackTrace());
         return s;

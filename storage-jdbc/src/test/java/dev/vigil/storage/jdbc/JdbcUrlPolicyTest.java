@@ -90,6 +90,21 @@ class JdbcUrlPolicyTest {
     }
 
     @Test
+    void unreachablePostgres_passwordGivenInProperties_neverShows() {
+        assertThatThrownBy(() -> Stores.open("jdbc:postgresql://127.0.0.1:1/db",
+                new StoreOptions(java.time.Clock.systemUTC(), Map.of("user", "u", "password", "propSecret77",
+                        "pool.timeoutMs", "500"))))
+                .isInstanceOf(StoreException.class)
+                .satisfies(e -> {
+                    assertThat(e.getMessage()).startsWith("cannot open the store jdbc:postgresql://127.0.0.1:1/db");
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain("propSecret77");
+                        assertThat(String.valueOf(t)).doesNotContain("propSecret77");
+                    }
+                });
+    }
+
+    @Test
     void h2FileUnderProc_failsWithOneLineAndAShortCauseChain() {
         assertThatThrownBy(() -> Stores.open("jdbc:h2:file:/proc/vigil"))
                 .isInstanceOf(StoreException.class)
