@@ -57,17 +57,31 @@ final class MonitorCommand implements Callable<Integer> {
                     if (ms >= limitMs) {
                         break;
                     }
-                    line.update(status(vigil.stats(), ms), ms);
+                    line.update(status(vigil, ms), ms);
                     stop.pause(Math.min(1000, limitMs - ms));
                 }
-                line.finish(status(vigil.stats(), (System.nanoTime() - t0) / 1_000_000));
+                line.finish(status(vigil, (System.nanoTime() - t0) / 1_000_000));
                 out.println((stop.requested() ? "Stopping (signal): " : "Stopping: ") + "draining the work in flight...");
                 out.flush();
                 EngineStats.Snapshot before = vigil.stats();
                 vigil.close();
                 EngineStats.Snapshot after = vigil.stats();
+                EngineStats.LoopHealth health = vigil.loopHealth();
+                if (health.failing()) {
+                    // the truth: the loop was failing when it stopped, whatever it had done before
+                    out.printf("Stopped after errors: the tail loop was failing (%d failed turns, the last: %s); "
+                                    + "%d traces seen, %d scored, %d errors.%n",
+                            health.failures(), health.lastFailure(), after.tracesSeen(), total(after, true),
+                            total(after, false));
+                    out.flush();
+                    return 1;
+                }
                 out.printf("Stopped cleanly: %d traces seen, %d scored, %d errors; %d runs were in flight at the signal.%n",
                         after.tracesSeen(), total(after, true), total(after, false), before.queueDepth());
+                if (vigil.skippedRows() > 0) {
+                    out.printf("Skipped %d unreadable stored row%s (each logged once with its id).%n",
+                            vigil.skippedRows(), vigil.skippedRows() == 1 ? "" : "s");
+                }
                 out.flush();
             }
             return stop.requested() ? 130 : 0;
@@ -94,8 +108,11 @@ final class MonitorCommand implements Callable<Integer> {
         return n;
     }
 
-    private static String status(EngineStats.Snapshot s, long ms) {
-        return String.format(Locale.ROOT, "%6ds  traces seen %d  scored %d  errors %d  in flight %d  cursor lag %d",
+    private static String status(Vigil vigil, long ms) {
+        EngineStats.Snapshot s = vigil.stats();
+        EngineStats.LoopHealth h = vigil.loopHealth();
+        String line = String.format(Locale.ROOT, "%6ds  traces seen %d  scored %d  errors %d  in flight %d  cursor lag %d",
                 ms / 1000, s.tracesSeen(), total(s, true), total(s, false), s.queueDepth(), s.cursorLag());
+        return h.failing() ? line + "  FAILING (" + h.consecutive() + "x): " + h.lastFailure() : line;
     }
 }

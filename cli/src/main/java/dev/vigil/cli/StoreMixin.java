@@ -40,10 +40,10 @@ final class StoreMixin {
         try {
             return ((VigilCommand) mixee.root().userObject()).stores.apply(store);
         } catch (InvalidInputException e) {
-            throw new UserError("cannot open store '" + store + "': " + e.getMessage()
+            throw new UserError("cannot open store '" + dev.vigil.spi.Secrets.mask(store) + "': " + e.getMessage()
                     + "\n       Use --store with jdbc:h2:file:./vigil-data/vigil (the default), fs:/some/dir or memory:.", e);
         } catch (StoreException e) {
-            throw new UserError("cannot open store '" + store + "': " + e.getMessage(), e);
+            throw new UserError("cannot open store '" + dev.vigil.spi.Secrets.mask(store) + "': " + e.getMessage(), e);
         }
     }
 

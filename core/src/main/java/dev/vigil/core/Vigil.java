@@ -144,6 +144,16 @@ public final class Vigil implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /** @return the tail loop's health: whether it is failing now, and how often it failed */
+    public EngineStats.LoopHealth loopHealth() {
+        return stats.loopHealth();
+    }
+
+    /** @return rows the store could not read and skipped since it was opened (see {@link Store#skippedRows()}) */
+    public long skippedRows() {
+        return store.skippedRows();
+    }
+
     /** @return the monitoring engine (statuses, lag, partitions) */
     public MonitoringEngine engine() {
         return engine;

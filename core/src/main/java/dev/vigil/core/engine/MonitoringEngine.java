@@ -275,6 +275,7 @@ public final class MonitoringEngine implements AutoCloseable {
                 maintainLeases(false);
                 boolean progressed = readOnce();
                 commitCursors();
+                metrics.loopSucceeded();
                 if (!progressed) {
                     await(options.pollInterval());
                 }
@@ -284,6 +285,7 @@ public final class MonitoringEngine implements AutoCloseable {
                 if (stopping) {
                     break;
                 }
+                metrics.loopFailed(t);
                 LOG.warn("engine {}: tail loop failed, retrying in {}: {}", options.engineId(),
                         options.pollInterval(), t.toString(), t);
                 await(options.pollInterval());

@@ -187,7 +187,8 @@ public final class ScorerRunner implements AutoCloseable {
             String message = "scorer '" + name + "' failed" + (attempt > 1 ? " after " + attempt + " attempts" : "")
                     + ": " + failure.getClass().getSimpleName()
                     + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
-            return failed(name, new AssessmentError(code, message, stackTrace(failure)), start, attempt, auth);
+            return failed(name, dev.vigil.core.scorer.ResultLimits.error(
+                    new AssessmentError(code, message, stackTrace(failure))), start, attempt, auth);
         }
     }
 

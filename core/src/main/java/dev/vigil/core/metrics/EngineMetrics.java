@@ -20,6 +20,16 @@ public interface EngineMetrics {
     default void traceSeen(String experimentId) {}
 
     /**
+     * One turn of the tail loop failed (the store could not be read, a cursor not saved); the loop retries.
+     *
+     * @param failure what failed
+     */
+    default void loopFailed(Throwable failure) {}
+
+    /** One turn of the tail loop succeeded: a failing loop has recovered. */
+    default void loopSucceeded() {}
+
+    /**
      * A trace passed a scorer's filter and sample.
      *
      * @param scorer the scorer name
@@ -71,6 +81,20 @@ public interface EngineMetrics {
             public void traceSeen(String experimentId) {
                 for (EngineMetrics m : all) {
                     m.traceSeen(experimentId);
+                }
+            }
+
+            @Override
+            public void loopFailed(Throwable failure) {
+                for (EngineMetrics m : all) {
+                    m.loopFailed(failure);
+                }
+            }
+
+            @Override
+            public void loopSucceeded() {
+                for (EngineMetrics m : all) {
+                    m.loopSucceeded();
                 }
             }
 

@@ -13,6 +13,24 @@ public final class EngineStats implements EngineMetrics {
     private final Map<String, PerScorer> scorers = new ConcurrentHashMap<>();
     private volatile LongSupplier queueDepth = () -> 0;
     private volatile LongSupplier cursorLag = () -> 0;
+    private final java.util.concurrent.atomic.AtomicLong loopFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong consecutiveLoopFailures =
+            new java.util.concurrent.atomic.AtomicLong();
+    private volatile String lastLoopFailure;
+
+    /**
+     * The tail loop's health: whether it is failing now, so that a status line and an exit code can say so.
+     *
+     * @param failures turns of the loop that failed since the engine started
+     * @param consecutive turns that failed since the last one that succeeded (0: healthy now)
+     * @param lastFailure the last failure, one line, or null if none
+     */
+    public record LoopHealth(long failures, long consecutive, String lastFailure) {
+        /** @return true if the last turn of the loop failed */
+        public boolean failing() {
+            return consecutive > 0;
+        }
+    }
 
     /** Counters for one scorer, at one moment. */
     public record ScorerCounts(long sampled, long scored, long failed, long inputTokens, long outputTokens,
@@ -54,6 +72,25 @@ public final class EngineStats implements EngineMetrics {
     @Override
     public void traceSeen(String experimentId) {
         seen.increment();
+    }
+
+    @Override
+    public void loopFailed(Throwable failure) {
+        loopFailures.incrementAndGet();
+        consecutiveLoopFailures.incrementAndGet();
+        String m = dev.vigil.spi.Secrets.mask(String.valueOf(failure));
+        int nl = m.indexOf('\n');
+        lastLoopFailure = nl < 0 ? m : m.substring(0, nl);
+    }
+
+    @Override
+    public void loopSucceeded() {
+        consecutiveLoopFailures.set(0);
+    }
+
+    /** @return the tail loop's health now */
+    public LoopHealth loopHealth() {
+        return new LoopHealth(loopFailures.get(), consecutiveLoopFailures.get(), lastLoopFailure);
     }
 
     @Override

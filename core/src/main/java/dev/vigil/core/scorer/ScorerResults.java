@@ -17,6 +17,8 @@ import java.util.List;
  *   <li>a {@code Boolean}, {@code Number} or {@code String} → one feedback named after the scorer;</li>
  *   <li>a {@link Feedback} → itself, taking the scorer's name if left with {@link Feedback#DEFAULT_NAME};</li>
  *   <li>a {@code List} of {@link Feedback} → each as above (an empty list → no feedback);</li>
+ *   <li>a result over the store's limits → one error feedback {@link ResultLimits#RESULT_TOO_LARGE} with its
+ *       size (see {@link ResultLimits});</li>
  *   <li>anything else → one error feedback named after the scorer, code {@link #INVALID_RETURN_TYPE}, whose
  *       message names the scorer and the type it returned.</li>
  * </ul>
@@ -37,6 +39,16 @@ public final class ScorerResults {
      * @return the feedback to record (immutable)
      */
     public static List<Feedback> normalize(Scorer scorer, Object raw) {
+        List<Feedback> out = normalizeUnchecked(scorer, raw);
+        if (out.isEmpty()) {
+            return out;
+        }
+        List<Feedback> fitted = new ArrayList<>(out.size());
+        out.forEach(f -> fitted.add(ResultLimits.fit(scorer.name(), f)));
+        return List.copyOf(fitted);
+    }
+
+    private static List<Feedback> normalizeUnchecked(Scorer scorer, Object raw) {
         String name = scorer.name();
         if (raw == null) {
             return List.of();
@@ -92,8 +104,8 @@ public final class ScorerResults {
     public static Feedback failure(Scorer scorer, Throwable failure) {
         StringWriter trace = new StringWriter();
         failure.printStackTrace(new PrintWriter(trace));
-        AssessmentError error = new AssessmentError(SCORER_EXCEPTION,
-                "scorer '" + scorer.name() + "' threw " + failure, trace.toString());
+        AssessmentError error = ResultLimits.error(new AssessmentError(SCORER_EXCEPTION,
+                "scorer '" + scorer.name() + "' threw " + failure, trace.toString()));
         return new Feedback(scorer.name(), null, error, null, null, null, scorer.source());
     }
 

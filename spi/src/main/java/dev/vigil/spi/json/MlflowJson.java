@@ -484,11 +484,14 @@ public final class MlflowJson {
     }
 
     private static long longValue(JsonNode n, String field) {
-        if (n.isIntegralNumber()) {
-            return n.longValue();
-        }
         if (n.isNumber()) {
-            return n.decimalValue().longValue();
+            // exact: 1e30 is refused, never wrapped around to some other number (fractions are cut off)
+            try {
+                return n.decimalValue().setScale(0, java.math.RoundingMode.DOWN).longValueExact();
+            } catch (ArithmeticException e) {
+                throw new InvalidInputException("\"" + field + "\" must be an integer between " + Long.MIN_VALUE
+                        + " and " + Long.MAX_VALUE + ", got " + n.asText());
+            }
         }
         if (n.isTextual()) {
             try {
@@ -503,8 +506,8 @@ public final class MlflowJson {
     private static long protoDurationMs(String d) {
         String t = d.endsWith("s") ? d.substring(0, d.length() - 1) : d;
         try {
-            return new BigDecimal(t).movePointRight(3).longValue();
-        } catch (NumberFormatException e) {
+            return new BigDecimal(t).movePointRight(3).setScale(0, java.math.RoundingMode.DOWN).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new InvalidInputException("\"execution_duration\" must look like \"5.098s\", got \"" + d + "\"");
         }
     }

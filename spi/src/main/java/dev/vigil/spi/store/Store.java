@@ -25,6 +25,16 @@ public interface Store extends AutoCloseable {
     /** @return the URI this store was opened from, any password masked */
     String describe();
 
+    /**
+     * Rows this store could not read since it was opened and skipped (each logged once as it was met): rows an
+     * older version wrote over today's {@link WriteLimits}, or damaged ones. Shown in the engine's health.
+     *
+     * @return the count; 0 for a store that cannot hold such rows
+     */
+    default long skippedRows() {
+        return 0;
+    }
+
     /** Releases the store's resources; idempotent. Operations after close fail. */
     @Override
     void close();

@@ -44,7 +44,7 @@ public final class Stores {
         TreeSet<String> available = new TreeSet<>();
         providers.forEach(p -> available.add(p.scheme() + ":"));
         String artifact = KNOWN_SCHEMES.get(scheme.toLowerCase(java.util.Locale.ROOT));
-        throw new InvalidInputException("no store for scheme '" + scheme + ":' in '" + uri + "'. Available: "
+        throw new InvalidInputException("no store for scheme '" + scheme + ":' in '" + dev.vigil.spi.Secrets.mask(uri) + "'. Available: "
                 + (available.isEmpty() ? "none" : String.join(", ", available))
                 + (artifact == null ? ". Schemes Vigil ships: memory: (" + KNOWN_SCHEMES.get("memory") + "), jdbc: ("
                         + KNOWN_SCHEMES.get("jdbc") + "), fs: (" + KNOWN_SCHEMES.get("fs") + ")"
@@ -73,7 +73,7 @@ public final class Stores {
         }
         int colon = uri.indexOf(':');
         if (colon <= 0) {
-            throw new InvalidInputException("store URI '" + uri + "' has no scheme; use memory:, jdbc:... or fs:/path");
+            throw new InvalidInputException("store URI '" + dev.vigil.spi.Secrets.mask(uri) + "' has no scheme; use memory:, jdbc:... or fs:/path");
         }
         return uri.substring(0, colon);
     }

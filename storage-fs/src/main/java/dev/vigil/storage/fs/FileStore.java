@@ -59,6 +59,8 @@ final class FileStore implements FsStore {
     final FsOptions options;
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     final Path quarantine;
+    /** Unreadable rows met while reading (logged and counted once, skipped). */
+    final dev.vigil.spi.store.SkippedRows skipped;
 
     private final FileChannel lockChannel;
     private final FileLock fileLock;
@@ -79,6 +81,7 @@ final class FileStore implements FsStore {
         this.clock = storeOptions.clock();
         this.options = FsOptions.from(storeOptions);
         this.quarantine = root.resolve("quarantine");
+        this.skipped = new dev.vigil.spi.store.SkippedRows(uri);
         FileChannel ch = null;
         FileLock fl = null;
         RecoveryReport.Builder rb = new RecoveryReport.Builder();
@@ -89,18 +92,24 @@ final class FileStore implements FsStore {
                 }
             } else {
                 Files.createDirectories(root);
-                ch = FileChannel.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                ch = FileChannel.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.READ);
                 try {
                     fl = ch.tryLock();
                 } catch (OverlappingFileLockException e) {
                     fl = null;
                 }
                 if (fl == null) {
+                    String pid = lockHolder(ch);
                     ch.close();
-                    throw new StoreException("cannot open " + uri + " for writing: another writer holds its lock "
-                            + root.resolve("LOCK") + " (one writing process at a time); close that store first, "
-                            + "or open this one read-only with " + FsOptions.READ_ONLY + "=true");
+                    throw new StoreException("another vigil process holds " + root + " (pid " + pid
+                            + "); use PostgreSQL for several processes, or stop it (the fs: store takes one writing "
+                            + "process at a time: its lock is " + root.resolve("LOCK") + "; a reader may open it "
+                            + "read-only with " + FsOptions.READ_ONLY + "=true)");
                 }
+                ch.truncate(0);
+                ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
             }
         } catch (IOException e) {
             closeQuietly(ch);
@@ -272,6 +281,22 @@ final class FileStore implements FsStore {
     @Override
     public JobStore jobs() {
         return jobs;
+    }
+
+    private static String lockHolder(FileChannel ch) {
+        try {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(32);
+            ch.read(buf, 0);
+            String pid = new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            return pid.isEmpty() ? "unknown" : pid;
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public long skippedRows() {
+        return skipped.count();
     }
 
     @Override

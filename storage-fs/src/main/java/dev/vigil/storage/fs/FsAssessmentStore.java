@@ -69,7 +69,7 @@ final class FsAssessmentStore implements AssessmentStore {
         log = SegmentLog.open(dir, "assessment", store.options.readOnly(), store.options.segmentBytes(), base,
                 report, store.quarantine, (pos, payload) -> {
                     if (payload[0] == TraceRecords.ASSESSMENTS) {
-                        for (Assessment a : TraceRecords.readAssessments(payload)) {
+                        for (Assessment a : TraceRecords.readAssessments(payload, store.skipped)) {
                             apply(a);
                         }
                     } else if (payload[0] != TraceRecords.BASE) {
@@ -134,6 +134,7 @@ final class FsAssessmentStore implements AssessmentStore {
         if (assessment == null) {
             throw new InvalidInputException("append needs an assessment, got null");
         }
+        dev.vigil.spi.store.WriteLimits.DEFAULTS.check(assessment);
         Assessment stored = assessment.assessmentId() == null
                 ? assessment.toBuilder().assessmentId(newId()).build() : assessment;
         return store.write(() -> {
@@ -151,6 +152,14 @@ final class FsAssessmentStore implements AssessmentStore {
 
     @Override
     public List<Assessment> upsertScorerFeedback(List<Assessment> assessments) {
+        return upsertScorerFeedback(assessments, dev.vigil.spi.store.WriteLimits.DEFAULTS);
+    }
+
+    /**
+     * @param limits the limits to check, or null for none: what versions before {@link
+     *     dev.vigil.spi.store.WriteLimits} wrote (tests plant such records to check that readers skip them)
+     */
+    List<Assessment> upsertScorerFeedback(List<Assessment> assessments, dev.vigil.spi.store.WriteLimits limits) {
         if (assessments == null) {
             throw new InvalidInputException("upsertScorerFeedback needs a list, got null");
         }
@@ -158,6 +167,9 @@ final class FsAssessmentStore implements AssessmentStore {
             Assessment a = assessments.get(i);
             if (a == null) {
                 throw new InvalidInputException("assessment " + i + " of the batch is null; nothing was written");
+            }
+            if (limits != null) {
+                limits.check(a);
             }
             if (a.scorerName() == null) {
                 throw new InvalidInputException("feedback '" + a.name() + "' on trace " + a.traceId()

@@ -128,6 +128,14 @@ final class FsTraceStore implements TraceStore {
 
     @Override
     public void put(List<Trace> traces) {
+        put(traces, dev.vigil.spi.store.WriteLimits.DEFAULTS);
+    }
+
+    /**
+     * @param limits the limits to check, or null for none: what versions before {@link
+     *     dev.vigil.spi.store.WriteLimits} wrote (tests plant such records to check that readers skip them)
+     */
+    void put(List<Trace> traces, dev.vigil.spi.store.WriteLimits limits) {
         if (traces == null) {
             throw new InvalidInputException("put needs a list of traces, got null");
         }
@@ -140,6 +148,9 @@ final class FsTraceStore implements TraceStore {
                 throw new InvalidInputException("trace " + i + " of the batch is null; nothing was written");
             }
             t.validateForStorage();
+            if (limits != null) {
+                limits.check(t);
+            }
             Trace bare = t.info().assessments().isEmpty() ? t : t.withAssessments(List.of());
             batch.add(bare);
             json.add(TraceRecords.traceJson(bare)); // the costly part, done before taking the lock
@@ -218,16 +229,26 @@ final class FsTraceStore implements TraceStore {
         }
         return store.read(() -> {
             TraceRef ref = byId.get(traceId);
-            return ref == null ? Optional.empty() : Optional.of(loadLocked(ref));
+            return ref == null ? Optional.empty() : Optional.ofNullable(loadLocked(ref));
         });
     }
 
-    /** The trace a ref points to, with its current assessments. Call under the lock. */
+    /**
+     * The trace a ref points to, with its current assessments. Call under the lock.
+     *
+     * @return the trace, or null if its record cannot be decoded (logged and counted once, then skipped)
+     */
     Trace loadLocked(TraceRef ref) {
         SegmentLog log = logs.get(ref.experimentId());
         byte[] payload = log.read(ref.position());
-        Trace t = TraceRecords.traceBody(payload, "of trace " + ref.traceId() + " in " + log.dir() + " segment "
-                + SegmentLog.segmentOf(ref.position()) + " at offset " + SegmentLog.offsetOf(ref.position()));
+        Trace t;
+        try {
+            t = TraceRecords.traceBody(payload, "of trace " + ref.traceId() + " in " + log.dir() + " segment "
+                    + SegmentLog.segmentOf(ref.position()) + " at offset " + SegmentLog.offsetOf(ref.position()));
+        } catch (StoreException e) {
+            store.skipped.skip("trace", ref.traceId(), e.getMessage());
+            return null;
+        }
         return t.withAssessments(store.assessments.listLocked(ref.traceId()));
     }
 
@@ -251,7 +272,7 @@ final class FsTraceStore implements TraceStore {
             ScanKey last = null;
             for (Map.Entry<ScanKey, TraceRef> e : range.entrySet()) {
                 Trace t = loadLocked(e.getValue());
-                if (!filter.test(t)) {
+                if (t == null || !filter.test(t)) {
                     continue;
                 }
                 if (page.size() == maxResults) {
@@ -292,7 +313,10 @@ final class FsTraceStore implements TraceStore {
                 if (out.size() == limit) {
                     break;
                 }
-                out.add(new TailEntry(ref.sequence(), loadLocked(ref)));
+                Trace t = loadLocked(ref);
+                if (t != null) {
+                    out.add(new TailEntry(ref.sequence(), t));
+                }
             }
             return List.copyOf(out);
         });

@@ -116,6 +116,6 @@ final class JdbcArchive {
 
     /** @return the URL with any password parameter masked */
     static String masked(String url) {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+        return dev.vigil.spi.Secrets.mask(url);
     }
 }

@@ -213,7 +213,10 @@ final class TraceArchiver {
             List<Trace> out = new ArrayList<>(refs.size());
             for (TraceRef ref : refs) {
                 TraceRef current = store.traces.refLocked(ref.traceId());
-                out.add(store.traces.loadLocked(current != null ? current : ref));
+                Trace t = store.traces.loadLocked(current != null ? current : ref);
+                if (t != null) { // an unreadable record is logged and skipped, the rest archived
+                    out.add(t);
+                }
             }
             return out;
         });

@@ -107,6 +107,14 @@ final class TraceRecords {
     }
 
     static List<Assessment> readAssessments(byte[] payload) {
+        return readAssessments(payload, null);
+    }
+
+    /**
+     * @param skipped where an assessment that cannot be decoded is logged and counted before it is skipped; null
+     *     to fail on it
+     */
+    static List<Assessment> readAssessments(byte[] payload, dev.vigil.spi.store.SkippedRows skipped) {
         ByteBuffer in = ByteBuffer.wrap(payload);
         if (in.get() != ASSESSMENTS) {
             throw new IllegalArgumentException("not an assessment record");
@@ -116,7 +124,22 @@ final class TraceRecords {
         for (int i = 0; i < n; i++) {
             Instant created = Instant.ofEpochSecond(in.getLong(), in.getInt());
             Instant updated = Instant.ofEpochSecond(in.getLong(), in.getInt());
-            Assessment a = MlflowJson.readAssessment(readString(in));
+            String body = readString(in);
+            Assessment a;
+            try {
+                if (skipped != null && body.length() > dev.vigil.spi.store.WriteLimits.DEFAULTS.maxAssessmentRowChars()) {
+                    throw new IllegalArgumentException("the record is " + body.length() + " characters, over the "
+                            + dev.vigil.spi.store.WriteLimits.DEFAULTS.maxAssessmentRowChars()
+                            + " an assessment can take");
+                }
+                a = MlflowJson.readAssessment(body);
+            } catch (RuntimeException e) {
+                if (skipped == null) {
+                    throw e;
+                }
+                skipped.skip("assessment", "#" + i + " of a record created " + created, e.getMessage());
+                continue;
+            }
             out.add(a.toBuilder().createTime(created).lastUpdateTime(updated).build());
         }
         return out;

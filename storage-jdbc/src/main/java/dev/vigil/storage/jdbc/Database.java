@@ -26,12 +26,25 @@ final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final String maskedUrl;
     private final Clock clock;
+    private final dev.vigil.spi.store.SkippedRows skipped;
+    private final dev.vigil.spi.store.WriteLimits limits = dev.vigil.spi.store.WriteLimits.DEFAULTS;
 
     Database(HikariDataSource pool, Dialect dialect, String maskedUrl, Clock clock) {
         this.pool = pool;
         this.dialect = dialect;
         this.maskedUrl = maskedUrl;
         this.clock = clock;
+        this.skipped = new dev.vigil.spi.store.SkippedRows(maskedUrl);
+    }
+
+    /** @return the unreadable rows met so far (logged and skipped) */
+    dev.vigil.spi.store.SkippedRows skipped() {
+        return skipped;
+    }
+
+    /** @return what this store accepts */
+    dev.vigil.spi.store.WriteLimits limits() {
+        return limits;
     }
 
     Dialect dialect() {

@@ -40,6 +40,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
     @Override
     public Assessment append(Assessment assessment) {
         Objects.requireNonNull(assessment, "assessment");
+        db.limits().check(assessment);
         Assessment withId = assessment.assessmentId() == null
                 ? assessment.toBuilder().assessmentId(newId()).build() : assessment;
         return db.inTransaction("append assessment '" + assessment.name() + "' to trace " + assessment.traceId(), c -> {
@@ -82,6 +83,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
         Objects.requireNonNull(assessments, "assessments");
         for (Assessment a : assessments) {
             Objects.requireNonNull(a, "an assessment in the batch is null");
+            db.limits().check(a);
             if (a.scorerName() == null || a.metadata().get(Assessment.METADATA_SCORER_VERSION) == null) {
                 throw new InvalidInputException("scorer feedback '" + a.name() + "' on trace " + a.traceId()
                         + " lacks the metadata " + Assessment.METADATA_SCORER_NAME + " and "
@@ -210,7 +212,10 @@ final class JdbcAssessmentStore implements AssessmentStore {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(read(rs, 2));
+                        Assessment a = read(rs, 2);
+                        if (a != null) {
+                            out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(a);
+                        }
                     }
                 }
             }
@@ -218,8 +223,23 @@ final class JdbcAssessmentStore implements AssessmentStore {
         return out;
     }
 
-    private static Assessment read(ResultSet rs, int first) throws SQLException {
-        Assessment a = MlflowJson.readAssessment(rs.getString(first + 3));
+    /**
+     * @return the assessment of the row, or null if it cannot be read (over the limits an older version did not
+     *     have, or damaged): such a row is logged and counted once, and skipped
+     */
+    private Assessment read(ResultSet rs, int first) throws SQLException {
+        String body = rs.getString(first + 3);
+        Assessment a;
+        try {
+            if (body != null && body.length() > db.limits().maxAssessmentRowChars()) {
+                throw new InvalidInputException("the row is " + body.length() + " characters, over the "
+                        + db.limits().maxAssessmentRowChars() + " an assessment can take");
+            }
+            a = MlflowJson.readAssessment(body);
+        } catch (RuntimeException e) {
+            db.skipped().skip("assessment", rs.getString(first), e.getMessage());
+            return null;
+        }
         Instant created = EpochNanos.toInstant(rs.getLong(first + 1));
         Instant updated = EpochNanos.toInstant(rs.getLong(first + 2));
         // the JSON keeps milliseconds, as MLflow does; the columns keep the exact times
@@ -259,7 +279,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
                         Instant time = Instant.ofEpochSecond(Math.floorDiv(ms, 1000),
                                 Math.floorMod(ms, 1000) * 1_000_000L + rs.getInt(2));
                         Assessment a = read(rs, 3);
-                        if (a.value() instanceof FeedbackValue) { // expectations are not a scorer's values
+                        if (a != null && a.value() instanceof FeedbackValue) { // expectations are not a scorer's values
                             out.add(new ScoredValue(time, a));
                         }
                     }

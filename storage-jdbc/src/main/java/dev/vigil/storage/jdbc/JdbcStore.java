@@ -1,5 +1,7 @@
 package dev.vigil.storage.jdbc;
 
+import dev.vigil.spi.store.StoreLock;
+import java.nio.file.Path;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
@@ -40,8 +42,11 @@ public final class JdbcStore implements Store {
     private final JdbcScorerStore scorers;
     private final JdbcJobStore jobs;
 
-    private JdbcStore(Database db) {
+    private final StoreLock lock;
+
+    private JdbcStore(Database db, StoreLock lock) {
         this.db = db;
+        this.lock = lock;
         this.experiments = new JdbcExperimentStore(db);
         this.assessments = new JdbcAssessmentStore(db);
         this.traces = new JdbcTraceStore(db, assessments);
@@ -62,6 +67,7 @@ public final class JdbcStore implements Store {
         Objects.requireNonNull(options, "options");
         Dialect dialect = Dialect.of(uri);
         String masked = JdbcUrls.mask(uri);
+        String url = JdbcUrlPolicy.check(dialect, uri);
         if (dialect == Dialect.SQLITE && uri.contains(":memory:") && !uri.contains("cache=shared")) {
             throw new InvalidInputException("'" + masked + "' gives every pooled connection a database of its own; "
                     + "use a file (jdbc:sqlite:vigil.db), a shared in-memory database "
@@ -71,7 +77,7 @@ public final class JdbcStore implements Store {
         long timeoutMs = intOption(options, "pool.timeoutMs", (int) DEFAULT_POOL_TIMEOUT_MS, 250, Integer.MAX_VALUE);
 
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(uri);
+        config.setJdbcUrl(url);
         config.setPoolName("vigil-" + dialect.name().toLowerCase(Locale.ROOT));
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(Math.min(1, poolSize));
@@ -92,15 +98,27 @@ public final class JdbcStore implements Store {
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             config.addDataSourceProperty("synchronous", "NORMAL");
         }
+        StoreLock lock = JdbcUrlPolicy.singleProcessFile(dialect, uri)
+                .map(f -> StoreLock.acquire(Path.of(f + StoreLock.SUFFIX), f.toString()))
+                .orElse(null);
+        java.util.List<String> secrets = new java.util.ArrayList<>(dev.vigil.spi.Secrets.fromEnvironment());
+        if (password != null) {
+            secrets.add(password);
+        }
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
+            closeQuietly(lock);
+            Throwable cause = rootCause(e);
+            // one line, and a short cause chain: the driver's root cause alone, not Hikari's wrappers
             throw new StoreException("cannot open the store " + masked + ": the database is not reachable ("
-                    + JdbcUrls.mask(cause.getMessage()) + ")", e);
+                    + firstLine(dev.vigil.spi.Secrets.mask(cause.getMessage(), secrets)) + ")", shortCause(cause, secrets));
         } catch (RuntimeException e) {
-            throw new StoreException("cannot open the store " + masked + ": " + JdbcUrls.mask(e.getMessage()), e);
+            closeQuietly(lock);
+            Throwable cause = rootCause(e);
+            throw new StoreException("cannot open the store " + masked + ": "
+                    + firstLine(dev.vigil.spi.Secrets.mask(cause.getMessage(), secrets)), shortCause(cause, secrets));
         }
         // Flyway needs two connections at once; it gets a small pool of its own so that pool.size 1 works
         HikariConfig migrationConfig = new HikariConfig();
@@ -112,10 +130,48 @@ public final class JdbcStore implements Store {
             SchemaMigrations.migrate(migrationPool, dialect, masked);
         } catch (RuntimeException e) {
             pool.close();
+            closeQuietly(lock);
             throw e instanceof StoreException ? e
                     : new StoreException("cannot open the store " + masked + ": " + JdbcUrls.mask(e.getMessage()), e);
         }
-        return new JdbcStore(new Database(pool, dialect, masked, options.clock()));
+        return new JdbcStore(new Database(pool, dialect, masked, options.clock()), lock);
+    }
+
+    private static void closeQuietly(StoreLock lock) {
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** @return the cause as one exception with the driver's first message line and no further cause */
+    private static Throwable shortCause(Throwable cause, java.util.List<String> secrets) {
+        StoreException s = new StoreException(cause.getClass().getSimpleName() + ": "
+                + firstLine(dev.vigil.spi.Secrets.mask(cause.getMessage(), secrets)));
+        s.setStackTrace(cause.getStackTrace().length > 8
+                ? java.util.Arrays.copyOf(cause.getStackTrace(), 8) : cause.getStackTrace());
+        return s;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no message";
+        }
+        int nl = s.indexOf('\n');
+        String line = (nl < 0 ? s : s.substring(0, nl)).trim();
+        return line.length() > 500 ? line.substring(0, 500) + "…" : line;
+    }
+
+    @Override
+    public long skippedRows() {
+        return db.skipped().count();
     }
 
     private static int intOption(StoreOptions options, String key, int defaultValue, int min, int max) {
@@ -182,7 +238,11 @@ public final class JdbcStore implements Store {
 
     @Override
     public void close() {
-        db.close();
+        try {
+            db.close();
+        } finally {
+            closeQuietly(lock);
+        }
     }
 
     @Override

@@ -60,6 +60,7 @@ final class JdbcTraceStore implements TraceStore {
         if (traces.isEmpty()) {
             return;
         }
+        db.limits().checkTraces(traces);
         // the last form of a trace id in the batch wins, as if they had been put one after the other
         Map<String, Trace> byId = new LinkedHashMap<>();
         for (Trace t : traces) {
@@ -245,7 +246,7 @@ final class JdbcTraceStore implements TraceStore {
                     "SELECT " + ROW_COLUMNS + " FROM traces t WHERE t.trace_id = ?")) {
                 ps.setString(1, traceId);
                 List<Stored> rows = read(ps);
-                return rows.isEmpty() ? Optional.empty() : Optional.of(withAssessments(c, rows).get(0).trace());
+                return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(withAssessments(c, rows).get(0).trace());
             }
         });
     }
@@ -277,7 +278,7 @@ final class JdbcTraceStore implements TraceStore {
                 // the predicate may read assessments (feedback.<name>), so they are attached before it runs
                 List<Stored> candidates = residual == null ? rows : withAssessments(c, rows);
                 for (Stored r : candidates) {
-                    if (residual == null || residual.test(r.trace())) {
+                    if (r.trace() != null && (residual == null || residual.test(r.trace()))) {
                         matched.add(r);
                         if (matched.size() > maxResults) {
                             break;
@@ -355,7 +356,9 @@ final class JdbcTraceStore implements TraceStore {
                 ps.setInt(2, limit);
                 List<TailEntry> out = new ArrayList<>();
                 for (Stored s : withAssessments(c, read(ps))) {
-                    out.add(new TailEntry(s.seq(), s.trace()));
+                    if (s.trace() != null) {
+                        out.add(new TailEntry(s.seq(), s.trace()));
+                    }
                 }
                 return out;
             }
@@ -377,17 +380,34 @@ final class JdbcTraceStore implements TraceStore {
 
     // ------------------------------------------------------------------ helpers
 
-    /** A stored trace without its assessments yet. */
+    /** A stored trace without its assessments yet; its trace is null if the row could not be read (skipped). */
     private record Stored(String traceId, long ms, int subNs, Trace trace, long seq) {}
 
-    private static List<Stored> read(PreparedStatement ps) throws SQLException {
+    /**
+     * Reads trace rows. A row that cannot be decoded (written by an older version without limits, or damaged) is
+     * logged and counted once and kept as a placeholder with a null trace, so that paging and cursors still move
+     * past it; callers drop the placeholders.
+     */
+    private List<Stored> read(PreparedStatement ps) throws SQLException {
         List<Stored> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String id = rs.getString(1);
                 long ms = rs.getLong(2);
                 int sub = rs.getInt(3);
-                Trace t = MlflowJson.readTrace(rs.getString(4));
+                String body = rs.getString(4);
+                Trace t;
+                try {
+                    if (body != null && body.length() > db.limits().maxTraceRowChars()) {
+                        throw new InvalidInputException("the row is " + body.length() + " characters, over the "
+                                + db.limits().maxTraceRowChars() + " a trace can take");
+                    }
+                    t = MlflowJson.readTrace(body);
+                } catch (RuntimeException e) {
+                    db.skipped().skip("trace", id, e.getMessage());
+                    out.add(new Stored(id, ms, sub, null, rs.getLong(5)));
+                    continue;
+                }
                 Instant exact = Instant.ofEpochSecond(Math.floorDiv(ms, 1000), Math.floorMod(ms, 1000) * 1_000_000L + sub);
                 TraceInfo info = t.info().requestTime().equals(exact) && t.traceId().equals(id) ? t.info()
                         : t.info().toBuilder().traceId(id).requestTime(exact).build();
@@ -402,11 +422,15 @@ final class JdbcTraceStore implements TraceStore {
             return rows;
         }
         List<String> ids = new ArrayList<>(rows.size());
-        rows.forEach(r -> ids.add(r.traceId()));
+        rows.forEach(r -> {
+            if (r.trace() != null) {
+                ids.add(r.traceId());
+            }
+        });
         Map<String, List<dev.vigil.spi.model.Assessment>> byTrace = assessments.loadFor(c, ids);
         List<Stored> out = new ArrayList<>(rows.size());
         for (Stored r : rows) {
-            List<dev.vigil.spi.model.Assessment> as = byTrace.get(r.traceId());
+            List<dev.vigil.spi.model.Assessment> as = r.trace() == null ? null : byTrace.get(r.traceId());
             out.add(as == null ? r : new Stored(r.traceId(), r.ms(), r.subNs(), r.trace().withAssessments(as), r.seq()));
         }
         return out;

@@ -46,6 +46,7 @@ final class MemoryAssessmentStore implements AssessmentStore {
         if (assessment == null) {
             throw new InvalidInputException("append needs an assessment, got null");
         }
+        dev.vigil.spi.store.WriteLimits.DEFAULTS.check(assessment);
         validateScorerMetadataIfAny(assessment);
         return store.write(() -> {
             requireTrace(assessment);
@@ -70,6 +71,7 @@ final class MemoryAssessmentStore implements AssessmentStore {
             if (a == null) {
                 throw new InvalidInputException("assessment " + i + " of the batch is null; nothing was written");
             }
+            dev.vigil.spi.store.WriteLimits.DEFAULTS.check(a);
             if (a.scorerName() == null || a.metadata().get(Assessment.METADATA_SCORER_VERSION) == null) {
                 throw new InvalidInputException("scorer feedback '" + a.name() + "' on trace " + a.traceId()
                         + " lacks the metadata " + Assessment.METADATA_SCORER_NAME + " and "

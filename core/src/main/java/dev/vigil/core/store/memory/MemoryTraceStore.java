@@ -48,6 +48,7 @@ final class MemoryTraceStore implements TraceStore {
                 throw new InvalidInputException("trace " + i + " of the batch is null; nothing was written");
             }
             t.validateForStorage();
+            dev.vigil.spi.store.WriteLimits.DEFAULTS.check(t);
             batch.add(t.info().assessments().isEmpty() ? t : t.withAssessments(List.of()));
         }
         store.write(() -> {

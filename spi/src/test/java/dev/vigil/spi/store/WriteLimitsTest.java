@@ -1,0 +1,66 @@
+package dev.vigil.spi.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.LimitExceededException;
+import dev.vigil.spi.json.MlflowJson;
+import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.AssessmentSource;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WriteLimitsTest {
+
+    @Test
+    void jsonChars_countsStringsKeysAndSeparators() {
+        assertThat(WriteLimits.jsonChars("abc")).isEqualTo(5);
+        assertThat(WriteLimits.jsonChars(Map.of("k", List.of(1, "x")))).isEqualTo(2 + 1 + 4 + (2 + 1 + 1 + 1 + 3));
+        assertThat(WriteLimits.jsonChars(null)).isEqualTo(4);
+    }
+
+    @Test
+    void check_fiftyMegabyteValue_isRefusedWithItsSize() {
+        Assessment a = Assessment.builder().name("big").traceId("tr-1").source(AssessmentSource.code("s"))
+                .createTime(java.time.Instant.EPOCH)
+                .feedback("x".repeat(50 * 1024 * 1024)).build();
+        assertThatThrownBy(() -> WriteLimits.DEFAULTS.check(a))
+                .isInstanceOf(LimitExceededException.class)
+                .hasMessage("value of assessment 'big' on trace tr-1 is 52428802 characters; the limit is 1048576"
+                        + " (see \"Limits on what is stored\" in the README)")
+                .satisfies(e -> assertThat(((LimitExceededException) e).size()).isEqualTo(52_428_802L));
+    }
+
+    @Test
+    void check_longIdInMessage_isShortened() {
+        assertThatThrownBy(() -> WriteLimits.DEFAULTS.id("trace id", "t".repeat(100_000)))
+                .hasMessageStartingWith("trace id is 100000 characters");
+        assertThat(WriteLimits.shortId("t".repeat(100))).endsWith("…(100 chars)").hasSizeLessThan(70);
+    }
+
+    @Test
+    void limits_mustBePositive() {
+        assertThatThrownBy(() -> new WriteLimits(0, 1, 1, 1, 1, 1, 1, 1, 1, 1))
+                .isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    void readTrace_executionDurationOf1e30_isRefusedNotWrappedAround() {
+        String json = "{\"info\":{\"trace_id\":\"tr-1\",\"trace_location\":{\"type\":\"MLFLOW_EXPERIMENT\","
+                + "\"mlflow_experiment\":{\"experiment_id\":\"1\"}},\"request_time\":\"2026-01-01T00:00:00Z\","
+                + "\"execution_duration_ms\":1e30,\"state\":\"OK\"},\"data\":{\"spans\":[]}}";
+        assertThatThrownBy(() -> MlflowJson.readTrace(json))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("\"execution_duration_ms\" must be an integer between");
+    }
+
+    @Test
+    void readTrace_fractionalDuration_isCutToWholeMilliseconds() {
+        String json = "{\"info\":{\"trace_id\":\"tr-1\",\"trace_location\":{\"type\":\"MLFLOW_EXPERIMENT\","
+                + "\"mlflow_experiment\":{\"experiment_id\":\"1\"}},\"request_time\":\"2026-01-01T00:00:00Z\","
+                + "\"execution_duration_ms\":12.7,\"state\":\"OK\"},\"data\":{\"spans\":[]}}";
+        assertThat(MlflowJson.readTrace(json).info().executionDurationMs()).isEqualTo(12L);
+    }
+}

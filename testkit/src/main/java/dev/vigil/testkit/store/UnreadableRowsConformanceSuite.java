@@ -1,0 +1,140 @@
+package dev.vigil.testkit.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.AssessmentSource;
+import dev.vigil.spi.model.Experiment;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.store.ScoredValue;
+import dev.vigil.spi.store.Store;
+import dev.vigil.spi.store.TailEntry;
+import dev.vigil.spi.store.TracePage;
+import dev.vigil.spi.store.TraceQuery;
+import dev.vigil.testkit.MutableClock;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Poison-proof reading: a row that cannot be decoded — one an older version wrote without limits (a 21-million
+ * character value, over the JSON reader's 20 million), or a damaged one — never stops a tail, a scan, a get or a
+ * report on that store, in its own experiment or in another one: it is skipped, counted once in
+ * {@link Store#skippedRows()}, and the rest is read. A durable backend's test class extends this and plants the
+ * bad row behind the store's back (raw SQL, raw file records).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+public abstract class UnreadableRowsConformanceSuite {
+
+    /** What an older version could write: a value over Jackson's 20,000,000-character string limit. */
+    protected static final int HUGE = 21_000_000;
+
+    protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    protected MutableClock clock;
+    protected Store store;
+
+    /**
+     * @param clock the clock for the new store
+     * @return a new empty store
+     */
+    protected abstract Store openStore(Clock clock);
+
+    /**
+     * Writes scorer feedback as an older version without limits did: its value replaced by a string of
+     * {@link #HUGE} characters, behind the store's back.
+     *
+     * @param store the open store
+     * @param assessment scorer feedback not stored yet (its trace is)
+     * @return the store to go on with (the same one, or the same data reopened)
+     */
+    protected abstract Store plantHugeAssessment(Store store, Assessment assessment);
+
+    /**
+     * Makes a stored trace's row undecodable behind the store's back: its root span's outputs become a string of
+     * {@link #HUGE} characters, as an older version without limits wrote it.
+     *
+     * @param store the open store
+     * @param trace the stored trace
+     * @return the store to go on with
+     */
+    protected abstract Store plantUndecodableTrace(Store store, Trace trace);
+
+    @BeforeEach
+    void openFreshStore() {
+        clock = new MutableClock(T0);
+        store = openStore(clock);
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private Assessment feedback(String traceId, String name, Object value) {
+        return Assessment.builder().name(name).traceId(traceId).source(AssessmentSource.code(name))
+                .createTime(clock.instant()).feedback(value)
+                .metadata(Assessment.METADATA_SCORER_NAME, name)
+                .metadata(Assessment.METADATA_SCORER_VERSION, "1").build();
+    }
+
+    @Test
+    void hugeAssessmentRow_isSkippedAndCountedOnce_everyReaderGoesOn() {
+        Experiment a = store.experiments().getOrCreate("poisoned");
+        Experiment b = store.experiments().getOrCreate("clean");
+        store.traces().put(List.of(WriteLimitsConformanceSuite.trace(a.experimentId(), "tr-a1", "x")));
+        store.traces().put(List.of(WriteLimitsConformanceSuite.trace(b.experimentId(), "tr-b1", "y")));
+        store = plantHugeAssessment(store, feedback("tr-a1", "bad", "soon huge"));
+        store.assessments().upsertScorerFeedback(List.of(feedback("tr-a1", "good", true)));
+
+        List<TailEntry> tail = store.traces().tail(0, 100);
+        assertThat(tail).extracting(e -> e.trace().traceId()).containsExactly("tr-a1", "tr-b1");
+        assertThat(tail.get(0).trace().info().assessments()).extracting(Assessment::name).containsExactly("good");
+        assertThat(store.assessments().listByTrace("tr-a1")).extracting(Assessment::name).containsExactly("good");
+        assertThat(store.traces().get("tr-a1")).isPresent();
+        TracePage page = store.traces().scan(new TraceQuery(a.experimentId(), T0.minusSeconds(1),
+                T0.plusSeconds(1), null), null, 10);
+        assertThat(page.traces()).extracting(Trace::traceId).containsExactly("tr-a1");
+        List<ScoredValue> values = store.assessments().valuesByScorer(a.experimentId(), "bad", T0.minusSeconds(1),
+                T0.plusSeconds(1));
+        assertThat(values).isEmpty();
+        assertThat(store.assessments().valuesByScorer(a.experimentId(), "good", T0.minusSeconds(1),
+                T0.plusSeconds(1))).hasSize(1);
+        assertThat(store.skippedRows()).as("one unreadable row, counted once however often it is met").isEqualTo(1);
+    }
+
+    @Test
+    void undecodableTraceRow_isSkipped_tailAndScanGoPastIt() {
+        Experiment a = store.experiments().getOrCreate("poisoned");
+        Experiment b = store.experiments().getOrCreate("clean");
+        Trace bad = WriteLimitsConformanceSuite.trace(a.experimentId(), "tr-a1", "x");
+        Trace a2 = WriteLimitsConformanceSuite.trace(a.experimentId(), "tr-a2", "x");
+        Trace b1 = WriteLimitsConformanceSuite.trace(b.experimentId(), "tr-b1", "y");
+        store.traces().put(List.of(bad));
+        store.traces().put(List.of(a2));
+        store.traces().put(List.of(b1));
+        store = plantUndecodableTrace(store, bad);
+
+        assertThat(store.traces().tail(0, 100)).extracting(e -> e.trace().traceId())
+                .containsExactly("tr-a2", "tr-b1");
+        assertThat(store.traces().get("tr-a1")).isEmpty();
+        List<String> scanned = new ArrayList<>();
+        String token = null;
+        do {
+            TracePage page = store.traces().scan(new TraceQuery(a.experimentId(), T0.minusSeconds(1),
+                    T0.plusSeconds(1), null), token, 1);
+            page.traces().forEach(t -> scanned.add(t.traceId()));
+            token = page.nextPageToken();
+        } while (token != null);
+        assertThat(scanned).containsExactly("tr-a2");
+        assertThat(store.skippedRows()).isEqualTo(1);
+    }
+}
