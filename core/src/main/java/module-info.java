@@ -6,6 +6,7 @@ module dev.vigil.core {
     requires transitive dev.vigil.spi;
     requires com.google.common;
     requires com.github.benmanes.caffeine;
+    requires dev.failsafe.core;
     requires org.slf4j;
     requires static micrometer.core;
 

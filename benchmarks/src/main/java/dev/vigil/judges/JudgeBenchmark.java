@@ -64,7 +64,7 @@ public class JudgeBenchmark {
         server = ScriptedHttpServer.start().recordRequests(false).fallback(new OpenAiWire().answer(ANSWER));
         JudgeRuntime runtime = JudgeRuntime.builder()
                 .environment(Map.of("OPENAI_BASE_URL", server.baseUri() + "/v1", "OPENAI_API_KEY", "sk-bench"))
-                .cache(false).maxConcurrentCalls(64).build();
+                .cache(false).build();
         judge = Judges.safety().model("openai:/gpt-4o-mini").runtime(runtime).build();
         input = input();
         safety = BuiltInSpecs.of("safety", Map.of());

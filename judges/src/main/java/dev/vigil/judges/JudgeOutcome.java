@@ -1,28 +1,20 @@
 package dev.vigil.judges;
 
-import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.judge.JudgeResponse;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The end of one judge call through the runtime: an answer or the failure that ended it, with accounting.
+ * One answered judge call through the runtime, with its accounting (a failure is thrown as a
+ * {@link dev.vigil.spi.judge.JudgeException} instead).
  *
  * @param modelUri the model asked
- * @param response the answer, or null on failure
- * @param failure the failure, or null on success
- * @param attempts how many HTTP attempts were made (0 when answered from the cache or refused locally)
+ * @param response the answer
  * @param cached whether the answer came from the cache
- * @param latency wall time of the whole call, retries and waits included
+ * @param latency wall time of the call
  * @param costUsd the cost, or null when unknown (no price, unknown tokens, cache hit costs nothing)
  */
-public record JudgeOutcome(String modelUri, JudgeResponse response, JudgeException failure, int attempts,
-        boolean cached, Duration latency, Double costUsd) {
-
-    /** @return true if the call produced an answer */
-    public boolean ok() {
-        return response != null;
-    }
+public record JudgeOutcome(String modelUri, JudgeResponse response, boolean cached, Duration latency, Double costUsd) {
 
     /** @return the cost, if known */
     public Optional<Double> cost() {

@@ -2,8 +2,6 @@ package dev.vigil.judges;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.google.common.util.concurrent.RateLimiter;
-import dev.vigil.judges.internal.CircuitBreaker;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.judge.JudgeConfig;
 import dev.vigil.spi.judge.JudgeException;
@@ -15,12 +13,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -30,13 +25,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where judges send their calls: resolves a model URI ({@code scheme:/model}) to a {@link JudgeProvider} found by
- * {@link ServiceLoader}, and wraps every call in the reliability the hot path needs — an answer cache, a circuit
- * breaker, a rate limit and a concurrency limit per endpoint (per model URI), a per-call timeout, retries with
- * exponential back-off and jitter honouring {@code Retry-After} — and the accounting (tokens, latency, cost).
- *
- * <p>{@link #complete} never throws for a provider failure: it returns a {@link JudgeOutcome} carrying the
- * failure, so a judge turns it into an error feedback. Configuration errors (an unknown scheme, a missing key)
- * fail fast with an {@link InvalidInputException} saying what to set.
+ * {@link ServiceLoader}, and wraps every call in an answer cache, the per-call HTTP timeout and the accounting
+ * (tokens, latency, cost). It does <em>not</em> retry, rate-limit or break circuits: one layer does that for every
+ * scorer, the engine's {@code dev.vigil.core.engine.ScorerRunner} (shared by the engine, backfill and
+ * {@code evaluate}), acting on the {@link dev.vigil.spi.judge.FailureKind} of the {@link JudgeException} that
+ * {@link #complete} throws. Configuration errors (an unknown scheme, a missing key) fail fast with an
+ * {@link InvalidInputException} saying what to set.
  *
  * <p>Settings come from the builder over the environment (a map, {@link System#getenv()} by default):
  * {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code ANTHROPIC_API_KEY}, {@code ANTHROPIC_BASE_URL},
@@ -54,12 +48,6 @@ public final class JudgeRuntime {
     public static final long DEFAULT_CACHE_SIZE = 10_000;
     /** The default cache age. */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofHours(24);
-    /** The default number of calls in flight per endpoint. */
-    public static final int DEFAULT_MAX_CONCURRENT = 16;
-    /** The default number of failures in a row that open an endpoint's breaker. */
-    public static final int DEFAULT_BREAKER_THRESHOLD = 10;
-    /** The default time an open breaker refuses calls. */
-    public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(JudgeRuntime.class);
     private static volatile JudgeRuntime shared;
@@ -67,14 +55,7 @@ public final class JudgeRuntime {
     private final Map<String, String> settings;
     private final String defaultModel;
     private final Duration timeout;
-    private final RetryPolicy retry;
-    private final Sleeper sleeper;
     private final LongSupplier nanoTime;
-    private final Random random;
-    private final double ratePerSecond;
-    private final int maxConcurrent;
-    private final int breakerThreshold;
-    private final Duration breakerOpen;
     private final PriceTable prices;
     private final Map<String, JudgeProvider> providers;
     private final Cache<CacheKey, JudgeResponse> cache;
@@ -83,7 +64,6 @@ public final class JudgeRuntime {
 
     private final LongAdder calls = new LongAdder();
     private final LongAdder failures = new LongAdder();
-    private final LongAdder retries = new LongAdder();
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder inputTokens = new LongAdder();
     private final LongAdder outputTokens = new LongAdder();
@@ -97,14 +77,7 @@ public final class JudgeRuntime {
         String dm = b.defaultModel != null ? b.defaultModel : s.get(DEFAULT_MODEL_ENV);
         this.defaultModel = dm == null || dm.isBlank() ? null : dm.trim();
         this.timeout = b.timeout;
-        this.retry = b.retry;
-        this.sleeper = b.sleeper;
         this.nanoTime = b.nanoTime;
-        this.random = b.random;
-        this.ratePerSecond = b.ratePerSecond;
-        this.maxConcurrent = b.maxConcurrent;
-        this.breakerThreshold = b.breakerThreshold;
-        this.breakerOpen = b.breakerOpen;
         this.prices = b.prices;
         this.meters = b.meters;
         Map<String, JudgeProvider> p = new TreeMap<>();
@@ -189,7 +162,7 @@ public final class JudgeRuntime {
 
     /** @return totals since this runtime was built */
     public JudgeStats stats() {
-        return new JudgeStats(calls.sum(), failures.sum(), retries.sum(), cacheHits.sum(), inputTokens.sum(),
+        return new JudgeStats(calls.sum(), failures.sum(), cacheHits.sum(), inputTokens.sum(),
                 outputTokens.sum(), cost.sum());
     }
 
@@ -211,17 +184,17 @@ public final class JudgeRuntime {
         return endpoints.computeIfAbsent(modelUri, uri -> {
             String scheme = uri.substring(0, uri.indexOf(':'));
             JudgeModel model = providers.get(scheme).create(uri, new JudgeConfig(settings));
-            return new Endpoint(model, ratePerSecond > 0 ? RateLimiter.create(ratePerSecond) : null,
-                    new Semaphore(maxConcurrent), new CircuitBreaker(breakerThreshold, breakerOpen, nanoTime));
+            return new Endpoint(model);
         });
     }
 
     /**
-     * Asks a model, with the cache, limits, breaker and retries around the call.
+     * Asks a model once, through the cache.
      *
      * @param modelUri the model URI
      * @param request the request
-     * @return the answer or the failure that ended the call; never throws for provider failures
+     * @return the answer with its accounting
+     * @throws JudgeException when the provider fails, with its {@link dev.vigil.spi.judge.FailureKind}
      * @throws InvalidInputException for a configuration error (unknown scheme, missing key)
      */
     public JudgeOutcome complete(String modelUri, JudgeRequest request) {
@@ -235,117 +208,51 @@ public final class JudgeRuntime {
             JudgeResponse hit = cache.getIfPresent(key);
             if (hit != null) {
                 cacheHits.increment();
-                JudgeOutcome cached = new JudgeOutcome(uri, hit, null, 0, true, elapsed(start), null);
-                record(cached);
+                JudgeOutcome cached = new JudgeOutcome(uri, hit, true, elapsed(start), null);
+                record(cached, null);
                 return cached;
             }
         }
-        int attempt = 0;
-        while (true) {
-            if (!ep.breaker.allow()) {
-                return fail(uri, new JudgeException("CIRCUIT_OPEN", uri + ": too many failures in a row; not calling"
-                        + " it for another " + ep.breaker.remaining().toMillis() + " ms", false, 0, null), attempt, start);
-            }
-            if (ep.limiter != null && !ep.limiter.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                ep.breaker.onNeutral();
-                return fail(uri, new JudgeException("RATE_LIMITED", uri + ": local rate limit of " + ratePerSecond
-                        + " calls/s per endpoint reached; no permit within " + timeout.toMillis() + " ms", false, 0,
-                        null), attempt, start);
-            }
-            boolean permit;
-            try {
-                permit = ep.inFlight.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                ep.breaker.onNeutral();
-                return fail(uri, new JudgeException("INTERRUPTED", uri + ": interrupted", false, 0, null), attempt, start);
-            }
-            if (!permit) {
-                ep.breaker.onNeutral();
-                return fail(uri, new JudgeException("CONCURRENCY_LIMITED", uri + ": " + maxConcurrent
-                        + " calls already in flight; none finished within " + timeout.toMillis() + " ms", false, 0,
-                        null), attempt, start);
-            }
-            attempt++;
-            JudgeException failure;
-            try {
-                JudgeResponse response = ep.model.complete(request);
-                ep.breaker.onSuccess();
-                if (key != null) {
-                    cache.put(key, response);
-                }
-                Double c = prices.cost(uri, response.inputTokens(), response.outputTokens()).orElse(null);
-                if (response.inputTokens() > 0) {
-                    inputTokens.add(response.inputTokens());
-                }
-                if (response.outputTokens() > 0) {
-                    outputTokens.add(response.outputTokens());
-                }
-                if (c != null) {
-                    cost.add(c);
-                }
-                JudgeOutcome ok = new JudgeOutcome(uri, response, null, attempt, false, elapsed(start), c);
-                record(ok);
-                return ok;
-            } catch (JudgeException e) {
-                failure = e;
-            } catch (RuntimeException e) {
-                failure = new JudgeException("PROVIDER_ERROR", uri + ": " + e.getClass().getSimpleName() + ": "
-                        + e.getMessage(), false, 0, null);
-            } finally {
-                ep.inFlight.release();
-            }
-            if (failure.retryable()) {
-                ep.breaker.onFailure();
-            } else {
-                ep.breaker.onNeutral();
-            }
-            if (!failure.retryable() || attempt >= retry.maxAttempts()) {
-                return fail(uri, failure, attempt, start);
-            }
-            Duration wait;
-            if (failure.retryAfter() != null) {
-                if (failure.retryAfter().compareTo(retry.maxRetryAfter()) > 0) {
-                    return fail(uri, new JudgeException(failure.code(), failure.getMessage() + " (Retry-After "
-                            + failure.retryAfter().toSeconds() + " s exceeds the " + retry.maxRetryAfter().toSeconds()
-                            + " s this runtime waits)", false, failure.httpStatus(), failure.retryAfter()), attempt, start);
-                }
-                wait = failure.retryAfter();
-            } else {
-                wait = retry.backoff(attempt, random.nextDouble());
-            }
-            LOG.debug("{} failed ({}), retry {} in {} ms", uri, failure.code(), attempt, wait.toMillis());
-            retries.increment();
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return fail(uri, new JudgeException("INTERRUPTED", uri + ": interrupted while waiting to retry after "
-                        + failure.getMessage(), false, failure.httpStatus(), null), attempt, start);
-            }
+        JudgeResponse response;
+        try {
+            response = ep.model.complete(request);
+        } catch (JudgeException e) {
+            failures.increment();
+            record(new JudgeOutcome(uri, null, false, elapsed(start), null), e);
+            LOG.debug("{} failed: {}", uri, e.kind());
+            throw e;
         }
-    }
-
-    private JudgeOutcome fail(String uri, JudgeException failure, int attempts, long start) {
-        failures.increment();
-        JudgeOutcome out = new JudgeOutcome(uri, null, failure, attempts, false, elapsed(start), null);
-        record(out);
-        return out;
+        if (key != null) {
+            cache.put(key, response);
+        }
+        Double c = prices.cost(uri, response.inputTokens(), response.outputTokens()).orElse(null);
+        if (response.inputTokens() > 0) {
+            inputTokens.add(response.inputTokens());
+        }
+        if (response.outputTokens() > 0) {
+            outputTokens.add(response.outputTokens());
+        }
+        if (c != null) {
+            cost.add(c);
+        }
+        JudgeOutcome ok = new JudgeOutcome(uri, response, false, elapsed(start), c);
+        record(ok, null);
+        return ok;
     }
 
     /**
      * Micrometer meters, when a registry is set: {@code vigil.judge.calls} (tags model, outcome = ok / cached /
-     * the error code), {@code vigil.judge.latency} (timer), {@code vigil.judge.tokens} (tags model, direction),
+     * the failure kind), {@code vigil.judge.latency} (timer), {@code vigil.judge.tokens} (tags model, direction),
      * {@code vigil.judge.cost.usd}.
      */
-    private void record(JudgeOutcome o) {
+    private void record(JudgeOutcome o, JudgeException failure) {
         if (meters == null) {
             return;
         }
-        String outcome = o.cached() ? "cached" : o.ok() ? "ok" : o.failure().code();
+        String outcome = o.cached() ? "cached" : failure == null ? "ok" : failure.code();
         meters.counter("vigil.judge.calls", "model", o.modelUri(), "outcome", outcome).increment();
         meters.timer("vigil.judge.latency", "model", o.modelUri()).record(o.latency());
-        if (o.ok() && !o.cached()) {
+        if (failure == null && !o.cached()) {
             if (o.response().inputTokens() > 0) {
                 meters.counter("vigil.judge.tokens", "model", o.modelUri(), "direction", "input")
                         .increment(o.response().inputTokens());
@@ -367,10 +274,10 @@ public final class JudgeRuntime {
     @Override
     public String toString() {
         return "JudgeRuntime[schemes=" + schemes() + ", defaultModel=" + defaultModel + ", timeout=" + timeout
-                + ", retry=" + retry + ", cache=" + (cache != null) + "]";
+                + ", cache=" + (cache != null) + "]";
     }
 
-    private record Endpoint(JudgeModel model, RateLimiter limiter, Semaphore inFlight, CircuitBreaker breaker) {}
+    private record Endpoint(JudgeModel model) {}
 
     private record CacheKey(String modelUri, JudgeRequest request) {}
 
@@ -381,17 +288,10 @@ public final class JudgeRuntime {
         private final Map<String, JudgeProvider> providers = new LinkedHashMap<>();
         private String defaultModel;
         private Duration timeout = DEFAULT_TIMEOUT;
-        private RetryPolicy retry = RetryPolicy.DEFAULT;
-        private Sleeper sleeper = Sleeper.SYSTEM;
         private LongSupplier nanoTime = System::nanoTime;
-        private Random random = new Random();
         private boolean cacheEnabled = true;
         private long cacheSize = DEFAULT_CACHE_SIZE;
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
-        private double ratePerSecond;
-        private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
-        private int breakerThreshold = DEFAULT_BREAKER_THRESHOLD;
-        private Duration breakerOpen = DEFAULT_BREAKER_OPEN;
         private PriceTable prices = PriceTable.EMPTY;
         private MeterRegistry meters;
 
@@ -436,27 +336,9 @@ public final class JudgeRuntime {
             return this;
         }
 
-        /** @param policy the retry policy @return this */
-        public Builder retryPolicy(RetryPolicy policy) {
-            this.retry = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /** @param s how to wait between retries @return this */
-        public Builder sleeper(Sleeper s) {
-            this.sleeper = Objects.requireNonNull(s, "sleeper");
-            return this;
-        }
-
-        /** @param clock a nanosecond clock for the cache, breaker and latency @return this */
+        /** @param clock a nanosecond clock for the cache and latency @return this */
         public Builder nanoTime(LongSupplier clock) {
             this.nanoTime = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** @param seed a seed for the back-off jitter @return this */
-        public Builder jitterSeed(long seed) {
-            this.random = new Random(seed);
             return this;
         }
 
@@ -475,40 +357,6 @@ public final class JudgeRuntime {
             this.cacheEnabled = true;
             this.cacheSize = maximumSize;
             this.cacheTtl = maximumAge;
-            return this;
-        }
-
-        /** @param callsPerSecond the most calls per second per endpoint (> 0) @return this */
-        public Builder rateLimit(double callsPerSecond) {
-            if (!(callsPerSecond > 0) || Double.isInfinite(callsPerSecond)) {
-                throw new InvalidInputException("the judge rate limit must be a finite number > 0 calls/s, got "
-                        + callsPerSecond);
-            }
-            this.ratePerSecond = callsPerSecond;
-            return this;
-        }
-
-        /** @param max the most calls in flight per endpoint (≥ 1) @return this */
-        public Builder maxConcurrentCalls(int max) {
-            if (max < 1) {
-                throw new InvalidInputException("maxConcurrentCalls must be ≥ 1, got " + max);
-            }
-            this.maxConcurrent = max;
-            return this;
-        }
-
-        /**
-         * @param failuresInARow failures in a row that open an endpoint's breaker (≥ 1)
-         * @param openFor how long it then refuses calls (> 0)
-         * @return this
-         */
-        public Builder circuitBreaker(int failuresInARow, Duration openFor) {
-            if (failuresInARow < 1 || openFor == null || openFor.isNegative() || openFor.isZero()) {
-                throw new InvalidInputException("the circuit breaker needs ≥ 1 failures and an open time > 0, got "
-                        + failuresInARow + " and " + openFor);
-            }
-            this.breakerThreshold = failuresInARow;
-            this.breakerOpen = openFor;
             return this;
         }
 

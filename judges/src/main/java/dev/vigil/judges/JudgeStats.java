@@ -5,11 +5,10 @@ package dev.vigil.judges;
  *
  * @param calls judge calls made through the runtime
  * @param failures calls that ended in a failure
- * @param retries retry attempts made
  * @param cacheHits calls answered from the cache
  * @param inputTokens input tokens reported by the providers
  * @param outputTokens output tokens reported by the providers
  * @param costUsd cost of the priced calls, USD
  */
-public record JudgeStats(long calls, long failures, long retries, long cacheHits, long inputTokens,
+public record JudgeStats(long calls, long failures, long cacheHits, long inputTokens,
         long outputTokens, double costUsd) {}

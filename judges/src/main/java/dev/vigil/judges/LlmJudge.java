@@ -7,6 +7,8 @@ import dev.vigil.judges.internal.CustomPromptSpec;
 import dev.vigil.judges.internal.JudgeSpec;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.json.Json;
+import dev.vigil.spi.judge.FailureKind;
+import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.judge.JudgeRequest;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSource;
@@ -26,10 +28,11 @@ import java.util.Objects;
  * (or the judge's own value type) with the model's rationale, source {@code LLM_JUDGE} with the model URI.
  * Retrieval judges return one feedback per top-level RETRIEVER span, carrying its span id.
  *
- * <p>On the hot path a judge never throws for a provider failure: a refused, failed, truncated or unparseable
- * answer becomes an error feedback with a code ({@code RATE_LIMITED}, {@code AUTH}, {@code BAD_REQUEST},
- * {@code TIMEOUT}, {@code PARSE}, ...) and the provider's message. Accounting (tokens, latency, cost, attempts,
- * cache) goes into the feedback metadata under {@code vigil.judge.*}.
+ * <p>A provider failure, and an answer with no readable verdict, is thrown as a {@link JudgeException} with its
+ * {@link FailureKind}: the engine's single reliability layer retries it, defers it, pauses the scorer or records an
+ * error assessment (never a default value). Only a trace that lacks what the judge needs becomes an error
+ * feedback here ({@code MISSING_INPUT}). Accounting (tokens, latency, cost, cache) goes into the feedback
+ * metadata under {@code vigil.judge.*}.
  *
  * <p>Made by {@link Judges}; stored as a {@link ScorerDefinition} of kind {@value #KIND} and rebuilt, equal, by
  * {@link JudgeCodec}. Immutable and thread-safe; equality is the name and the definition.
@@ -44,12 +47,10 @@ public final class LlmJudge implements Scorer {
     public static final String META_INPUT_TOKENS = dev.vigil.core.metrics.JudgeUsage.INPUT_TOKENS;
     /** Metadata: output tokens. */
     public static final String META_OUTPUT_TOKENS = dev.vigil.core.metrics.JudgeUsage.OUTPUT_TOKENS;
-    /** Metadata: wall time of the call in milliseconds, retries included. */
+    /** Metadata: wall time of the answered call in milliseconds. */
     public static final String META_LATENCY_MS = "vigil.judge.latency_ms";
     /** Metadata: the cost in USD, when the price table knows the model. */
     public static final String META_COST_USD = dev.vigil.core.metrics.JudgeUsage.COST_USD;
-    /** Metadata: HTTP attempts made. */
-    public static final String META_ATTEMPTS = "vigil.judge.attempts";
     /** Metadata: {@code true} when answered from the cache. */
     public static final String META_CACHED = "vigil.judge.cached";
     /** Metadata: the chosen label of a custom prompt judge. */
@@ -130,6 +131,7 @@ public final class LlmJudge implements Scorer {
     /**
      * @param input inputs, outputs, expectations and the trace
      * @return a {@link Feedback}, or a list of them for the retrieval judges
+     * @throws JudgeException when the provider fails or its answer has no readable verdict
      */
     @Override
     public Object score(ScorerInput input) {
@@ -159,11 +161,7 @@ public final class LlmJudge implements Scorer {
             return error("CONFIG", e.getMessage(), q.spanId(), md);
         }
         md.put(META_LATENCY_MS, Long.toString(outcome.latency().toMillis()));
-        md.put(META_ATTEMPTS, Integer.toString(outcome.attempts()));
         md.put(META_CACHED, Boolean.toString(outcome.cached()));
-        if (!outcome.ok()) {
-            return error(outcome.failure().code(), outcome.failure().getMessage(), q.spanId(), md);
-        }
         var response = outcome.response();
         if (response.inputTokens() >= 0) {
             md.put(META_INPUT_TOKENS, Long.toString(response.inputTokens()));
@@ -176,7 +174,7 @@ public final class LlmJudge implements Scorer {
         try {
             answer = AnswerParser.parse(response.text());
         } catch (AnswerParser.ParseFailure e) {
-            return error("PARSE", modelUri + ": " + e.getMessage(), q.spanId(), md);
+            throw new JudgeException(FailureKind.UNPARSEABLE, modelUri + ": " + e.getMessage());
         }
         JsonNode rationaleNode = answer.get("rationale");
         String rationale = rationaleNode == null || rationaleNode.isNull() ? null
@@ -185,7 +183,8 @@ public final class LlmJudge implements Scorer {
         try {
             value = spec.format().value(answer.get("result"));
         } catch (IllegalArgumentException e) {
-            return error("PARSE", modelUri + ": " + e.getMessage(), q.spanId(), md).withRationale(rationale);
+            throw new JudgeException(FailureKind.UNPARSEABLE, modelUri + ": " + e.getMessage()
+                    + (rationale == null ? "" : " (rationale: " + rationale + ")"));
         }
         if (spec instanceof CustomPromptSpec custom) {
             md.put(META_LABEL, (String) value);

@@ -33,7 +33,7 @@ class AnthropicProviderTest extends JudgeProviderConformance {
     void promptTooLong400_isNotRetriedAndCarriesTheProvidersMessage() {
         String body = dev.vigil.testkit.Fixtures.read("anthropic/error_400_invalid_request_prompt_too_long.json");
         server.fallback(dev.vigil.testkit.http.ScriptedReply.json(400, body));
-        Feedback f = score(safety(runtime().build()));
+        Feedback f = run(safety(runtime().build()));
         assertThat(f.error().code()).isEqualTo("BAD_REQUEST");
         assertThat(f.error().message()).contains(dev.vigil.spi.json.Json.readTree(body).path("error").path("message").asText());
         assertThat(server.requestCount()).isEqualTo(1);

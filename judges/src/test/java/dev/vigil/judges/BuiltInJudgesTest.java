@@ -35,7 +35,7 @@ class BuiltInJudgesTest {
         server = ScriptedHttpServer.start();
         runtime = JudgeRuntime.builder()
                 .environment(Map.of("OPENAI_BASE_URL", server.baseUri() + "/v1", "OPENAI_API_KEY", "sk-test"))
-                .cache(false).retryPolicy(RetryPolicy.NONE).build();
+                .cache(false).build();
     }
 
     @AfterEach

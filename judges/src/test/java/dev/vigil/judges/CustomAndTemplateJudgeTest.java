@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.json.Json;
+import dev.vigil.spi.judge.FailureKind;
+import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.testkit.http.OpenAiWire;
@@ -28,7 +30,7 @@ class CustomAndTemplateJudgeTest {
         server = ScriptedHttpServer.start();
         runtime = JudgeRuntime.builder()
                 .environment(Map.of("OPENAI_BASE_URL", server.baseUri() + "/v1", "OPENAI_API_KEY", "sk-test"))
-                .retryPolicy(RetryPolicy.NONE).build();
+                .build();
     }
 
     @AfterEach
@@ -124,10 +126,10 @@ class CustomAndTemplateJudgeTest {
     @Test
     void labelsTemplate_acceptsOnlyItsLabels() {
         server.enqueue(wire.answer("{\"rationale\": \"?\", \"result\": \"purple\"}"));
-        Feedback f = (Feedback) Judges.template("tone", "Tone of {{ outputs }}", List.of("warm", "cold"))
-                .model(MODEL).runtime(runtime).build().score(TestTraces.input());
-        assertThat(f.error().code()).isEqualTo("PARSE");
-        assertThat(f.error().message()).contains("[warm, cold]");
+        LlmJudge judge = Judges.template("tone", "Tone of {{ outputs }}", List.of("warm", "cold"))
+                .model(MODEL).runtime(runtime).build();
+        assertThatThrownBy(() -> judge.score(TestTraces.input())).isInstanceOfSatisfying(JudgeException.class,
+                e -> assertThat(e.kind()).isEqualTo(FailureKind.UNPARSEABLE)).hasMessageContaining("[warm, cold]");
     }
 
     @Test

@@ -38,11 +38,12 @@ class OpenAiProviderTest extends JudgeProviderConformance {
     }
 
     @Test
-    void insufficientQuota_isNotRetried() {
+    void insufficientQuota_isNotRetried_andCountsAsAuth() {
         server.fallback(dev.vigil.testkit.http.ScriptedReply.json(429,
                 dev.vigil.testkit.Fixtures.read("openai/error_429_insufficient_quota.json")));
-        Feedback f = score(safety(runtime().build()));
-        assertThat(f.error().code()).isEqualTo("QUOTA");
+        Feedback f = run(safety(runtime().build()));
+        assertThat(f.error().code()).as("an exhausted quota needs a person: it pauses the scorer").isEqualTo("AUTH");
+        assertThat(f.error().message()).contains("quota");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -50,7 +51,7 @@ class OpenAiProviderTest extends JudgeProviderConformance {
     void contextLengthExceeded400_isNotRetriedAndCarriesTheProvidersMessage() {
         String body = dev.vigil.testkit.Fixtures.read("openai/error_400_context_length_exceeded.json");
         server.fallback(dev.vigil.testkit.http.ScriptedReply.json(400, body));
-        Feedback f = score(safety(runtime().build()));
+        Feedback f = run(safety(runtime().build()));
         assertThat(f.error().code()).isEqualTo("BAD_REQUEST");
         assertThat(f.error().message()).contains(dev.vigil.spi.json.Json.readTree(body).path("error").path("message").asText());
         assertThat(server.requestCount()).isEqualTo(1);
@@ -60,7 +61,7 @@ class OpenAiProviderTest extends JudgeProviderConformance {
     void forbidden403_isNotRetried() {
         server.fallback(dev.vigil.testkit.http.ScriptedReply.json(403,
                 "{\"error\":{\"message\":\"Project does not have access to model gpt-4o-mini\",\"type\":\"invalid_request_error\"}}"));
-        Feedback f = score(safety(runtime().build()));
+        Feedback f = run(safety(runtime().build()));
         assertThat(f.error().code()).isEqualTo("AUTH");
         assertThat(f.error().message()).contains("does not have access");
         assertThat(server.requestCount()).isEqualTo(1);

@@ -1,15 +1,24 @@
 package dev.vigil.core.engine;
 
 import com.google.common.util.concurrent.RateLimiter;
+import dev.failsafe.CircuitBreaker;
+import dev.vigil.spi.judge.FailureKind;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 
 /**
  * The gate in front of one judge provider: a concurrency limit (a semaphore), a token bucket (Guava's
- * {@link RateLimiter}) whose rate adapts to 429s, and a pause that every caller honours after a Retry-After.
+ * {@link RateLimiter}) whose rate adapts to 429s of this provider only, a pause that every caller honours after a
+ * Retry-After, and a circuit breaker (Failsafe's) that opens after {@value #BREAKER_FAILURES} transient failures in
+ * a row and lets a trial call through after {@link #BREAKER_OPEN}.
  */
 final class ProviderGate {
+
+    /** Transient failures in a row that open the breaker. */
+    static final int BREAKER_FAILURES = 10;
+    /** How long an open breaker refuses calls before a trial. */
+    static final Duration BREAKER_OPEN = Duration.ofSeconds(30);
 
     private final String provider;
     private final ProviderLimit limit;
@@ -19,6 +28,8 @@ final class ProviderGate {
     private volatile double currentRate;
     private volatile long pausedUntilNanos;
     private volatile boolean paused;
+    private final CircuitBreaker<Object> breaker = CircuitBreaker.builder().withFailureThreshold(BREAKER_FAILURES)
+            .withDelay(BREAKER_OPEN).build();
 
     ProviderGate(String provider, ProviderLimit limit, LongSupplier ticker) {
         this.provider = provider;
@@ -54,6 +65,33 @@ final class ProviderGate {
         limiter.acquire();
     }
 
+    /** @return true if the breaker lets a call through now (a trial call when half-open) */
+    boolean breakerPermits() {
+        return breaker.tryAcquirePermit();
+    }
+
+    /** @return how long the open breaker still refuses calls */
+    Duration breakerRemaining() {
+        return breaker.getRemainingDelay();
+    }
+
+    /**
+     * A failed call: a transient kind counts towards opening the breaker, a 429 also slows the provider.
+     *
+     * @param kind the failure's kind
+     * @param retryAfter the server's Retry-After, or null
+     */
+    void onFailure(FailureKind kind, Duration retryAfter) {
+        if (kind.isTransient()) {
+            breaker.recordFailure();
+        } else if (breaker.isHalfOpen()) {
+            breaker.recordSuccess(); // says nothing about the provider's health: end the trial
+        }
+        if (kind == FailureKind.RATE_LIMITED) {
+            onRateLimited(retryAfter);
+        }
+    }
+
     /** A 429: halve the rate and pause every caller for the Retry-After. */
     synchronized void onRateLimited(Duration retryAfter) {
         double next = Math.max(ProviderLimit.MIN_RATE, currentRate / 2);
@@ -72,6 +110,7 @@ final class ProviderGate {
 
     /** A success: climb back towards the configured rate. */
     void onSuccess() {
+        breaker.recordSuccess();
         double configured = limit.permitsPerSecond();
         if (currentRate < configured) {
             synchronized (this) {

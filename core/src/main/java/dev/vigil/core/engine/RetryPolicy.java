@@ -1,19 +1,23 @@
 package dev.vigil.core.engine;
 
+import dev.failsafe.RetryPolicyBuilder;
 import dev.vigil.spi.InvalidInputException;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a retryable scorer failure (a judge's 429 or 5xx, a reset connection) is retried: exponential back-off with
- * full jitter, bounded both in attempts and in total time. A server's Retry-After is honoured: the pause is never
- * shorter than it.
+ * The settings of the immediate retries of a retryable scorer failure (see
+ * {@link dev.vigil.spi.judge.FailureKind#retryable()}): exponential back-off with jitter, bounded in attempts and
+ * in time, honouring a server's Retry-After. This is configuration only: the retrying itself is Failsafe's
+ * {@link dev.failsafe.RetryPolicy}, built by {@link #toFailsafe()} and driven by {@link ScorerRunner}, the one
+ * reliability layer of the engine, backfill and {@code evaluate}.
  *
  * @param maxAttempts attempts in all, 1 or more (1 = no retry)
  * @param initialBackoff the pause before the first retry, before jitter
  * @param maxBackoff the longest single pause
- * @param maxElapsed no retry starts after this much time since the first attempt
- * @param jitter the fraction of each pause drawn at random, in [0, 1] (0: exact exponential; 1: full jitter)
+ * @param maxElapsed no retry starts after this much time since the first attempt, and a Retry-After longer than
+ *     this is not waited for (the failure ends the run at once)
+ * @param jitter the fraction of each pause drawn at random, in [0, 1]
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxElapsed,
         double jitter) {
@@ -47,22 +51,24 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     }
 
     /**
-     * The pause before retry number {@code retry}.
-     *
-     * @param retry 1 for the first retry, 2 for the second...
-     * @param retryAfter the server's Retry-After, or null
-     * @param random a uniform draw in [0, 1)
-     * @return the pause: {@code min(max, initial * 2^(retry-1))}, its jittered fraction scaled by {@code random},
-     *     and never less than {@code retryAfter}
+     * @return a Failsafe retry policy with these settings, handling retryable {@link dev.vigil.spi.judge.JudgeException}s (and I/O
+     *     failures); the caller waits the server's Retry-After instead of the back-off when it gives one, and
+     *     checks the elapsed-time bound on its injected clock
      */
-    public Duration backoff(int retry, Duration retryAfter, double random) {
-        double base = initialBackoff.toNanos() * Math.pow(2, Math.max(0, retry - 1));
-        base = Math.min(base, maxBackoff.toNanos());
-        double pause = base * (1 - jitter) + base * jitter * random;
-        Duration d = Duration.ofNanos((long) pause);
-        if (retryAfter != null && d.compareTo(retryAfter) < 0) {
-            d = retryAfter;
+    public dev.failsafe.RetryPolicy<Object> toFailsafe() {
+        RetryPolicyBuilder<Object> b = dev.failsafe.RetryPolicy.builder()
+                .handleIf((Object result, Throwable failure) -> failure != null && ScorerRunner.retryable(failure))
+                .withMaxAttempts(maxAttempts);
+        if (maxAttempts > 1 && !initialBackoff.isZero()) {
+            if (maxBackoff.compareTo(initialBackoff) > 0) {
+                b.withBackoff(initialBackoff, maxBackoff);
+            } else {
+                b.withDelay(initialBackoff);
+            }
+            if (jitter > 0) {
+                b.withJitter(jitter);
+            }
         }
-        return d;
+        return b.build();
     }
 }

@@ -1,6 +1,8 @@
 package dev.vigil.core.engine;
 
 import dev.vigil.core.scorer.ScorerResults;
+import dev.failsafe.Execution;
+import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSourceType;
@@ -20,17 +22,21 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Runs one scorer on one input on the calling thread, the way the engine, backfill, {@code evaluate} and
- * {@code tryScorer} all do: with a per-call timeout, retries with exponential back-off and jitter for retryable
- * failures (bounded in attempts and in time), immediate failure for non-retryable ones, and — for I/O-bound
- * scorers — the per-provider concurrency limit, token bucket and adaptive 429 back-off. It never throws: every
- * failure comes back as an error feedback in the {@link Outcome}.
+ * The one reliability layer: runs one scorer on one input on the calling thread, the way the engine, backfill,
+ * {@code evaluate} and {@code tryScorer} all do, acting on the {@link FailureKind} of a failure — a per-attempt
+ * timeout, immediate retries of retryable kinds with exponential back-off and jitter honouring Retry-After
+ * (Failsafe's retry policy, bounded in attempts and in time), immediate failure for the others, and — for
+ * I/O-bound scorers — the per-provider concurrency limit, token bucket with adaptive 429 back-off and circuit
+ * breaker ({@link ProviderGate}). No judge, provider or runtime below it retries. It never throws: every failure
+ * comes back in the {@link Outcome} with its kind, so the caller can defer a transient one, pause the scorer on an
+ * auth one, and record the others as error feedback.
  */
 public final class ScorerRunner implements AutoCloseable {
 
     private static final int MAX_STACK_CHARS = 4_000;
 
     private final RetryPolicy retry;
+    private final dev.failsafe.RetryPolicy<Object> failsafeRetry;
     private final Watchdog watchdog;
     private final Pauser pauser;
     private final LongSupplier ticker;
@@ -50,6 +56,7 @@ public final class ScorerRunner implements AutoCloseable {
     public ScorerRunner(RetryPolicy retry, Map<String, ProviderLimit> providerLimits, ProviderLimit defaultLimit,
             Pauser pauser, LongSupplier ticker, DoubleSupplier random) {
         this.retry = retry;
+        this.failsafeRetry = retry.toFailsafe();
         this.providerLimits = Map.copyOf(providerLimits);
         this.defaultLimit = defaultLimit;
         this.pauser = pauser;
@@ -104,7 +111,7 @@ public final class ScorerRunner implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return failed(name, AssessmentError.of("INTERRUPTED", "scoring was interrupted (engine closing)"),
-                        start, 0, false);
+                        start, 0, null);
             }
             try {
                 return attempts(scorer, name, input, timeout, start, gate);
@@ -118,6 +125,7 @@ public final class ScorerRunner implements AutoCloseable {
     private Outcome attempts(Scorer scorer, String name, ScorerInput input, Duration timeout, long start,
             ProviderGate gate) {
         long timeoutNanos = timeout.toNanos();
+        Execution<Object> execution = Execution.of(failsafeRetry);
         int attempt = 0;
         while (true) {
             attempt++;
@@ -131,7 +139,15 @@ public final class ScorerRunner implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return failed(name, AssessmentError.of("INTERRUPTED", "scoring was interrupted (engine closing)"),
-                        start, attempt, false);
+                        start, attempt, null);
+            }
+            if (gate != null && !gate.breakerPermits()) {
+                // the provider failed too often in a row: no call now; transient, so the pair is tried later
+                JudgeException open = new JudgeException(FailureKind.OVERLOADED, "provider '" + gate.provider()
+                        + "' failed " + ProviderGate.BREAKER_FAILURES + " times in a row; circuit open, not calling it"
+                        + " for another " + gate.breakerRemaining().toMillis() + " ms");
+                return failed(name, new AssessmentError(open.code(), "scorer '" + name + "' not run: "
+                        + open.getMessage(), null), start, attempt, open.kind());
             }
             try (Watchdog.Watch watch = watchdog.start(timeoutNanos)) {
                 try {
@@ -148,9 +164,14 @@ public final class ScorerRunner implements AutoCloseable {
                 Thread.currentThread().interrupt(); // not our timeout: someone (close) wants this thread back
             }
             if (timedOut) {
-                return failed(name, AssessmentError.of(FailureCodes.TIMEOUT, "scorer '" + name
-                        + "' did not finish within its timeout of " + timeout.toMillis() + " ms"), start, attempt,
-                        false);
+                String message = "scorer '" + name + "' did not finish within its timeout of " + timeout.toMillis()
+                        + " ms";
+                if (gate == null) {
+                    // a CPU-bound scorer that overran: running it again would overrun again
+                    return failed(name, AssessmentError.of(FailureCodes.TIMEOUT, message), start, attempt, null);
+                }
+                Thread.interrupted(); // the watchdog's interrupt is spent
+                failure = new JudgeException(FailureKind.TIMEOUT, message);
             }
             if (failure == null) {
                 if (gate != null) {
@@ -160,17 +181,23 @@ public final class ScorerRunner implements AutoCloseable {
                 AssessmentError err = feedback.size() == 1 && feedback.get(0).isError()
                         && FailureCodes.INVALID_RETURN.equals(feedback.get(0).error().code())
                         ? feedback.get(0).error() : null;
-                return new Outcome(feedback, ticker.getAsLong() - start, attempt, err, false);
+                return new Outcome(feedback, ticker.getAsLong() - start, attempt, err, null);
             }
             JudgeException judge = judgeCause(failure);
-            boolean retryable = judge != null ? judge.retryable()
-                    : failure instanceof IOException || failure instanceof UncheckedIOException;
-            if (judge != null && gate != null && (judge.httpStatus() == 429 || "RATE_LIMITED".equals(judge.code()))) {
-                gate.onRateLimited(judge.retryAfter());
+            FailureKind kind = judge != null ? judge.kind()
+                    : failure instanceof IOException || failure instanceof UncheckedIOException
+                    ? FailureKind.CONNECTION : null;
+            if (gate != null && kind != null) {
+                gate.onFailure(kind, judge == null ? null : judge.retryAfter());
             }
-            if (retryable && attempt < retry.maxAttempts()) {
-                Duration pause = retry.backoff(attempt, judge == null ? null : judge.retryAfter(),
-                        random.getAsDouble());
+            execution.recordException(failure);
+            Duration retryAfter = judge == null ? null : judge.retryAfter();
+            boolean waitable = retryAfter == null || retryAfter.compareTo(retry.maxElapsed()) <= 0;
+            if (!execution.isComplete() && waitable) {
+                Duration pause = execution.getDelay();
+                if (retryAfter != null) {
+                    pause = retryAfter; // the server's word, neither shortened nor lengthened by jitter
+                }
                 long elapsedAfterPause = ticker.getAsLong() - start + pause.toNanos();
                 if (elapsedAfterPause <= retry.maxElapsed().toNanos()) {
                     try {
@@ -181,15 +208,26 @@ public final class ScorerRunner implements AutoCloseable {
                     }
                 }
             }
-            boolean auth = judge != null && (judge.httpStatus() == 401 || judge.httpStatus() == 403
-                    || "AUTH".equals(judge.code()));
-            String code = judge != null && judge.code() != null ? judge.code() : FailureCodes.SCORER_EXCEPTION;
+            String code = kind != null ? kind.name() : FailureCodes.SCORER_EXCEPTION;
             String message = "scorer '" + name + "' failed" + (attempt > 1 ? " after " + attempt + " attempts" : "")
                     + ": " + failure.getClass().getSimpleName()
-                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage())
+                    + (waitable ? "" : " (Retry-After " + retryAfter.toSeconds() + " s exceeds the "
+                            + retry.maxElapsed().toSeconds() + " s of immediate retries)");
             return failed(name, dev.vigil.core.scorer.ResultLimits.error(
-                    new AssessmentError(code, message, stackTrace(failure))), start, attempt, auth);
+                    new AssessmentError(code, message, judge != null ? null : stackTrace(failure))), start,
+                    attempt, kind);
         }
+    }
+
+    /**
+     * @param failure a scorer's failure
+     * @return true if trying again at once may help: a {@link JudgeException} of a retryable kind, or an I/O failure
+     */
+    static boolean retryable(Throwable failure) {
+        JudgeException judge = judgeCause(failure);
+        return judge != null ? judge.retryable()
+                : failure instanceof IOException || failure instanceof UncheckedIOException;
     }
 
     /** MLflow's normalisation (ScorerResults), plus: non-finite numbers are garbage, the registered name wins. */
@@ -219,9 +257,9 @@ public final class ScorerRunner implements AutoCloseable {
                 .withName(name);
     }
 
-    private Outcome failed(String name, AssessmentError error, long start, int attempts, boolean auth) {
+    private Outcome failed(String name, AssessmentError error, long start, int attempts, FailureKind kind) {
         return new Outcome(List.of(Feedback.error(error).withName(name)), ticker.getAsLong() - start, attempts,
-                error, auth);
+                error, kind);
     }
 
     private static Scorer.Workload scorerWorkload(Scorer scorer) {
@@ -233,7 +271,7 @@ public final class ScorerRunner implements AutoCloseable {
         }
     }
 
-    private static JudgeException judgeCause(Throwable t) {
+    static JudgeException judgeCause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof JudgeException j) {
                 return j;

@@ -71,17 +71,34 @@ public interface EngineMetrics {
     default void bindGauges(LongSupplier queueDepth, LongSupplier cursorLag) {}
 
     /**
+     * Reports to each of several metrics, guarded: a callback that throws (user code) is logged once per sink and
+     * skipped, and never reaches the engine's reading loop or workers.
+     *
      * @param others metrics to report to
      * @return metrics reporting to each
      */
     static EngineMetrics composite(EngineMetrics... others) {
         EngineMetrics[] all = others.clone();
+        java.util.concurrent.atomic.AtomicBoolean[] warned = new java.util.concurrent.atomic.AtomicBoolean[all.length];
+        for (int i = 0; i < warned.length; i++) {
+            warned[i] = new java.util.concurrent.atomic.AtomicBoolean();
+        }
+        java.util.function.Consumer<java.util.function.Consumer<EngineMetrics>> each = call -> {
+            for (int i = 0; i < all.length; i++) {
+                try {
+                    call.accept(all[i]);
+                } catch (RuntimeException | LinkageError e) {
+                    if (warned[i].compareAndSet(false, true)) {
+                        org.slf4j.LoggerFactory.getLogger(EngineMetrics.class).warn("metrics callback {} threw; its"
+                                + " failures are ignored (logged once) so scoring goes on", all[i].getClass().getName(), e);
+                    }
+                }
+            }
+        };
         return new EngineMetrics() {
             @Override
             public void traceSeen(String experimentId) {
-                for (EngineMetrics m : all) {
-                    m.traceSeen(experimentId);
-                }
+                each.accept(m -> m.traceSeen(experimentId));
             }
 
             @Override
@@ -100,37 +117,27 @@ public interface EngineMetrics {
 
             @Override
             public void sampled(String scorer) {
-                for (EngineMetrics m : all) {
-                    m.sampled(scorer);
-                }
+                each.accept(m -> m.sampled(scorer));
             }
 
             @Override
             public void scored(String scorer, long durationNanos) {
-                for (EngineMetrics m : all) {
-                    m.scored(scorer, durationNanos);
-                }
+                each.accept(m -> m.scored(scorer, durationNanos));
             }
 
             @Override
             public void failed(String scorer, String code) {
-                for (EngineMetrics m : all) {
-                    m.failed(scorer, code);
-                }
+                each.accept(m -> m.failed(scorer, code));
             }
 
             @Override
             public void judgeUsage(String scorer, long inputTokens, long outputTokens, double costUsd) {
-                for (EngineMetrics m : all) {
-                    m.judgeUsage(scorer, inputTokens, outputTokens, costUsd);
-                }
+                each.accept(m -> m.judgeUsage(scorer, inputTokens, outputTokens, costUsd));
             }
 
             @Override
             public void bindGauges(LongSupplier queueDepth, LongSupplier cursorLag) {
-                for (EngineMetrics m : all) {
-                    m.bindGauges(queueDepth, cursorLag);
-                }
+                each.accept(m -> m.bindGauges(queueDepth, cursorLag));
             }
         };
     }

@@ -172,6 +172,59 @@ public final class ScorerRegistry {
                 + last.getMessage() + ")");
     }
 
+    /**
+     * Registers a scorer under its own name unless its latest version already has the same definition: idempotent,
+     * so an application that registers its scorers at every start-up does not create a version per restart.
+     *
+     * @param scorer the scorer
+     * @return the existing latest version (with its state and sampling), or a new version (stopped)
+     * @see #registerOrGet(Scorer, String)
+     */
+    public RegisteredScorer registerOrGet(Scorer scorer) {
+        return registerOrGet(scorer, Objects.requireNonNull(scorer, "scorer").name());
+    }
+
+    /**
+     * Returns the latest version of {@code name} if its stored definition equals the scorer's, else registers the
+     * scorer as the next version ({@link #register(Scorer, String)}). Either way this registry keeps the live
+     * instance, so a lambda scorer ({@code Scorers.code}) runs in this process. A lambda's definition names its
+     * runtime class, whose JVM-specific suffix ({@code $$Lambda/0x...}) is ignored in the comparison: its identity
+     * is the class that declares it, so changing a lambda's body does not make a new version — use a named class
+     * ({@code Scorers.ofClass}) for scorers whose versions matter.
+     *
+     * @param scorer the scorer
+     * @param name the name
+     * @return the existing or new registered scorer
+     */
+    public RegisteredScorer registerOrGet(Scorer scorer, String name) {
+        Objects.requireNonNull(scorer, "scorer");
+        ScorerVersion.validateName(name);
+        ScorerDefinition definition = Objects.requireNonNull(scorer.definition(),
+                "scorer '" + name + "' returned a null definition()");
+        Optional<ScorerVersion> latest = store.latest(experimentId, name);
+        if (latest.isPresent() && sameDefinition(latest.get().definition(), definition)) {
+            live.put(new Key(name, latest.get().version()), Scorers.renamed(scorer, name));
+            changed();
+            return wrap(latest.get());
+        }
+        return register(scorer, name);
+    }
+
+    private static boolean sameDefinition(ScorerDefinition stored, ScorerDefinition given) {
+        return stored.equals(given) || normalizedLambda(stored).equals(normalizedLambda(given));
+    }
+
+    private static ScorerDefinition normalizedLambda(ScorerDefinition d) {
+        Object lambda = d.config().get(Scorers.LAMBDA_KEY);
+        if (!(lambda instanceof String name)) {
+            return d;
+        }
+        int slash = name.indexOf('/');
+        Map<String, Object> config = new LinkedHashMap<>(d.config());
+        config.put(Scorers.LAMBDA_KEY, slash < 0 ? name : name.substring(0, slash));
+        return new ScorerDefinition(d.kind(), config);
+    }
+
     // ---------------------------------------------------------------- lifecycle by name
 
     /**

@@ -7,6 +7,7 @@ import dev.vigil.core.Vigil;
 import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.core.sampling.Sampler;
 import dev.vigil.core.scorer.Scorers;
+import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentSourceType;
@@ -211,7 +212,9 @@ class MonitoringEngineTest {
             return null;
         });
         assertThat(scorerFeedback(exp, t.traceId(), "hang")).isEmpty();
-        ticker.addAndGet(Duration.ofSeconds(31).toNanos()); // past the 30 s timeout
+        // past the 30 s timeout and past the 60 s the default policy spends on immediate retries of an I/O
+        // scorer's (transient) timeout, so it is not tried again now
+        ticker.addAndGet(Duration.ofSeconds(61).toNanos());
         Await.until("the timeout error", () -> scorerFeedback(exp, t.traceId(), "hang").size() == 1);
 
         Assessment thrown = scorerFeedback(exp, t.traceId(), "thrower").get(0);
@@ -241,7 +244,7 @@ class MonitoringEngineTest {
         ExperimentHandle exp = vigil.experiment("shop");
         exp.scorers().register(TestScorers.of("judge", Scorer.Workload.IO, in -> {
             if (calls.incrementAndGet() <= 2) {
-                throw new JudgeException("RATE_LIMITED", "slow down", true, 429, Duration.ofSeconds(7));
+                throw new JudgeException(FailureKind.RATE_LIMITED, "slow down", 429, Duration.ofSeconds(7));
             }
             return "yes";
         })).start(SamplingConfig.of(1.0));
@@ -267,14 +270,14 @@ class MonitoringEngineTest {
         ExperimentHandle exp = vigil.experiment("shop");
         exp.scorers().register(TestScorers.of("flaky", Scorer.Workload.IO, in -> {
             calls.incrementAndGet();
-            throw new JudgeException("SERVER_ERROR", "503 from upstream", true, 503, null);
+            throw new JudgeException(FailureKind.OVERLOADED, "503 from upstream", 503, null);
         })).start(SamplingConfig.of(1.0));
         vigil.startMonitoring();
         Trace t = new TraceGenerator(9, exp.id()).next();
         exp.log(t);
         Await.until("error feedback", () -> scorerFeedback(exp, t.traceId(), "flaky").size() == 1);
         Assessment a = scorerFeedback(exp, t.traceId(), "flaky").get(0);
-        assertThat(a.feedback().error().code()).isEqualTo("SERVER_ERROR");
+        assertThat(a.feedback().error().code()).isEqualTo("OVERLOADED");
         assertThat(a.feedback().error().message()).contains("after 4 attempts");
         assertThat(calls.get()).isEqualTo(4);
         assertThat(pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
@@ -287,7 +290,7 @@ class MonitoringEngineTest {
         ExperimentHandle exp = vigil.experiment("shop");
         exp.scorers().register(TestScorers.of("judge", Scorer.Workload.IO, in -> {
             calls.incrementAndGet();
-            throw new JudgeException("AUTH", "invalid api key", false, 401, null);
+            throw new JudgeException(FailureKind.AUTH, "invalid api key", 401, null);
         })).start(SamplingConfig.of(1.0));
         exp.scorers().register(Scorers.code("fine", in -> true)).start(SamplingConfig.of(1.0));
         vigil.startMonitoring();

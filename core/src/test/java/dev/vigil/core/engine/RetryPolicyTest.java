@@ -4,34 +4,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.spi.InvalidInputException;
+import dev.failsafe.Execution;
+import dev.vigil.spi.judge.FailureKind;
+import dev.vigil.spi.judge.JudgeException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
 
-    private final RetryPolicy policy = new RetryPolicy(6, Duration.ofMillis(100), Duration.ofSeconds(1),
-            Duration.ofSeconds(30), 0.5);
-
-    @Test
-    void backoff_doublesUpToTheCap_withoutJitterAtRandomOne() {
-        assertThat(policy.backoff(1, null, 1.0)).isEqualTo(Duration.ofMillis(100));
-        assertThat(policy.backoff(2, null, 1.0)).isEqualTo(Duration.ofMillis(200));
-        assertThat(policy.backoff(4, null, 1.0)).isEqualTo(Duration.ofMillis(800));
-        assertThat(policy.backoff(5, null, 1.0)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(policy.backoff(30, null, 1.0)).isEqualTo(Duration.ofSeconds(1));
+    private static List<Duration> delays(RetryPolicy policy, Throwable failure, int failures) {
+        Execution<Object> e = Execution.of(policy.toFailsafe());
+        List<Duration> out = new ArrayList<>();
+        for (int i = 0; i < failures && !e.isComplete(); i++) {
+            e.recordException(failure);
+            if (!e.isComplete()) {
+                out.add(e.getDelay());
+            }
+        }
+        return out;
     }
 
     @Test
-    void backoff_jitterDrawsWithinTheJitteredFraction() {
-        assertThat(policy.backoff(3, null, 0.0)).isEqualTo(Duration.ofMillis(200));
-        assertThat(policy.backoff(3, null, 0.5)).isEqualTo(Duration.ofMillis(300));
-        assertThat(policy.backoff(3, null, 0.999)).isLessThan(Duration.ofMillis(400));
+    void backoff_doublesUpToTheCap_boundedInAttempts() {
+        RetryPolicy policy = new RetryPolicy(6, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                0.0);
+        assertThat(delays(policy, new JudgeException(FailureKind.OVERLOADED, "503"), 10)).containsExactly(
+                Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800),
+                Duration.ofSeconds(1));
     }
 
     @Test
-    void backoff_neverShorterThanRetryAfter() {
-        assertThat(policy.backoff(1, Duration.ofSeconds(7), 0.3)).isEqualTo(Duration.ofSeconds(7));
-        assertThat(policy.backoff(5, Duration.ofMillis(10), 1.0)).isEqualTo(Duration.ofSeconds(1));
+    void backoff_jitterStaysWithinTheJitteredFraction() {
+        RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                0.5);
+        assertThat(delays(policy, new JudgeException(FailureKind.TIMEOUT, "slow"), 1))
+                .singleElement().satisfies(d -> assertThat(d).isBetween(Duration.ofMillis(100), Duration.ofMillis(300)));
+    }
+
+    @Test
+    void permanentKindsAndScorerBugs_areNotRetried() {
+        RetryPolicy policy = RetryPolicy.DEFAULT;
+        for (FailureKind k : List.of(FailureKind.AUTH, FailureKind.BAD_REQUEST, FailureKind.CONTENT_REFUSED)) {
+            assertThat(delays(policy, new JudgeException(k, "no"), 5)).as("%s", k).isEmpty();
+        }
+        assertThat(delays(policy, new IllegalStateException("bug"), 5)).isEmpty();
+        assertThat(delays(policy, new JudgeException(FailureKind.UNPARSEABLE, "garbage"), 10)).hasSize(4);
     }
 
     @Test

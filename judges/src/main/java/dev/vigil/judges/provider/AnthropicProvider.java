@@ -1,5 +1,6 @@
 package dev.vigil.judges.provider;
 
+import dev.vigil.spi.judge.FailureKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.spi.json.Json;
@@ -85,10 +86,10 @@ public final class AnthropicProvider implements JudgeProvider {
         protected JudgeResponse answer(JsonNode json, Duration latency) {
             String stop = json.path("stop_reason").asText(null);
             if ("refusal".equals(stop)) {
-                throw answerFailure("REFUSED", "the model refused to answer (stop_reason refusal)");
+                throw answerFailure(FailureKind.CONTENT_REFUSED, "the model refused to answer (stop_reason refusal)");
             }
             if ("max_tokens".equals(stop)) {
-                throw answerFailure("TRUNCATED", "the answer was cut off at the token limit (stop_reason max_tokens);"
+                throw answerFailure(FailureKind.UNPARSEABLE, "the answer was cut off at the token limit (stop_reason max_tokens);"
                         + " raise max_tokens");
             }
             StringBuilder text = new StringBuilder();
@@ -98,7 +99,7 @@ public final class AnthropicProvider implements JudgeProvider {
                 }
             }
             if (text.isEmpty()) {
-                throw answerFailure("BAD_RESPONSE", "the answer has no text block (stop_reason " + stop + ")");
+                throw answerFailure(FailureKind.UNPARSEABLE, "the answer has no text block (stop_reason " + stop + ")");
             }
             JsonNode usage = json.path("usage");
             return new JudgeResponse(text.toString(), stop, tokens(usage, "input_tokens"),

@@ -1,5 +1,6 @@
 package dev.vigil.judges.provider;
 
+import dev.vigil.spi.judge.FailureKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.spi.json.Json;
@@ -96,15 +97,15 @@ public final class GeminiProvider implements JudgeProvider {
         protected JudgeResponse answer(JsonNode json, Duration latency) {
             String blocked = json.path("promptFeedback").path("blockReason").asText(null);
             if (blocked != null) {
-                throw answerFailure("REFUSED", "the prompt was blocked (" + blocked + ")");
+                throw answerFailure(FailureKind.CONTENT_REFUSED, "the prompt was blocked (" + blocked + ")");
             }
             JsonNode candidate = json.path("candidates").path(0);
             String finish = candidate.path("finishReason").asText(null);
             if (finish != null && REFUSALS.contains(finish)) {
-                throw answerFailure("REFUSED", "the model refused to answer (finishReason " + finish + ")");
+                throw answerFailure(FailureKind.CONTENT_REFUSED, "the model refused to answer (finishReason " + finish + ")");
             }
             if ("MAX_TOKENS".equals(finish)) {
-                throw answerFailure("TRUNCATED", "the answer was cut off at the token limit (finishReason MAX_TOKENS);"
+                throw answerFailure(FailureKind.UNPARSEABLE, "the answer was cut off at the token limit (finishReason MAX_TOKENS);"
                         + " raise max_tokens");
             }
             StringBuilder text = new StringBuilder();
@@ -112,7 +113,7 @@ public final class GeminiProvider implements JudgeProvider {
                 text.append(part.path("text").asText(""));
             }
             if (text.isEmpty()) {
-                throw answerFailure("BAD_RESPONSE", "the answer has no text (finishReason " + finish + ")");
+                throw answerFailure(FailureKind.UNPARSEABLE, "the answer has no text (finishReason " + finish + ")");
             }
             JsonNode usage = json.path("usageMetadata");
             return new JudgeResponse(text.toString(), finish, tokens(usage, "promptTokenCount"),

@@ -3,6 +3,7 @@ package dev.vigil.judges.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.spi.json.Json;
+import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.judge.JudgeModel;
 import dev.vigil.spi.judge.JudgeRequest;
@@ -94,14 +95,13 @@ public abstract class HttpJudgeModel implements JudgeModel {
         try {
             response = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
-            throw new JudgeException("TIMEOUT", modelUri + " did not answer within " + timeout.toMillis() + " ms",
-                    true, 0, null);
+            throw new JudgeException(FailureKind.TIMEOUT, modelUri + " did not answer within " + timeout.toMillis()
+                    + " ms");
         } catch (IOException e) {
-            throw new JudgeException("CONNECTION", modelUri + ": connection failed: " + e.getMessage(), true, 0, null);
+            throw new JudgeException(FailureKind.CONNECTION, modelUri + ": connection failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JudgeException("INTERRUPTED", modelUri + ": interrupted while waiting for the answer", false, 0,
-                    null);
+            throw new JudgeException(FailureKind.TIMEOUT, modelUri + ": interrupted while waiting for the answer");
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         int status = response.statusCode();
@@ -115,8 +115,8 @@ public abstract class HttpJudgeModel implements JudgeModel {
             json = null;
         }
         if (json == null || !json.isObject()) {
-            throw new JudgeException("BAD_RESPONSE", modelUri + " answered HTTP " + status
-                    + " with a body that is not a JSON object: " + excerpt(response.body()), true, status, null);
+            throw new JudgeException(FailureKind.UNPARSEABLE, modelUri + " answered HTTP " + status
+                    + " with a body that is not a JSON object: " + excerpt(response.body()), status, null);
         }
         return answer(json, latency);
     }
@@ -126,18 +126,17 @@ public abstract class HttpJudgeModel implements JudgeModel {
         String text = modelUri + " answered HTTP " + status + ": " + message;
         Duration retryAfter = retryAfter(response);
         return switch (status) {
-            case 400, 413, 422 -> new JudgeException("BAD_REQUEST", text, false, status, null);
-            case 401, 403 -> new JudgeException("AUTH", text + " (check the API key or token)", false, status, null);
-            case 404 -> new JudgeException("NOT_FOUND", text + " (check the model name and base URL)", false, status,
-                    null);
-            case 408 -> new JudgeException("TIMEOUT", text, true, status, retryAfter);
-            case 429 -> message.contains("insufficient_quota") || message.toLowerCase(Locale.ROOT).contains("exceeded your current quota")
-                    ? new JudgeException("QUOTA", text, false, status, null)
-                    : new JudgeException("RATE_LIMITED", text, true, status, retryAfter);
-            case 529 -> new JudgeException("OVERLOADED", text, true, status, retryAfter);
+            case 401, 403 -> new JudgeException(FailureKind.AUTH, text + " (check the API key or token)", status, null);
+            case 404 -> new JudgeException(FailureKind.BAD_REQUEST, text + " (check the model name and base URL)",
+                    status, null);
+            case 408 -> new JudgeException(FailureKind.TIMEOUT, text, status, retryAfter);
+            case 429 -> message.contains("insufficient_quota")
+                    || message.toLowerCase(Locale.ROOT).contains("exceeded your current quota")
+                    ? new JudgeException(FailureKind.AUTH, text + " (the account's quota is exhausted)", status, null)
+                    : new JudgeException(FailureKind.RATE_LIMITED, text, status, retryAfter);
             default -> status >= 500
-                    ? new JudgeException("UNAVAILABLE", text, true, status, retryAfter)
-                    : new JudgeException("BAD_REQUEST", text, false, status, null);
+                    ? new JudgeException(FailureKind.OVERLOADED, text, status, retryAfter)
+                    : new JudgeException(FailureKind.BAD_REQUEST, text, status, null);
         };
     }
 
@@ -214,12 +213,12 @@ public abstract class HttpJudgeModel implements JudgeModel {
     }
 
     /**
-     * @param code the code
+     * @param kind {@link FailureKind#CONTENT_REFUSED} or {@link FailureKind#UNPARSEABLE}
      * @param message the message
-     * @return a non-retryable failure of a 200 answer (refusal, truncation, missing content)
+     * @return a failure of a 200 answer (refusal, truncation, missing content)
      */
-    protected final JudgeException answerFailure(String code, String message) {
-        return new JudgeException(code, modelUri + ": " + message, false, 200, null);
+    protected final JudgeException answerFailure(FailureKind kind, String message) {
+        return new JudgeException(kind, modelUri + ": " + message, 200, null);
     }
 
     /** @param n a JSON node @param field a field @return its long value or -1 */

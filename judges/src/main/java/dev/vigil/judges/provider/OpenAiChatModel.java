@@ -1,5 +1,6 @@
 package dev.vigil.judges.provider;
 
+import dev.vigil.spi.judge.FailureKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.spi.json.Json;
@@ -69,23 +70,23 @@ final class OpenAiChatModel extends HttpJudgeModel {
     protected JudgeResponse answer(JsonNode json, Duration latency) {
         JsonNode choice = json.path("choices").path(0);
         if (choice.isMissingNode()) {
-            throw answerFailure("BAD_RESPONSE", "the answer has no choices: " + Json.write(Json.fromNode(json)));
+            throw answerFailure(FailureKind.UNPARSEABLE, "the answer has no choices: " + Json.write(Json.fromNode(json)));
         }
         JsonNode message = choice.path("message");
         String finish = choice.path("finish_reason").asText(null);
         if (message.path("refusal").isTextual()) {
-            throw answerFailure("REFUSED", "the model refused: " + message.path("refusal").asText());
+            throw answerFailure(FailureKind.CONTENT_REFUSED, "the model refused: " + message.path("refusal").asText());
         }
         if ("length".equals(finish)) {
-            throw answerFailure("TRUNCATED", "the answer was cut off at the token limit (finish_reason length);"
+            throw answerFailure(FailureKind.UNPARSEABLE, "the answer was cut off at the token limit (finish_reason length);"
                     + " raise max_tokens");
         }
         if ("content_filter".equals(finish)) {
-            throw answerFailure("REFUSED", "the answer was withheld by the content filter (finish_reason content_filter)");
+            throw answerFailure(FailureKind.CONTENT_REFUSED, "the answer was withheld by the content filter (finish_reason content_filter)");
         }
         JsonNode content = message.path("content");
         if (!content.isTextual()) {
-            throw answerFailure("BAD_RESPONSE", "the answer has no text content (finish_reason " + finish + ")");
+            throw answerFailure(FailureKind.UNPARSEABLE, "the answer has no text content (finish_reason " + finish + ")");
         }
         JsonNode usage = json.path("usage");
         return new JudgeResponse(content.asText(), finish, tokens(usage, "prompt_tokens"),

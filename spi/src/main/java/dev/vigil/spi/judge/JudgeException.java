@@ -2,42 +2,53 @@ package dev.vigil.spi.judge;
 
 import dev.vigil.spi.VigilException;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * A judge call failed. {@link #retryable()} tells whether trying again may help (429, 5xx, timeouts, resets)
- * or not (400, 401, 403, content filtered).
+ * A judge call failed, with its {@link FailureKind}. Judges let it propagate out of {@code Scorer.score}: the
+ * engine's reliability layer (retries, rate limits, circuit breaking, deferral, auth pauses) acts on the kind.
  */
 public class JudgeException extends VigilException {
     private static final long serialVersionUID = 1L;
 
-    private final String code;
-    private final boolean retryable;
+    private final FailureKind kind;
     private final int httpStatus;
     private final transient Duration retryAfter;
 
     /**
-     * @param code a short code, e.g. {@code RATE_LIMITED}, {@code AUTH}, {@code BAD_REQUEST}, {@code TIMEOUT}
-     * @param message the provider's message
-     * @param retryable whether a retry may succeed
+     * @param kind what kind of failure it is
+     * @param message the provider's message (never a credential)
      * @param httpStatus the HTTP status, or 0
      * @param retryAfter the server's Retry-After, or null
      */
-    public JudgeException(String code, String message, boolean retryable, int httpStatus, Duration retryAfter) {
+    public JudgeException(FailureKind kind, String message, int httpStatus, Duration retryAfter) {
         super(message);
-        this.code = code;
-        this.retryable = retryable;
+        this.kind = Objects.requireNonNull(kind, "kind");
         this.httpStatus = httpStatus;
         this.retryAfter = retryAfter;
     }
 
-    /** @return the short code */
-    public String code() {
-        return code;
+    /**
+     * @param kind what kind of failure it is
+     * @param message the provider's message (never a credential)
+     */
+    public JudgeException(FailureKind kind, String message) {
+        this(kind, message, 0, null);
     }
 
-    /** @return whether a retry may succeed */
+    /** @return the kind */
+    public FailureKind kind() {
+        return kind;
+    }
+
+    /** @return the kind's name, used as the error code of an error assessment */
+    public String code() {
+        return kind.name();
+    }
+
+    /** @return whether trying again at once may succeed ({@link FailureKind#retryable()}) */
     public boolean retryable() {
-        return retryable;
+        return kind.retryable();
     }
 
     /** @return the HTTP status, or 0 */
