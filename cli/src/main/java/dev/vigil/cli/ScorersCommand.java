@@ -119,6 +119,11 @@ final class ScorersCommand implements Runnable {
         @Option(names = "--definition", paramLabel = "FILE",
                 description = "A scorer definition as JSON: {\"kind\": ..., \"config\": {...}}.")
         Path definition;
+
+        @Option(names = "--from-mlflow", paramLabel = "FILE",
+                description = "An MLflow serialized scorer (Scorer.model_dump() JSON): a decorator scorer, a built-in "
+                        + "judge (Safety, Guidelines, Correctness...) or a make_judge judge.")
+        Path fromMlflow;
     }
 
     /** {@code vigil scorers register NAME (--python FILE | --java CLASS | --judge KIND | --definition FILE)}. */
@@ -175,6 +180,9 @@ final class ScorersCommand implements Runnable {
         }
 
         private Scorer build() {
+            if (source.fromMlflow != null) {
+                return fromMlflow(read(source.fromMlflow));
+            }
             if (source.python != null) {
                 String code = read(source.python);
                 try {
@@ -199,6 +207,23 @@ final class ScorersCommand implements Runnable {
                 return ScorerCodecs.decode(name, new ScorerDefinition(kind, config));
             }
             return judge();
+        }
+
+        private Scorer fromMlflow(String json) {
+            try {
+                if (dev.vigil.judges.MlflowJudges.isJudge(json)) {
+                    LlmJudge.Builder b = dev.vigil.judges.MlflowJudges.fromMlflow(json).name(name);
+                    if (model != null) {
+                        b.model(model);
+                    }
+                    return b.build().check();
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) Json.parse(json);
+                return PythonScorer.fromMlflow(name, m).build();
+            } catch (dev.vigil.spi.InvalidInputException e) {
+                throw new UserError(source.fromMlflow + ": " + e.getMessage(), e);
+            }
         }
 
         private Scorer judge() {

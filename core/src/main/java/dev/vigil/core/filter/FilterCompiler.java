@@ -5,6 +5,7 @@ import dev.vigil.spi.filter.Field;
 import dev.vigil.spi.filter.FilterExpr;
 import dev.vigil.spi.filter.Operator;
 import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.ExpectationValue;
 import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.Trace;
@@ -32,6 +33,8 @@ final class FilterCompiler {
     static final String TRACE_NAME = "mlflow.traceName";
     /** MLflow's metadata key for the run a trace belongs to ({@code TraceMetadataKey.SOURCE_RUN}). */
     static final String SOURCE_RUN = "mlflow.sourceRun";
+    /** MLflow's tag listing the prompt versions a trace used, a JSON list of {@code {name, version}}. */
+    static final String LINKED_PROMPTS = "mlflow.linkedPrompts";
 
     private FilterCompiler() {}
 
@@ -81,12 +84,12 @@ final class FilterCompiler {
                             + FilterExpr.Comparison.literal(v));
                 }
             }
-            if (op == Operator.LIKE || op == Operator.ILIKE) {
+            if (op.isPattern()) {
                 throw new InvalidInputException(f.toFilterString() + " holds numbers; " + op.symbol()
                         + " works on text");
             }
         }
-        if ((op == Operator.LIKE || op == Operator.ILIKE) && !(c.value() instanceof String)) {
+        if (op.isPattern() && !(c.value() instanceof String)) {
             throw new InvalidInputException(op.symbol() + " needs a string pattern, got " + c.value());
         }
         Predicate<Trace> special = specialise ? specialised(f, op, c.values()) : null;
@@ -95,7 +98,7 @@ final class FilterCompiler {
         }
         ValueTest test = op.arity() == 0 ? null : valueTest(op, c.values());
         return switch (f.kind()) {
-            case ATTRIBUTE -> single(attribute(f.key()), op, test);
+            case ATTRIBUTE -> f.key().equals("prompt") ? new LinkedPrompt(op, test) : single(attribute(f.key()), op, test);
             case TAG -> {
                 String key = f.key();
                 yield single(t -> t.info().tags().get(key), op, test);
@@ -112,6 +115,8 @@ final class FilterCompiler {
                 yield new AnySpan(s -> s.attribute(key), op, test);
             }
             case FEEDBACK -> new AnyFeedback(f.key(), op, test);
+            case EXPECTATION -> new AnyExpectation(f.key(), op, test);
+            case SPAN_CONTENT -> new AnySpan(FilterCompiler::spanContent, op, test);
         };
     }
 
@@ -234,6 +239,7 @@ final class FilterCompiler {
             case "client_request_id" -> t -> t.info().clientRequestId();
             case "run_id" -> t -> t.info().traceMetadata().get(SOURCE_RUN);
             case "request_id" -> Trace::traceId;
+            case "prompt" -> t -> t.info().tags().get(LINKED_PROMPTS);
             default -> throw new InvalidInputException("unknown trace attribute '" + key + "'");
         };
     }
@@ -297,6 +303,15 @@ final class FilterCompiler {
             case LIKE, ILIKE -> {
                 LikePattern p = new LikePattern((String) literals.get(0), op == Operator.ILIKE);
                 yield v -> p.matches(text(v));
+            }
+            case RLIKE -> {
+                java.util.regex.Pattern p;
+                try {
+                    p = java.util.regex.Pattern.compile((String) literals.get(0));
+                } catch (java.util.regex.PatternSyntaxException bad) {
+                    throw new InvalidInputException("RLIKE needs a valid regular expression: " + bad.getMessage());
+                }
+                yield v -> p.matcher(text(v)).find();
             }
             case IS_NULL, IS_NOT_NULL -> throw new IllegalStateException("IS [NOT] NULL has no value test");
         };
@@ -442,6 +457,70 @@ final class FilterCompiler {
                     return false;
                 }
                 if (op == Operator.IS_NOT_NULL || test.test(f.value())) {
+                    return true;
+                }
+            }
+            return op == Operator.IS_NULL;
+        }
+    }
+
+    /**
+     * The text {@code span.content} searches: the span's name, type, inputs, outputs and attributes as one JSON
+     * object (MLflow searches the span's stored JSON).
+     */
+    static String spanContent(Span s) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("span_type", s.spanType());
+        m.put("inputs", s.inputs());
+        m.put("outputs", s.outputs());
+        m.put("attributes", s.attributes());
+        return dev.vigil.spi.json.Json.write(m);
+    }
+
+    /** {@code prompt = 'name/version'}: the trace's linked prompts include that version. */
+    private record LinkedPrompt(Operator op, ValueTest test) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            String tag = t.info().tags().get(LINKED_PROMPTS);
+            if (op == Operator.IS_NULL || op == Operator.IS_NOT_NULL) {
+                return (tag == null) == (op == Operator.IS_NULL);
+            }
+            if (tag == null) {
+                return false;
+            }
+            Object parsed;
+            try {
+                parsed = dev.vigil.spi.json.Json.parse(tag);
+            } catch (RuntimeException notJson) {
+                return false;
+            }
+            if (parsed instanceof List<?> list) {
+                for (Object e : list) {
+                    if (e instanceof Map<?, ?> m && m.get("name") != null && m.get("version") != null
+                            && test.test(text(m.get("name")) + "/" + text(m.get("version")))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private record AnyExpectation(String name, Operator op, ValueTest test) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            List<Assessment> all = t.info().assessments();
+            for (int k = 0, n = all.size(); k < n; k++) {
+                Assessment a = all.get(k);
+                if (!a.valid() || !a.name().equals(name) || !(a.value() instanceof ExpectationValue e)
+                        || e.value() == null) {
+                    continue;
+                }
+                if (op == Operator.IS_NULL) {
+                    return false;
+                }
+                if (op == Operator.IS_NOT_NULL || test.test(e.value())) {
                     return true;
                 }
             }

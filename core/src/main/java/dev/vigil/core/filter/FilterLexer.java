@@ -130,7 +130,8 @@ final class FilterLexer {
                 }
                 char e = src.charAt(pos + 1);
                 if (e != '\\' && e != '\'' && e != '"') {
-                    throw error(pos, "\\" + e, "one of the escapes \\\\, \\' or \\\" inside a string");
+                    // Any other escape stays as written (as in MLflow): 'v1\.2' keeps the backslash for RLIKE.
+                    sb.append('\\');
                 }
                 sb.append(e);
                 pos += 2;

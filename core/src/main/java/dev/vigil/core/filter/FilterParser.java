@@ -17,9 +17,12 @@ import java.util.List;
  * or         := and ( OR and )*
  * and        := unary ( AND unary )*
  * unary      := NOT unary | '(' or ')' | comparison
- * comparison := field ( op value | [NOT] IN '(' value ( ',' value )* ')' | IS [NOT] NULL | LIKE string | ILIKE string )
- * field      := (attributes|attribute|trace) '.' name | (tags|tag|metadata|request_metadata|feedback|assessment) '.' key
- *             | span '.' (name|type|status) | span '.' attributes '.' key
+ * comparison := field ( op value | [NOT] IN '(' value ( ',' value )* ')' | IS [NOT] NULL
+ *             | (LIKE|ILIKE|RLIKE) string )        -- op must be one of the field's allowedOperators()
+ * field      := [ (attributes|attribute|trace) '.' ] name       -- name may be an MLflow alias; 'text' is span.content
+ *             | (tags|tag|metadata|request_metadata|feedback|assessment|expectation) '.' key
+ *             | span '.' (name|type|status|content) | span '.' attributes '.' key
+ * value      := string | number | true | false
  * key        := word | `backticked` ( '.' word | `backticked` )*
  * </pre>
  *
@@ -31,12 +34,18 @@ final class FilterParser {
     /** Deeper nesting is rejected rather than risking the stack. */
     static final int MAX_DEPTH = 100;
 
-    static final String FIELD_EXPECTED = "a field (attributes.<name>, tags.<key>, metadata.<key>, span.name, "
-            + "span.type, span.status, span.attributes.<key>, feedback.<name>), NOT or '('";
+    static final String FIELD_EXPECTED = "a field (a trace attribute: " + String.join(", ",
+            Field.TRACE_ATTRIBUTES.stream().sorted().toList()) + ", timestamp, execution_time, end_time, text; "
+            + "attributes.<name>, "
+            + "tags.<key>, metadata.<key>, span.name, span.type, span.status, span.content, span.attributes.<key>, "
+            + "feedback.<name>, expectation.<name>, trace.text, prompt), NOT or '('";
     static final String OPERATOR_EXPECTED =
-            "an operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL)";
-    static final String VALUE_EXPECTED = "a value (a 'quoted string' or a number)";
+            "an operator (=, !=, <, <=, >, >=, LIKE, ILIKE, RLIKE, IN, NOT IN, IS NULL, IS NOT NULL)";
+    static final String VALUE_EXPECTED = "a value (a 'quoted string', a number, true or false)";
     private static final String ATTRIBUTES = String.join(", ", Field.TRACE_ATTRIBUTES.stream().sorted().toList());
+
+    private static final java.util.Set<String> PREFIXES = java.util.Set.of("attributes", "attribute", "trace", "tags",
+            "tag", "metadata", "request_metadata", "feedback", "assessment", "expectation", "span");
 
     private final String src;
     private final List<Token> tokens;
@@ -124,9 +133,9 @@ final class FilterParser {
         Field field = field();
         Token opToken = take();
         Operator op = operator(opToken);
-        if (field.isNumeric() && (op == Operator.LIKE || op == Operator.ILIKE)) {
-            throw error(opToken, "an operator for a number (=, !=, <, <=, >, >=, IN, NOT IN, IS NULL, IS NOT NULL): "
-                    + field.toFilterString() + " holds numbers, " + op.symbol() + " works on text");
+        if (!field.allowedOperators().contains(op)) {
+            throw error(opToken, "a comparator " + field.toFilterString() + " takes (" + field.allowedOperatorsText()
+                    + "): " + op.symbol() + " is not one of them");
         }
         List<Object> values = new ArrayList<>();
         switch (op.arity()) {
@@ -168,6 +177,9 @@ final class FilterParser {
         if (t.isWord("ILIKE")) {
             return Operator.ILIKE;
         }
+        if (t.isWord("RLIKE")) {
+            return Operator.RLIKE;
+        }
         if (t.isWord("IN")) {
             return Operator.IN;
         }
@@ -197,38 +209,63 @@ final class FilterParser {
 
     private Object value(Field field, Operator op) {
         Token t = take();
-        if (t.type() != Type.STRING && t.type() != Type.NUMBER) {
-            throw error(t, op == Operator.LIKE || op == Operator.ILIKE ? "a 'quoted' pattern after " + op.symbol()
-                    : VALUE_EXPECTED);
+        boolean bool = t.isWord("true") || t.isWord("false");
+        if (t.type() != Type.STRING && t.type() != Type.NUMBER && !bool) {
+            throw error(t, op.isPattern() ? "a 'quoted' pattern after " + op.symbol() : VALUE_EXPECTED);
         }
-        if ((op == Operator.LIKE || op == Operator.ILIKE) && t.type() != Type.STRING) {
+        if (op.isPattern() && t.type() != Type.STRING) {
             throw error(t, "a 'quoted' pattern after " + op.symbol());
         }
         if (field.isNumeric() && t.type() != Type.NUMBER) {
             throw error(t, "a number: " + field.toFilterString() + " holds numbers (milliseconds)");
         }
-        return t.value();
+        boolean assessment = field.kind() == FieldKind.FEEDBACK || field.kind() == FieldKind.EXPECTATION;
+        if (assessment && op.isOrdering() && t.type() != Type.NUMBER) {
+            throw error(t, "a number after " + op.symbol() + ": " + field.toFilterString()
+                    + " is ordered only against numbers");
+        }
+        if (op == Operator.RLIKE) {
+            try {
+                java.util.regex.Pattern.compile((String) t.value());
+            } catch (java.util.regex.PatternSyntaxException bad) {
+                throw error(t, "a valid regular expression after RLIKE (" + bad.getDescription() + ")");
+            }
+        }
+        if (field.kind() == FieldKind.ATTRIBUTE && field.key().equals("prompt")
+                && (t.type() != Type.STRING || ((String) t.value()).indexOf('/') < 0)) {
+            throw error(t, "a 'name/version' string after prompt =");
+        }
+        // true and false are the words a JSON boolean prints as: they compare with a feedback's text.
+        return bool ? t.text().toLowerCase(java.util.Locale.ROOT) : t.value();
     }
 
     private Field field() {
         Token prefix = take();
-        if (prefix.type() != Type.WORD) {
+        if (prefix.type() != Type.WORD && prefix.type() != Type.BACKTICK) {
             throw error(prefix, FIELD_EXPECTED);
         }
-        String p = prefix.text();
+        String p = (String) prefix.value();
+        if (peek().type() != Type.DOT && !PREFIXES.contains(p)) {
+            // A bare attribute, as MLflow allows: name = 'x', status = 'OK', timestamp > 1000.
+            String key = Field.ATTRIBUTE_ALIASES.getOrDefault(p, p);
+            if (!p.equals("text") && !Field.TRACE_ATTRIBUTES.contains(key)) {
+                throw error(prefix, FIELD_EXPECTED);
+            }
+            return attributeNamed(prefix, p);
+        }
         return switch (p) {
             case "attributes", "attribute", "trace" -> {
                 dot(prefix);
                 Token name = take();
-                if (name.type() != Type.WORD && name.type() != Type.BACKTICK
-                        || !Field.TRACE_ATTRIBUTES.contains((String) name.value())) {
-                    throw error(name, "a trace attribute (" + ATTRIBUTES + ")");
+                if (name.type() != Type.WORD && name.type() != Type.BACKTICK) {
+                    throw error(name, "a trace attribute (" + ATTRIBUTES + ", text)");
                 }
-                yield Field.attribute((String) name.value());
+                yield attributeNamed(name, (String) name.value());
             }
             case "tags", "tag" -> new Field(FieldKind.TAG, key(prefix));
             case "metadata", "request_metadata" -> new Field(FieldKind.METADATA, key(prefix));
             case "feedback", "assessment" -> new Field(FieldKind.FEEDBACK, key(prefix));
+            case "expectation" -> new Field(FieldKind.EXPECTATION, key(prefix));
             case "span" -> {
                 dot(prefix);
                 Token what = take();
@@ -243,16 +280,32 @@ final class FilterParser {
                         case "status" -> {
                             yield new Field(FieldKind.SPAN_STATUS, "status");
                         }
+                        case "content" -> {
+                            yield new Field(FieldKind.SPAN_CONTENT, "content");
+                        }
                         case "attributes", "attribute" -> {
                             yield new Field(FieldKind.SPAN_ATTRIBUTE, key(what));
                         }
                         default -> { }
                     }
                 }
-                throw error(what, "name, type, status or attributes.<key> after 'span.'");
+                throw error(what, "name, type, status, content or attributes.<key> after 'span.'");
             }
             default -> throw error(prefix, FIELD_EXPECTED);
         };
+    }
+
+    /** A trace attribute by its name or one of MLflow's aliases; {@code text} is {@code span.content}. */
+    private Field attributeNamed(Token at, String name) {
+        if (name.equals("text")) {
+            return new Field(FieldKind.SPAN_CONTENT, "content");
+        }
+        String key = Field.ATTRIBUTE_ALIASES.getOrDefault(name, name);
+        if (!Field.TRACE_ATTRIBUTES.contains(key)) {
+            throw error(at, "a trace attribute (" + ATTRIBUTES + ", text; aliases timestamp, execution_time, "
+                    + "end_time, trace_id) or a prefixed field (tags., metadata., span., feedback., expectation.)");
+        }
+        return Field.attribute(key);
     }
 
     private void dot(Token after) {

@@ -26,7 +26,8 @@ class FilterPropertiesTest {
             "feedback", "assessment", "request_metadata", "attribute", "name", "type", "status", "timestamp_ms",
             "execution_time_ms", "env", "`a.b`", "`", ".", "=", "!=", "<", "<=", ">", ">=", "!", "LIKE", "ILIKE", "IN",
             "NOT", "IS", "NULL", "AND", "OR", "(", ")", ",", "'x'", "'", "\"y\"", "\"", "5", "-3", "2.5e3", "-", "1e999",
-            "\\", "'a\\'b'", "%", " ", "  ", "\t", "é", "🙂");
+            "\\", "'a\\'b'", "%", " ", "  ", "\t", "é", "🙂", "RLIKE", "expectation", "content", "text",
+            "true", "prompt", "timestamp", "'q/1'", "'a\\.b'");
 
     @Property(tries = 3000)
     void randomText_parsesOrFailsWithASyntaxError(@ForAll("text") String text) {
@@ -99,9 +100,16 @@ class FilterPropertiesTest {
         return Combinators.combine(field(), Arbitraries.of(Operator.class), Arbitraries.integers().between(1, 3),
                         values(), numbers())
                 .as((field, op, n, strings, nums) -> {
-                    List<Object> pool = field.isNumeric() ? nums : op == Operator.LIKE || op == Operator.ILIKE
-                            ? strings.stream().<Object>map(s -> s).toList() : mix(strings, nums);
-                    Operator o = field.isNumeric() && (op == Operator.LIKE || op == Operator.ILIKE) ? Operator.GE : op;
+                    // only what the parser accepts for this field (MLflow's comparator rules)
+                    Operator o = field.allowedOperators().contains(op) ? op
+                            : field.allowedOperators().iterator().next();
+                    boolean assessment = field.kind() == FieldKind.FEEDBACK
+                            || field.kind() == FieldKind.EXPECTATION;
+                    List<Object> pool = field.isNumeric() || assessment && o.isOrdering() ? nums
+                            : field.kind() == FieldKind.ATTRIBUTE && field.key().equals("prompt")
+                            ? strings.stream().<Object>map(s -> s + "/1").toList()
+                            : o == Operator.RLIKE ? strings.stream().<Object>map(java.util.regex.Pattern::quote).toList()
+                            : o.isPattern() ? strings.stream().<Object>map(s -> s).toList() : mix(strings, nums);
                     List<Object> values = switch (o.arity()) {
                         case 0 -> List.of();
                         case 1 -> List.of(pool.get(0));
@@ -144,10 +152,12 @@ class FilterPropertiesTest {
         Arbitrary<Field> attributes = Arbitraries.of(Field.TRACE_ATTRIBUTES.stream().sorted().toList())
                 .map(Field::attribute);
         Arbitrary<Field> keyed = Combinators.combine(
-                Arbitraries.of(FieldKind.TAG, FieldKind.METADATA, FieldKind.SPAN_ATTRIBUTE, FieldKind.FEEDBACK), keys)
+                Arbitraries.of(FieldKind.TAG, FieldKind.METADATA, FieldKind.SPAN_ATTRIBUTE, FieldKind.FEEDBACK,
+                        FieldKind.EXPECTATION), keys)
                 .as(Field::new);
         Arbitrary<Field> span = Arbitraries.of(new Field(FieldKind.SPAN_NAME, "name"),
-                new Field(FieldKind.SPAN_TYPE, "type"), new Field(FieldKind.SPAN_STATUS, "status"));
+                new Field(FieldKind.SPAN_TYPE, "type"), new Field(FieldKind.SPAN_STATUS, "status"),
+                new Field(FieldKind.SPAN_CONTENT, "content"));
         return Arbitraries.oneOf(attributes, keyed, span);
     }
 }

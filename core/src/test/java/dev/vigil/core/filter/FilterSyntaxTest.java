@@ -34,14 +34,26 @@ class FilterSyntaxTest {
                 arguments("tags.env IS NOT 'x'", 17, "'x'", "NULL after IS NOT"),
                 arguments("tags.env NOT 'x'", 14, "'x'", "IN after NOT"),
                 arguments("attributes.timestamp_ms > 'yesterday'", 27, "'yesterday'", "a number"),
-                arguments("attributes.timestamp_ms LIKE '1%'", 25, "LIKE", "an operator for a number"),
+                arguments("attributes.timestamp_ms LIKE '1%'", 25, "LIKE",
+                        "a comparator attributes.timestamp_ms takes (=, !=, <, <=, >, >=, IN, NOT IN"),
                 arguments("tags.env LIKE 5", 15, "5", "a 'quoted' pattern"),
-                arguments("span.kind = 'x'", 6, "kind", "name, type, status or attributes"),
+                arguments("span.kind = 'x'", 6, "kind", "name, type, status, content or attributes"),
                 arguments("span.attributes = 'x'", 17, "=", "'.' after 'attributes'"),
                 arguments("tags. = 'x'", 7, "=", "a key after 'tags.'"),
                 arguments("tags.env = 'a' AND OR tags.x = 'b'", 20, "OR", "a field"),
                 arguments("tags.env == 'a'", 11, "=", "a value"),
-                arguments("tags.env = 'a\\q'", 14, "\\q", "one of the escapes"),
+                // MLflow's comparator rules (mlflow/utils/search_utils.py SearchTraceUtils) with the field's list
+                arguments("trace.status < 'OK'", 14, "<",
+                        "attributes.status takes (=, !=, LIKE, ILIKE, RLIKE, IN, NOT IN, IS NULL, IS NOT NULL)"),
+                arguments("span.type > 'LLM'", 11, ">", "span.type takes (=, !=, LIKE"),
+                arguments("feedback.sentiment > 'positive'", 22, "'positive'", "a number after >"),
+                arguments("feedback.score IN (0.5, 0.6)", 16, "IN", "feedback.score takes (=, !=, <, <=, >, >=, LIKE"),
+                arguments("span.content = 'gpt-4'", 14, "=", "span.content takes (LIKE, ILIKE, RLIKE)"),
+                arguments("trace.text = 'refund'", 12, "=", "span.content takes (LIKE, ILIKE, RLIKE)"),
+                arguments("span.name RLIKE 'chat('", 17, "'chat('", "a valid regular expression"),
+                arguments("prompt = 'qa'", 10, "'qa'", "a 'name/version' string"),
+                arguments("prompt != 'qa/1'", 8, "!=", "attributes.prompt takes (=)"),
+                arguments("colour = 'x'", 1, "colour", "a trace attribute"),
                 arguments("tags.env ! 'a'", 10, "!", "'!='"),
                 arguments("tags.env = 1e999", 12, "1e999", "a finite number"),
                 arguments("tags.`env = 'a'", 6, "`env = 'a'", "a closing `"),
@@ -82,7 +94,7 @@ class FilterSyntaxTest {
     void message_pointsAtTheColumn() {
         FilterSyntaxException e = catchThrowableOfType(FilterSyntaxException.class,
                 () -> TraceFilter.parse("tags.env = prod"));
-        assertThat(e.getMessage()).isEqualTo("invalid filter at column 12: expected a value (a 'quoted string' or a "
-                + "number), found 'prod'\n  tags.env = prod\n             ^");
+        assertThat(e.getMessage()).isEqualTo("invalid filter at column 12: expected a value (a 'quoted string', a "
+                + "number, true or false), found 'prod'\n  tags.env = prod\n             ^");
     }
 }

@@ -26,7 +26,7 @@ final class FilterTraces {
                 .traceMetadata("mlflow.sourceRun", "run-7").traceMetadata("mlflow.user", "alice")
                 .traceMetadata("tokens", "1234")
                 .tag("env", "prod").tag("team", "Search").tag("mlflow.traceName", "chat_pipeline")
-                .tag("o'brien", "quote's")
+                .tag("o'brien", "quote's").tag("mlflow.linkedPrompts", "[{\"name\": \"qa\", \"version\": \"2\"}]")
                 .assessments(List.of(
                         feedback("user_rating", "no", true),
                         feedback("relevance", 0.8, true),

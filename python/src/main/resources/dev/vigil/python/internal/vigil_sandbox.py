@@ -108,18 +108,61 @@ class ScorerSamplingConfig(metaclass=_ReadOnlyType):
         self.filter_string = filter_string
 
 
-class _Scorer(metaclass=_ReadOnlyType):
-    """What @scorer returns. register/start/update/stop are accepted and do nothing inside the sandbox:
-    Vigil's registry schedules scorers."""
+class SpanType(metaclass=_ReadOnlyType):
+    """mlflow.entities.SpanType: the span types MLflow names."""
+    LLM = "LLM"
+    CHAIN = "CHAIN"
+    AGENT = "AGENT"
+    TOOL = "TOOL"
+    CHAT_MODEL = "CHAT_MODEL"
+    RETRIEVER = "RETRIEVER"
+    PARSER = "PARSER"
+    EMBEDDING = "EMBEDDING"
+    RERANKER = "RERANKER"
+    MEMORY = "MEMORY"
+    UNKNOWN = "UNKNOWN"
+    WORKFLOW = "WORKFLOW"
+    TASK = "TASK"
+    GUARDRAIL = "GUARDRAIL"
+    EVALUATOR = "EVALUATOR"
 
-    def __init__(self, func, name, aggregations, description):
-        object.__setattr__(self, "func", func)
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "aggregations", aggregations)
-        object.__setattr__(self, "description", description)
 
-    def __call__(self, *args, **kwargs):
-        return self.func(*args, **kwargs)
+class SpanStatusCode(metaclass=_ReadOnlyType):
+    OK = "OK"
+    ERROR = "ERROR"
+    UNSET = "UNSET"
+
+
+class CategoricalRating(metaclass=_ReadOnlyType):
+    """mlflow.genai.judges.CategoricalRating: the values MLflow's judges return."""
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class Scorer(metaclass=_ReadOnlyType):
+    """mlflow.genai.scorers.Scorer: subclass it and define __call__ with named parameters among inputs, outputs,
+    expectations, trace. register/start/update/stop are accepted and do nothing inside the sandbox: Vigil's
+    registry schedules scorers."""
+    name = None
+    aggregations = None
+    description = None
+
+    def __init__(self, name=None, aggregations=None, description=None, **fields):
+        if name is not None:
+            object.__setattr__(self, "name", name)
+        elif type(self).name is None:
+            object.__setattr__(self, "name", type(self).__name__)
+        if aggregations is not None:
+            object.__setattr__(self, "aggregations", aggregations)
+        if description is not None:
+            object.__setattr__(self, "description", description)
+        for k, v in fields.items():
+            object.__setattr__(self, k, v)
+
+    def __call__(self, *, inputs=None, outputs=None, expectations=None, trace=None):
+        raise NotImplementedError("%s does not define __call__: a Scorer subclass implements "
+                                  "__call__(self, *, inputs, outputs, expectations, trace)" % type(self).__name__)
 
     def register(self, *args, **kwargs):
         return self
@@ -134,10 +177,46 @@ class _Scorer(metaclass=_ReadOnlyType):
         return self
 
 
+class _Scorer(Scorer):
+    """What @scorer returns."""
+
+    def __init__(self, func, name, aggregations, description):
+        object.__setattr__(self, "func", func)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "aggregations", aggregations)
+        object.__setattr__(self, "description", description)
+
+    def __call__(self, *args, **kwargs):
+        return self.func(*args, **kwargs)
+
+
+class _BuiltinJudge(Scorer):
+    """MLflow's built-in LLM judges: constructible (so MLflow code loads unchanged), not callable in the sandbox."""
+    _vigil_builtin = True
+
+    def __call__(self, *args, **kwargs):
+        raise NotImplementedError(
+            "the built-in judge %s cannot run inside a Python scorer in the Vigil sandbox (no network or model "
+            "access); register it as a judge scorer instead (vigil scorers register --from-mlflow, or the judges "
+            "module)" % type(self).__name__)
+
+
 def scorer(func=None, *, name=None, aggregations=None, description=None):
     if func is None:
         return lambda f: scorer(f, name=name, aggregations=aggregations, description=description)
     return _Scorer(func, name or getattr(func, "__name__", "scorer"), aggregations, description)
+
+
+def _builtin(name):
+    return _ReadOnlyType(name, (_BuiltinJudge,), {})
+
+
+_BUILTIN_JUDGES = {n: _builtin(n) for n in (
+    "Guidelines", "ExpectationsGuidelines", "Safety", "Correctness", "RelevanceToQuery", "RetrievalGroundedness",
+    "RetrievalRelevance", "RetrievalSufficiency", "Completeness", "Fluency", "Equivalence", "Summarization",
+    "ToolCallCorrectness", "ToolCallEfficiency", "ConversationCompleteness", "ConversationalSafety",
+    "ConversationalToolCallEfficiency", "ConversationalRoleAdherence", "ConversationalGuidelines",
+    "KnowledgeRetention", "UserFrustration")}
 
 
 def _judges_unavailable(*args, **kwargs):
@@ -158,17 +237,19 @@ _entities_assessment = _module("mlflow.entities.assessment", Feedback=Feedback, 
                                DEFAULT_FEEDBACK_NAME=DEFAULT_FEEDBACK_NAME)
 _entities_source = _module("mlflow.entities.assessment_source", AssessmentSource=AssessmentSource,
                            AssessmentSourceType=AssessmentSourceType)
-_entities = _module("mlflow.entities", Feedback=Feedback, Expectation=Expectation, AssessmentSource=AssessmentSource,
-                    AssessmentError=AssessmentError, AssessmentSourceType=AssessmentSourceType,
-                    assessment=_entities_assessment, assessment_source=_entities_source)
-_scorers = _module("mlflow.genai.scorers", scorer=scorer, Scorer=_Scorer, ScorerSamplingConfig=ScorerSamplingConfig)
+_entities_span = _module("mlflow.entities.span", Span=None, SpanType=SpanType, SpanStatusCode=SpanStatusCode)
+_entities_trace = _module("mlflow.entities.trace", Trace=None)
+_entities = None  # built after the trace classes below (Trace and Span are the sandbox's read-only views)
+_scorers = _module("mlflow.genai.scorers", scorer=scorer, Scorer=Scorer, ScorerSamplingConfig=ScorerSamplingConfig,
+                   **_BUILTIN_JUDGES)
 _judges = _module("mlflow.genai.judges", custom_prompt_judge=_judges_unavailable, make_judge=_judges_unavailable,
                   is_context_relevant=_judges_unavailable, is_grounded=_judges_unavailable,
-                  meets_guidelines=_judges_unavailable, is_correct=_judges_unavailable, is_safe=_judges_unavailable)
+                  meets_guidelines=_judges_unavailable, is_correct=_judges_unavailable, is_safe=_judges_unavailable,
+                  is_context_sufficient=_judges_unavailable, judge_tool_call_correctness=_judges_unavailable,
+                  CategoricalRating=CategoricalRating)
 _genai = _module("mlflow.genai", scorers=_scorers, judges=_judges, scorer=scorer)
-_mlflow = _module("mlflow", genai=_genai, entities=_entities)
-_SHIM = {"mlflow": _mlflow, "mlflow.genai": _genai, "mlflow.genai.scorers": _scorers,
-         "mlflow.genai.judges": _judges, "mlflow.entities": _entities,
+_mlflow = None
+_SHIM = {"mlflow.genai": _genai, "mlflow.genai.scorers": _scorers, "mlflow.genai.judges": _judges,
          "mlflow.entities.assessment": _entities_assessment,
          "mlflow.entities.assessment_source": _entities_source}
 
@@ -360,6 +441,19 @@ class _Trace(_ReadOnly):
         return "Trace(trace_id=%r)" % (self.info.trace_id,)
 
 
+# mlflow.entities with Trace and Span: the classes of the views a scorer receives (for isinstance and type hints).
+_types.ModuleType.__setattr__(_entities_span, "Span", _Span)
+_types.ModuleType.__setattr__(_entities_trace, "Trace", _Trace)
+_entities = _module("mlflow.entities", Feedback=Feedback, Expectation=Expectation, AssessmentSource=AssessmentSource,
+                    AssessmentError=AssessmentError, AssessmentSourceType=AssessmentSourceType, Trace=_Trace,
+                    Span=_Span, SpanType=SpanType, SpanStatusCode=SpanStatusCode,
+                    assessment=_entities_assessment, assessment_source=_entities_source, span=_entities_span,
+                    trace=_entities_trace)
+_mlflow = _module("mlflow", genai=_genai, entities=_entities)
+_SHIM.update({"mlflow": _mlflow, "mlflow.entities": _entities, "mlflow.entities.span": _entities_span,
+              "mlflow.entities.trace": _entities_trace})
+
+
 # ---------------------------------------------------------------------------------------------- loading
 def _error_code(e):
     return type(e).__name__
@@ -370,14 +464,15 @@ def analyze(name, source, entry):
     code = compile(source, "<scorer %s>" % name, "exec")
     ns = _namespace()
     exec(code, ns)
-    target = _find_entry(ns, entry)
-    func = target.func if isinstance(target, _Scorer) else target
+    found = _find_entry(ns, entry)
+    target = _instance(found)
+    func = _function(target)
     if not isinstance(func, _FunctionType):
         raise TypeError("the entry point '%s' is a %s, not a function" % (entry, type(func).__name__))
-    params = _params(func)
+    params = _params(func, skip_self=_is_class_based(target))
     aggregations = None
     decorated_name = None
-    if isinstance(target, _Scorer):
+    if isinstance(target, Scorer):
         decorated_name = target.name
         if target.aggregations is not None:
             aggregations = []
@@ -386,7 +481,7 @@ def analyze(name, source, entry):
                     raise TypeError("aggregation %r is a %s: the Vigil sandbox accepts the built-in names "
                                     "(mean, min, max, median, variance, p90)" % (a, type(a).__name__))
                 aggregations.append(a)
-    return (_entry_name(ns, target), decorated_name, aggregations, params)
+    return (_entry_name(ns, found), decorated_name, aggregations, params)
 
 
 def analyze_safe(name, source, entry):
@@ -401,6 +496,37 @@ def analyze_safe(name, source, entry):
         return ("E", "SystemExit", "sys.exit(%s) is not allowed in a scorer" % (e.code,), _tb(e))
     except BaseException as e:
         return ("E", type(e).__name__, str(e), _tb(e))
+
+
+def _is_class_based(target):
+    return isinstance(target, Scorer) and not isinstance(target, _Scorer)
+
+
+def _instance(found):
+    """A Scorer subclass named as the entry point (or the only one defined) is instantiated without arguments."""
+    if isinstance(found, type) and issubclass(found, Scorer):
+        try:
+            return found()
+        except TypeError as e:
+            raise TypeError("the Scorer subclass %s cannot be created without arguments (%s): create an instance "
+                            "in the source, e.g. my_scorer = %s(...)" % (found.__name__, e, found.__name__)) from None
+    return found
+
+
+def _function(target):
+    if isinstance(target, _BuiltinJudge):
+        raise TypeError("the entry point is MLflow's built-in judge %s, which runs as a judge scorer, not in the "
+                        "Python sandbox: register it with vigil scorers register --from-mlflow"
+                        % type(target).__name__)
+    if isinstance(target, _Scorer):
+        return target.func
+    if isinstance(target, Scorer):
+        call = type(target).__call__
+        if call is Scorer.__call__:
+            raise TypeError("the Scorer subclass %s does not define __call__(self, *, inputs, outputs, "
+                            "expectations, trace)" % type(target).__name__)
+        return call
+    return target
 
 
 def _namespace():
@@ -419,12 +545,19 @@ def _find_entry(ns, entry):
         if entry not in ns:
             raise NameError("the source defines no '%s' (the entry point)" % entry)
         return ns[entry]
-    decorated = [k for k, v in ns.items() if isinstance(v, _Scorer)]
+    decorated = [k for k, v in ns.items() if isinstance(v, Scorer) and not isinstance(v, _BuiltinJudge)]
     if len(decorated) == 1:
         return ns[decorated[0]]
     if len(decorated) > 1:
         raise ValueError("the source defines several @scorer functions (%s): name the entry point"
                          % ", ".join(decorated))
+    classes = [k for k, v in ns.items() if isinstance(v, type) and issubclass(v, Scorer)
+               and getattr(v, "__module__", None) == "vigil_scorer"]
+    if len(classes) == 1:
+        return ns[classes[0]]
+    if len(classes) > 1:
+        raise ValueError("the source defines several Scorer subclasses (%s): name the entry point"
+                         % ", ".join(classes))
     functions = [k for k, v in ns.items() if isinstance(v, _FunctionType) and v.__module__ == "vigil_scorer"]
     if len(functions) == 1:
         return ns[functions[0]]
@@ -434,18 +567,22 @@ def _find_entry(ns, entry):
                      "decorate the scorer or name the entry point" % ", ".join(functions))
 
 
-def _params(func):
+def _params(func, skip_self=False):
     code = func.__code__
-    if code.co_flags & 0x0C:
+    # a class-based scorer's __call__ may take **kwargs (MLflow passes only what it declares, so does Vigil)
+    if code.co_flags & (0x04 if skip_self else 0x0C):
         raise TypeError("a scorer takes named parameters among inputs, outputs, expectations, trace; "
                         "*args/**kwargs are not supported")
     names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     ndefaults = len(func.__defaults__ or ())
     required = code.co_varnames[:code.co_argcount - ndefaults]
+    if skip_self:
+        names = names[1:]
+        required = required[1:]
     kwdefaults = func.__kwdefaults__ or {}
     for n in names:
-        if n not in _ALLOWED_PARAMS and (n in required or (n in code.co_varnames[code.co_argcount:len(names)]
-                                                           and n not in kwdefaults)):
+        kwonly = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+        if n not in _ALLOWED_PARAMS and (n in required or (n in kwonly and n not in kwdefaults)):
             raise TypeError("scorer parameter '%s' is not one MLflow passes: use inputs, outputs, expectations, "
                             "trace" % n)
     return tuple(n for n in names if n in _ALLOWED_PARAMS)
@@ -456,8 +593,10 @@ def load(name, source, entry):
     code = compile(source, "<scorer %s>" % name, "exec")
     ns = _namespace()
     exec(code, ns)
-    target = _find_entry(ns, entry)
-    func = target.func if isinstance(target, _Scorer) else target
+    target = _instance(_find_entry(ns, entry))
+    func = _function(target)
+    if _is_class_based(target):
+        return _guard(_class_call(target, _params(func, skip_self=True)))
     params = _params(func)
     fcode = func.__code__
     fname = func.__name__
@@ -478,6 +617,17 @@ def load(name, source, entry):
            "_closure": closure, "_kwd": kwdefaults, "_convert": _convert, "_Trace": _Trace, "_freeze": _freeze}
     exec(src, env)
     return _guard(env["_call"])
+
+
+def _class_call(instance, params):
+    """A class-based scorer is called on the instance the source built (its attributes are its configuration)."""
+    wants_trace = "trace" in params
+
+    def _call(i, o, e, t):
+        values = {"inputs": i, "outputs": o, "expectations": e,
+                  "trace": None if not wants_trace or t is None else _Trace(t)}
+        return _convert(instance(**{p: values[p] for p in params}))
+    return _call
 
 
 def _flush():

@@ -1,8 +1,12 @@
 package dev.vigil.spi.filter;
 
 import dev.vigil.spi.InvalidInputException;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A field of a trace named in a filter.
@@ -16,7 +20,24 @@ public record Field(FieldKind kind, String key) {
 
     /** The trace attributes a filter may name. */
     public static final Set<String> TRACE_ATTRIBUTES = Set.of("status", "timestamp_ms", "execution_time_ms",
-            "end_time_ms", "name", "client_request_id", "run_id", "request_id");
+            "end_time_ms", "name", "client_request_id", "run_id", "request_id", "prompt");
+
+    /** MLflow's aliases of trace attributes: a filter may write the key on the left for the one on the right. */
+    public static final Map<String, String> ATTRIBUTE_ALIASES = Map.of("timestamp", "timestamp_ms",
+            "execution_time", "execution_time_ms", "end_time", "end_time_ms", "trace_id", "request_id");
+
+    private static final Set<Operator> NUMBER_OPS = Collections.unmodifiableSet(EnumSet.of(Operator.EQ,
+            Operator.NE, Operator.LT, Operator.LE, Operator.GT, Operator.GE, Operator.IN, Operator.NOT_IN,
+            Operator.IS_NULL, Operator.IS_NOT_NULL));
+    private static final Set<Operator> TEXT_OPS = Collections.unmodifiableSet(EnumSet.of(Operator.EQ, Operator.NE, Operator.IN, Operator.NOT_IN,
+            Operator.LIKE, Operator.ILIKE, Operator.RLIKE, Operator.IS_NULL, Operator.IS_NOT_NULL));
+    private static final Set<Operator> KEYED_OPS = Collections.unmodifiableSet(EnumSet.allOf(Operator.class));
+    private static final Set<Operator> PROMPT_OPS = Set.of(Operator.EQ);
+    private static final Set<Operator> CONTENT_OPS =
+            Collections.unmodifiableSet(EnumSet.of(Operator.LIKE, Operator.ILIKE, Operator.RLIKE));
+    private static final Set<Operator> ASSESSMENT_OPS = Collections.unmodifiableSet(EnumSet.of(Operator.EQ, Operator.NE, Operator.LT,
+            Operator.LE, Operator.GT, Operator.GE, Operator.LIKE, Operator.ILIKE, Operator.RLIKE, Operator.IS_NULL,
+            Operator.IS_NOT_NULL));
 
     /** Validates. */
     public Field {
@@ -34,6 +55,7 @@ public record Field(FieldKind kind, String key) {
             case SPAN_NAME -> requireKey(key, "name");
             case SPAN_TYPE -> requireKey(key, "type");
             case SPAN_STATUS -> requireKey(key, "status");
+            case SPAN_CONTENT -> requireKey(key, "content");
             default -> { }
         }
     }
@@ -64,6 +86,41 @@ public record Field(FieldKind kind, String key) {
         return new Field(FieldKind.FEEDBACK, name);
     }
 
+    /** @param name an expectation name @return the field */
+    public static Field expectation(String name) {
+        return new Field(FieldKind.EXPECTATION, name);
+    }
+
+    /**
+     * The comparators a filter string may use on this field: MLflow's per-field rules, plus Vigil's documented
+     * extensions. Text attributes ({@code status}, {@code name}, ids) and {@code span.name}/{@code type}/
+     * {@code status} take {@code = != IN NOT IN LIKE ILIKE RLIKE IS [NOT] NULL} but no ordering; the time
+     * attributes take {@code = != < <= > >=} (and, beyond MLflow, {@code IN}, {@code NOT IN}, {@code IS [NOT] NULL});
+     * assessments ({@code feedback.}, {@code expectation.}) take MLflow's {@code = != < <= > >= LIKE ILIKE RLIKE
+     * IS [NOT] NULL} (no {@code IN}; ordering against numbers only); {@code span.content} takes patterns only;
+     * {@code prompt} takes {@code =} only. Tags, metadata and span attributes take every operator (MLflow: no
+     * ordering; Vigil orders numbers numerically). A tree built in code is not held to these rules.
+     *
+     * @return the allowed operators, in declaration order
+     */
+    public Set<Operator> allowedOperators() {
+        if (isNumeric()) {
+            return NUMBER_OPS;
+        }
+        return switch (kind) {
+            case ATTRIBUTE -> key.equals("prompt") ? PROMPT_OPS : TEXT_OPS;
+            case SPAN_CONTENT -> CONTENT_OPS;
+            case FEEDBACK, EXPECTATION -> ASSESSMENT_OPS;
+            case TAG, METADATA, SPAN_ATTRIBUTE -> KEYED_OPS;
+            default -> TEXT_OPS;
+        };
+    }
+
+    /** @return the allowed operators as a filter string writes them, comma-separated */
+    public String allowedOperatorsText() {
+        return allowedOperators().stream().map(Operator::symbol).collect(Collectors.joining(", "));
+    }
+
     /** @return true if this field holds numbers (timestamps and durations) */
     public boolean isNumeric() {
         return kind == FieldKind.ATTRIBUTE
@@ -76,6 +133,7 @@ public record Field(FieldKind kind, String key) {
             case SPAN_NAME -> "span.name";
             case SPAN_TYPE -> "span.type";
             case SPAN_STATUS -> "span.status";
+            case SPAN_CONTENT -> "span.content";
             default -> kind.prefix() + "." + quoteKey(key);
         };
     }

@@ -21,7 +21,14 @@ public enum FieldKind {
     /** An attribute of any span: {@code span.attributes.<key>}. */
     SPAN_ATTRIBUTE("span.attributes"),
     /** The value of an assessment already on the trace: {@code feedback.<name>} or {@code assessment.<name>}. */
-    FEEDBACK("feedback");
+    FEEDBACK("feedback"),
+    /**
+     * The text of any span (its name, type, inputs, outputs and attributes as JSON): {@code span.content}, also
+     * written {@code trace.text} as in MLflow. The key is {@code content}.
+     */
+    SPAN_CONTENT("span"),
+    /** The value of an expectation (ground truth) already on the trace: {@code expectation.<name>}. */
+    EXPECTATION("expectation");
 
     private final String prefix;
 
@@ -36,6 +43,7 @@ public enum FieldKind {
 
     /** @return true for the span fields, which match if any span of the trace matches */
     public boolean isSpanField() {
-        return this == SPAN_NAME || this == SPAN_TYPE || this == SPAN_STATUS || this == SPAN_ATTRIBUTE;
+        return this == SPAN_NAME || this == SPAN_TYPE || this == SPAN_STATUS || this == SPAN_ATTRIBUTE
+                || this == SPAN_CONTENT;
     }
 }

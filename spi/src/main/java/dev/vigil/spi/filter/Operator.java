@@ -18,6 +18,8 @@ public enum Operator {
     LIKE("LIKE"),
     /** SQL LIKE, case-insensitive. */
     ILIKE("ILIKE"),
+    /** A regular expression (Java syntax) found anywhere in the value, as MLflow's {@code RLIKE}. */
+    RLIKE("RLIKE"),
     /** Equal to one of a list. */
     IN("IN"),
     /** Equal to none of a list. */
@@ -36,6 +38,16 @@ public enum Operator {
     /** @return how the operator is written */
     public String symbol() {
         return symbol;
+    }
+
+    /** @return true for the operators that take a text pattern (LIKE, ILIKE, RLIKE) */
+    public boolean isPattern() {
+        return this == LIKE || this == ILIKE || this == RLIKE;
+    }
+
+    /** @return true for the ordering operators (&lt;, &lt;=, &gt;, &gt;=) */
+    public boolean isOrdering() {
+        return this == LT || this == LE || this == GT || this == GE;
     }
 
     /** @return how many values the operator takes: 0 (IS [NOT] NULL), 1, or -1 for a list (IN, NOT IN) */

@@ -89,6 +89,30 @@ public final class MlflowJson {
         return new Trace(info, spans);
     }
 
+    /**
+     * Reads a trace's info alone, as MLflow's {@code TraceInfo.to_dict()} (V3), {@code TraceInfoV2} or the REST/proto
+     * form writes it (what {@code search_traces} returns without spans).
+     *
+     * @param json the info object's JSON text
+     * @return the trace info
+     * @throws InvalidInputException if the text is not JSON or not a trace info, saying which field is wrong
+     */
+    public static TraceInfo readTraceInfo(String json) {
+        return readTraceInfo(Json.readTree(json));
+    }
+
+    /**
+     * @param n a parsed trace info object
+     * @return the trace info
+     * @throws InvalidInputException if it is not a trace info, saying which field is wrong
+     */
+    public static TraceInfo readTraceInfo(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            throw new InvalidInputException("an MLflow trace info is a JSON object {\"trace_id\": ..., ...}");
+        }
+        return readInfo(n);
+    }
+
     static TraceInfo readInfo(JsonNode n) {
         String traceId = text(n, "trace_id");
         if (traceId == null) {
@@ -227,11 +251,15 @@ public final class MlflowJson {
             return SpanStatusCode.UNSET;
         }
         return switch (code) {
+            // OpenTelemetry's numeric codes, as MLflow's V2 and OTLP forms may write them: 0 unset, 1 ok, 2 error
+            case "0" -> SpanStatusCode.UNSET;
+            case "1" -> SpanStatusCode.OK;
+            case "2" -> SpanStatusCode.ERROR;
             case "STATUS_CODE_OK", "OK" -> SpanStatusCode.OK;
             case "STATUS_CODE_ERROR", "ERROR" -> SpanStatusCode.ERROR;
             case "STATUS_CODE_UNSET", "UNSET" -> SpanStatusCode.UNSET;
             default -> throw new InvalidInputException("unknown span status code '" + code
-                    + "'; allowed: STATUS_CODE_OK, STATUS_CODE_ERROR, STATUS_CODE_UNSET (or OK, ERROR, UNSET)");
+                    + "'; allowed: STATUS_CODE_OK, STATUS_CODE_ERROR, STATUS_CODE_UNSET (or OK, ERROR, UNSET, or 1, 2, 0)");
         };
     }
 
@@ -265,11 +293,13 @@ public final class MlflowJson {
         if (a.hasNonNull("feedback")) {
             JsonNode fb = a.get("feedback");
             JsonNode err = fb.get("error");
+            Object v = fb.has("value") ? Json.fromNode(fb.get("value")) : null;
             if (err != null && !err.isNull()) {
-                value = FeedbackValue.error(new AssessmentError(
-                        orDefault(text(err, "error_code"), "UNKNOWN"), text(err, "error_message"), text(err, "stack_trace")));
+                // MLflow keeps both: a judge may return a value and report an error
+                value = new FeedbackValue(v, new AssessmentError(orDefault(text(err, "error_code"), "UNKNOWN"),
+                        text(err, "error_message"), text(err, "stack_trace")));
             } else {
-                value = FeedbackValue.of(Json.fromNode(fb.get("value")));
+                value = FeedbackValue.of(v);
             }
         } else if (a.hasNonNull("expectation")) {
             JsonNode ex = a.get("expectation");
@@ -393,6 +423,9 @@ public final class MlflowJson {
                 err.put("error_message", f.error().message());
                 if (f.error().stackTrace() != null) {
                     err.put("stack_trace", f.error().stackTrace());
+                }
+                if (f.value() != null) {
+                    fb.set("value", Json.toNode(f.value()));
                 }
             } else {
                 fb.set("value", Json.toNode(f.value()));

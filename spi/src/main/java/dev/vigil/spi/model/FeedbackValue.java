@@ -1,6 +1,5 @@
 package dev.vigil.spi.model;
 
-import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.json.Json;
 
 /**
@@ -12,11 +11,8 @@ import dev.vigil.spi.json.Json;
 public record FeedbackValue(Object value, AssessmentError error) implements AssessmentValue {
     /** Validates and freezes the value. */
     public FeedbackValue {
+        // MLflow keeps both a value and an error on one feedback; so does Vigil (isError() is true then).
         value = Json.freeze(value);
-        if (value != null && error != null) {
-            throw new InvalidInputException("a feedback holds a value or an error, not both (value " + value
-                    + ", error " + error.code() + ")");
-        }
     }
 
     /** @return true if this feedback records a failure */

@@ -108,12 +108,24 @@ public record ScorerInput(Object inputs, Object outputs, Map<String, Object> exp
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * A retrieved document in any form MLflow reads: LangChain's {@code {"page_content", "metadata": {"doc_uri"}}},
+     * MLflow's {@code {"content", "doc_uri"}} ({@code mlflow.entities.Document} as a dict), or a top-level
+     * {@code uri}/{@code doc_uri}; anything else is kept as its JSON text.
+     */
     private static RetrievedDocument document(String spanId, Object item) {
         if (item instanceof Map<?, ?> m) {
             Object content = m.get("page_content");
+            if (content == null) {
+                content = m.get("content");
+            }
             String uri = null;
             if (m.get("metadata") instanceof Map<?, ?> md && md.get("doc_uri") != null) {
                 uri = String.valueOf(md.get("doc_uri"));
+            } else if (m.get("doc_uri") != null) {
+                uri = String.valueOf(m.get("doc_uri"));
+            } else if (m.get("uri") != null) {
+                uri = String.valueOf(m.get("uri"));
             }
             String text = content == null ? Json.write(item) : content instanceof String s ? s : Json.write(content);
             return new RetrievedDocument(spanId, text, uri);

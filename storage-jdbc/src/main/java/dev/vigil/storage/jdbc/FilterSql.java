@@ -196,10 +196,42 @@ final class FilterSql {
             case LIKE -> dialect.hasCaseSensitiveLike() ? new Condition(col + " LIKE ? ESCAPE ''", values, true) : null;
             case ILIKE -> dialect == Dialect.H2
                     ? new Condition("LOWER(" + col + ") LIKE LOWER(?) ESCAPE ''", values, true) : null;
+            case RLIKE -> switch (dialect) {
+                // H2 evaluates REGEXP_LIKE with java.util.regex and find(), as the in-memory predicate does.
+                case H2 -> new Condition("REGEXP_LIKE(" + col + ", ?)", values, true);
+                // PostgreSQL's ~ is a POSIX regex: pushed down only for the syntax both engines read alike.
+                case POSTGRESQL -> postgresSafeRegex((String) values.get(0))
+                        ? new Condition(col + " ~ ?", values, true) : null;
+                case SQLITE -> null;
+            };
             case IN -> new Condition(col + " IN (" + placeholders(values.size()) + ")", values, true);
             case NOT_IN -> new Condition(col + " NOT IN (" + placeholders(values.size()) + ")", values, true);
             case IS_NULL, IS_NOT_NULL -> null;
         };
+    }
+
+    /**
+     * @return true if the pattern uses only syntax that java.util.regex and PostgreSQL's regex read the same way:
+     *     letters, digits, space, {@code _ - * + ? ^ | ( )} and a backslash before punctuation ({@code \.}). An
+     *     unescaped {@code .} or {@code $} is excluded (they treat line breaks differently), as are brackets,
+     *     braces and class escapes.
+     */
+    static boolean postgresSafeRegex(String pattern) {
+        for (int k = 0; k < pattern.length(); k++) {
+            char c = pattern.charAt(k);
+            if (c == '\\') {
+                if (k + 1 >= pattern.length()) {
+                    return false;
+                }
+                char e = pattern.charAt(++k);
+                if (e >= 128 || Character.isLetterOrDigit(e) || Character.isWhitespace(e)) {
+                    return false;
+                }
+            } else if (!(c < 128 && Character.isLetterOrDigit(c)) && " _-*+?^|()".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String placeholders(int n) {
