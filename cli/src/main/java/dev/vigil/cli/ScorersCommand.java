@@ -182,8 +182,8 @@ final class ScorersCommand implements Runnable {
                             : PythonScorer.builder().name(name).source(code).entryPoint(entryPoint).build();
                     return p;
                 } catch (dev.vigil.python.PythonSourceException e) {
-                    throw new UserError(source.python + " line " + e.line() + ", column " + e.column() + ": "
-                            + e.getMessage(), e);
+                    throw new UserError(source.python + (e.line() > 0 ? " line " + e.line() + ", column "
+                            + e.column() : "") + ": " + e.getMessage(), e);
                 }
             }
             if (source.javaClass != null) {
