@@ -377,7 +377,9 @@ def _unexpected_indent_line(source):
 
 
 def _namespace():
-    return {"__name__": "vigil_scorer", "__builtins__": _builtins}
+    # `scorer` is predefined, as in a notebook that imported it earlier: MLflow's own snippets use @scorer without
+    # importing it in the same cell.
+    return {"__name__": "vigil_scorer", "__builtins__": _builtins, "scorer": scorer}
 
 
 def _entry_name(ns, target):
