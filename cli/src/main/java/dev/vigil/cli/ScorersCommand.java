@@ -190,8 +190,9 @@ final class ScorersCommand implements Runnable {
                             : PythonScorer.builder().name(name).source(code).entryPoint(entryPoint).build();
                     return p;
                 } catch (dev.vigil.python.PythonSourceException e) {
-                    throw new UserError(source.python + " line " + e.line() + ", column " + e.column() + ": "
-                            + e.getMessage(), e);
+                    String hint = e.line() > 0 ? null : PythonSourceHints.hint(code, e.getMessage());
+                    throw new UserError(source.python + (e.line() > 0 ? " line " + e.line() + ", column "
+                            + e.column() : "") + ": " + e.getMessage() + (hint == null ? "" : "\n" + hint), e);
                 }
             }
             if (source.javaClass != null) {

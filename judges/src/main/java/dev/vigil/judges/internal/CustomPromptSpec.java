@@ -118,7 +118,7 @@ public final class CustomPromptSpec implements JudgeSpec {
                 missing.add(m.group(1));
                 v = "";
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(v));
+            m.appendReplacement(out, Matcher.quoteReplacement(TraceContent.asData(v)));
         }
         m.appendTail(out);
         if (!missing.isEmpty()) {

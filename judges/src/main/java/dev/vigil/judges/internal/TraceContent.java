@@ -189,8 +189,40 @@ public final class TraceContent {
         return Json.write(t);
     }
 
-    /** @param tag a tag @param content its content @return {@code <tag>content</tag>} on their own lines */
+    /**
+     * @param tag a tag
+     * @param content its content, trace data
+     * @return {@code <tag>content</tag>} on their own lines, the content {@linkplain #asData(String) made inert}
+     */
     public static String section(String tag, String content) {
-        return "<" + tag + ">\n" + content + "\n</" + tag + ">\n";
+        return "<" + tag + ">\n" + asData(content) + "\n</" + tag + ">\n";
+    }
+
+    /**
+     * Makes trace data safe to put between a judge prompt's tags: every character that could open a tag
+     * ({@code <} and its full-width and small-form look-alikes) is written {@code &lt;}, so the data can neither
+     * close its own section nor open a new one, whatever it holds ({@code </response>}, {@code <system>}...).
+     * The system prompt tells the model so.
+     *
+     * @param content trace data, or null
+     * @return the content with every tag opener escaped ("" for null)
+     */
+    public static String asData(String content) {
+        if (content == null) {
+            return "";
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < content.length(); i++) {
+            char c = content.charAt(i);
+            if (c == '<' || c == '\uFF1C' || c == '\uFE64') {
+                if (out == null) {
+                    out = new StringBuilder(content.length() + 16).append(content, 0, i);
+                }
+                out.append("&lt;");
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? content : out.toString();
     }
 }

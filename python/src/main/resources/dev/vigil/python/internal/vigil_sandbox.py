@@ -491,7 +491,15 @@ def analyze_safe(name, source, entry):
         entry_name, decorated, aggregations, params = analyze(name, source, entry)
         return ("OK", entry_name, decorated, aggregations, list(params))
     except SyntaxError as e:
-        return ("S", str(e.msg), e.lineno or 0, e.offset or 0, (e.text or "").rstrip("\n"))
+        line, offset, text = e.lineno or 0, e.offset or 0, (e.text or "").rstrip("\n")
+        if isinstance(e, IndentationError) and "unexpected indent" in str(e.msg):
+            # GraalPy reports an unexpected indent at line 1 whatever its line; find it with the tokenizer.
+            found = _unexpected_indent_line(source)
+            if found:
+                line = found
+                text = source.splitlines()[found - 1]
+                offset = len(text) - len(text.lstrip()) + 1
+        return ("S", str(e.msg), line, offset, text)
     except SystemExit as e:
         return ("E", "SystemExit", "sys.exit(%s) is not allowed in a scorer" % (e.code,), _tb(e))
     except BaseException as e:
@@ -529,8 +537,27 @@ def _function(target):
     return target
 
 
+def _unexpected_indent_line(source):
+    """The line of the first indent that follows no ':' (what Python calls an unexpected indent), or 0."""
+    try:
+        tokenize = _real_import("tokenize")
+        io = _real_import("io")
+        last = None
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.INDENT:
+                if last is None or last.string != ":":
+                    return tok.start[0]
+            elif tok.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.DEDENT):
+                last = tok
+    except BaseException:
+        pass
+    return 0
+
+
 def _namespace():
-    return {"__name__": "vigil_scorer", "__builtins__": _builtins}
+    # `scorer` is predefined, as in a notebook that imported it earlier: MLflow's own snippets use @scorer without
+    # importing it in the same cell.
+    return {"__name__": "vigil_scorer", "__builtins__": _builtins, "scorer": scorer}
 
 
 def _entry_name(ns, target):
@@ -545,7 +572,15 @@ def _find_entry(ns, entry):
         if entry not in ns:
             raise NameError("the source defines no '%s' (the entry point)" % entry)
         return ns[entry]
-    decorated = [k for k, v in ns.items() if isinstance(v, Scorer) and not isinstance(v, _BuiltinJudge)]
+    # One @scorer function bound to several names (`x = f.register(...)`, `x = x.start(...)` return f) is one
+    # scorer: keep its first name, the one it was defined under.
+    decorated, seen = [], set()
+    for k, v in ns.items():
+        if isinstance(v, Scorer) and not isinstance(v, _BuiltinJudge):
+            key = id(v.func) if isinstance(v, _Scorer) else id(v)
+            if key not in seen:
+                seen.add(key)
+                decorated.append(k)
     if len(decorated) == 1:
         return ns[decorated[0]]
     if len(decorated) > 1:
