@@ -1,6 +1,7 @@
 package dev.vigil.cli.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.otel.OtlpMapper;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.json.Json;
 import dev.vigil.spi.json.MlflowJson;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * Reads and writes trace files: MLflow trace JSON ({@code {"info", "data"}}, a JSON array of those, an MLflow
  * {@code {"traces": [...]}} search response, or JSON lines of any of these) and OTLP/JSON
- * {@code ExportTraceServiceRequest} files ({@link OtlpJson}), from single files or whole folders.
+ * {@code ExportTraceServiceRequest} files ({@link OtlpMapper}), from single files or whole folders.
  */
 public final class TraceFiles {
 
@@ -123,9 +124,9 @@ public final class TraceFiles {
             }
             return;
         }
-        boolean otlp = format == Format.OTLP || (format == Format.AUTO && OtlpJson.looksLikeOtlp(root));
+        boolean otlp = format == Format.OTLP || (format == Format.AUTO && OtlpMapper.looksLikeOtlp(root));
         if (otlp) {
-            out.addAll(OtlpJson.readTraces(root, experimentId));
+            out.addAll(OtlpMapper.readTraces(root, experimentId));
             return;
         }
         if (root.isObject() && root.has("traces") && root.get("traces").isArray()) {
