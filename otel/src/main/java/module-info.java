@@ -5,7 +5,9 @@ module dev.vigil.otel {
     requires transitive io.opentelemetry.sdk.trace;
     requires transitive io.opentelemetry.sdk.common;
     requires transitive io.opentelemetry.api;
-    requires io.opentelemetry.context;
+    requires transitive io.opentelemetry.context;
+    requires transitive io.opentelemetry.sdk.logs;
+    requires io.opentelemetry.exporter.otlp;
     requires io.opentelemetry.proto;
     requires com.google.protobuf;
     requires org.slf4j;
