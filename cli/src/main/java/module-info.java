@@ -5,6 +5,8 @@ module dev.vigil.cli {
     requires dev.vigil.python;
     requires dev.vigil.judges;
     requires dev.vigil.storage.fs;
+    requires dev.vigil.otel;
+    requires dev.vigil.server;
     requires info.picocli;
     requires org.slf4j;
 

@@ -1,6 +1,8 @@
 package dev.vigil.cli.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.otel.OtlpDecoder;
+import dev.vigil.otel.OtlpMapper;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.json.Json;
 import dev.vigil.spi.json.MlflowJson;
@@ -19,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * Reads and writes trace files: MLflow trace JSON ({@code {"info", "data"}}, a JSON array of those, an MLflow
  * {@code {"traces": [...]}} search response, or JSON lines of any of these) and OTLP/JSON
- * {@code ExportTraceServiceRequest} files ({@link OtlpJson}), from single files or whole folders.
+ * {@code ExportTraceServiceRequest} files ({@link OtlpMapper}), from single files or whole folders.
  */
 public final class TraceFiles {
 
@@ -60,7 +62,28 @@ public final class TraceFiles {
 
     private static boolean isTraceFileName(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".ndjson");
+        return n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".ndjson") || isOtlpProtobufName(n);
+    }
+
+    /** OTLP protobuf files: a binary {@code ExportTraceServiceRequest}, optionally gzip compressed. */
+    private static boolean isOtlpProtobufName(String lowerName) {
+        return lowerName.endsWith(".pb") || lowerName.endsWith(".binpb") || lowerName.endsWith(".pb.gz")
+                || lowerName.endsWith(".binpb.gz");
+    }
+
+    private static List<Trace> readOtlpProtobuf(Path file, String lowerName, String experimentId) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        try {
+            return OtlpMapper.readTraces(new OtlpDecoder(Integer.MAX_VALUE).decode(bytes,
+                    OtlpDecoder.Encoding.PROTOBUF, lowerName.endsWith(".gz")), experimentId);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(file + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -73,6 +96,10 @@ public final class TraceFiles {
      * @throws InvalidInputException naming the file (and line, for JSON lines) and what is wrong with it
      */
     public static List<Trace> read(Path file, Format format, String experimentId) {
+        String lowerName = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (isOtlpProtobufName(lowerName)) {
+            return readOtlpProtobuf(file, lowerName, experimentId);
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -123,9 +150,9 @@ public final class TraceFiles {
             }
             return;
         }
-        boolean otlp = format == Format.OTLP || (format == Format.AUTO && OtlpJson.looksLikeOtlp(root));
+        boolean otlp = format == Format.OTLP || (format == Format.AUTO && OtlpMapper.looksLikeOtlp(root));
         if (otlp) {
-            out.addAll(OtlpJson.readTraces(root, experimentId));
+            out.addAll(OtlpMapper.readTraces(root, experimentId));
             return;
         }
         if (root.isObject() && root.has("traces") && root.get("traces").isArray()) {

@@ -1,4 +1,4 @@
-package dev.vigil.cli.io;
+package dev.vigil.otel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.spi.InvalidInputException;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,7 +51,7 @@ import java.util.regex.Pattern;
  * Token usage ({@code gen_ai.usage.*}) is kept as MLflow's {@code mlflow.chat.tokenUsage} span attribute and summed
  * into the trace's {@code mlflow.trace.tokenUsage} metadata. Trace ids become MLflow's {@code tr-<32 hex>}.
  */
-public final class OtlpJson {
+public final class OtlpMapper {
 
     /** The metadata key naming where an imported trace came from. */
     public static final String METADATA_SOURCE = "vigil.import.source";
@@ -59,9 +60,10 @@ public final class OtlpJson {
     private static final Pattern INDEXED = Pattern.compile("gen_ai\\.(prompt|completion)\\.(\\d+)\\.(\\w+)");
     private static final Pattern ROLE_PREFIX = Pattern.compile("^(system|user|assistant|tool|developer):\\s?(.*)$",
             Pattern.DOTALL);
+    private static final Pattern EVENT_MESSAGE = Pattern.compile("gen_ai\\.(system|user|assistant|tool)\\.message");
     private static final int PREVIEW = 1000;
 
-    private OtlpJson() {}
+    private OtlpMapper() {}
 
     /**
      * @param root a parsed JSON document
@@ -79,7 +81,37 @@ public final class OtlpJson {
      * @throws InvalidInputException if the document is not OTLP trace data or a span lacks its ids
      */
     public static List<Trace> readTraces(JsonNode root, String experimentId) {
+        return map(root, resource -> experimentId, true).traces();
+    }
+
+    /**
+     * What one OTLP request maps to.
+     *
+     * @param traces the (possibly partial) traces, one per OTLP trace id and experiment
+     * @param acceptedSpans spans mapped
+     * @param rejectedSpans spans that could not be mapped (OTLP's {@code partial_success.rejected_spans})
+     * @param rejectionMessage why the first rejected span was rejected, or null
+     */
+    public record Result(List<Trace> traces, long acceptedSpans, long rejectedSpans, String rejectionMessage) {}
+
+    /**
+     * Maps a request leniently: a span that cannot be mapped (ids missing or of the wrong length, a malformed
+     * time) is counted as rejected and the others are kept.
+     *
+     * @param root an {@code ExportTraceServiceRequest} in the OTLP/JSON mapping ({@link OtlpDecoder} output)
+     * @param experimentOf the experiment id for a resource's attributes (routing)
+     * @return the traces and the rejected-span count
+     * @throws InvalidInputException if the document is not OTLP trace data at all
+     */
+    public static Result map(JsonNode root, Function<Map<String, Object>, String> experimentOf) {
+        return map(root, experimentOf, false);
+    }
+
+    private static Result map(JsonNode root, Function<Map<String, Object>, String> experimentOf, boolean strict) {
         if (!looksLikeOtlp(root)) {
+            if (!strict && root != null && root.isObject() && root.isEmpty()) {
+                return new Result(List.of(), 0, 0, null);
+            }
             throw new InvalidInputException("not OTLP/JSON trace data: expected an object with \"resourceSpans\"");
         }
         List<JsonNode> resources = new ArrayList<>();
@@ -90,21 +122,57 @@ public final class OtlpJson {
         }
         Map<String, List<Span>> byTrace = new LinkedHashMap<>();
         Map<String, Map<String, Object>> resourceByTrace = new LinkedHashMap<>();
+        Map<String, String> experimentByTrace = new LinkedHashMap<>();
+        long accepted = 0;
+        long rejected = 0;
+        String firstError = null;
         for (JsonNode rs : resources) {
             Map<String, Object> resourceAttrs = attributes(rs.path("resource").path("attributes"));
+            String experimentId = experimentOf.apply(resourceAttrs);
             JsonNode scopes = rs.has("scopeSpans") ? rs.get("scopeSpans") : rs.path("instrumentationLibrarySpans");
             for (JsonNode ss : scopes) {
                 for (JsonNode s : ss.path("spans")) {
-                    String otelTraceId = id(s.get("traceId"), 16, "traceId");
-                    String traceId = "tr-" + otelTraceId;
-                    byTrace.computeIfAbsent(traceId, k -> new ArrayList<>()).add(span(s, traceId));
-                    resourceByTrace.putIfAbsent(traceId, resourceAttrs);
+                    try {
+                        String otelTraceId = id(s.get("traceId"), 16, "traceId");
+                        if (otelTraceId.isEmpty() || otelTraceId.chars().allMatch(c -> c == '0')) {
+                            throw new InvalidInputException("OTLP span has an empty or all-zero traceId");
+                        }
+                        String traceId = "tr-" + otelTraceId;
+                        String key = experimentId + "/" + traceId;
+                        Span span = span(s, traceId);
+                        byTrace.computeIfAbsent(key, k -> new ArrayList<>()).add(span);
+                        resourceByTrace.putIfAbsent(key, resourceAttrs);
+                        experimentByTrace.putIfAbsent(key, experimentId);
+                        accepted++;
+                    } catch (InvalidInputException | IllegalArgumentException e) {
+                        if (strict) {
+                            throw e;
+                        }
+                        rejected++;
+                        if (firstError == null) {
+                            firstError = e.getMessage();
+                        }
+                    }
                 }
             }
         }
         List<Trace> traces = new ArrayList<>();
-        byTrace.forEach((traceId, spans) -> traces.add(trace(traceId, experimentId, spans, resourceByTrace.get(traceId))));
-        return traces;
+        byTrace.forEach((key, spans) -> traces.add(trace(spans.get(0).traceId(), experimentByTrace.get(key),
+                spans, resourceByTrace.get(key))));
+        return new Result(traces, accepted, rejected, firstError);
+    }
+
+    /**
+     * Builds a trace's info from its spans (as known so far): state, times, previews, token usage, session, user.
+     *
+     * @param traceId the MLflow trace id
+     * @param experimentId its experiment
+     * @param spans its spans
+     * @param resource the resource attributes of its first batch
+     * @return the trace
+     */
+    public static Trace assemble(String traceId, String experimentId, List<Span> spans, Map<String, Object> resource) {
+        return trace(traceId, experimentId, spans, resource);
     }
 
     private static Trace trace(String traceId, String experimentId, List<Span> spans, Map<String, Object> resource) {
@@ -140,15 +208,38 @@ public final class OtlpJson {
         if (resource.get("service.name") instanceof String service) {
             metadata.put("service.name", service);
         }
+        for (Span s : spans) {
+            putFirst(metadata, "mlflow.trace.session", s.attributes(), "mlflow.trace.session", "session.id",
+                    "gen_ai.conversation.id", "traceloop.association.properties.session_id");
+            putFirst(metadata, "mlflow.trace.user", s.attributes(), "mlflow.trace.user", "user.id", "enduser.id",
+                    "traceloop.association.properties.user_id");
+        }
         if (anyTokens) {
-            metadata.put("mlflow.trace.tokenUsage", Json.write(Map.of("input_tokens", inTokens,
-                    "output_tokens", outTokens, "total_tokens", inTokens + outTokens)));
+            Map<String, Object> usage = new LinkedHashMap<>();
+            usage.put("input_tokens", inTokens);
+            usage.put("output_tokens", outTokens);
+            usage.put("total_tokens", inTokens + outTokens);
+            metadata.put("mlflow.trace.tokenUsage", Json.write(usage));
         }
         Instant requestTime = Instant.ofEpochSecond(0, start == Long.MAX_VALUE ? 0 : start);
         requestTime = Instant.ofEpochMilli(requestTime.toEpochMilli());
         TraceInfo info = new TraceInfo(traceId, experimentId, requestTime, durationMs, state,
                 preview(root.inputs()), preview(root.outputs()), null, metadata, Map.of(), List.of());
         return new Trace(info, spans);
+    }
+
+    private static void putFirst(Map<String, String> metadata, String key, Map<String, Object> attrs,
+            String... names) {
+        if (metadata.containsKey(key)) {
+            return;
+        }
+        for (String n : names) {
+            Object v = attrs.get(n);
+            if (v != null && !String.valueOf(v).isBlank()) {
+                metadata.put(key, String.valueOf(v));
+                return;
+            }
+        }
     }
 
     private static String preview(Object value) {
@@ -261,6 +352,15 @@ public final class OtlpJson {
         if (attrs.containsKey(Span.ATTR_SPAN_INPUTS)) {
             return decodeAnyJson(attrs.get(Span.ATTR_SPAN_INPUTS));
         }
+        if (OpenInference.present(attrs)) {
+            Object oi = OpenInference.inputs(attrs);
+            if (oi != null) {
+                return oi;
+            }
+            if (attrs.containsKey("input.value")) {
+                return decodeAnyJson(attrs.get("input.value"));
+            }
+        }
         List<Object> messages = new ArrayList<>();
         Object instructions = decodeAnyJson(attrs.get("gen_ai.system_instructions"));
         if (instructions instanceof List<?> parts && !parts.isEmpty()) {
@@ -275,6 +375,24 @@ public final class OtlpJson {
         }
         if (messages.isEmpty()) {
             messages.addAll(indexed(attrs, "prompt"));
+        }
+        if (messages.isEmpty()) {
+            for (SpanEvent e : events) {
+                Matcher m = EVENT_MESSAGE.matcher(e.name());
+                if (m.matches()) {
+                    Map<String, Object> msg = new LinkedHashMap<>();
+                    msg.put("role", m.group(1));
+                    Object body = eventBody(e);
+                    if (body instanceof Map<?, ?> b) {
+                        b.forEach((k, v) -> msg.put(String.valueOf(k), v));
+                    } else if (body != null) {
+                        msg.put("content", body);
+                    }
+                    if (msg.containsKey("content") || msg.containsKey("tool_calls")) {
+                        messages.add(msg);
+                    }
+                }
+            }
         }
         if (messages.isEmpty()) {
             for (SpanEvent e : events) {
@@ -310,6 +428,15 @@ public final class OtlpJson {
         if (attrs.containsKey(Span.ATTR_SPAN_OUTPUTS)) {
             return decodeAnyJson(attrs.get(Span.ATTR_SPAN_OUTPUTS));
         }
+        if (OpenInference.present(attrs)) {
+            Object oi = OpenInference.outputs(attrs);
+            if (oi != null) {
+                return oi;
+            }
+            if (attrs.containsKey("output.value")) {
+                return decodeAnyJson(attrs.get("output.value"));
+            }
+        }
         List<Object> choices = new ArrayList<>();
         if (decodeAnyJson(attrs.get("gen_ai.output.messages")) instanceof List<?> list) {
             for (Object m : list) {
@@ -324,6 +451,17 @@ public final class OtlpJson {
             for (Map<String, Object> m : completions) {
                 Object finish = m.remove("finish_reason");
                 choices.add(choice(choices.size(), m, finish));
+            }
+        }
+        if (choices.isEmpty()) {
+            for (SpanEvent e : events) {
+                if (e.name().equals("gen_ai.choice") && eventBody(e) instanceof Map<?, ?> b
+                        && b.get("message") instanceof Map<?, ?> msg && msg.get("content") != null) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("role", msg.get("role") == null ? "assistant" : msg.get("role"));
+                    m.put("content", msg.get("content"));
+                    choices.add(choice(choices.size(), m, b.get("finish_reason")));
+                }
             }
         }
         if (choices.isEmpty()) {
@@ -486,9 +624,25 @@ public final class OtlpJson {
         return out;
     }
 
+    /** The older GenAI events' content: a {@code gen_ai.event.content} JSON attribute or plain attributes. */
+    private static Object eventBody(SpanEvent e) {
+        Object content = e.attributes().get("gen_ai.event.content");
+        if (content != null) {
+            return decodeAnyJson(content);
+        }
+        if (e.attributes().containsKey("content") || e.attributes().containsKey("message")) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            e.attributes().forEach((k, v) -> out.put(k, decodeAnyJson(v)));
+            return out;
+        }
+        return null;
+    }
+
     private static Map<String, Object> tokenUsage(Map<String, Object> attrs) {
-        Long in = firstLong(attrs, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
-        Long out = firstLong(attrs, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
+        Long[] oi = OpenInference.tokenCounts(attrs);
+        Long in = oi[0] != null ? oi[0] : firstLong(attrs, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
+        Long out = oi[1] != null ? oi[1]
+                : firstLong(attrs, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
         if (in == null && out == null) {
             return null;
         }
@@ -521,7 +675,7 @@ public final class OtlpJson {
     }
 
     /** A string holding a JSON object or array becomes that value; anything else is kept as it is. */
-    private static Object decodeAnyJson(Object v) {
+    static Object decodeAnyJson(Object v) {
         if (v instanceof String s) {
             String t = s.strip();
             if (t.startsWith("{") || t.startsWith("[") || (t.startsWith("\"") && t.endsWith("\""))) {

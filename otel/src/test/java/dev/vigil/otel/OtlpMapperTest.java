@@ -1,4 +1,4 @@
-package dev.vigil.cli.io;
+package dev.vigil.otel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class OtlpJsonTest {
+class OtlpMapperTest {
 
     private static List<Trace> read(String fixture) {
-        return OtlpJson.readTraces(Json.readTree(Fixtures.read(fixture)), "7");
+        return OtlpMapper.readTraces(Json.readTree(Fixtures.read(fixture)), "7");
     }
 
     @SuppressWarnings("unchecked")
@@ -163,7 +163,7 @@ class OtlpJsonTest {
 
     @Test
     void semanticConventionAttributes_mapToMlflowSpanTypesInputsAndOutputs() {
-        Trace t = OtlpJson.readTraces(semconvRequest(), "1").get(0);
+        Trace t = OtlpMapper.readTraces(semconvRequest(), "1").get(0);
 
         assertThat(t.spans()).extracting(Span::spanType).containsExactly(SpanTypes.AGENT, SpanTypes.CHAT_MODEL,
                 SpanTypes.TOOL, SpanTypes.RETRIEVER, SpanTypes.CHAT_MODEL);
@@ -198,7 +198,7 @@ class OtlpJsonTest {
     void spanWithoutTraceId_isRejectedSayingWhichField() {
         JsonNode bad = Json.readTree("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"00f067aa0ba902b7\"}]}]}]}");
 
-        assertThatThrownBy(() -> OtlpJson.readTraces(bad, "1")).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> OtlpMapper.readTraces(bad, "1")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("traceId");
     }
 
@@ -206,7 +206,7 @@ class OtlpJsonTest {
     void badHexId_isRejectedWithTheValue() {
         JsonNode bad = Json.readTree("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"xyz\",\"spanId\":\"00f067aa0ba902b7\"}]}]}]}");
 
-        assertThatThrownBy(() -> OtlpJson.readTraces(bad, "1")).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> OtlpMapper.readTraces(bad, "1")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("\"xyz\"").hasMessageContaining("32 hex digits");
     }
 }

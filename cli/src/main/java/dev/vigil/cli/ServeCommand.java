@@ -1,0 +1,125 @@
+package dev.vigil.cli;
+
+import dev.vigil.core.Vigil;
+import dev.vigil.otel.EvaluationEventExporter;
+import dev.vigil.otel.TraceAssembler;
+import dev.vigil.server.VigilServer;
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.store.Store;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil serve}: accept OTLP/HTTP traces and score them until Ctrl-C or SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {
+        "Accept live traces over OTLP/HTTP (POST /v1/traces, protobuf or JSON, gzip) from any OpenTelemetry-"
+                + "instrumented application, assemble them, and score them with the active scorers, until Ctrl-C or "
+                + "SIGTERM (then requests in flight and the scoring work are drained and the store closed).",
+        "Point an exporter at it: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:4318/v1/traces"})
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", paramLabel = "URI", description = "Where data lives (default ${DEFAULT-VALUE}). Also VIGIL_STORE.",
+            defaultValue = "${env:VIGIL_STORE:-" + StoreMixin.DEFAULT_STORE + "}")
+    String store;
+
+    @Option(names = "--port", defaultValue = "4318", description = "Port (default ${DEFAULT-VALUE}, OTLP/HTTP's; 0: any free one).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Interface to bind (default: loopback without "
+            + "VIGIL_SERVER_TOKEN, all interfaces with it).")
+    String host;
+
+    @Option(names = "--experiment-from", paramLabel = "ATTRIBUTE", defaultValue = "service.name",
+            description = "Resource attribute naming the experiment when no x-vigil-experiment header does (default ${DEFAULT-VALUE}).")
+    String experimentFrom;
+
+    @Option(names = "--quiet-period", paramLabel = "TIME", defaultValue = "2s",
+            description = "A trace whose root span ended is scored after no span arrived for this long (default ${DEFAULT-VALUE}).")
+    String quietPeriod;
+
+    @Option(names = "--max-trace-age", paramLabel = "TIME", defaultValue = "10m",
+            description = "A trace still open after this long is closed as incomplete ERROR (default ${DEFAULT-VALUE}).")
+    String maxAge;
+
+    @Option(names = "--max-request-size", paramLabel = "BYTES", defaultValue = "33554432",
+            description = "Largest request body, before and after gzip (default ${DEFAULT-VALUE}); larger gets 413.")
+    long maxRequestBytes;
+
+    @Option(names = "--max-open-traces", defaultValue = "100000",
+            description = "Traces assembled at once before requests get 429 + Retry-After (default ${DEFAULT-VALUE}).")
+    int maxOpenTraces;
+
+    @Option(names = "--late-spans", defaultValue = "UPDATE_KEEP_ASSESSMENTS",
+            description = "Spans arriving after their trace completed: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    TraceAssembler.LateSpanRule lateSpans;
+
+    @Option(names = "--export-otlp", paramLabel = "URL",
+            description = "Also send every assessment as a gen_ai.evaluation.result OpenTelemetry event to this OTLP/HTTP endpoint.")
+    String exportOtlp;
+
+    @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long (default: run until stopped).")
+    String duration;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        String token = System.getenv("VIGIL_SERVER_TOKEN");
+        long limitMs = duration == null ? Long.MAX_VALUE : MonitorCommand.length(duration, "--duration").toMillis();
+        Duration quiet = MonitorCommand.length(quietPeriod, "--quiet-period");
+        Duration age = MonitorCommand.length(maxAge, "--max-trace-age");
+        if (maxRequestBytes < 1 || maxOpenTraces < 1) {
+            throw new UserError("--max-request-size and --max-open-traces must be at least 1");
+        }
+        try (StopSignal stop = new StopSignal()) {
+            EvaluationEventExporter events = exportOtlp == null ? null : EvaluationEventExporter.otlpHttp(exportOtlp);
+            try (Store opened = openStore()) {
+                Store s = events == null ? opened : events.wrap(opened);
+                Vigil vigil = Vigil.builder().store(s).build();
+                VigilServer server;
+                try {
+                    server = VigilServer.builder(vigil).host(host).port(port).token(token).quietPeriod(quiet)
+                            .maxAge(age).maxRequestBytes(maxRequestBytes).maxOpenTraces(maxOpenTraces)
+                            .lateSpanRule(lateSpans).experimentAttribute(experimentFrom).start();
+                } catch (RuntimeException e) {
+                    vigil.close();
+                    throw new UserError(e.getMessage(), e);
+                }
+                vigil.startMonitoring();
+                out.println("Serving OTLP/HTTP at " + server.url() + "/v1/traces on " + s.describe()
+                        + (token == null ? " (no token: loopback only unless --host is given)" : " (bearer token required)")
+                        + (events == null ? "" : "; evaluation events to " + exportOtlp) + ". Ctrl-C stops.");
+                out.flush();
+                long t0 = System.nanoTime();
+                while (!stop.requested() && (System.nanoTime() - t0) / 1_000_000 < limitMs) {
+                    stop.pause(Math.min(1000, limitMs - (System.nanoTime() - t0) / 1_000_000));
+                }
+                out.println((stop.requested() ? "Stopping (signal)" : "Stopping") + ": draining requests and scoring...");
+                out.flush();
+                server.close();
+                vigil.close();
+                if (events != null) {
+                    events.flush(Duration.ofSeconds(10));
+                    events.close();
+                }
+                out.println("Stopped cleanly.");
+                out.flush();
+            }
+            return stop.requested() ? 130 : 0;
+        }
+    }
+
+    private Store openStore() {
+        try {
+            return ((VigilCommand) spec.root().userObject()).stores.apply(store);
+        } catch (InvalidInputException e) {
+            throw new UserError("cannot open store '" + store + "': " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.vigil.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.core.Vigil;
+import dev.vigil.otel.ExperimentRouter;
+import dev.vigil.otel.OtlpDecoder;
+import dev.vigil.otel.OtlpIngest;
+import dev.vigil.otel.TraceAssembler;
+import dev.vigil.spi.json.Json;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Vigil HTTP server: OTLP/HTTP traces at {@code POST /v1/traces} assembled into traces and scored by the
+ * embedded {@link Vigil}'s monitoring engine, {@code GET /health}, {@code GET /metrics} (Micrometer meters as JSON),
+ * and any extra routes given to the builder.
+ *
+ * <p>Built on the JDK's {@code jdk.httpserver} with a virtual thread per request: a JPMS module of the JDK itself,
+ * no dependency to resolve. Without a bearer token it binds to loopback unless a host is given explicitly.
+ * {@link #close()} drains: new requests get 503 + Retry-After, open traces are ticked a last time, the HTTP server
+ * stops after the requests in flight (up to the grace period), then the caller closes the engine.
+ */
+public final class VigilServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+
+    private final HttpServer http;
+    private final OtlpIngest ingest;
+    private final ScheduledExecutorService ticker;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final MeterRegistry metrics;
+    private final Duration grace;
+
+    private VigilServer(Builder b) throws IOException {
+        this.metrics = b.metrics;
+        this.grace = b.grace;
+        TraceAssembler assembler = TraceAssembler.builder(b.vigil.store()).clock(b.clock).quietPeriod(b.quietPeriod)
+                .maxAge(b.maxAge).maxOpenTraces(b.maxOpenTraces).lateSpanRule(b.lateSpanRule)
+                .onComplete(b.vigil.engine()::wakeUp).build();
+        int recovered = assembler.recover();
+        if (recovered > 0) {
+            LOG.info("re-adopted {} traces left in progress", recovered);
+        }
+        this.ingest = new OtlpIngest(new OtlpDecoder(b.maxRequestBytes), new ExperimentRouter(b.vigil.store(),
+                b.experimentAttribute), assembler);
+        Gauge.builder("vigil.otlp.open.traces", assembler, TraceAssembler::openTraces).register(metrics);
+        String host = b.host != null ? b.host : b.token == null ? InetAddress.getLoopbackAddress().getHostAddress()
+                : "0.0.0.0";
+        this.http = HttpServer.create(new InetSocketAddress(host, b.port), 0);
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        String token = b.token;
+        http.createContext("/v1/traces", guarded(token, new OtlpTracesHandler(ingest, b.maxRequestBytes,
+                draining::get, metrics)));
+        http.createContext("/health", this::health);
+        http.createContext("/metrics", guarded(token, this::metricsJson));
+        b.routes.forEach((path, handler) -> http.createContext(path, guarded(token, handler)));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vigil-server-assembler");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(10, Math.min(500, b.quietPeriod.toMillis() / 4));
+        ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+        http.start();
+    }
+
+    /** @param vigil the embedded Vigil whose store and engine are used (the caller starts monitoring and closes it) */
+    public static Builder builder(Vigil vigil) {
+        return new Builder(vigil);
+    }
+
+    /** @return the bound address (port 0 resolved) */
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    /** @return the base URL, e.g. {@code http://127.0.0.1:4318} */
+    public String url() {
+        return "http://" + address().getAddress().getHostAddress() + ":" + address().getPort();
+    }
+
+    /** @return the metrics registry */
+    public MeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** @return the trace assembler */
+    public TraceAssembler assembler() {
+        return ingest.assembler();
+    }
+
+    private void tick() {
+        try {
+            ingest.assembler().tick();
+        } catch (RuntimeException e) {
+            LOG.warn("trace assembly tick failed (will retry): {}", e.toString());
+        }
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        try (ex) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", draining.get() ? "DRAINING" : "UP");
+            body.put("openTraces", ingest.assembler().openTraces());
+            byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+            OtlpTracesHandler.send(ex, draining.get() ? 503 : 200, OtlpDecoder.Encoding.JSON, bytes);
+        }
+    }
+
+    private void metricsJson(HttpExchange ex) throws IOException {
+        try (ex) {
+            List<Map<String, Object>> meters = new ArrayList<>();
+            for (Meter m : metrics.getMeters()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("name", m.getId().getName());
+                Map<String, String> tags = new LinkedHashMap<>();
+                m.getId().getTags().forEach(t -> tags.put(t.getKey(), t.getValue()));
+                e.put("tags", tags);
+                Map<String, Double> values = new LinkedHashMap<>();
+                m.measure().forEach(ms -> values.put(ms.getStatistic().name().toLowerCase(java.util.Locale.ROOT),
+                        ms.getValue()));
+                e.put("measurements", values);
+                meters.add(e);
+            }
+            OtlpTracesHandler.send(ex, 200, OtlpDecoder.Encoding.JSON,
+                    Json.write(Map.of("meters", meters)).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static HttpHandler guarded(String token, HttpHandler inner) {
+        if (token == null) {
+            return inner;
+        }
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        return ex -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !MessageDigest.isEqual(expected, auth.strip().getBytes(StandardCharsets.UTF_8))) {
+                try (ex) {
+                    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                    OtlpTracesHandler.send(ex, 401, OtlpDecoder.Encoding.JSON, Json.write(Map.of("code", 16,
+                            "message", "missing or wrong bearer token (Authorization: Bearer $VIGIL_SERVER_TOKEN)"))
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+                return;
+            }
+            inner.handle(ex);
+        };
+    }
+
+    /** Drains and stops: see the class comment. Does not close the {@link Vigil}. */
+    @Override
+    public void close() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        ticker.shutdown();
+        try {
+            ticker.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tick();
+        http.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, grace.toSeconds())));
+    }
+
+    /** Options of a {@link VigilServer}. */
+    public static final class Builder {
+        private final Vigil vigil;
+        private String host;
+        private int port = 4318;
+        private String token;
+        private long maxRequestBytes = 32L * 1024 * 1024;
+        private Duration quietPeriod = Duration.ofSeconds(2);
+        private Duration maxAge = Duration.ofMinutes(10);
+        private int maxOpenTraces = 100_000;
+        private TraceAssembler.LateSpanRule lateSpanRule = TraceAssembler.LateSpanRule.UPDATE_KEEP_ASSESSMENTS;
+        private String experimentAttribute = "service.name";
+        private InstantSource clock = InstantSource.system();
+        private MeterRegistry metrics = new SimpleMeterRegistry();
+        private Duration grace = Duration.ofSeconds(5);
+        private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
+
+        private Builder(Vigil vigil) {
+            this.vigil = Objects.requireNonNull(vigil, "vigil");
+        }
+
+        /** @param v the interface to bind (default loopback without a token, all interfaces with one) @return this */
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        /** @param v the port (0: any free port; default 4318, OTLP/HTTP's) @return this */
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        /** @param v the bearer token required on every route but /health, or null for none @return this */
+        public Builder token(String v) {
+            token = v == null || v.isBlank() ? null : v;
+            return this;
+        }
+
+        /** @param v the largest request body, compressed or not (413 above) @return this */
+        public Builder maxRequestBytes(long v) {
+            maxRequestBytes = v;
+            return this;
+        }
+
+        /** @param v the quiet period of trace assembly @return this */
+        public Builder quietPeriod(Duration v) {
+            quietPeriod = v;
+            return this;
+        }
+
+        /** @param v the maximum age of an open trace @return this */
+        public Builder maxAge(Duration v) {
+            maxAge = v;
+            return this;
+        }
+
+        /** @param v the admission limit: traces being assembled at once (429 above) @return this */
+        public Builder maxOpenTraces(int v) {
+            maxOpenTraces = v;
+            return this;
+        }
+
+        /** @param v what spans arriving after their trace completed do @return this */
+        public Builder lateSpanRule(TraceAssembler.LateSpanRule v) {
+            lateSpanRule = v;
+            return this;
+        }
+
+        /** @param v the resource attribute naming the experiment when no header does @return this */
+        public Builder experimentAttribute(String v) {
+            experimentAttribute = v;
+            return this;
+        }
+
+        /** @param v the clock of trace assembly @return this */
+        public Builder clock(InstantSource v) {
+            clock = v;
+            return this;
+        }
+
+        /** @param v where the server's meters go @return this */
+        public Builder metrics(MeterRegistry v) {
+            metrics = v;
+            return this;
+        }
+
+        /** @param v how long {@link #close()} waits for requests in flight @return this */
+        public Builder grace(Duration v) {
+            grace = v;
+            return this;
+        }
+
+        /**
+         * Adds a route (e.g. the dashboard API), behind the bearer token if one is set.
+         *
+         * @param path the path prefix
+         * @param handler its handler
+         * @return this
+         */
+        public Builder route(String path, HttpHandler handler) {
+            routes.put(path, handler);
+            return this;
+        }
+
+        /**
+         * @return the started server
+         * @throws UncheckedIOException if the port cannot be bound
+         */
+        public VigilServer start() {
+            try {
+                return new VigilServer(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen on " + (host == null ? "" : host) + ":" + port + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+}
