@@ -19,8 +19,10 @@ module dev.vigil.core {
     exports dev.vigil.core.filter;
     exports dev.vigil.core.scorer;
     exports dev.vigil.core.registry;
+    exports dev.vigil.core.monitor;
 
     uses dev.vigil.spi.scorer.ScorerCodec;
+    uses dev.vigil.spi.notify.Notifier;
 
     provides dev.vigil.spi.store.StoreProvider with dev.vigil.core.store.memory.MemoryStoreProvider;
     provides dev.vigil.spi.scorer.ScorerCodec with dev.vigil.core.scorer.JavaScorerCodec;
