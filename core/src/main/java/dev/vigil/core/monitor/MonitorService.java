@@ -159,7 +159,8 @@ public final class MonitorService {
     }
 
     /**
-     * Evaluates one monitor now (aligned to its period) and records a transition if its state changed.
+     * Evaluates one monitor at this very instant (not aligned to its period, for an on-demand check) and records
+     * a transition if its state changed.
      *
      * @param experimentId the experiment
      * @param name the monitor
@@ -168,7 +169,7 @@ public final class MonitorService {
     public Optional<MonitorTransition> evaluateNow(String experimentId, String name) {
         Monitor m = get(experimentId, name)
                 .orElseThrow(() -> new NotFoundException("monitor '" + name + "' does not exist"));
-        return evaluate(m, align(clock.instant(), m.definition()));
+        return evaluate(m, clock.instant());
     }
 
     private static Instant align(Instant now, MonitorDefinition d) {
