@@ -8,6 +8,7 @@ module dev.vigil.core {
     requires com.github.benmanes.caffeine;
     requires dev.failsafe.core;
     requires org.slf4j;
+    requires java.net.http;
     requires static micrometer.core;
 
     exports dev.vigil.core;
@@ -20,9 +21,14 @@ module dev.vigil.core {
     exports dev.vigil.core.filter;
     exports dev.vigil.core.scorer;
     exports dev.vigil.core.registry;
+    exports dev.vigil.core.monitor;
+    exports dev.vigil.core.notify;
 
     uses dev.vigil.spi.scorer.ScorerCodec;
+    uses dev.vigil.spi.notify.Notifier;
 
     provides dev.vigil.spi.store.StoreProvider with dev.vigil.core.store.memory.MemoryStoreProvider;
     provides dev.vigil.spi.scorer.ScorerCodec with dev.vigil.core.scorer.JavaScorerCodec;
+    provides dev.vigil.spi.notify.Notifier with dev.vigil.core.notify.WebhookNotifier,
+            dev.vigil.core.notify.SlackNotifier, dev.vigil.core.notify.LogNotifier;
 }

@@ -11,8 +11,10 @@ module dev.vigil.spi {
     exports dev.vigil.spi.scorer;
     exports dev.vigil.spi.store;
     exports dev.vigil.spi.judge;
+    exports dev.vigil.spi.notify;
 
     uses dev.vigil.spi.store.StoreProvider;
     uses dev.vigil.spi.scorer.ScorerCodec;
     uses dev.vigil.spi.judge.JudgeProvider;
+    uses dev.vigil.spi.notify.Notifier;
 }

@@ -142,6 +142,7 @@ final class DemoCommand implements Callable<Integer> {
             Instant end = clock.instant().plusMillis(1);
             out.println();
             printTable(out, s, exp, vigil.stats(), plan, begin, end, clock);
+            DemoMonitor.show(out, s, exp.id(), clock);
 
             if (!stop.requested()) {
                 out.println();
@@ -162,7 +163,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("Report: " + written.toAbsolutePath().normalize() + " (open it in a browser; no network needed)");
             out.println("Next: ./vigil scorers list -e " + exp.name() + "   ./vigil scorers try is_english -e "
-                    + exp.name() + " --last 5   ./vigil monitor -e " + exp.name());
+                    + exp.name() + " --last 5   ./vigil monitor -e " + exp.name() + "   ./vigil monitors list -e "
+                    + exp.name());
             return stop.requested() ? 130 : 0;
         }
     }

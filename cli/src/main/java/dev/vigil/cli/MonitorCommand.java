@@ -44,6 +44,9 @@ final class MonitorCommand implements Callable<Integer> {
                 ExperimentHandle exp = vigil.experiment(store.experiment);
                 List<RegisteredScorer> active = exp.scorers().active();
                 vigil.startMonitoring();
+                // monitors (alerts) are evaluated beside the engine; closed before the store
+                dev.vigil.core.monitor.MonitorScheduler alerts = new dev.vigil.core.monitor.MonitorScheduler(
+                        MonitorsCommand.service(s, java.time.Clock.systemUTC()), exp.id(), Duration.ofSeconds(10));
                 out.println("Monitoring " + s.describe() + ": " + active.size() + " active scorer"
                         + (active.size() == 1 ? "" : "s") + " in experiment '" + exp.name() + "'"
                         + (active.isEmpty() ? " (start one with 'vigil scorers start NAME --sample-rate 0.5')" : ": "
@@ -63,6 +66,7 @@ final class MonitorCommand implements Callable<Integer> {
                 line.finish(status(vigil, (System.nanoTime() - t0) / 1_000_000));
                 out.println((stop.requested() ? "Stopping (signal): " : "Stopping: ") + "draining the work in flight...");
                 out.flush();
+                alerts.close();
                 EngineStats.Snapshot before = vigil.stats();
                 vigil.close();
                 EngineStats.Snapshot after = vigil.stats();

@@ -70,6 +70,11 @@ final class Cli {
         }
 
         @Override
+        public dev.vigil.spi.store.MonitorStore monitors() {
+            return store.monitors();
+        }
+
+        @Override
         public JobStore jobs() {
             return store.jobs();
         }

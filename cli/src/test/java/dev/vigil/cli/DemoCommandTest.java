@@ -42,6 +42,9 @@ class DemoCommandTest {
             }
             assertThat(r.out()).containsPattern("100%  scanned (\\d+)/\\1  scored \\d+ .* succeeded  job backfill-");
             assertThat(r.out()).contains("Report: " + report.toAbsolutePath());
+            assertThat(r.out()).contains("Monitor 'is-english-pass-rate' version 1: pass_rate of is_english over 1h")
+                    .containsPattern("  state: (OK|WARNING|CRITICAL) since .*, pass rate [0-9.]+ \\[[0-9.]+, [0-9.]+\\] "
+                            + "from \\d+ traces");
 
             Experiment e = store.experiments().findByName("vigil-demo").orElseThrow();
             long traces = store.traces().count(e.experimentId());

@@ -276,7 +276,34 @@ public final class ScorerRegistry {
      * @throws NotFoundException if the scorer is not registered
      */
     public RegisteredScorer stop(String name) {
-        return stop(get(name));
+        // The kill switch: works on the stored record, so a definition or filter that no longer decodes (a
+        // broken rule that keeps calling a paid judge) cannot prevent it; a concurrent writer only makes it retry.
+        for (int attempt = 1; ; attempt++) {
+            ScorerVersion v = store.latest(experimentId, name).orElseThrow(() -> notFound(name));
+            if (!v.sampling().isActive()) {
+                return wrapTolerant(v);
+            }
+            try {
+                ScorerVersion stored = store.update(v.withSampling(v.sampling().withSampleRate(0.0), clock.instant()));
+                changed();
+                return wrapTolerant(stored);
+            } catch (StaleWriteException | NotFoundException raced) {
+                if (attempt >= 10) {
+                    throw raced;
+                }
+            }
+        }
+    }
+
+    /** Wraps a stopped record even if its filter no longer parses (at rate 0 the filter selects nothing). */
+    private RegisteredScorer wrapTolerant(ScorerVersion v) {
+        TraceFilter filter;
+        try {
+            filter = compile(v.name(), v.sampling().filterString());
+        } catch (InvalidInputException undecodable) {
+            filter = TraceFilter.MATCH_ALL; // never applied: a stopped scorer samples no trace
+        }
+        return new RegisteredScorer(this, v, scorerFor(v), filter, stateOf(v));
     }
 
     /**

@@ -22,6 +22,16 @@ public interface Store extends AutoCloseable {
     /** @return background jobs, cursors and leases */
     JobStore jobs();
 
+    /**
+     * Monitors and their state history. Stores that do not keep monitors yet fail with
+     * {@link UnsupportedOperationException}.
+     *
+     * @return the monitors
+     */
+    default MonitorStore monitors() {
+        throw new UnsupportedOperationException("store " + describe() + " does not keep monitors");
+    }
+
     /** @return the URI this store was opened from, any password masked */
     String describe();
 

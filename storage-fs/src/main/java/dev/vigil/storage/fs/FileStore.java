@@ -7,6 +7,7 @@ import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.store.AssessmentStore;
 import dev.vigil.spi.store.ExperimentStore;
 import dev.vigil.spi.store.JobStore;
+import dev.vigil.spi.store.MonitorStore;
 import dev.vigil.spi.store.ScorerStore;
 import dev.vigil.spi.store.StoreOptions;
 import dev.vigil.spi.store.TraceStore;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *   experiments/&lt;id&gt;/experiment.state   the experiment (id, name, creation time)
  *   experiments/&lt;id&gt;/traces/*.seg       the experiment's trace log (append-only segments)
  *   experiments/&lt;id&gt;/scorers.state     its registered scorer versions
+ *   experiments/&lt;id&gt;/monitors.state    its monitors and their recent transitions
  *   assessments/*.seg                   the assessment log (append-only; compacted in the background)
  *   state/jobs.state, cursors.state, leases.state, archival.state
  *   quarantine/                        copies of bytes cut off at recovery
@@ -73,6 +75,7 @@ final class FileStore implements FsStore {
     final FsAssessmentStore assessments;
     final FsScorerStore scorers;
     final FsJobStore jobs;
+    final FsMonitorStore monitors;
     final TraceArchiver archiver;
 
     private FileStore(Path root, String uri, StoreOptions storeOptions) {
@@ -122,12 +125,14 @@ final class FileStore implements FsStore {
         this.assessments = new FsAssessmentStore(this);
         this.scorers = new FsScorerStore(this);
         this.jobs = new FsJobStore(this);
+        this.monitors = new FsMonitorStore(this);
         this.archiver = new TraceArchiver(this);
         try {
             experiments.load(rb);
             traces.load(rb);
             assessments.load(rb);
             scorers.load();
+            monitors.load();
             jobs.load(rb);
             archiver.load();
         } catch (RuntimeException e) {
@@ -276,6 +281,11 @@ final class FileStore implements FsStore {
     @Override
     public ScorerStore scorers() {
         return scorers;
+    }
+
+    @Override
+    public MonitorStore monitors() {
+        return monitors;
     }
 
     @Override

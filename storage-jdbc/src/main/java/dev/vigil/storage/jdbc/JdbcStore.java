@@ -10,6 +10,7 @@ import dev.vigil.spi.StoreException;
 import dev.vigil.spi.store.AssessmentStore;
 import dev.vigil.spi.store.ExperimentStore;
 import dev.vigil.spi.store.JobStore;
+import dev.vigil.spi.store.MonitorStore;
 import dev.vigil.spi.store.ScorerStore;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.StoreOptions;
@@ -41,6 +42,7 @@ public final class JdbcStore implements Store {
     private final JdbcAssessmentStore assessments;
     private final JdbcScorerStore scorers;
     private final JdbcJobStore jobs;
+    private final JdbcMonitorStore monitors;
 
     private final StoreLock lock;
 
@@ -52,6 +54,7 @@ public final class JdbcStore implements Store {
         this.traces = new JdbcTraceStore(db, assessments);
         this.scorers = new JdbcScorerStore(db);
         this.jobs = new JdbcJobStore(db);
+        this.monitors = new JdbcMonitorStore(db);
     }
 
     /**
@@ -214,6 +217,11 @@ public final class JdbcStore implements Store {
     @Override
     public ScorerStore scorers() {
         return scorers;
+    }
+
+    @Override
+    public MonitorStore monitors() {
+        return monitors;
     }
 
     @Override

@@ -34,17 +34,17 @@ class SchemaAndLeasesTest {
         String url = TestDatabases.newUrl(dialect);
         JdbcStore.open(url, StoreOptions.defaults()).close();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            // what a newer Vigil would have recorded after its migration 2
+            // what a much newer Vigil would have recorded after its migration 99
             s.executeUpdate("INSERT INTO \"vigil_schema_history\" (\"installed_rank\", \"version\", "
                     + "\"description\", \"type\", \"script\", \"checksum\", \"installed_by\", "
-                    + "\"execution_time\", \"success\") VALUES (2, '2', 'from the future', 'SQL', "
-                    + "'V2__from_the_future.sql', 0, 'vigil', 1, " + (dialect == Dialect.SQLITE ? "1" : "TRUE") + ")");
+                    + "\"execution_time\", \"success\") VALUES (100, '99', 'from the future', 'SQL', "
+                    + "'V99__from_the_future.sql', 0, 'vigil', 1, " + (dialect == Dialect.SQLITE ? "1" : "TRUE") + ")");
         }
 
         assertThatThrownBy(() -> JdbcStore.open(url, StoreOptions.defaults()))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema version 2")
-                .hasMessageContaining("newer than version 1")
+                .hasMessageContaining("schema version 99")
+                .hasMessageContaining("newer than version " + SchemaMigrations.CURRENT)
                 .hasMessageContaining("upgrade Vigil");
     }
 

@@ -7,6 +7,7 @@ import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.store.AssessmentStore;
 import dev.vigil.spi.store.ExperimentStore;
 import dev.vigil.spi.store.JobStore;
+import dev.vigil.spi.store.MonitorStore;
 import dev.vigil.spi.store.ScorerStore;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TraceStore;
@@ -34,6 +35,7 @@ final class MemoryStore implements Store {
     private final MemoryAssessmentStore assessments;
     private final MemoryScorerStore scorers;
     private final MemoryJobStore jobs;
+    private final MemoryMonitorStore monitors;
 
     /**
      * @param uri the URI it was opened from
@@ -48,6 +50,7 @@ final class MemoryStore implements Store {
         this.traces = new MemoryTraceStore(this, Objects.requireNonNull(filterCompiler, "filterCompiler"));
         this.scorers = new MemoryScorerStore(this);
         this.jobs = new MemoryJobStore(this);
+        this.monitors = new MemoryMonitorStore(this);
     }
 
     @Override
@@ -73,6 +76,11 @@ final class MemoryStore implements Store {
     @Override
     public JobStore jobs() {
         return jobs;
+    }
+
+    @Override
+    public MonitorStore monitors() {
+        return monitors;
     }
 
     @Override
