@@ -181,6 +181,16 @@ public final class EvaluationEventExporter implements AutoCloseable {
             }
 
             @Override
+            public dev.vigil.spi.store.MonitorStore monitors() {
+                return store.monitors();
+            }
+
+            @Override
+            public long skippedRows() {
+                return store.skippedRows();
+            }
+
+            @Override
             public String describe() {
                 return store.describe();
             }
