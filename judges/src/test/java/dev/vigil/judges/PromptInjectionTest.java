@@ -58,7 +58,13 @@ class PromptInjectionTest {
 
     String promptSeenByTheModel(LlmJudge.Builder judge, ScorerInput input) {
         server.enqueue(WIRE.answer(Json.write(Map.of("rationale", "ok", "result", "no"))));
-        judge.model(MODEL).runtime(runtime).build().score(input);
+        try {
+            judge.model(MODEL).runtime(runtime).build().score(input);
+        } catch (dev.vigil.spi.judge.JudgeException e) {
+            // The scripted verdict ("no") is not a label of every judge (a custom prompt's [[formal]]...): an
+            // UNPARSEABLE answer since one reliability layer owns failures. Only the prompt the model saw matters.
+            assertThat(e.kind()).isEqualTo(dev.vigil.spi.judge.FailureKind.UNPARSEABLE);
+        }
         JsonNode body = Json.readTree(server.lastRequest().body());
         return body.path("messages").path(1).path("content").asText();
     }
