@@ -72,7 +72,7 @@ class PythonValuesTest {
                 .containsEntry("iterated", List.of(1L, 2L)).containsEntry("slice", List.of(2L))
                 .containsEntry("last", "c").containsEntry("nested_is_list", true).containsEntry("in_dict", true)
                 .containsEntry("in_list", true)
-                .containsEntry("json", "{\"flag\": true, \"n\": 3, \"none\": null, \"query\": \"q\", \"ratio\": 0.5}")
+                .containsEntry("json", "{\"flag\": true, \"n\": 3, \"query\": \"q\", \"ratio\": 0.5}")
                 .containsEntry("keys", List.of("flag", "n", "query", "ratio")).containsEntry("copy", true)
                 .containsEntry("expected", "yes").containsEntry("eq", true);
         assertThat((String) checks.get("append")).contains("read-only");
