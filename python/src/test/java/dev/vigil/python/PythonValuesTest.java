@@ -32,7 +32,7 @@ class PythonValuesTest {
                     "in_list": "a" in outputs[0]["tags"],
                     "json": json.dumps(inputs, sort_keys=True),
                     "keys": sorted(inputs.keys()),
-                    "copy": dict(inputs) == {"query": "q", "n": 3, "ratio": 0.5, "flag": True},
+                    "copy": dict(inputs) == {"query": "q", "n": 3, "ratio": 0.5, "flag": True, "none": None},
                     "expected": expectations.get("expected_response"),
                     "eq": outputs[0]["tags"] == ["a", "b"],
                 }
@@ -58,6 +58,7 @@ class PythonValuesTest {
         inputs.put("n", 3L);
         inputs.put("ratio", 0.5);
         inputs.put("flag", true);
+        inputs.put("none", null);
         List<Object> outputs = List.of(Map.of("id", 1L, "tags", List.of("a", "b")), Map.of("id", 2L, "tags",
                 List.of("c")));
         Object r = s.score(ScorerInput.ofRecord(inputs, outputs, Map.of("expected_response", "yes")));
@@ -72,8 +73,8 @@ class PythonValuesTest {
                 .containsEntry("iterated", List.of(1L, 2L)).containsEntry("slice", List.of(2L))
                 .containsEntry("last", "c").containsEntry("nested_is_list", true).containsEntry("in_dict", true)
                 .containsEntry("in_list", true)
-                .containsEntry("json", "{\"flag\": true, \"n\": 3, \"query\": \"q\", \"ratio\": 0.5}")
-                .containsEntry("keys", List.of("flag", "n", "query", "ratio")).containsEntry("copy", true)
+                .containsEntry("json", "{\"flag\": true, \"n\": 3, \"none\": null, \"query\": \"q\", \"ratio\": 0.5}")
+                .containsEntry("keys", List.of("flag", "n", "none", "query", "ratio")).containsEntry("copy", true)
                 .containsEntry("expected", "yes").containsEntry("eq", true);
         assertThat((String) checks.get("append")).contains("read-only");
         assertThat((String) checks.get("setitem")).contains("read-only");

@@ -343,11 +343,16 @@ _FrozenDict.__name__ = _FrozenDict.__qualname__ = "dict"
 _FrozenList.__name__ = _FrozenList.__qualname__ = "list"
 _FrozenDict.__module__ = _FrozenList.__module__ = "builtins"
 _SCALARS = (str, int, float, bool)
+_NoneType = type(None)
 
 
 def _freeze(v, depth=0):
     """Copies a JSON value handed over from Java (host maps and lists) into read-only Python dicts and lists."""
-    if v is None or type(v) in _SCALARS:
+    # A Java null inside a host map or list is GraalPy's ForeignNone: a NoneType subclass that passes `is None` but
+    # that json and friends reject, so the copy holds Python's own None, never v itself.
+    if v is None or isinstance(v, _NoneType):
+        return None
+    if type(v) in _SCALARS:
         return v
     if depth > 200:
         raise ValueError("scorer argument nested deeper than 200 levels")
@@ -355,8 +360,7 @@ def _freeze(v, depth=0):
         return _FrozenDict((k, _freeze(v[k], depth + 1)) for k in v.keys())
     if hasattr(v, "__len__"):
         return _FrozenList(_freeze(x, depth + 1) for x in v)
-    # What is left is a Java null inside a host map or list (GraalPy's ForeignNone, falsy): Python's None.
-    return None if not v else v
+    return v
 
 
 # ---------------------------------------------------------------------------------------------- the trace
