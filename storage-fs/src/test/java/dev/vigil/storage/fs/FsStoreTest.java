@@ -261,7 +261,7 @@ class FsStoreTest {
             String expId = store.experiments().getOrCreate("e").experimentId();
             store.traces().put(List.of(TestTraces.rag(expId, 1, T0)));
             assertThatThrownBy(this::open).isInstanceOf(StoreException.class)
-                    .hasMessageContaining("another writer holds its lock").hasMessageContaining("LOCK")
+                    .hasMessageContaining("another vigil process holds").hasMessageContaining("LOCK")
                     .hasMessageContaining("fs.readOnly=true");
             try (FsStore reader = open(Map.of("fs.readOnly", "true"))) {
                 assertThat(reader.traces().count(expId)).isEqualTo(1);

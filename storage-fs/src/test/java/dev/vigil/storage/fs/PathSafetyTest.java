@@ -47,6 +47,12 @@ class PathSafetyTest {
                 List.of(root));
     }
 
+    /** "../" + the name, cut to the 256-character id limit (a hostile name may be 256 characters itself). */
+    private static String traceId(String name) {
+        String id = "../" + name;
+        return id.length() <= 256 ? id : id.substring(0, 256);
+    }
+
     @Test
     void hostileNames_andIds_stayInsideTheStoreDirectory_andRoundTrip() throws IOException {
         Path root = tmp.resolve("inner").resolve("store");
@@ -55,7 +61,7 @@ class PathSafetyTest {
             for (String name : HOSTILE) {
                 String id = store.experiments().getOrCreate(name).experimentId();
                 ids.put(name, id);
-                String traceId = "../" + name;
+                String traceId = traceId(name);
                 store.traces().put(List.of(trace(id, traceId)));
                 store.scorers().create(new ScorerVersion(id, name, 1, new ScorerDefinition("java", Map.of()),
                         SamplingConfig.of(1), 1, T0, T0));
@@ -93,7 +99,7 @@ class PathSafetyTest {
                 Experiment exp = store.experiments().findByName(e.getKey()).orElseThrow();
                 assertThat(exp.experimentId()).isEqualTo(e.getValue());
                 assertThat(exp.name()).isEqualTo(e.getKey());
-                assertThat(store.traces().get("../" + e.getKey())).isPresent();
+                assertThat(store.traces().get(traceId(e.getKey()))).isPresent();
                 assertThat(store.scorers().latest(e.getValue(), e.getKey())).isPresent();
                 assertThat(store.jobs().get("../job/" + e.getKey())).isPresent();
                 assertThat(store.jobs().cursor("/abs/" + e.getKey())).hasValue(1);
