@@ -105,6 +105,9 @@ public record WriteLimits(
      */
     public void checkTraces(Collection<Trace> traces) {
         for (Trace t : traces) {
+            if (t == null) {
+                throw new InvalidInputException("a batch of traces holds a null trace; nothing was written");
+            }
             check(t);
         }
     }
