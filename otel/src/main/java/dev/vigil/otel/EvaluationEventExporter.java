@@ -3,12 +3,9 @@ package dev.vigil.otel;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.store.AssessmentStore;
-import dev.vigil.spi.store.ExperimentStore;
-import dev.vigil.spi.store.JobStore;
+import dev.vigil.spi.store.ForwardingStore;
 import dev.vigil.spi.store.ScoredValue;
-import dev.vigil.spi.store.ScorerStore;
 import dev.vigil.spi.store.Store;
-import dev.vigil.spi.store.TraceStore;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -154,50 +151,10 @@ public final class EvaluationEventExporter implements AutoCloseable {
                 return inner.tracesScoredBy(scorerName, scorerVersion, traceIds);
             }
         };
-        return new Store() {
-            @Override
-            public ExperimentStore experiments() {
-                return store.experiments();
-            }
-
-            @Override
-            public TraceStore traces() {
-                return store.traces();
-            }
-
+        return new ForwardingStore(store) {
             @Override
             public AssessmentStore assessments() {
                 return exporting;
-            }
-
-            @Override
-            public ScorerStore scorers() {
-                return store.scorers();
-            }
-
-            @Override
-            public JobStore jobs() {
-                return store.jobs();
-            }
-
-            @Override
-            public dev.vigil.spi.store.MonitorStore monitors() {
-                return store.monitors();
-            }
-
-            @Override
-            public long skippedRows() {
-                return store.skippedRows();
-            }
-
-            @Override
-            public String describe() {
-                return store.describe();
-            }
-
-            @Override
-            public void close() {
-                store.close();
             }
         };
     }
