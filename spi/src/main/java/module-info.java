@@ -10,6 +10,7 @@ module dev.vigil.spi {
     exports dev.vigil.spi.filter;
     exports dev.vigil.spi.scorer;
     exports dev.vigil.spi.store;
+    exports dev.vigil.spi.store.support;
     exports dev.vigil.spi.judge;
     exports dev.vigil.spi.notify;
 

@@ -1,7 +1,6 @@
 /** Vigil: the crash-safe file store ({@code fs:} URIs) and trace archival. */
 module dev.vigil.storage.fs {
     requires transitive dev.vigil.spi;
-    requires dev.vigil.core;
     requires org.slf4j;
     requires java.sql;
 

@@ -4,7 +4,6 @@
  */
 module dev.vigil.storage.jdbc {
     requires transitive dev.vigil.spi;
-    requires dev.vigil.core;
     requires java.sql;
     requires com.zaxxer.hikari;
     requires flyway.core;

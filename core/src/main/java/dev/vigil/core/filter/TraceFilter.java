@@ -1,5 +1,6 @@
 package dev.vigil.core.filter;
 
+import dev.vigil.spi.filter.FilterEvaluator;
 import dev.vigil.spi.filter.FilterExpr;
 import dev.vigil.spi.model.Trace;
 import java.util.Objects;
@@ -66,7 +67,7 @@ public final class TraceFilter implements Predicate<Trace> {
      */
     public static TraceFilter of(FilterExpr expr) {
         Objects.requireNonNull(expr, "expr");
-        return new TraceFilter(expr, FilterCompiler.compile(expr));
+        return new TraceFilter(expr, FilterEvaluator.compile(expr));
     }
 
     /** @return the filter tree, or null for {@link #MATCH_ALL} */

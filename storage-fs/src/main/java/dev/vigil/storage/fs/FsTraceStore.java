@@ -2,6 +2,7 @@ package dev.vigil.storage.fs;
 
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.StoreException;
+import dev.vigil.spi.filter.FilterEvaluator;
 import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.store.TailEntry;
@@ -261,7 +262,7 @@ final class FsTraceStore implements TraceStore {
             throw new InvalidInputException("page size must be 1 or more, got " + maxResults);
         }
         PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query.experimentId());
-        Predicate<Trace> filter = query.filter() == null ? t -> true : ScanFilter.compile(query.filter());
+        Predicate<Trace> filter = query.filter() == null ? t -> true : FilterEvaluator.compile(query.filter());
         return store.read(() -> {
             store.requireExperiment(query.experimentId(), "the scan");
             NavigableMap<ScanKey, TraceRef> range = rangeLocked(query.experimentId(), query.from(), query.to());

@@ -1,7 +1,7 @@
 package dev.vigil.storage.jdbc;
 
-import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.filter.FilterEvaluator;
 import dev.vigil.spi.json.MlflowJson;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.Trace;
@@ -261,7 +261,7 @@ final class JdbcTraceStore implements TraceStore {
         }
         PageKey after = pageToken == null ? null : PageKey.parse(pageToken, query.experimentId());
         // compiled even when the SQL is exact, so that a filter the language rejects fails the same on every store
-        TraceFilter compiled = query.filter() == null ? null : TraceFilter.of(query.filter());
+        Predicate<Trace> compiled = query.filter() == null ? null : FilterEvaluator.compile(query.filter());
         FilterSql.Condition cond = compiled == null ? null : filterSql.translate(query.filter());
         Predicate<Trace> residual = cond == null || cond.exact() ? null : compiled;
         return db.autoCommit("scan traces of experiment " + query.experimentId(), c -> {

@@ -93,8 +93,8 @@ import org.junit.jupiter.api.Timeout;
  *       place in the creation order;</li>
  *   <li>scans are keyset-paged by (request time, trace id), from inclusive and to exclusive; the last page has
  *       a null token (a backend may return one more, empty page before it); a query's filter is applied with the
- *       semantics of vigil-core's {@code dev.vigil.core.filter.TraceFilter} (a backend may simply evaluate
- *       {@code TraceFilter.of(query.filter())} on each candidate, with the trace's current assessments, or push
+ *       semantics of the SPI's {@link dev.vigil.spi.filter.FilterEvaluator} (a backend may simply evaluate
+ *       {@code FilterEvaluator.compile(query.filter())} on each candidate, with the trace's current assessments, or push
  *       the filter down), and a filtered scan still pages without gaps or repeats;</li>
  *   <li>a scorer version must be created as latest + 1: a version at or below the latest is a
  *       {@link StaleWriteException} (another writer got there first), one above latest + 1 an

@@ -1,13 +1,13 @@
 package dev.vigil.core.store.memory;
 
-import dev.vigil.spi.InvalidInputException;
-import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStore;
 import dev.vigil.spi.store.Lease;
+import dev.vigil.spi.store.support.LeaseRules;
+import dev.vigil.spi.store.support.Revisions;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,13 +34,8 @@ final class MemoryJobStore implements JobStore {
 
     @Override
     public Job create(Job job) {
-        if (job == null) {
-            throw new InvalidInputException("create needs a job, got null");
-        }
-        if (job.revision() != 1) {
-            throw new InvalidInputException("a new job has revision 1, got " + job.revision() + " for job "
-                    + job.jobId());
-        }
+        StoreArguments.present(job, "create needs a job");
+        Revisions.requireNew(job.revision(), "job " + job.jobId());
         return store.write(() -> {
             store.requireExperiment(job.experimentId(), "job " + job.jobId());
             if (jobs.containsKey(job.jobId())) {
@@ -53,19 +48,11 @@ final class MemoryJobStore implements JobStore {
 
     @Override
     public Job update(Job updated) {
-        if (updated == null) {
-            throw new InvalidInputException("update needs a job, got null");
-        }
+        StoreArguments.present(updated, "update needs a job");
         return store.write(() -> {
             Job current = jobs.get(updated.jobId());
-            if (current == null) {
-                throw new NotFoundException("job " + updated.jobId() + " does not exist");
-            }
-            if (current.revision() != updated.revision() - 1) {
-                throw new StaleWriteException("job " + updated.jobId() + " is at revision " + current.revision()
-                        + " but the write was based on revision " + (updated.revision() - 1)
-                        + "; re-read it and apply the change again");
-            }
+            Revisions.checkUpdate("job " + updated.jobId(), current == null ? null : current.revision(),
+                    updated.revision());
             jobs.put(updated.jobId(), updated);
             return updated;
         });
@@ -94,7 +81,7 @@ final class MemoryJobStore implements JobStore {
 
     @Override
     public OptionalLong cursor(String name) {
-        requireName(name, "cursor name");
+        StoreArguments.name(name, "cursor name");
         return store.read(() -> {
             Long v = cursors.get(name);
             return v == null ? OptionalLong.empty() : OptionalLong.of(v);
@@ -103,76 +90,45 @@ final class MemoryJobStore implements JobStore {
 
     @Override
     public void saveCursor(String name, long position) {
-        requireName(name, "cursor name");
-        if (position < 0) {
-            throw new InvalidInputException("cursor '" + name + "' position must be 0 or more, got " + position);
-        }
+        StoreArguments.cursor(name, position);
         store.write(() -> cursors.merge(name, position, Math::max));
     }
 
     @Override
     public Optional<Lease> tryAcquire(String resource, String owner, Duration ttl) {
-        requireName(resource, "lease resource");
-        requireName(owner, "lease owner");
-        requireTtl(ttl);
+        StoreArguments.name(resource, "lease resource");
+        StoreArguments.name(owner, "lease owner");
+        StoreArguments.ttl(ttl);
         return store.write(() -> {
-            Instant now = store.clock().instant();
-            Lease current = leases.get(resource);
-            if (current != null && now.isBefore(current.expiresAt())) {
-                if (!current.owner().equals(owner)) {
-                    return Optional.empty();
-                }
-                Lease renewed = new Lease(resource, owner, current.token(), now.plus(ttl));
-                leases.put(resource, renewed);
-                return Optional.of(renewed);
-            }
-            long token = lastTokens.merge(resource, 1L, Long::sum);
-            Lease lease = new Lease(resource, owner, token, now.plus(ttl));
-            leases.put(resource, lease);
-            return Optional.of(lease);
+            Optional<Lease> next = LeaseRules.acquire(leases.get(resource), resource, owner, ttl,
+                    store.clock().instant(), lastTokens.getOrDefault(resource, 0L));
+            next.ifPresent(l -> {
+                leases.put(resource, l);
+                lastTokens.merge(resource, l.token(), Math::max);
+            });
+            return next;
         });
     }
 
     @Override
     public Optional<Lease> renew(Lease lease, Duration ttl) {
-        if (lease == null) {
-            throw new InvalidInputException("renew needs a lease, got null");
-        }
-        requireTtl(ttl);
+        StoreArguments.present(lease, "renew needs a lease");
+        StoreArguments.ttl(ttl);
         return store.write(() -> {
-            Lease current = leases.get(lease.resource());
-            if (current == null || !current.owner().equals(lease.owner()) || current.token() != lease.token()) {
-                return Optional.empty();
-            }
-            Lease renewed = new Lease(lease.resource(), lease.owner(), lease.token(), store.clock().instant().plus(ttl));
-            leases.put(lease.resource(), renewed);
-            return Optional.of(renewed);
+            Optional<Lease> next = LeaseRules.renew(leases.get(lease.resource()), lease, ttl, store.clock().instant());
+            next.ifPresent(l -> leases.put(l.resource(), l));
+            return next;
         });
     }
 
     @Override
     public void release(Lease lease) {
-        if (lease == null) {
-            throw new InvalidInputException("release needs a lease, got null");
-        }
+        StoreArguments.present(lease, "release needs a lease");
         store.write(() -> {
-            Lease current = leases.get(lease.resource());
-            if (current != null && current.owner().equals(lease.owner()) && current.token() == lease.token()) {
+            if (LeaseRules.sameHolder(leases.get(lease.resource()), lease)) {
                 leases.remove(lease.resource());
             }
             return null;
         });
-    }
-
-    private static void requireName(String name, String what) {
-        if (name == null || name.isEmpty()) {
-            throw new InvalidInputException("a " + what + " must be a non-empty string");
-        }
-    }
-
-    private static void requireTtl(Duration ttl) {
-        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new InvalidInputException("a lease time-to-live must be positive, got " + ttl);
-        }
     }
 }

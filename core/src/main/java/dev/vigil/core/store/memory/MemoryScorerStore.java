@@ -1,10 +1,9 @@
 package dev.vigil.core.store.memory;
 
-import dev.vigil.spi.InvalidInputException;
-import dev.vigil.spi.NotFoundException;
-import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.scorer.ScorerVersion;
 import dev.vigil.spi.store.ScorerStore;
+import dev.vigil.spi.store.support.Revisions;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,30 +24,20 @@ final class MemoryScorerStore implements ScorerStore {
 
     @Override
     public ScorerVersion create(ScorerVersion version) {
-        if (version == null) {
-            throw new InvalidInputException("create needs a scorer version, got null");
-        }
-        if (version.revision() != 1) {
-            throw new InvalidInputException("a new scorer version has revision 1, got " + version.revision()
-                    + " for '" + version.name() + "' v" + version.version());
-        }
+        StoreArguments.present(version, "create needs a scorer version");
+        Revisions.requireNew(version.revision(), "scorer '" + version.name() + "' v" + version.version());
         return store.write(() -> {
             store.requireExperiment(version.experimentId(), "scorer '" + version.name() + "'");
             NavigableMap<Integer, ScorerVersion> versions = byExperiment
                     .computeIfAbsent(version.experimentId(), e -> new TreeMap<>())
                     .computeIfAbsent(version.name(), n -> new TreeMap<>());
             int latest = versions.isEmpty() ? 0 : versions.lastKey();
-            if (version.version() <= latest) {
-                throw new StaleWriteException("scorer '" + version.name() + "' in experiment "
-                        + version.experimentId() + " already has version " + latest + "; cannot create version "
-                        + version.version() + " (another writer got there first); the next version is "
-                        + (latest + 1));
-            }
-            if (version.version() != latest + 1) {
+            try {
+                Revisions.checkNextVersion("scorer '" + version.name() + "' in experiment " + version.experimentId(),
+                        latest, version.version());
+            } catch (RuntimeException refused) {
                 dropIfEmpty(version.experimentId(), version.name());
-                throw new InvalidInputException("scorer '" + version.name() + "' in experiment "
-                        + version.experimentId() + " is at version " + latest + "; the next version is "
-                        + (latest + 1) + ", not " + version.version());
+                throw refused;
             }
             versions.put(version.version(), version);
             return version;
@@ -57,20 +46,11 @@ final class MemoryScorerStore implements ScorerStore {
 
     @Override
     public ScorerVersion update(ScorerVersion updated) {
-        if (updated == null) {
-            throw new InvalidInputException("update needs a scorer version, got null");
-        }
+        StoreArguments.present(updated, "update needs a scorer version");
         return store.write(() -> {
             ScorerVersion current = getLocked(updated.experimentId(), updated.name(), updated.version());
-            if (current == null) {
-                throw new NotFoundException("scorer '" + updated.name() + "' version " + updated.version()
-                        + " does not exist in experiment " + updated.experimentId());
-            }
-            if (current.revision() != updated.revision() - 1) {
-                throw new StaleWriteException("scorer '" + updated.name() + "' version " + updated.version()
-                        + " is at revision " + current.revision() + " but the write was based on revision "
-                        + (updated.revision() - 1) + "; re-read it and apply the change again");
-            }
+            Revisions.checkUpdate("scorer '" + updated.name() + "' version " + updated.version() + " in experiment "
+                    + updated.experimentId(), current == null ? null : (long) current.revision(), updated.revision());
             byExperiment.get(updated.experimentId()).get(updated.name()).put(updated.version(), updated);
             return updated;
         });

@@ -1,12 +1,15 @@
 package dev.vigil.core.store.memory;
 
-import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.filter.FilterExpr;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.store.TailEntry;
 import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
 import dev.vigil.spi.store.TraceStore;
+import dev.vigil.spi.store.WriteLimits;
+import dev.vigil.spi.store.support.KeysetPager;
+import dev.vigil.spi.store.support.ScanKey;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +27,10 @@ final class MemoryTraceStore implements TraceStore {
     /** A stored trace (without assessments: those live in the assessment store) and its arrival sequence. */
     private record Stored(Trace trace, long sequence) {}
 
+    /** The tag of this store's page tokens. */
+    private static final String TOKEN_TAG = "m2";
+    private static final NavigableMap<ScanKey, String> EMPTY = new TreeMap<>();
+
     private final MemoryStore store;
     private final Function<FilterExpr, Predicate<Trace>> filterCompiler;
     private final Map<String, Stored> byId = new HashMap<>();
@@ -38,19 +45,7 @@ final class MemoryTraceStore implements TraceStore {
 
     @Override
     public void put(List<Trace> traces) {
-        if (traces == null) {
-            throw new InvalidInputException("put needs a list of traces, got null");
-        }
-        List<Trace> batch = new ArrayList<>(traces.size());
-        for (int i = 0; i < traces.size(); i++) {
-            Trace t = traces.get(i);
-            if (t == null) {
-                throw new InvalidInputException("trace " + i + " of the batch is null; nothing was written");
-            }
-            t.validateForStorage();
-            dev.vigil.spi.store.WriteLimits.DEFAULTS.check(t);
-            batch.add(t.info().assessments().isEmpty() ? t : t.withAssessments(List.of()));
-        }
+        List<Trace> batch = StoreArguments.traceBatch(traces, WriteLimits.DEFAULTS);
         store.write(() -> {
             // validate the whole batch before the first change: all or nothing
             for (Trace t : batch) {
@@ -81,50 +76,18 @@ final class MemoryTraceStore implements TraceStore {
 
     @Override
     public TracePage scan(TraceQuery query, String pageToken, int maxResults) {
-        if (query == null) {
-            throw new InvalidInputException("scan needs a query, got null");
-        }
-        if (maxResults < 1) {
-            throw new InvalidInputException("page size must be 1 or more, got " + maxResults);
-        }
-        PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query.experimentId());
-        // compiled outside the lock; a bad filter fails here, before anything is read
-        Predicate<Trace> filter = query.filter() == null ? null : filterCompiler.apply(query.filter());
+        // checked and compiled outside the lock; a bad filter fails here, before anything is read
+        KeysetPager.Scan scan = StoreArguments.scan(query, pageToken, maxResults, TOKEN_TAG, filterCompiler);
         return store.read(() -> {
             store.requireExperiment(query.experimentId(), "the scan");
-            NavigableMap<ScanKey, String> index = byExperiment.getOrDefault(query.experimentId(), new TreeMap<>());
-            // [from, to): the lowest possible key at `from` up to the lowest possible key at `to`, exclusive
-            NavigableMap<ScanKey, String> range =
-                    index.subMap(new ScanKey(query.from(), ""), true, new ScanKey(query.to(), ""), false);
-            if (after != null) {
-                range = range.tailMap(after.key(), false);
-            }
-            List<Trace> page = new ArrayList<>(Math.min(maxResults, 256));
-            ScanKey last = null;
-            for (Map.Entry<ScanKey, String> e : range.entrySet()) {
-                Trace t = withAssessments(byId.get(e.getValue()).trace());
-                if (filter != null && !filter.test(t)) {
-                    continue;
-                }
-                if (page.size() == maxResults) {
-                    // another match exists past this page
-                    return new TracePage(page, new PageToken(query.experimentId(), last).encode());
-                }
-                page.add(t);
-                last = e.getKey();
-            }
-            return new TracePage(page, null);
+            NavigableMap<ScanKey, String> index = byExperiment.getOrDefault(query.experimentId(), EMPTY);
+            return KeysetPager.page(index, scan, id -> withAssessments(byId.get(id).trace()));
         });
     }
 
     @Override
     public List<TailEntry> tail(long afterSequence, int limit) {
-        if (afterSequence < 0) {
-            throw new InvalidInputException("tail cursor must be 0 or more, got " + afterSequence);
-        }
-        if (limit < 1) {
-            throw new InvalidInputException("tail limit must be 1 or more, got " + limit);
-        }
+        StoreArguments.tail(afterSequence, limit);
         return store.read(() -> {
             List<TailEntry> out = new ArrayList<>(Math.min(limit, 256));
             for (Map.Entry<Long, String> e : arrivals.tailMap(afterSequence, false).entrySet()) {
@@ -158,7 +121,7 @@ final class MemoryTraceStore implements TraceStore {
             return List.of();
         }
         List<Trace> out = new ArrayList<>();
-        for (String id : index.subMap(new ScanKey(from, ""), true, new ScanKey(to, ""), false).values()) {
+        for (String id : index.subMap(ScanKey.first(from), true, ScanKey.first(to), false).values()) {
             out.add(byId.get(id).trace());
         }
         return out;

@@ -1,4 +1,4 @@
-package dev.vigil.core.filter;
+package dev.vigil.spi.filter;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
