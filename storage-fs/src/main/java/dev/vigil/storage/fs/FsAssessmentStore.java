@@ -5,6 +5,10 @@ import dev.vigil.spi.StoreException;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.store.AssessmentStore;
 import dev.vigil.spi.store.ScoredValue;
+import dev.vigil.spi.store.WriteLimits;
+import dev.vigil.spi.store.support.AssessmentRules;
+import dev.vigil.spi.store.support.AssessmentRules.FeedbackKey;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Assessments: one append-only log for the whole store ({@code assessments/}), one record per write (so a batch
@@ -31,12 +34,6 @@ import java.util.UUID;
 final class FsAssessmentStore implements AssessmentStore {
     /** Assessments per record in a compacted segment. */
     private static final int COMPACT_CHUNK = 512;
-
-    private record FeedbackKey(String traceId, String name, String scorerName, int scorerVersion) {
-        static FeedbackKey of(Assessment a) {
-            return new FeedbackKey(a.traceId(), a.name(), a.scorerName(), a.scorerVersion());
-        }
-    }
 
     private final FileStore store;
     private final Object compactionMutex = new Object();
@@ -125,18 +122,10 @@ final class FsAssessmentStore implements AssessmentStore {
         }
     }
 
-    private static String newId() {
-        return "a-" + UUID.randomUUID().toString().replace("-", "");
-    }
-
     @Override
     public Assessment append(Assessment assessment) {
-        if (assessment == null) {
-            throw new InvalidInputException("append needs an assessment, got null");
-        }
-        dev.vigil.spi.store.WriteLimits.DEFAULTS.check(assessment);
-        Assessment stored = assessment.assessmentId() == null
-                ? assessment.toBuilder().assessmentId(newId()).build() : assessment;
+        AssessmentRules.checkAppend(assessment, WriteLimits.DEFAULTS);
+        Assessment stored = AssessmentRules.withId(assessment);
         return store.write(() -> {
             requireTrace(stored);
             if (byId.containsKey(stored.assessmentId())) {
@@ -152,41 +141,15 @@ final class FsAssessmentStore implements AssessmentStore {
 
     @Override
     public List<Assessment> upsertScorerFeedback(List<Assessment> assessments) {
-        return upsertScorerFeedback(assessments, dev.vigil.spi.store.WriteLimits.DEFAULTS);
+        return upsertScorerFeedback(assessments, WriteLimits.DEFAULTS);
     }
 
     /**
      * @param limits the limits to check, or null for none: what versions before {@link
-     *     dev.vigil.spi.store.WriteLimits} wrote (tests plant such records to check that readers skip them)
+     *     WriteLimits} wrote (tests plant such records to check that readers skip them)
      */
-    List<Assessment> upsertScorerFeedback(List<Assessment> assessments, dev.vigil.spi.store.WriteLimits limits) {
-        if (assessments == null) {
-            throw new InvalidInputException("upsertScorerFeedback needs a list, got null");
-        }
-        for (int i = 0; i < assessments.size(); i++) {
-            Assessment a = assessments.get(i);
-            if (a == null) {
-                throw new InvalidInputException("assessment " + i + " of the batch is null; nothing was written");
-            }
-            if (limits != null) {
-                limits.check(a);
-            }
-            if (a.scorerName() == null) {
-                throw new InvalidInputException("feedback '" + a.name() + "' on trace " + a.traceId()
-                        + " lacks the metadata " + Assessment.METADATA_SCORER_NAME + "; scorer feedback needs "
-                        + "the scorer name and version; nothing was written");
-            }
-            String v = a.metadata().get(Assessment.METADATA_SCORER_VERSION);
-            try {
-                if (v == null || Integer.parseInt(v) < 0) {
-                    throw new NumberFormatException();
-                }
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("feedback '" + a.name() + "' on trace " + a.traceId()
-                        + " has " + Assessment.METADATA_SCORER_VERSION + "=" + v + "; it must be the scorer "
-                        + "version as a whole number; nothing was written");
-            }
-        }
+    List<Assessment> upsertScorerFeedback(List<Assessment> assessments, WriteLimits limits) {
+        AssessmentRules.checkUpsertBatch(assessments, limits);
         if (assessments.isEmpty()) {
             return List.of();
         }
@@ -205,10 +168,9 @@ final class FsAssessmentStore implements AssessmentStore {
                 }
                 Assessment stored;
                 if (existing != null) {
-                    stored = a.toBuilder().assessmentId(existing.assessmentId()).createTime(existing.createTime())
-                            .build();
+                    stored = AssessmentRules.replacing(a, existing.assessmentId(), existing.createTime());
                 } else {
-                    stored = a.assessmentId() == null ? a.toBuilder().assessmentId(newId()).build() : a;
+                    stored = AssessmentRules.withId(a);
                 }
                 inBatch.put(key, stored);
                 out.add(stored);
@@ -221,8 +183,7 @@ final class FsAssessmentStore implements AssessmentStore {
 
     private void requireTrace(Assessment a) {
         if (store.traces.refLocked(a.traceId()) == null) {
-            throw new InvalidInputException("assessment '" + a.name() + "' is on trace " + a.traceId()
-                    + ", which is not stored in " + store.uri + "; put the trace first; nothing was written");
+            throw AssessmentRules.traceMissing(a);
         }
     }
 
@@ -251,9 +212,7 @@ final class FsAssessmentStore implements AssessmentStore {
 
     @Override
     public List<ScoredValue> valuesByScorer(String experimentId, String scorerName, Instant from, Instant to) {
-        if (experimentId == null || scorerName == null || from == null || to == null) {
-            throw new InvalidInputException("valuesByScorer needs an experiment id, a scorer name and a time range");
-        }
+        StoreArguments.valuesByScorer(experimentId, scorerName, from, to);
         return store.read(() -> {
             List<ScoredValue> out = new ArrayList<>();
             for (TraceRef ref : store.traces.rangeLocked(experimentId, from, to).values()) {

@@ -3,16 +3,16 @@ package dev.vigil.storage.fs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.spi.InvalidInputException;
-import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStore;
 import dev.vigil.spi.store.Lease;
+import dev.vigil.spi.store.support.LeaseRules;
+import dev.vigil.spi.store.support.Revisions;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -101,12 +101,8 @@ final class FsJobStore implements JobStore {
 
     @Override
     public Job create(Job job) {
-        if (job == null) {
-            throw new InvalidInputException("create needs a job, got null");
-        }
-        if (job.revision() != 1) {
-            throw new InvalidInputException("a new job has revision 1, got " + job.revision() + " for " + job.jobId());
-        }
+        StoreArguments.present(job, "create needs a job");
+        Revisions.requireNew(job.revision(), "job " + job.jobId());
         return store.write(() -> {
             store.requireExperiment(job.experimentId(), "job " + job.jobId());
             if (jobs.containsKey(job.jobId())) {
@@ -122,19 +118,11 @@ final class FsJobStore implements JobStore {
 
     @Override
     public Job update(Job updated) {
-        if (updated == null) {
-            throw new InvalidInputException("update needs a job, got null");
-        }
+        StoreArguments.present(updated, "update needs a job");
         return store.write(() -> {
             Job current = jobs.get(updated.jobId());
-            if (current == null) {
-                throw new NotFoundException("job " + updated.jobId() + " does not exist in " + store.uri);
-            }
-            if (current.revision() != updated.revision() - 1) {
-                throw new StaleWriteException("job " + updated.jobId() + " is at revision " + current.revision()
-                        + ", but the update was based on revision " + (updated.revision() - 1)
-                        + "; re-read it and apply the change again");
-            }
+            Revisions.checkUpdate("job " + updated.jobId() + " in " + store.uri,
+                    current == null ? null : current.revision(), updated.revision());
             Map<String, Job> next = new LinkedHashMap<>(jobs);
             next.put(updated.jobId(), updated);
             persistJobs(next);
@@ -174,12 +162,7 @@ final class FsJobStore implements JobStore {
 
     @Override
     public void saveCursor(String name, long position) {
-        if (name == null || name.isEmpty()) {
-            throw new InvalidInputException("a cursor needs a name");
-        }
-        if (position < 0) {
-            throw new InvalidInputException("cursor '" + name + "' position must be 0 or more, got " + position);
-        }
+        StoreArguments.cursor(name, position);
         store.write(() -> {
             Long current = cursors.get(name);
             if (current != null && current >= position) {
@@ -193,31 +176,20 @@ final class FsJobStore implements JobStore {
         });
     }
 
-    private static void checkLeaseArgs(String resource, String owner, Duration ttl) {
-        if (resource == null || resource.isEmpty() || owner == null || owner.isEmpty()) {
-            throw new InvalidInputException("a lease needs a resource and an owner");
-        }
-        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new InvalidInputException("a lease's time to live must be positive, got " + ttl);
-        }
-    }
-
     @Override
     public Optional<Lease> tryAcquire(String resource, String owner, Duration ttl) {
-        checkLeaseArgs(resource, owner, ttl);
+        StoreArguments.name(resource, "lease resource");
+        StoreArguments.name(owner, "lease owner");
+        StoreArguments.ttl(ttl);
         return store.write(() -> {
-            Instant now = store.now();
-            Lease current = leases.get(resource);
-            Lease next;
-            long token = lastToken;
-            if (current != null && current.owner().equals(owner) && current.expiresAt().isAfter(now)) {
-                next = new Lease(resource, owner, current.token(), now.plus(ttl));
-            } else if (current == null || !current.expiresAt().isAfter(now)) {
-                token = lastToken + 1;
-                next = new Lease(resource, owner, token, now.plus(ttl));
-            } else {
-                return Optional.empty();
+            // one counter for every resource, kept in the lease file: tokens grow across releases and restarts
+            Optional<Lease> acquired = LeaseRules.acquire(leases.get(resource), resource, owner, ttl, store.now(),
+                    lastToken);
+            if (acquired.isEmpty()) {
+                return acquired;
             }
+            Lease next = acquired.get();
+            long token = Math.max(lastToken, next.token());
             Map<String, Lease> all = new LinkedHashMap<>(leases);
             all.put(resource, next);
             persistLeases(all, token);
@@ -229,16 +201,14 @@ final class FsJobStore implements JobStore {
 
     @Override
     public Optional<Lease> renew(Lease lease, Duration ttl) {
-        if (lease == null) {
-            throw new InvalidInputException("renew needs a lease, got null");
-        }
-        checkLeaseArgs(lease.resource(), lease.owner(), ttl);
+        StoreArguments.present(lease, "renew needs a lease");
+        StoreArguments.ttl(ttl);
         return store.write(() -> {
-            Lease current = leases.get(lease.resource());
-            if (current == null || !current.owner().equals(lease.owner()) || current.token() != lease.token()) {
-                return Optional.empty();
+            Optional<Lease> renewed = LeaseRules.renew(leases.get(lease.resource()), lease, ttl, store.now());
+            if (renewed.isEmpty()) {
+                return renewed;
             }
-            Lease next = new Lease(lease.resource(), lease.owner(), lease.token(), store.now().plus(ttl));
+            Lease next = renewed.get();
             Map<String, Lease> all = new LinkedHashMap<>(leases);
             all.put(lease.resource(), next);
             persistLeases(all, lastToken);
@@ -249,12 +219,9 @@ final class FsJobStore implements JobStore {
 
     @Override
     public void release(Lease lease) {
-        if (lease == null) {
-            throw new InvalidInputException("release needs a lease, got null");
-        }
+        StoreArguments.present(lease, "release needs a lease");
         store.write(() -> {
-            Lease current = leases.get(lease.resource());
-            if (current == null || !current.owner().equals(lease.owner()) || current.token() != lease.token()) {
+            if (!LeaseRules.sameHolder(leases.get(lease.resource()), lease)) {
                 return null;
             }
             Map<String, Lease> all = new LinkedHashMap<>(leases);

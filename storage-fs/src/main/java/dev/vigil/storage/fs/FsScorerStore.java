@@ -2,12 +2,11 @@ package dev.vigil.storage.fs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.vigil.spi.InvalidInputException;
-import dev.vigil.spi.NotFoundException;
-import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.scorer.ScorerVersion;
 import dev.vigil.spi.store.ScorerStore;
+import dev.vigil.spi.store.support.Revisions;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,26 +65,14 @@ final class FsScorerStore implements ScorerStore {
 
     @Override
     public ScorerVersion create(ScorerVersion version) {
-        if (version == null) {
-            throw new InvalidInputException("create needs a scorer version, got null");
-        }
-        if (version.revision() != 1) {
-            throw new InvalidInputException("a new scorer version has revision 1, got " + version.revision()
-                    + " for '" + version.name() + "' v" + version.version());
-        }
+        StoreArguments.present(version, "create needs a scorer version");
+        Revisions.requireNew(version.revision(), "scorer '" + version.name() + "' v" + version.version());
         return store.write(() -> {
             store.requireExperiment(version.experimentId(), "scorer '" + version.name() + "'");
             NavigableMap<Integer, ScorerVersion> versions = names(version.experimentId()).get(version.name());
             int latest = versions == null || versions.isEmpty() ? 0 : versions.lastKey();
-            if (version.version() <= latest) {
-                throw new StaleWriteException("scorer '" + version.name() + "' version " + version.version()
-                        + " is not after the latest version " + latest + " in experiment " + version.experimentId()
-                        + " (another writer registered it first); read the latest and register the next version");
-            }
-            if (version.version() != latest + 1) {
-                throw new InvalidInputException("scorer '" + version.name() + "' version " + version.version()
-                        + " skips numbers: the next version is " + (latest + 1));
-            }
+            Revisions.checkNextVersion("scorer '" + version.name() + "' in experiment " + version.experimentId(),
+                    latest, version.version());
             NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(version.experimentId());
             next.computeIfAbsent(version.name(), k -> new TreeMap<>()).put(version.version(), version);
             persist(version.experimentId(), next);
@@ -95,22 +82,13 @@ final class FsScorerStore implements ScorerStore {
 
     @Override
     public ScorerVersion update(ScorerVersion updated) {
-        if (updated == null) {
-            throw new InvalidInputException("update needs a scorer version, got null");
-        }
+        StoreArguments.present(updated, "update needs a scorer version");
         return store.write(() -> {
             NavigableMap<Integer, ScorerVersion> versions = store.experiments.getLocked(updated.experimentId()) == null
                     ? null : names(updated.experimentId()).get(updated.name());
             ScorerVersion current = versions == null ? null : versions.get(updated.version());
-            if (current == null) {
-                throw new NotFoundException("scorer '" + updated.name() + "' version " + updated.version()
-                        + " does not exist in experiment " + updated.experimentId());
-            }
-            if (current.revision() != updated.revision() - 1) {
-                throw new StaleWriteException("scorer '" + updated.name() + "' version " + updated.version()
-                        + " is at revision " + current.revision() + ", but the update was based on revision "
-                        + (updated.revision() - 1) + "; re-read it and apply the change again");
-            }
+            Revisions.checkUpdate("scorer '" + updated.name() + "' version " + updated.version() + " in experiment "
+                    + updated.experimentId(), current == null ? null : (long) current.revision(), updated.revision());
             NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(updated.experimentId());
             next.get(updated.name()).put(updated.version(), updated);
             persist(updated.experimentId(), next);

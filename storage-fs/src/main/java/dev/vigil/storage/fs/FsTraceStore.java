@@ -1,14 +1,15 @@
 package dev.vigil.storage.fs;
 
-import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.StoreException;
-import dev.vigil.spi.filter.FilterEvaluator;
 import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.store.TailEntry;
 import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
 import dev.vigil.spi.store.TraceStore;
+import dev.vigil.spi.store.support.KeysetPager;
+import dev.vigil.spi.store.support.ScanKey;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
  * Traces: one append-only log per experiment. A batch is written as one record per trace, each carrying the
@@ -28,6 +28,10 @@ import java.util.function.Predicate;
  * is found at open, so a crash between two logs never leaves half a batch.
  */
 final class FsTraceStore implements TraceStore {
+    /** The tag of this store's page tokens. */
+    private static final String TOKEN_TAG = "fs2";
+    private static final NavigableMap<ScanKey, TraceRef> EMPTY = new TreeMap<>();
+
 
     private final FileStore store;
     private final Map<String, SegmentLog> logs = new HashMap<>();
@@ -137,23 +141,10 @@ final class FsTraceStore implements TraceStore {
      *     dev.vigil.spi.store.WriteLimits} wrote (tests plant such records to check that readers skip them)
      */
     void put(List<Trace> traces, dev.vigil.spi.store.WriteLimits limits) {
-        if (traces == null) {
-            throw new InvalidInputException("put needs a list of traces, got null");
-        }
-        int n = traces.size();
-        List<Trace> batch = new ArrayList<>(n);
+        List<Trace> batch = StoreArguments.traceBatch(traces, limits);
+        int n = batch.size();
         List<byte[]> json = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Trace t = traces.get(i);
-            if (t == null) {
-                throw new InvalidInputException("trace " + i + " of the batch is null; nothing was written");
-            }
-            t.validateForStorage();
-            if (limits != null) {
-                limits.check(t);
-            }
-            Trace bare = t.info().assessments().isEmpty() ? t : t.withAssessments(List.of());
-            batch.add(bare);
+        for (Trace bare : batch) {
             json.add(TraceRecords.traceJson(bare)); // the costly part, done before taking the lock
         }
         if (n == 0) {
@@ -255,34 +246,11 @@ final class FsTraceStore implements TraceStore {
 
     @Override
     public TracePage scan(TraceQuery query, String pageToken, int maxResults) {
-        if (query == null) {
-            throw new InvalidInputException("scan needs a query, got null");
-        }
-        if (maxResults < 1) {
-            throw new InvalidInputException("page size must be 1 or more, got " + maxResults);
-        }
-        PageToken after = pageToken == null ? null : PageToken.decode(pageToken, query.experimentId());
-        Predicate<Trace> filter = query.filter() == null ? t -> true : FilterEvaluator.compile(query.filter());
+        KeysetPager.Scan scan = StoreArguments.scan(query, pageToken, maxResults, TOKEN_TAG);
         return store.read(() -> {
             store.requireExperiment(query.experimentId(), "the scan");
-            NavigableMap<ScanKey, TraceRef> range = rangeLocked(query.experimentId(), query.from(), query.to());
-            if (after != null) {
-                range = range.tailMap(after.key(), false);
-            }
-            List<Trace> page = new ArrayList<>(Math.min(maxResults, 256));
-            ScanKey last = null;
-            for (Map.Entry<ScanKey, TraceRef> e : range.entrySet()) {
-                Trace t = loadLocked(e.getValue());
-                if (t == null || !filter.test(t)) {
-                    continue;
-                }
-                if (page.size() == maxResults) {
-                    return new TracePage(page, new PageToken(query.experimentId(), last).encode());
-                }
-                page.add(t);
-                last = e.getKey();
-            }
-            return new TracePage(page, null);
+            NavigableMap<ScanKey, TraceRef> index = byExperiment.getOrDefault(query.experimentId(), EMPTY);
+            return KeysetPager.page(index, scan, this::loadLocked);
         });
     }
 
@@ -292,7 +260,7 @@ final class FsTraceStore implements TraceStore {
         if (index == null || !to.isAfter(from)) {
             return new TreeMap<>();
         }
-        return index.subMap(new ScanKey(from, ""), true, new ScanKey(to, ""), false);
+        return index.subMap(ScanKey.first(from), true, ScanKey.first(to), false);
     }
 
     /** Refs that arrived after a sequence, in arrival order. Call under the lock. */
@@ -302,12 +270,7 @@ final class FsTraceStore implements TraceStore {
 
     @Override
     public List<TailEntry> tail(long afterSequence, int limit) {
-        if (afterSequence < 0) {
-            throw new InvalidInputException("tail cursor must be 0 or more, got " + afterSequence);
-        }
-        if (limit < 1) {
-            throw new InvalidInputException("tail limit must be 1 or more, got " + limit);
-        }
+        StoreArguments.tail(afterSequence, limit);
         return store.read(() -> {
             List<TailEntry> out = new ArrayList<>(Math.min(limit, 256));
             for (TraceRef ref : arrivals.tailMap(afterSequence, false).values()) {

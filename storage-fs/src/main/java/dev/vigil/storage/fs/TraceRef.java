@@ -1,5 +1,6 @@
 package dev.vigil.storage.fs;
 
+import dev.vigil.spi.store.support.ScanKey;
 import java.time.Instant;
 
 /**

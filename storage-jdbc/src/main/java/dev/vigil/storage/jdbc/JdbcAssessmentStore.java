@@ -5,6 +5,9 @@ import dev.vigil.spi.json.MlflowJson;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.store.AssessmentStore;
+import dev.vigil.spi.store.support.AssessmentRules;
+import dev.vigil.spi.store.support.AssessmentRules.FeedbackKey;
+import dev.vigil.spi.store.support.StoreArguments;
 import dev.vigil.spi.store.ScoredValue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,9 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Assessments in the {@code assessments} table: the MLflow JSON plus the columns they are looked up by. Scorer
@@ -39,10 +40,8 @@ final class JdbcAssessmentStore implements AssessmentStore {
 
     @Override
     public Assessment append(Assessment assessment) {
-        Objects.requireNonNull(assessment, "assessment");
-        db.limits().check(assessment);
-        Assessment withId = assessment.assessmentId() == null
-                ? assessment.toBuilder().assessmentId(newId()).build() : assessment;
+        AssessmentRules.checkAppend(assessment, db.limits());
+        Assessment withId = AssessmentRules.withId(assessment);
         return db.inTransaction("append assessment '" + assessment.name() + "' to trace " + assessment.traceId(), c -> {
             requireTraces(c, List.of(withId));
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -80,29 +79,13 @@ final class JdbcAssessmentStore implements AssessmentStore {
 
     @Override
     public List<Assessment> upsertScorerFeedback(List<Assessment> assessments) {
-        Objects.requireNonNull(assessments, "assessments");
-        for (Assessment a : assessments) {
-            Objects.requireNonNull(a, "an assessment in the batch is null");
-            db.limits().check(a);
-            if (a.scorerName() == null || a.metadata().get(Assessment.METADATA_SCORER_VERSION) == null) {
-                throw new InvalidInputException("scorer feedback '" + a.name() + "' on trace " + a.traceId()
-                        + " lacks the metadata " + Assessment.METADATA_SCORER_NAME + " and "
-                        + Assessment.METADATA_SCORER_VERSION + "; nothing of the batch was written");
-            }
-            try {
-                a.scorerVersion();
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("scorer feedback '" + a.name() + "' on trace " + a.traceId()
-                        + " has a scorer version that is not an integer: '"
-                        + a.metadata().get(Assessment.METADATA_SCORER_VERSION) + "'; nothing of the batch was written");
-            }
-        }
+        AssessmentRules.checkUpsertBatch(assessments, db.limits());
         if (assessments.isEmpty()) {
             return List.of();
         }
         return db.inTransaction("write " + assessments.size() + " scorer feedback(s)", c -> {
             requireTraces(c, assessments);
-            Map<Key, Existing> stored = existingKeys(c, assessments);
+            Map<FeedbackKey, Existing> stored = existingKeys(c, assessments);
             List<Assessment> out = new ArrayList<>(assessments.size());
             try (PreparedStatement ins = c.prepareStatement(INSERT);
                     PreparedStatement upd = c.prepareStatement(
@@ -110,17 +93,17 @@ final class JdbcAssessmentStore implements AssessmentStore {
                 int nIns = 0;
                 int nUpd = 0;
                 for (Assessment a : assessments) {
-                    Key key = Key.of(a);
+                    FeedbackKey key = FeedbackKey.of(a);
                     Existing e = stored.get(key);
                     if (e == null) {
-                        Assessment withId = a.assessmentId() == null ? a.toBuilder().assessmentId(newId()).build() : a;
+                        Assessment withId = AssessmentRules.withId(a);
                         bindInsert(ins, withId);
                         ins.addBatch();
                         nIns++;
                         stored.put(key, new Existing(withId.assessmentId(), withId.createTime()));
                         out.add(withId);
                     } else {
-                        Assessment replaced = a.toBuilder().assessmentId(e.id()).createTime(e.created()).build();
+                        Assessment replaced = AssessmentRules.replacing(a, e.id(), e.created());
                         upd.setLong(1, EpochNanos.of(replaced.lastUpdateTime()));
                         upd.setString(2, MlflowJson.writeAssessment(replaced));
                         upd.setString(3, e.id());
@@ -141,20 +124,14 @@ final class JdbcAssessmentStore implements AssessmentStore {
     }
 
     /** The idempotency key of scorer feedback. */
-    private record Key(String traceId, String name, String scorerName, int scorerVersion) {
-        static Key of(Assessment a) {
-            return new Key(a.traceId(), a.name(), a.scorerName(), a.scorerVersion());
-        }
-    }
-
     private record Existing(String id, Instant created) {}
 
-    private static Map<Key, Existing> existingKeys(Connection c, List<Assessment> batch) throws SQLException {
+    private static Map<FeedbackKey, Existing> existingKeys(Connection c, List<Assessment> batch) throws SQLException {
         Set<String> traceIds = new LinkedHashSet<>();
         batch.forEach(a -> traceIds.add(a.traceId()));
         Set<String> scorers = new HashSet<>();
         batch.forEach(a -> scorers.add(a.scorerName()));
-        Map<Key, Existing> out = new HashMap<>();
+        Map<FeedbackKey, Existing> out = new HashMap<>();
         List<String> ids = new ArrayList<>(traceIds);
         for (int i = 0; i < ids.size(); i += JdbcTraceStore.CHUNK) {
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + JdbcTraceStore.CHUNK));
@@ -167,7 +144,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         if (scorers.contains(rs.getString(3))) {
-                            out.put(new Key(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)),
+                            out.put(new FeedbackKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)),
                                     new Existing(rs.getString(5), EpochNanos.toInstant(rs.getLong(6))));
                         }
                     }
@@ -248,13 +225,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
 
     @Override
     public List<ScoredValue> valuesByScorer(String experimentId, String scorerName, Instant from, Instant to) {
-        if (from == null || to == null) {
-            throw new InvalidInputException("valuesByScorer needs both ends of the time range, got [" + from + ", "
-                    + to + ")");
-        }
-        if (to.isBefore(from)) {
-            throw new InvalidInputException("time range ends (" + to + ") before it starts (" + from + ")");
-        }
+        StoreArguments.valuesByScorer(experimentId, scorerName, from, to);
         return db.autoCommit("read values of scorer '" + scorerName + "' in experiment " + experimentId, c -> {
             long fromMs = JdbcTraceStore.millis(from);
             long toMs = JdbcTraceStore.millis(to);
@@ -316,9 +287,5 @@ final class JdbcAssessmentStore implements AssessmentStore {
             }
             return Set.copyOf(out);
         });
-    }
-
-    private static String newId() {
-        return "a-" + UUID.randomUUID().toString().replace("-", "");
     }
 }

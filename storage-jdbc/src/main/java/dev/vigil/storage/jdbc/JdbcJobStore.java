@@ -1,13 +1,14 @@
 package dev.vigil.storage.jdbc;
 
 import dev.vigil.spi.InvalidInputException;
-import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.json.Json;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStatus;
 import dev.vigil.spi.store.JobStore;
 import dev.vigil.spi.store.Lease;
+import dev.vigil.spi.store.support.Revisions;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,11 +42,8 @@ final class JdbcJobStore implements JobStore {
 
     @Override
     public Job create(Job job) {
-        Objects.requireNonNull(job, "job");
-        if (job.revision() != 1) {
-            throw new InvalidInputException("a new job is stored with revision 1, got " + job.revision()
-                    + " for job " + job.jobId());
-        }
+        StoreArguments.present(job, "create needs a job");
+        Revisions.requireNew(job.revision(), "job " + job.jobId());
         return db.inTransaction("create job " + job.jobId(), c -> {
             if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(job.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + job.experimentId() + " does not exist; cannot create "
@@ -77,7 +75,7 @@ final class JdbcJobStore implements JobStore {
 
     @Override
     public Job update(Job u) {
-        Objects.requireNonNull(u, "updated");
+        StoreArguments.present(u, "update needs a job");
         return db.inTransaction("update job " + u.jobId(), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, progress = ?, checkpoint = ?, "
                     + "message = ?, revision = ?, updated_ns = ?, spec = ?, job_type = ?, experiment_id = ? "
@@ -97,12 +95,10 @@ final class JdbcJobStore implements JobStore {
                     return u;
                 }
             }
+            // the compare-and-set missed: say why, by the same rule as every store
             Optional<Job> current = get(c, u.jobId());
-            if (current.isEmpty()) {
-                throw new NotFoundException("job " + u.jobId() + " does not exist");
-            }
-            throw new StaleWriteException("job " + u.jobId() + " is at revision " + current.get().revision()
-                    + "; the update was based on revision " + (u.revision() - 1) + ". Re-read it and try again");
+            Revisions.checkUpdate("job " + u.jobId(), current.map(Job::revision).orElse(null), u.revision());
+            throw Revisions.stale("job " + u.jobId(), current.get().revision(), u.revision());
         });
     }
 
@@ -162,12 +158,7 @@ final class JdbcJobStore implements JobStore {
 
     @Override
     public void saveCursor(String name, long position) {
-        if (name == null || name.isEmpty()) {
-            throw new InvalidInputException("a cursor needs a non-empty name");
-        }
-        if (position < 0) {
-            throw new InvalidInputException("cursor '" + name + "' position must be 0 or more, got " + position);
-        }
+        StoreArguments.cursor(name, position);
         // update if it moves forward; else insert if absent; a racing insert makes the transaction run again
         db.inTransaction("save cursor " + name, c -> {
             try (PreparedStatement up = c.prepareStatement(

@@ -1,7 +1,7 @@
 package dev.vigil.storage.jdbc;
 
-import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.store.Lease;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -148,7 +148,7 @@ public final class JdbcLeases {
      * @return the renewed lease, or empty if the lease was lost (taken by another owner)
      */
     public Optional<Lease> renew(Lease lease, Duration ttl) {
-        Objects.requireNonNull(lease, "lease");
+        StoreArguments.present(lease, "renew needs a lease");
         validate(lease.resource(), lease.owner(), ttl);
         return db.autoCommit("renew lease " + lease.resource() + " for " + lease.owner(), c -> {
             Instant expires = EpochNanos.plus(db.clock().instant(), ttl);
@@ -172,7 +172,7 @@ public final class JdbcLeases {
      * @param lease a lease the caller holds
      */
     public void release(Lease lease) {
-        Objects.requireNonNull(lease, "lease");
+        StoreArguments.present(lease, "release needs a lease");
         db.autoCommit("release lease " + lease.resource() + " of " + lease.owner(), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET owner = '', expires_ns = ? "
                     + "WHERE resource = ? AND owner = ? AND token = ?")) {
@@ -237,14 +237,8 @@ public final class JdbcLeases {
     }
 
     private static void validate(String resource, String owner, Duration ttl) {
-        if (resource == null || resource.isEmpty()) {
-            throw new InvalidInputException("a lease needs a non-empty resource name");
-        }
-        if (owner == null || owner.isEmpty()) {
-            throw new InvalidInputException("a lease needs a non-empty owner id");
-        }
-        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new InvalidInputException("a lease's time to live must be positive, got " + ttl);
-        }
+        StoreArguments.name(resource, "lease resource");
+        StoreArguments.name(owner, "lease owner");
+        StoreArguments.ttl(ttl);
     }
 }

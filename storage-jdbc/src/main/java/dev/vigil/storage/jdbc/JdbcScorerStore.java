@@ -1,13 +1,14 @@
 package dev.vigil.storage.jdbc;
 
 import dev.vigil.spi.InvalidInputException;
-import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.json.Json;
 import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.spi.scorer.ScorerDefinition;
 import dev.vigil.spi.scorer.ScorerVersion;
 import dev.vigil.spi.store.ScorerStore;
+import dev.vigil.spi.store.support.Revisions;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /** Scorer versions in the {@code scorer_versions} table, written optimistically by revision. */
@@ -33,25 +33,16 @@ final class JdbcScorerStore implements ScorerStore {
 
     @Override
     public ScorerVersion create(ScorerVersion v) {
-        Objects.requireNonNull(v, "version");
-        if (v.revision() != 1) {
-            throw new InvalidInputException("a new scorer version is stored with revision 1, got " + v.revision()
-                    + " for '" + v.name() + "' v" + v.version());
-        }
+        StoreArguments.present(v, "create needs a scorer version");
+        Revisions.requireNew(v.revision(), "scorer '" + v.name() + "' v" + v.version());
         return db.inTransaction("register scorer '" + v.name() + "' v" + v.version(), c -> {
             if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(v.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + v.experimentId() + " does not exist; cannot register "
                         + "scorer '" + v.name() + "' in it");
             }
             int latest = latestVersion(c, v.experimentId(), v.name());
-            if (v.version() <= latest) {
-                throw new StaleWriteException("scorer '" + v.name() + "' v" + v.version() + " already exists in "
-                        + "experiment " + v.experimentId() + " (latest is v" + latest + "); another writer got there first");
-            }
-            if (v.version() != latest + 1) {
-                throw new InvalidInputException("scorer '" + v.name() + "' v" + v.version() + " skips versions: the "
-                        + "next version is v" + (latest + 1));
-            }
+            Revisions.checkNextVersion("scorer '" + v.name() + "' in experiment " + v.experimentId(), latest,
+                    v.version());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO scorer_versions (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, v.experimentId());
@@ -90,7 +81,7 @@ final class JdbcScorerStore implements ScorerStore {
 
     @Override
     public ScorerVersion update(ScorerVersion u) {
-        Objects.requireNonNull(u, "updated");
+        StoreArguments.present(u, "update needs a scorer version");
         return db.inTransaction("update scorer '" + u.name() + "' v" + u.version(), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE scorer_versions SET kind = ?, config = ?, "
                     + "sample_rate = ?, filter_string = ?, revision = ?, updated_ns = ? "
@@ -109,14 +100,11 @@ final class JdbcScorerStore implements ScorerStore {
                     return get(c, u.experimentId(), u.name(), u.version()).orElseThrow();
                 }
             }
+            // the compare-and-set missed: say why, by the same rule as every store
             Optional<ScorerVersion> current = get(c, u.experimentId(), u.name(), u.version());
-            if (current.isEmpty()) {
-                throw new NotFoundException("scorer '" + u.name() + "' v" + u.version() + " does not exist in "
-                        + "experiment " + u.experimentId());
-            }
-            throw new StaleWriteException("scorer '" + u.name() + "' v" + u.version() + " is at revision "
-                    + current.get().revision() + "; the update was based on revision " + (u.revision() - 1)
-                    + ". Re-read it and apply the change again");
+            String what = "scorer '" + u.name() + "' version " + u.version() + " in experiment " + u.experimentId();
+            Revisions.checkUpdate(what, current.map(x -> (long) x.revision()).orElse(null), u.revision());
+            throw Revisions.stale(what, current.get().revision(), u.revision());
         });
     }
 

@@ -1,7 +1,6 @@
 package dev.vigil.storage.jdbc;
 
 import dev.vigil.spi.InvalidInputException;
-import dev.vigil.spi.filter.FilterEvaluator;
 import dev.vigil.spi.json.MlflowJson;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.Trace;
@@ -10,7 +9,10 @@ import dev.vigil.spi.store.TailEntry;
 import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
 import dev.vigil.spi.store.TraceStore;
-import java.nio.charset.StandardCharsets;
+import dev.vigil.spi.store.support.KeysetPager;
+import dev.vigil.spi.store.support.PageToken;
+import dev.vigil.spi.store.support.ScanKey;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,6 +34,9 @@ import java.util.function.Predicate;
  * spans that filters are pushed down to.
  */
 final class JdbcTraceStore implements TraceStore {
+    /** The tag of this store's page tokens. */
+    private static final String TOKEN_TAG = "j2";
+
 
     /** Rows per IN list and per JDBC batch. */
     static final int CHUNK = 500;
@@ -253,17 +257,11 @@ final class JdbcTraceStore implements TraceStore {
 
     @Override
     public TracePage scan(TraceQuery query, String pageToken, int maxResults) {
-        if (query == null) {
-            throw new InvalidInputException("scan needs a query");
-        }
-        if (maxResults < 1) {
-            throw new InvalidInputException("page size must be 1 or more, got " + maxResults);
-        }
-        PageKey after = pageToken == null ? null : PageKey.parse(pageToken, query.experimentId());
         // compiled even when the SQL is exact, so that a filter the language rejects fails the same on every store
-        Predicate<Trace> compiled = query.filter() == null ? null : FilterEvaluator.compile(query.filter());
-        FilterSql.Condition cond = compiled == null ? null : filterSql.translate(query.filter());
-        Predicate<Trace> residual = cond == null || cond.exact() ? null : compiled;
+        KeysetPager.Scan scan = StoreArguments.scan(query, pageToken, maxResults, TOKEN_TAG);
+        PageKey after = scan.after() == null ? null : PageKey.of(scan.after());
+        FilterSql.Condition cond = query.filter() == null ? null : filterSql.translate(query.filter());
+        Predicate<Trace> residual = cond == null || cond.exact() ? null : scan.filter();
         return db.autoCommit("scan traces of experiment " + query.experimentId(), c -> {
             if (existing(c, "experiments", "experiment_id", List.of(query.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + query.experimentId() + " does not exist; cannot scan it");
@@ -292,7 +290,8 @@ final class JdbcTraceStore implements TraceStore {
             }
             boolean more = matched.size() > maxResults;
             List<Stored> page = more ? matched.subList(0, maxResults) : matched;
-            String token = more ? PageKey.of(page.get(page.size() - 1)).format(query.experimentId()) : null;
+            String token = more ? new PageToken(query.experimentId(), PageKey.of(page.get(page.size() - 1)).scanKey())
+                    .encode(TOKEN_TAG) : null;
             List<Trace> out = new ArrayList<>(page.size());
             (residual == null ? withAssessments(c, page) : page).forEach(s -> out.add(s.trace()));
             return new TracePage(out, token);
@@ -343,12 +342,7 @@ final class JdbcTraceStore implements TraceStore {
 
     @Override
     public List<TailEntry> tail(long afterSequence, int limit) {
-        if (limit < 1) {
-            throw new InvalidInputException("tail limit must be 1 or more, got " + limit);
-        }
-        if (afterSequence < 0) {
-            throw new InvalidInputException("tail starts after a sequence of 0 or more, got " + afterSequence);
-        }
+        StoreArguments.tail(afterSequence, limit);
         return db.autoCommit("tail traces after sequence " + afterSequence, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + ROW_COLUMNS + " FROM traces t WHERE t.seq > ? ORDER BY t.seq LIMIT ?")) {
@@ -505,43 +499,18 @@ final class JdbcTraceStore implements TraceStore {
     }
 
     /** Where a scan stopped: the (request time, trace id) of the last trace returned. */
+    /** A scan position in the table's own columns: request milliseconds, the nanoseconds below, trace id. */
     private record PageKey(long ms, int subNs, String traceId) {
-        private static final String VERSION = "v1";
-
         static PageKey of(Stored s) {
             return new PageKey(s.ms(), s.subNs(), s.traceId());
         }
 
-        String format(String experimentId) {
-            String raw = VERSION + ":" + ms + ":" + subNs + ":" + experimentId.length() + ":" + experimentId + traceId;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        static PageKey of(ScanKey k) {
+            return new PageKey(millis(k.time()), k.time().getNano() % 1_000_000, k.traceId());
         }
 
-        /** Token layout: {@code v1:<ms>:<sub-ms nanos>:<experiment id length>:<experiment id><trace id>}. */
-        static PageKey parse(String token, String experimentId) {
-            String[] parts;
-            String rest;
-            try {
-                String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-                parts = raw.split(":", 5);
-                if (parts.length != 5 || !parts[0].equals(VERSION)) {
-                    throw new IllegalArgumentException("unknown layout");
-                }
-                rest = parts[4];
-                int expLength = Integer.parseInt(parts[3]);
-                int sub = Integer.parseInt(parts[2]);
-                if (sub < 0 || sub >= 1_000_000 || expLength < 0 || expLength >= rest.length()) {
-                    throw new IllegalArgumentException("out of range");
-                }
-                if (!rest.substring(0, expLength).equals(experimentId)) {
-                    throw new InvalidInputException("page token '" + token + "' continues a scan of experiment "
-                            + rest.substring(0, expLength) + ", not of " + experimentId);
-                }
-                return new PageKey(Long.parseLong(parts[1]), sub, rest.substring(expLength));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("bad page token '" + token + "': pass null for the first page, then "
-                        + "the nextPageToken of the page before, unchanged");
-            }
+        ScanKey scanKey() {
+            return new ScanKey(Instant.ofEpochMilli(ms).plusNanos(subNs), traceId);
         }
     }
 }

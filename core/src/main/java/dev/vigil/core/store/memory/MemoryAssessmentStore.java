@@ -6,6 +6,10 @@ import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.store.AssessmentStore;
 import dev.vigil.spi.store.ScoredValue;
+import dev.vigil.spi.store.WriteLimits;
+import dev.vigil.spi.store.support.AssessmentRules;
+import dev.vigil.spi.store.support.AssessmentRules.FeedbackKey;
+import dev.vigil.spi.store.support.StoreArguments;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Assessments of a {@link MemoryStore}: per trace in creation order, plus an index of scorer feedback by
@@ -26,7 +29,6 @@ import java.util.UUID;
 final class MemoryAssessmentStore implements AssessmentStore {
 
     /** The idempotency key of scorer feedback. */
-    private record ScorerKey(String traceId, String name, String scorerName, int scorerVersion) {}
 
     /** A scorer version, for {@link #tracesScoredBy}. */
     private record ScorerRef(String scorerName, int scorerVersion) {}
@@ -34,7 +36,7 @@ final class MemoryAssessmentStore implements AssessmentStore {
     private final MemoryStore store;
     private final Map<String, LinkedHashMap<String, Assessment>> byTrace = new HashMap<>();
     private final Set<String> ids = new HashSet<>();
-    private final Map<ScorerKey, String> scorerIndex = new HashMap<>();
+    private final Map<FeedbackKey, String> scorerIndex = new HashMap<>();
     private final Map<ScorerRef, Set<String>> scoredTraces = new HashMap<>();
 
     MemoryAssessmentStore(MemoryStore store) {
@@ -43,19 +45,14 @@ final class MemoryAssessmentStore implements AssessmentStore {
 
     @Override
     public Assessment append(Assessment assessment) {
-        if (assessment == null) {
-            throw new InvalidInputException("append needs an assessment, got null");
-        }
-        dev.vigil.spi.store.WriteLimits.DEFAULTS.check(assessment);
-        validateScorerMetadataIfAny(assessment);
+        AssessmentRules.checkAppend(assessment, WriteLimits.DEFAULTS);
         return store.write(() -> {
             requireTrace(assessment);
             if (assessment.assessmentId() != null && ids.contains(assessment.assessmentId())) {
                 throw new InvalidInputException("assessment id " + assessment.assessmentId()
                         + " is already stored; append a new assessment with a null id (one is assigned)");
             }
-            Assessment stored = assessment.assessmentId() == null
-                    ? assessment.toBuilder().assessmentId(newId()).build() : assessment;
+            Assessment stored = AssessmentRules.withId(assessment);
             insertLocked(stored);
             return stored;
         });
@@ -63,37 +60,23 @@ final class MemoryAssessmentStore implements AssessmentStore {
 
     @Override
     public List<Assessment> upsertScorerFeedback(List<Assessment> assessments) {
-        if (assessments == null) {
-            throw new InvalidInputException("upsertScorerFeedback needs a list, got null");
-        }
-        for (int i = 0; i < assessments.size(); i++) {
-            Assessment a = assessments.get(i);
-            if (a == null) {
-                throw new InvalidInputException("assessment " + i + " of the batch is null; nothing was written");
-            }
-            dev.vigil.spi.store.WriteLimits.DEFAULTS.check(a);
-            if (a.scorerName() == null || a.metadata().get(Assessment.METADATA_SCORER_VERSION) == null) {
-                throw new InvalidInputException("scorer feedback '" + a.name() + "' on trace " + a.traceId()
-                        + " lacks the metadata " + Assessment.METADATA_SCORER_NAME + " and "
-                        + Assessment.METADATA_SCORER_VERSION + " that key the upsert; nothing was written");
-            }
-            validateScorerMetadataIfAny(a);
-        }
+        AssessmentRules.checkUpsertBatch(assessments, WriteLimits.DEFAULTS);
         return store.write(() -> {
             for (Assessment a : assessments) {
                 requireTrace(a);
             }
             List<Assessment> out = new ArrayList<>(assessments.size());
             for (Assessment a : assessments) {
-                ScorerKey key = keyOf(a);
+                FeedbackKey key = FeedbackKey.of(a);
                 String existingId = scorerIndex.get(key);
                 Assessment stored;
                 if (existingId != null) {
                     Assessment old = byTrace.get(a.traceId()).get(existingId);
-                    stored = a.toBuilder().assessmentId(old.assessmentId()).createTime(old.createTime()).build();
+                    stored = AssessmentRules.replacing(a, old.assessmentId(), old.createTime());
                     byTrace.get(a.traceId()).put(existingId, stored); // keeps its place in creation order
                 } else {
-                    String id = a.assessmentId() != null && !ids.contains(a.assessmentId()) ? a.assessmentId() : newId();
+                    String id = a.assessmentId() != null && !ids.contains(a.assessmentId()) ? a.assessmentId()
+                            : AssessmentRules.newId();
                     stored = a.assessmentId() == null || !id.equals(a.assessmentId())
                             ? a.toBuilder().assessmentId(id).build() : a;
                     insertLocked(stored);
@@ -111,14 +94,7 @@ final class MemoryAssessmentStore implements AssessmentStore {
 
     @Override
     public List<ScoredValue> valuesByScorer(String experimentId, String scorerName, Instant from, Instant to) {
-        Objects.requireNonNull(scorerName, "scorerName");
-        if (from == null || to == null) {
-            throw new InvalidInputException("valuesByScorer needs both ends of the time range, got [" + from + ", "
-                    + to + ")");
-        }
-        if (to.isBefore(from)) {
-            throw new InvalidInputException("time range ends (" + to + ") before it starts (" + from + ")");
-        }
+        StoreArguments.valuesByScorer(experimentId, scorerName, from, to);
         return store.read(() -> {
             List<ScoredValue> out = new ArrayList<>();
             for (Trace t : store.traceStore().rangeLocked(experimentId, from, to)) {
@@ -161,7 +137,7 @@ final class MemoryAssessmentStore implements AssessmentStore {
         byTrace.computeIfAbsent(a.traceId(), t -> new LinkedHashMap<>()).put(a.assessmentId(), a);
         ids.add(a.assessmentId());
         if (a.scorerName() != null) {
-            ScorerKey key = keyOf(a);
+            FeedbackKey key = FeedbackKey.of(a);
             scorerIndex.putIfAbsent(key, a.assessmentId());
             scoredTraces.computeIfAbsent(new ScorerRef(key.scorerName(), key.scorerVersion()), r -> new HashSet<>())
                     .add(a.traceId());
@@ -170,33 +146,7 @@ final class MemoryAssessmentStore implements AssessmentStore {
 
     private void requireTrace(Assessment a) {
         if (store.traceStore().traceLocked(a.traceId()) == null) {
-            throw new InvalidInputException("assessment '" + a.name() + "' is on trace " + a.traceId()
-                    + ", which is not stored; put the trace first; nothing was written");
+            throw AssessmentRules.traceMissing(a);
         }
-    }
-
-    private static void validateScorerMetadataIfAny(Assessment a) {
-        String v = a.metadata().get(Assessment.METADATA_SCORER_VERSION);
-        if (v == null) {
-            return;
-        }
-        int version;
-        try {
-            version = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            version = 0;
-        }
-        if (version < 1) {
-            throw new InvalidInputException("assessment '" + a.name() + "' on trace " + a.traceId() + " has "
-                    + Assessment.METADATA_SCORER_VERSION + " '" + v + "'; it must be an integer, 1 or more");
-        }
-    }
-
-    private static ScorerKey keyOf(Assessment a) {
-        return new ScorerKey(a.traceId(), a.name(), a.scorerName(), a.scorerVersion());
-    }
-
-    private static String newId() {
-        return "a-" + UUID.randomUUID().toString().replace("-", "");
     }
 }

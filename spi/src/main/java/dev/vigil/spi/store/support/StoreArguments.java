@@ -7,6 +7,7 @@ import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.store.TraceQuery;
 import dev.vigil.spi.store.WriteLimits;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -82,6 +83,27 @@ public final class StoreArguments {
         }
         if (limit < 1) {
             throw new InvalidInputException("tail limit must be 1 or more, got " + limit);
+        }
+    }
+
+    /**
+     * @param experimentId the experiment
+     * @param scorerName the scorer
+     * @param from inclusive start of the request-time range
+     * @param to exclusive end
+     * @throws InvalidInputException if a part is missing or the range ends before it starts
+     */
+    public static void valuesByScorer(String experimentId, String scorerName, Instant from, Instant to) {
+        if (experimentId == null || scorerName == null) {
+            throw new InvalidInputException("valuesByScorer needs an experiment id and a scorer name, got "
+                    + experimentId + " and " + scorerName);
+        }
+        if (from == null || to == null) {
+            throw new InvalidInputException("valuesByScorer needs both ends of the time range, got [" + from + ", "
+                    + to + ")");
+        }
+        if (to.isBefore(from)) {
+            throw new InvalidInputException("time range ends (" + to + ") before it starts (" + from + ")");
         }
     }
 
