@@ -200,8 +200,12 @@ public final class FilterEvaluator {
         };
     }
 
-    /** The trace name: the {@code mlflow.traceName} tag or metadata, else the root span's name. */
-    static String traceName(Trace t) {
+    /**
+     * @param t a trace
+     * @return its name as {@code attributes.name} reads it: the {@code mlflow.traceName} tag or metadata, else the
+     *     root span's name, else null
+     */
+    public static String traceName(Trace t) {
         String n = t.info().tags().get(TRACE_NAME);
         if (n == null) {
             n = t.info().traceMetadata().get(TRACE_NAME);

@@ -1,6 +1,7 @@
 package dev.vigil.storage.jdbc;
 
 import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.filter.FilterEvaluator;
 import dev.vigil.spi.json.MlflowJson;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.Trace;
@@ -184,24 +185,12 @@ final class JdbcTraceStore implements TraceStore {
                 .map(Trace::traceId).orElse("?");
     }
 
-    /** MLflow's key for the trace name, in the tags or the metadata. */
-    static final String TRACE_NAME = "mlflow.traceName";
     /** MLflow's metadata key for the run a trace belongs to. */
     static final String SOURCE_RUN = "mlflow.sourceRun";
 
-    /**
-     * @return the trace name as the filter language reads {@code attributes.name}: the {@code mlflow.traceName}
-     *     tag or metadata, else the root span's name (kept in a column so that it can be filtered in SQL)
-     */
+    /** @return the trace name as the filter language reads {@code attributes.name} (kept in a column for SQL) */
     static String traceName(Trace t) {
-        String n = t.info().tags().get(TRACE_NAME);
-        if (n == null) {
-            n = t.info().traceMetadata().get(TRACE_NAME);
-        }
-        if (n == null) {
-            n = t.rootSpan().map(Span::name).orElse(null);
-        }
-        return n;
+        return FilterEvaluator.traceName(t);
     }
 
     /** A trace as its {@code traces} row. */
