@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +59,7 @@ public final class JudgeRuntime {
     private final Map<String, JudgeProvider> providers;
     private final Cache<CacheKey, JudgeResponse> cache;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-    private final MeterRegistry meters;
+    private final JudgeMeter meter;
 
     private final LongAdder calls = new LongAdder();
     private final LongAdder failures = new LongAdder();
@@ -72,14 +71,14 @@ public final class JudgeRuntime {
     private JudgeRuntime(Builder b) {
         Map<String, String> s = new LinkedHashMap<>(b.env);
         s.putAll(b.settings);
-        s.put("vigil.judge.timeout_ms", Long.toString(b.timeout.toMillis()));
+        s.put(JudgeConfig.TIMEOUT_MS, Long.toString(b.timeout.toMillis()));
         this.settings = Map.copyOf(s);
         String dm = b.defaultModel != null ? b.defaultModel : s.get(DEFAULT_MODEL_ENV);
         this.defaultModel = dm == null || dm.isBlank() ? null : dm.trim();
         this.timeout = b.timeout;
         this.nanoTime = b.nanoTime;
         this.prices = b.prices;
-        this.meters = b.meters;
+        this.meter = b.meter;
         Map<String, JudgeProvider> p = new TreeMap<>();
         for (JudgeProvider provider : ServiceLoader.load(JudgeProvider.class, JudgeRuntime.class.getClassLoader())) {
             p.putIfAbsent(provider.scheme(), provider);
@@ -240,31 +239,8 @@ public final class JudgeRuntime {
         return ok;
     }
 
-    /**
-     * Micrometer meters, when a registry is set: {@code vigil.judge.calls} (tags model, outcome = ok / cached /
-     * the failure kind), {@code vigil.judge.latency} (timer), {@code vigil.judge.tokens} (tags model, direction),
-     * {@code vigil.judge.cost.usd}.
-     */
     private void record(JudgeOutcome o, JudgeException failure) {
-        if (meters == null) {
-            return;
-        }
-        String outcome = o.cached() ? "cached" : failure == null ? "ok" : failure.code();
-        meters.counter("vigil.judge.calls", "model", o.modelUri(), "outcome", outcome).increment();
-        meters.timer("vigil.judge.latency", "model", o.modelUri()).record(o.latency());
-        if (failure == null && !o.cached()) {
-            if (o.response().inputTokens() > 0) {
-                meters.counter("vigil.judge.tokens", "model", o.modelUri(), "direction", "input")
-                        .increment(o.response().inputTokens());
-            }
-            if (o.response().outputTokens() > 0) {
-                meters.counter("vigil.judge.tokens", "model", o.modelUri(), "direction", "output")
-                        .increment(o.response().outputTokens());
-            }
-            if (o.costUsd() != null) {
-                meters.counter("vigil.judge.cost.usd", "model", o.modelUri()).increment(o.costUsd());
-            }
-        }
+        meter.record(o, failure);
     }
 
     private Duration elapsed(long start) {
@@ -293,13 +269,21 @@ public final class JudgeRuntime {
         private long cacheSize = DEFAULT_CACHE_SIZE;
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
         private PriceTable prices = PriceTable.EMPTY;
-        private MeterRegistry meters;
+        private JudgeMeter meter = JudgeMeter.NONE;
 
         private Builder() {}
 
-        /** @param registry where to publish call, latency, token and cost meters (none by default) @return this */
-        public Builder meterRegistry(MeterRegistry registry) {
-            this.meters = Objects.requireNonNull(registry, "registry");
+        /**
+         * Publishes Micrometer meters {@code vigil.judge.calls} (tags model, outcome = ok / cached / the failure
+         * kind), {@code vigil.judge.latency}, {@code vigil.judge.tokens} (tags model, direction) and
+         * {@code vigil.judge.cost.usd}. Micrometer is an optional dependency: only an application that calls this
+         * needs it.
+         *
+         * @param registry where to publish (none by default)
+         * @return this
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meter = new MicrometerJudgeMeter(Objects.requireNonNull(registry, "registry"));
             return this;
         }
 
