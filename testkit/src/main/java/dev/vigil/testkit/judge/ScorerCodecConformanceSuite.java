@@ -32,6 +32,18 @@ public abstract class ScorerCodecConformanceSuite {
     /** @return definitions of the codec's kind it must refuse (missing or wrong fields), at least one */
     protected abstract List<ScorerDefinition> invalidDefinitions();
 
+    /**
+     * Decodes as the suite's checks do; override to pass the codec an environment its service-loaded form would
+     * make for itself (a test sandbox, a test runtime).
+     *
+     * @param name the registered name
+     * @param definition the definition
+     * @return {@code codec().decode(name, definition)} by default
+     */
+    protected Scorer decode(String name, ScorerDefinition definition) {
+        return codec().decode(name, definition);
+    }
+
     /** @param scorer a decoded scorer; override to check more of it (default: nothing more) */
     protected void assertUsable(Scorer scorer) {
         // nothing by default
@@ -59,7 +71,7 @@ public abstract class ScorerCodecConformanceSuite {
     @Test
     void validDefinition_decodesToAScorerWithTheRegisteredName() {
         validDefinitions().forEach((name, definition) -> {
-            Scorer s = codec().decode(name, definition);
+            Scorer s = decode(name, definition);
             assertThat(s).as("decode(%s)", name).isNotNull();
             assertThat(s.name()).isEqualTo(name);
             assertThat(s.definition().kind()).isEqualTo(codec().kind());
@@ -70,8 +82,8 @@ public abstract class ScorerCodecConformanceSuite {
     @Test
     void decodedDefinition_decodesAgainToAnEqualDefinition() {
         validDefinitions().forEach((name, definition) -> {
-            ScorerDefinition once = codec().decode(name, definition).definition();
-            ScorerDefinition twice = codec().decode(name, once).definition();
+            ScorerDefinition once = decode(name, definition).definition();
+            ScorerDefinition twice = decode(name, once).definition();
             assertThat(twice).as("%s rebuilt from its own definition", name).isEqualTo(once);
         });
     }
@@ -79,11 +91,11 @@ public abstract class ScorerCodecConformanceSuite {
     @Test
     void definitionThroughJson_decodesToAnEqualDefinition() {
         validDefinitions().forEach((name, definition) -> {
-            ScorerDefinition stored = codec().decode(name, definition).definition();
+            ScorerDefinition stored = decode(name, definition).definition();
             @SuppressWarnings("unchecked")
             Map<String, Object> config = (Map<String, Object>) Json.parse(Json.write(stored.config()));
             ScorerDefinition read = new ScorerDefinition(stored.kind(), config);
-            assertThat(codec().decode(name, read).definition()).as("%s after JSON", name).isEqualTo(stored);
+            assertThat(decode(name, read).definition()).as("%s after JSON", name).isEqualTo(stored);
         });
     }
 
@@ -91,7 +103,7 @@ public abstract class ScorerCodecConformanceSuite {
     void invalidDefinition_isInvalidInputSayingWhatIsWrong() {
         assertThat(invalidDefinitions()).isNotEmpty();
         for (ScorerDefinition d : invalidDefinitions()) {
-            Throwable t = catchThrowable(() -> codec().decode("bad_scorer", d));
+            Throwable t = catchThrowable(() -> decode("bad_scorer", d));
             assertThat(t).as("decode(%s)", d).isInstanceOf(InvalidInputException.class);
             assertThat(t.getMessage()).as("the message of %s", d).isNotBlank();
         }
@@ -101,7 +113,7 @@ public abstract class ScorerCodecConformanceSuite {
     void definitionOfAnotherKind_isInvalidInputNamingThatKind() {
         ScorerDefinition valid = validDefinitions().values().iterator().next();
         ScorerDefinition other = new ScorerDefinition("not_" + codec().kind(), valid.config());
-        Throwable t = catchThrowable(() -> codec().decode("other_kind", other));
+        Throwable t = catchThrowable(() -> decode("other_kind", other));
         assertThat(t).isInstanceOf(InvalidInputException.class);
         assertThat(t.getMessage()).contains("not_" + codec().kind());
     }
