@@ -1,14 +1,18 @@
 /** Vigil: LLM judge providers and the built-in judges. */
 module dev.vigil.judges {
     requires transitive dev.vigil.spi;
+    // the provider-author API (dev.vigil.judges.http) takes and returns Jackson trees
+    requires transitive com.fasterxml.jackson.databind;
     requires dev.vigil.core;
-    requires java.net.http;
+    requires transitive java.net.http; // HttpJudgeModel takes the shared HttpClient
     requires com.google.common;
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
-    requires micrometer.core;
+    // optional: only JudgeRuntime.Builder.meterRegistry touches it
+    requires static micrometer.core;
 
     exports dev.vigil.judges;
+    exports dev.vigil.judges.http;
 
     uses dev.vigil.spi.judge.JudgeProvider;
 

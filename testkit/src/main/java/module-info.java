@@ -11,7 +11,13 @@ module dev.vigil.testkit {
     exports dev.vigil.testkit;
     exports dev.vigil.testkit.http;
     exports dev.vigil.testkit.store;
+    exports dev.vigil.testkit.judge;
+
+    // the judge kit checks that providers and codecs are found by ServiceLoader
+    uses dev.vigil.spi.judge.JudgeProvider;
+    uses dev.vigil.spi.scorer.ScorerCodec;
 
     // the suite's test methods are package-private, as JUnit recommends; JUnit reaches them reflectively
     opens dev.vigil.testkit.store to org.junit.platform.commons;
+    opens dev.vigil.testkit.judge to org.junit.platform.commons;
 }

@@ -14,12 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,40 +47,23 @@ public final class JudgeRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(JudgeRuntime.class);
     private static volatile JudgeRuntime shared;
 
-    private final Map<String, String> settings;
-    private final String defaultModel;
     private final Duration timeout;
     private final LongSupplier nanoTime;
     private final PriceTable prices;
-    private final Map<String, JudgeProvider> providers;
+    private final JudgeModels models;
     private final Cache<CacheKey, JudgeResponse> cache;
-    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-    private final MeterRegistry meters;
-
-    private final LongAdder calls = new LongAdder();
-    private final LongAdder failures = new LongAdder();
-    private final LongAdder cacheHits = new LongAdder();
-    private final LongAdder inputTokens = new LongAdder();
-    private final LongAdder outputTokens = new LongAdder();
-    private final DoubleAdder cost = new DoubleAdder();
+    private final JudgeAccounting accounting;
 
     private JudgeRuntime(Builder b) {
         Map<String, String> s = new LinkedHashMap<>(b.env);
         s.putAll(b.settings);
-        s.put("vigil.judge.timeout_ms", Long.toString(b.timeout.toMillis()));
-        this.settings = Map.copyOf(s);
+        s.put(JudgeConfig.TIMEOUT_MS, Long.toString(b.timeout.toMillis()));
         String dm = b.defaultModel != null ? b.defaultModel : s.get(DEFAULT_MODEL_ENV);
-        this.defaultModel = dm == null || dm.isBlank() ? null : dm.trim();
+        this.models = new JudgeModels(Map.copyOf(s), dm == null || dm.isBlank() ? null : dm.trim(), b.providers);
         this.timeout = b.timeout;
         this.nanoTime = b.nanoTime;
         this.prices = b.prices;
-        this.meters = b.meters;
-        Map<String, JudgeProvider> p = new TreeMap<>();
-        for (JudgeProvider provider : ServiceLoader.load(JudgeProvider.class, JudgeRuntime.class.getClassLoader())) {
-            p.putIfAbsent(provider.scheme(), provider);
-        }
-        p.putAll(b.providers);
-        this.providers = Map.copyOf(p);
+        this.accounting = new JudgeAccounting(b.meter);
         this.cache = b.cacheEnabled
                 ? Caffeine.newBuilder().maximumSize(b.cacheSize).expireAfterWrite(b.cacheTtl)
                         .ticker(nanoTime::getAsLong).build()
@@ -117,7 +95,7 @@ public final class JudgeRuntime {
 
     /** @return the schemes this runtime serves, sorted */
     public java.util.Set<String> schemes() {
-        return new java.util.TreeSet<>(providers.keySet());
+        return models.schemes();
     }
 
     /**
@@ -126,33 +104,12 @@ public final class JudgeRuntime {
      * @throws InvalidInputException if no model is given nor configured, or the scheme is unknown
      */
     public String resolveModel(String modelUri) {
-        String uri = modelUri == null || modelUri.isBlank() ? defaultModel : modelUri.trim();
-        if (uri == null) {
-            throw new InvalidInputException("no judge model: pass one to the judge (e.g. .model(\"openai:/gpt-4o-mini\"))"
-                    + " or set " + DEFAULT_MODEL_ENV + " (e.g. " + DEFAULT_MODEL_ENV
-                    + "=databricks:/databricks-gpt-oss-20b)");
-        }
-        int colon = uri.indexOf(':');
-        if (colon <= 0) {
-            throw new InvalidInputException("judge model '" + uri + "' is not a model URI; write scheme:/model, e.g."
-                    + " openai:/gpt-4o-mini (known schemes: " + String.join(", ", schemes()) + ")");
-        }
-        String scheme = uri.substring(0, colon);
-        if (!providers.containsKey(scheme)) {
-            throw new InvalidInputException("unknown judge model scheme '" + scheme + "' in '" + uri
-                    + "'; known schemes: " + String.join(", ", schemes())
-                    + ". Add the module that provides dev.vigil.spi.judge.JudgeProvider for '" + scheme + "'.");
-        }
-        if (uri.substring(colon + 1).replaceFirst("^/+", "").isBlank()) {
-            throw new InvalidInputException("judge model URI '" + uri + "' names no model; write " + scheme
-                    + ":/<model>");
-        }
-        return uri;
+        return models.resolve(modelUri);
     }
 
     /** @return the default model URI ({@code VIGIL_JUDGE_MODEL} or the builder's), if any */
     public java.util.Optional<String> defaultModel() {
-        return java.util.Optional.ofNullable(defaultModel);
+        return models.defaultModel();
     }
 
     /** @return the price table */
@@ -162,8 +119,7 @@ public final class JudgeRuntime {
 
     /** @return totals since this runtime was built */
     public JudgeStats stats() {
-        return new JudgeStats(calls.sum(), failures.sum(), cacheHits.sum(), inputTokens.sum(),
-                outputTokens.sum(), cost.sum());
+        return accounting.stats();
     }
 
     /**
@@ -173,19 +129,7 @@ public final class JudgeRuntime {
      * @throws InvalidInputException saying what to set
      */
     public void check(String modelUri) {
-        endpoint(resolveModel(modelUri));
-    }
-
-    private Endpoint endpoint(String modelUri) {
-        Endpoint e = endpoints.get(modelUri);
-        if (e != null) {
-            return e;
-        }
-        return endpoints.computeIfAbsent(modelUri, uri -> {
-            String scheme = uri.substring(0, uri.indexOf(':'));
-            JudgeModel model = providers.get(scheme).create(uri, new JudgeConfig(settings));
-            return new Endpoint(model);
-        });
+        models.model(resolveModel(modelUri));
     }
 
     /**
@@ -199,26 +143,24 @@ public final class JudgeRuntime {
      */
     public JudgeOutcome complete(String modelUri, JudgeRequest request) {
         Objects.requireNonNull(request, "request");
-        String uri = resolveModel(modelUri);
-        Endpoint ep = endpoint(uri);
+        String uri = models.resolve(modelUri);
+        JudgeModel model = models.model(uri);
         long start = nanoTime.getAsLong();
-        calls.increment();
+        accounting.called();
         CacheKey key = cache == null ? null : new CacheKey(uri, request);
         if (key != null) {
             JudgeResponse hit = cache.getIfPresent(key);
             if (hit != null) {
-                cacheHits.increment();
                 JudgeOutcome cached = new JudgeOutcome(uri, hit, true, elapsed(start), null);
-                record(cached, null);
+                accounting.cached(cached);
                 return cached;
             }
         }
         JudgeResponse response;
         try {
-            response = ep.model.complete(request);
+            response = model.complete(request);
         } catch (JudgeException e) {
-            failures.increment();
-            record(new JudgeOutcome(uri, null, false, elapsed(start), null), e);
+            accounting.failed(new JudgeOutcome(uri, null, false, elapsed(start), null), e);
             LOG.debug("{} failed: {}", uri, e.kind());
             throw e;
         }
@@ -226,45 +168,9 @@ public final class JudgeRuntime {
             cache.put(key, response);
         }
         Double c = prices.cost(uri, response.inputTokens(), response.outputTokens()).orElse(null);
-        if (response.inputTokens() > 0) {
-            inputTokens.add(response.inputTokens());
-        }
-        if (response.outputTokens() > 0) {
-            outputTokens.add(response.outputTokens());
-        }
-        if (c != null) {
-            cost.add(c);
-        }
         JudgeOutcome ok = new JudgeOutcome(uri, response, false, elapsed(start), c);
-        record(ok, null);
+        accounting.answered(ok);
         return ok;
-    }
-
-    /**
-     * Micrometer meters, when a registry is set: {@code vigil.judge.calls} (tags model, outcome = ok / cached /
-     * the failure kind), {@code vigil.judge.latency} (timer), {@code vigil.judge.tokens} (tags model, direction),
-     * {@code vigil.judge.cost.usd}.
-     */
-    private void record(JudgeOutcome o, JudgeException failure) {
-        if (meters == null) {
-            return;
-        }
-        String outcome = o.cached() ? "cached" : failure == null ? "ok" : failure.code();
-        meters.counter("vigil.judge.calls", "model", o.modelUri(), "outcome", outcome).increment();
-        meters.timer("vigil.judge.latency", "model", o.modelUri()).record(o.latency());
-        if (failure == null && !o.cached()) {
-            if (o.response().inputTokens() > 0) {
-                meters.counter("vigil.judge.tokens", "model", o.modelUri(), "direction", "input")
-                        .increment(o.response().inputTokens());
-            }
-            if (o.response().outputTokens() > 0) {
-                meters.counter("vigil.judge.tokens", "model", o.modelUri(), "direction", "output")
-                        .increment(o.response().outputTokens());
-            }
-            if (o.costUsd() != null) {
-                meters.counter("vigil.judge.cost.usd", "model", o.modelUri()).increment(o.costUsd());
-            }
-        }
     }
 
     private Duration elapsed(long start) {
@@ -273,11 +179,10 @@ public final class JudgeRuntime {
 
     @Override
     public String toString() {
-        return "JudgeRuntime[schemes=" + schemes() + ", defaultModel=" + defaultModel + ", timeout=" + timeout
+        return "JudgeRuntime[schemes=" + schemes() + ", defaultModel=" + models.defaultModel().orElse(null)
+                + ", timeout=" + timeout
                 + ", cache=" + (cache != null) + "]";
     }
-
-    private record Endpoint(JudgeModel model) {}
 
     private record CacheKey(String modelUri, JudgeRequest request) {}
 
@@ -293,13 +198,21 @@ public final class JudgeRuntime {
         private long cacheSize = DEFAULT_CACHE_SIZE;
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
         private PriceTable prices = PriceTable.EMPTY;
-        private MeterRegistry meters;
+        private JudgeMeter meter = JudgeMeter.NONE;
 
         private Builder() {}
 
-        /** @param registry where to publish call, latency, token and cost meters (none by default) @return this */
-        public Builder meterRegistry(MeterRegistry registry) {
-            this.meters = Objects.requireNonNull(registry, "registry");
+        /**
+         * Publishes Micrometer meters {@code vigil.judge.calls} (tags model, outcome = ok / cached / the failure
+         * kind), {@code vigil.judge.latency}, {@code vigil.judge.tokens} (tags model, direction) and
+         * {@code vigil.judge.cost.usd}. Micrometer is an optional dependency: only an application that calls this
+         * needs it.
+         *
+         * @param registry where to publish (none by default)
+         * @return this
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meter = new MicrometerJudgeMeter(Objects.requireNonNull(registry, "registry"));
             return this;
         }
 

@@ -8,26 +8,30 @@ import dev.vigil.testkit.http.ChatWire;
 import dev.vigil.testkit.http.RecordedRequest;
 import java.net.URI;
 import java.util.Map;
+import java.util.Set;
+import dev.vigil.spi.judge.JudgeProvider;
 import dev.vigil.spi.scorer.Feedback;
 import org.junit.jupiter.api.Test;
 
-class AnthropicProviderTest extends JudgeProviderConformance {
-    @Override ChatWire wire() { return new AnthropicWire(); }
-    @Override String modelUri() { return "anthropic:/claude-sonnet-4-5"; }
-    @Override Map<String, String> environment(URI base) {
+class AnthropicProviderTest extends JudgeRuntimeConformance {
+    @Override protected JudgeProvider provider() { return new dev.vigil.judges.provider.AnthropicProvider(); }
+    @Override protected Set<String> requiredSettings() { return Set.of("ANTHROPIC_API_KEY"); }
+    @Override protected ChatWire wire() { return new AnthropicWire(); }
+    @Override protected String modelUri() { return "anthropic:/claude-sonnet-4-5"; }
+    @Override protected Map<String, String> environment(URI base) {
         return Map.of("ANTHROPIC_BASE_URL", base.toString(), "ANTHROPIC_API_KEY", SECRET);
     }
-    @Override String expectedPath() { return "/v1/messages"; }
-    @Override void assertAuthenticated(RecordedRequest r) {
+    @Override protected String expectedPath() { return "/v1/messages"; }
+    @Override protected void assertAuthenticated(RecordedRequest r) {
         assertThat(r.header("x-api-key")).isEqualTo(SECRET);
         assertThat(r.header("anthropic-version")).isEqualTo("2023-06-01");
         assertThat(body(r).path("model").asText()).isEqualTo("claude-sonnet-4-5");
         assertThat(body(r).path("max_tokens").asInt()).isEqualTo(1024);
     }
-    @Override String userPrompt(JsonNode body) { return body.path("messages").path(0).path("content").asText(); }
-    @Override String systemPrompt(JsonNode body) { return body.path("system").asText(); }
-    @Override JsonNode schema(JsonNode body) { return body.path("output_config").path("format").path("schema"); }
-    @Override long[] answerTokens() { return new long[] {249, 26}; }
+    @Override protected String userPrompt(JsonNode body) { return body.path("messages").path(0).path("content").asText(); }
+    @Override protected String systemPrompt(JsonNode body) { return body.path("system").asText(); }
+    @Override protected JsonNode schema(JsonNode body) { return body.path("output_config").path("format").path("schema"); }
+    @Override protected long[] answerTokens() { return new long[] {249, 26}; }
 
     @Test
     void promptTooLong400_isNotRetriedAndCarriesTheProvidersMessage() {

@@ -8,20 +8,24 @@ import dev.vigil.testkit.http.OpenAiWire;
 import dev.vigil.testkit.http.RecordedRequest;
 import java.net.URI;
 import java.util.Map;
+import java.util.Set;
+import dev.vigil.spi.judge.JudgeProvider;
 
-class DatabricksProviderTest extends JudgeProviderConformance {
-    @Override ChatWire wire() { return new OpenAiWire(); }
-    @Override String modelUri() { return "databricks:/databricks-gpt-oss-20b"; }
-    @Override Map<String, String> environment(URI base) {
+class DatabricksProviderTest extends JudgeRuntimeConformance {
+    @Override protected JudgeProvider provider() { return new dev.vigil.judges.provider.DatabricksProvider(); }
+    @Override protected Set<String> requiredSettings() { return Set.of("DATABRICKS_HOST", "DATABRICKS_TOKEN"); }
+    @Override protected ChatWire wire() { return new OpenAiWire(); }
+    @Override protected String modelUri() { return "databricks:/databricks-gpt-oss-20b"; }
+    @Override protected Map<String, String> environment(URI base) {
         return Map.of("DATABRICKS_HOST", base.toString(), "DATABRICKS_TOKEN", SECRET);
     }
-    @Override String expectedPath() { return "/serving-endpoints/databricks-gpt-oss-20b/invocations"; }
-    @Override void assertAuthenticated(RecordedRequest r) {
+    @Override protected String expectedPath() { return "/serving-endpoints/databricks-gpt-oss-20b/invocations"; }
+    @Override protected void assertAuthenticated(RecordedRequest r) {
         assertThat(r.header("Authorization")).isEqualTo("Bearer " + SECRET);
         assertThat(body(r).has("model")).as("the URL names the endpoint").isFalse();
     }
-    @Override String userPrompt(JsonNode body) { return body.path("messages").path(1).path("content").asText(); }
-    @Override String systemPrompt(JsonNode body) { return body.path("messages").path(0).path("content").asText(); }
-    @Override JsonNode schema(JsonNode body) { return body.path("response_format").path("json_schema").path("schema"); }
-    @Override long[] answerTokens() { return new long[] {79, 14}; }
+    @Override protected String userPrompt(JsonNode body) { return body.path("messages").path(1).path("content").asText(); }
+    @Override protected String systemPrompt(JsonNode body) { return body.path("messages").path(0).path("content").asText(); }
+    @Override protected JsonNode schema(JsonNode body) { return body.path("response_format").path("json_schema").path("schema"); }
+    @Override protected long[] answerTokens() { return new long[] {79, 14}; }
 }

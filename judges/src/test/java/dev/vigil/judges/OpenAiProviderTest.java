@@ -9,23 +9,27 @@ import dev.vigil.testkit.http.OpenAiWire;
 import dev.vigil.testkit.http.RecordedRequest;
 import java.net.URI;
 import java.util.Map;
+import java.util.Set;
+import dev.vigil.spi.judge.JudgeProvider;
 import org.junit.jupiter.api.Test;
 
-class OpenAiProviderTest extends JudgeProviderConformance {
-    @Override ChatWire wire() { return new OpenAiWire(); }
-    @Override String modelUri() { return "openai:/gpt-4o-mini"; }
-    @Override Map<String, String> environment(URI base) {
+class OpenAiProviderTest extends JudgeRuntimeConformance {
+    @Override protected JudgeProvider provider() { return new dev.vigil.judges.provider.OpenAiProvider(); }
+    @Override protected Set<String> requiredSettings() { return Set.of(); }
+    @Override protected ChatWire wire() { return new OpenAiWire(); }
+    @Override protected String modelUri() { return "openai:/gpt-4o-mini"; }
+    @Override protected Map<String, String> environment(URI base) {
         return Map.of("OPENAI_BASE_URL", base + "/v1", "OPENAI_API_KEY", SECRET);
     }
-    @Override String expectedPath() { return "/v1/chat/completions"; }
-    @Override void assertAuthenticated(RecordedRequest r) {
+    @Override protected String expectedPath() { return "/v1/chat/completions"; }
+    @Override protected void assertAuthenticated(RecordedRequest r) {
         assertThat(r.header("Authorization")).isEqualTo("Bearer " + SECRET);
         assertThat(body(r).path("model").asText()).isEqualTo("gpt-4o-mini");
     }
-    @Override String userPrompt(JsonNode body) { return body.path("messages").path(1).path("content").asText(); }
-    @Override String systemPrompt(JsonNode body) { return body.path("messages").path(0).path("content").asText(); }
-    @Override JsonNode schema(JsonNode body) { return body.path("response_format").path("json_schema").path("schema"); }
-    @Override long[] answerTokens() { return new long[] {79, 14}; }
+    @Override protected String userPrompt(JsonNode body) { return body.path("messages").path(1).path("content").asText(); }
+    @Override protected String systemPrompt(JsonNode body) { return body.path("messages").path(0).path("content").asText(); }
+    @Override protected JsonNode schema(JsonNode body) { return body.path("response_format").path("json_schema").path("schema"); }
+    @Override protected long[] answerTokens() { return new long[] {79, 14}; }
 
     @Test
     void openAiCompatibleServerWithoutKey_isCalledWithoutAuthorization() {

@@ -10,7 +10,6 @@ import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.scorer.ScorerDefinition;
-import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.spi.scorer.ScorerVersion;
 import dev.vigil.spi.store.ScorerStore;
 import dev.vigil.spi.store.Store;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
@@ -72,28 +70,21 @@ public final class ScorerRegistry {
     public static final int DEFAULT_MAX_ACTIVE = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(ScorerRegistry.class);
-    private static final int REGISTER_ATTEMPTS = 5;
 
     private final ScorerStore store;
     private final String experimentId;
     private final int maxActive;
-    private final Clock clock;
-    private final BiFunction<String, ScorerDefinition, Scorer> decoder;
-    private final Map<Key, Scorer> live = new ConcurrentHashMap<>();
-    private final Map<Key, Decoded> decoded = new ConcurrentHashMap<>();
+    private final ScorerInstances instances;
+    private final ScorerWriter writer;
     private final AtomicLong revision = new AtomicLong();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-
-    private record Key(String name, int version) {}
-
-    private record Decoded(ScorerDefinition definition, Scorer scorer) {}
 
     private ScorerRegistry(Builder b) {
         this.store = b.store;
         this.experimentId = b.experimentId;
         this.maxActive = b.maxActive;
-        this.clock = b.clock;
-        this.decoder = b.decoder;
+        this.instances = new ScorerInstances(b.decoder);
+        this.writer = new ScorerWriter(this, b.store, b.experimentId, b.maxActive, b.clock, instances);
     }
 
     /**
@@ -147,29 +138,7 @@ public final class ScorerRegistry {
      * @throws InvalidInputException for a bad name or an experiment the store does not know
      */
     public RegisteredScorer register(Scorer scorer, String name) {
-        Objects.requireNonNull(scorer, "scorer");
-        ScorerVersion.validateName(name);
-        Scorer named = Scorers.renamed(scorer, name);
-        ScorerDefinition definition = Objects.requireNonNull(scorer.definition(),
-                "scorer '" + name + "' returned a null definition()");
-        StaleWriteException last = null;
-        for (int attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
-            int next = store.latest(experimentId, name).map(v -> v.version() + 1).orElse(1);
-            Instant now = clock.instant();
-            ScorerVersion record = new ScorerVersion(experimentId, name, next, definition, SamplingConfig.STOPPED, 1,
-                    now, now);
-            try {
-                ScorerVersion stored = store.create(record);
-                live.put(new Key(name, stored.version()), named);
-                changed();
-                return new RegisteredScorer(this, stored, named, TraceFilter.MATCH_ALL, ScorerState.STOPPED);
-            } catch (StaleWriteException e) {
-                last = e; // another writer registered this version first: take the next one
-            }
-        }
-        throw new StaleWriteException("could not register scorer '" + name + "' in experiment '" + experimentId
-                + "': other writers kept registering new versions (" + REGISTER_ATTEMPTS + " attempts; last: "
-                + last.getMessage() + ")");
+        return writer.register(scorer, name);
     }
 
     /**
@@ -197,33 +166,10 @@ public final class ScorerRegistry {
      * @return the existing or new registered scorer
      */
     public RegisteredScorer registerOrGet(Scorer scorer, String name) {
-        Objects.requireNonNull(scorer, "scorer");
-        ScorerVersion.validateName(name);
-        ScorerDefinition definition = Objects.requireNonNull(scorer.definition(),
-                "scorer '" + name + "' returned a null definition()");
-        Optional<ScorerVersion> latest = store.latest(experimentId, name);
-        if (latest.isPresent() && sameDefinition(latest.get().definition(), definition)) {
-            live.put(new Key(name, latest.get().version()), Scorers.renamed(scorer, name));
-            changed();
-            return wrap(latest.get());
-        }
-        return register(scorer, name);
+        return writer.registerOrGet(scorer, name);
     }
 
-    private static boolean sameDefinition(ScorerDefinition stored, ScorerDefinition given) {
-        return stored.equals(given) || normalizedLambda(stored).equals(normalizedLambda(given));
-    }
 
-    private static ScorerDefinition normalizedLambda(ScorerDefinition d) {
-        Object lambda = d.config().get(Scorers.LAMBDA_KEY);
-        if (!(lambda instanceof String name)) {
-            return d;
-        }
-        int slash = name.indexOf('/');
-        Map<String, Object> config = new LinkedHashMap<>(d.config());
-        config.put(Scorers.LAMBDA_KEY, slash < 0 ? name : name.substring(0, slash));
-        return new ScorerDefinition(d.kind(), config);
-    }
 
     // ---------------------------------------------------------------- lifecycle by name
 
@@ -276,27 +222,11 @@ public final class ScorerRegistry {
      * @throws NotFoundException if the scorer is not registered
      */
     public RegisteredScorer stop(String name) {
-        // The kill switch: works on the stored record, so a definition or filter that no longer decodes (a
-        // broken rule that keeps calling a paid judge) cannot prevent it; a concurrent writer only makes it retry.
-        for (int attempt = 1; ; attempt++) {
-            ScorerVersion v = store.latest(experimentId, name).orElseThrow(() -> notFound(name));
-            if (!v.sampling().isActive()) {
-                return wrapTolerant(v);
-            }
-            try {
-                ScorerVersion stored = store.update(v.withSampling(v.sampling().withSampleRate(0.0), clock.instant()));
-                changed();
-                return wrapTolerant(stored);
-            } catch (StaleWriteException | NotFoundException raced) {
-                if (attempt >= 10) {
-                    throw raced;
-                }
-            }
-        }
+        return writer.stop(name);
     }
 
     /** Wraps a stopped record even if its filter no longer parses (at rate 0 the filter selects nothing). */
-    private RegisteredScorer wrapTolerant(ScorerVersion v) {
+    RegisteredScorer wrapTolerant(ScorerVersion v) {
         TraceFilter filter;
         try {
             filter = compile(v.name(), v.sampling().filterString());
@@ -314,13 +244,7 @@ public final class ScorerRegistry {
      * @throws NotFoundException {@code Scheduled scorer 'X' not found in experiment 'E'} if there is none
      */
     public int delete(String name) {
-        int n = store.delete(experimentId, name);
-        if (n == 0) {
-            throw notFound(name);
-        }
-        forget(name, -1);
-        changed();
-        return n;
+        return writer.delete(name);
     }
 
     /**
@@ -331,11 +255,7 @@ public final class ScorerRegistry {
      * @throws NotFoundException if that version does not exist
      */
     public void delete(String name, int version) {
-        if (!store.delete(experimentId, name, version)) {
-            throw notFound(name, version);
-        }
-        forget(name, version);
-        changed();
+        writer.delete(name, version);
     }
 
     // ---------------------------------------------------------------- reads
@@ -452,68 +372,28 @@ public final class ScorerRegistry {
     // ---------------------------------------------------------------- instance operations
 
     RegisteredScorer start(RegisteredScorer current, SamplingConfig config) {
-        Objects.requireNonNull(config, "config");
-        requireNotDeleted(current, "start");
-        if (!config.isActive()) {
-            throw new InvalidInputException("cannot start scorer '" + current.name()
-                    + "' with sample rate 0; a started scorer samples at a rate in (0, 1] (use stop() to stop it)");
-        }
-        return write(current, config, "start");
+        return writer.start(current, config);
     }
 
     RegisteredScorer update(RegisteredScorer current, SamplingConfig config) {
-        Objects.requireNonNull(config, "config");
-        requireNotDeleted(current, "update");
-        return write(current, config, "update");
+        return writer.update(current, config);
     }
 
     RegisteredScorer stop(RegisteredScorer current) {
-        requireNotDeleted(current, "stop");
-        return write(current, current.sampling().withSampleRate(0.0), "stop");
+        return writer.stop(current);
     }
 
     RegisteredScorer delete(RegisteredScorer current) {
-        requireNotDeleted(current, "delete");
-        if (!store.delete(experimentId, current.name(), current.version())) {
-            throw notFound(current.name(), current.version());
-        }
-        forget(current.name(), current.version());
-        changed();
-        return current.with(current.record(), current.filter(), ScorerState.DELETED);
+        return writer.delete(current);
     }
 
-    private void requireNotDeleted(RegisteredScorer current, String operation) {
-        if (current.state() == ScorerState.DELETED) {
-            throw new InvalidInputException("cannot " + operation + " scorer '" + current.name() + "' version "
-                    + current.version() + ": it was deleted from experiment '" + experimentId
-                    + "'; register it again to use it");
-        }
-    }
 
-    private RegisteredScorer write(RegisteredScorer current, SamplingConfig config, String operation) {
-        TraceFilter filter = compile(current.name(), config.filterString());
-        if (config.isActive()) {
-            checkActiveLimit(current.name());
-        }
-        ScorerVersion next = current.record().withSampling(config, clock.instant());
-        ScorerVersion stored;
-        try {
-            stored = store.update(next);
-        } catch (NotFoundException gone) {
-            throw new NotFoundException("cannot " + operation + " scorer '" + current.name() + "' version "
-                    + current.version() + ": it was deleted from experiment '" + experimentId
-                    + "'; register it again to use it");
-        } catch (StaleWriteException stale) {
-            throw new StaleWriteException("cannot " + operation + " scorer '" + current.name() + "' version "
-                    + current.version() + " in experiment '" + experimentId + "': another writer changed it after "
-                    + "this instance was read (at revision " + current.revision() + "); nothing was written. Get it "
-                    + "again with get(\"" + current.name() + "\") and retry. (" + stale.getMessage() + ")");
-        }
-        changed();
-        return current.with(stored, filter, stateOf(stored));
-    }
 
-    private TraceFilter compile(String name, String filterString) {
+
+
+
+
+    static TraceFilter compile(String name, String filterString) {
         try {
             return TraceFilter.parse(filterString);
         } catch (FilterSyntaxException e) {
@@ -521,64 +401,24 @@ public final class ScorerRegistry {
         }
     }
 
-    private void checkActiveLimit(String starting) {
-        List<String> others = new ArrayList<>();
-        for (ScorerVersion v : store.list(experimentId)) {
-            if (v.sampling().isActive() && !v.name().equals(starting) && !others.contains(v.name())) {
-                others.add(v.name());
-            }
-        }
-        if (others.size() >= maxActive) {
-            others.sort(null);
-            throw new InvalidInputException("cannot start scorer '" + starting + "': experiment '" + experimentId
-                    + "' already has " + others.size() + " active scorers, the limit is " + maxActive
-                    + " (active: " + String.join(", ", others) + "). Stop one first, or raise the limit with "
-                    + "ScorerRegistry.builder(...).maxActive(n)");
-        }
-    }
 
     // ---------------------------------------------------------------- internals
 
-    private static ScorerState stateOf(ScorerVersion v) {
+    static ScorerState stateOf(ScorerVersion v) {
         return v.sampling().isActive() ? ScorerState.ACTIVE : ScorerState.STOPPED;
     }
 
-    private RegisteredScorer wrap(ScorerVersion v) {
+    RegisteredScorer wrap(ScorerVersion v) {
         TraceFilter filter = compile(v.name(), v.sampling().filterString());
         return new RegisteredScorer(this, v, scorerFor(v), filter, stateOf(v));
     }
 
     private Scorer scorerFor(ScorerVersion v) {
-        Key key = new Key(v.name(), v.version());
-        Scorer s = live.get(key);
-        if (s != null) {
-            return s;
-        }
-        Decoded d = decoded.get(key);
-        if (d != null && d.definition().equals(v.definition())) {
-            return d.scorer();
-        }
-        Scorer built;
-        try {
-            built = decoder.apply(v.name(), v.definition());
-        } catch (RuntimeException e) {
-            built = new UnavailableScorer(v.name(), v.definition(), e.getMessage());
-        }
-        decoded.put(key, new Decoded(v.definition(), built));
-        return built;
+        return instances.scorerFor(v);
     }
 
-    private void forget(String name, int version) {
-        if (version < 0) {
-            live.keySet().removeIf(k -> k.name().equals(name));
-            decoded.keySet().removeIf(k -> k.name().equals(name));
-        } else {
-            live.remove(new Key(name, version));
-            decoded.remove(new Key(name, version));
-        }
-    }
 
-    private void changed() {
+    void changed() {
         revision.incrementAndGet();
         for (Runnable l : listeners) {
             try {
@@ -589,25 +429,17 @@ public final class ScorerRegistry {
         }
     }
 
-    private NotFoundException notFound(String name) {
+    NotFoundException notFound(String name) {
         return new NotFoundException("Scheduled scorer '" + name + "' not found in experiment '" + experimentId + "'");
     }
 
-    private NotFoundException notFound(String name, int version) {
+    NotFoundException notFound(String name, int version) {
         List<Integer> versions = store.list(experimentId).stream().filter(v -> v.name().equals(name))
                 .map(ScorerVersion::version).toList();
         return new NotFoundException("Scheduled scorer '" + name + "' version " + version
                 + " not found in experiment '" + experimentId + "'"
                 + (versions.isEmpty() ? "" : " (versions: " + versions.stream().map(String::valueOf)
                         .reduce((a, b) -> a + ", " + b).orElse("") + ")"));
-    }
-
-    /** A stored scorer that cannot be rebuilt here: every call fails with the reason. */
-    private record UnavailableScorer(String name, ScorerDefinition definition, String reason) implements Scorer {
-        @Override
-        public Object score(ScorerInput input) {
-            throw new IllegalStateException("scorer '" + name + "' cannot run in this process: " + reason);
-        }
     }
 
     /** Builds a {@link ScorerRegistry}; every setter validates on the spot. */

@@ -1,5 +1,8 @@
 package dev.vigil.judges.provider;
 
+import dev.vigil.judges.http.ChatCompletionsModel;
+import dev.vigil.judges.http.ProviderSettings;
+
 import dev.vigil.spi.judge.JudgeConfig;
 import dev.vigil.spi.judge.JudgeModel;
 import dev.vigil.spi.judge.JudgeProvider;
@@ -25,7 +28,7 @@ public final class DatabricksProvider implements JudgeProvider {
         }
         URI base = ProviderSettings.base(host, "DATABRICKS_HOST");
         String token = ProviderSettings.required(config, modelUri, "DATABRICKS_TOKEN");
-        return new OpenAiChatModel(modelUri, ProviderSettings.client(), ProviderSettings.timeout(config),
+        return new ChatCompletionsModel(modelUri, ProviderSettings.client(), ProviderSettings.timeout(config),
                 URI.create(base + "/serving-endpoints/" + endpoint + "/invocations"), null, token);
     }
 }

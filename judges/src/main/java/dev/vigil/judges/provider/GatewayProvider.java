@@ -1,5 +1,8 @@
 package dev.vigil.judges.provider;
 
+import dev.vigil.judges.http.ChatCompletionsModel;
+import dev.vigil.judges.http.ProviderSettings;
+
 import dev.vigil.spi.judge.JudgeConfig;
 import dev.vigil.spi.judge.JudgeModel;
 import dev.vigil.spi.judge.JudgeProvider;
@@ -20,7 +23,7 @@ public final class GatewayProvider implements JudgeProvider {
         String endpoint = ProviderSettings.modelName(modelUri);
         URI base = ProviderSettings.base(ProviderSettings.required(config, modelUri, "MLFLOW_GATEWAY_URI",
                 "MLFLOW_DEPLOYMENTS_TARGET"), "MLFLOW_GATEWAY_URI");
-        return new OpenAiChatModel(modelUri, ProviderSettings.client(), ProviderSettings.timeout(config),
+        return new ChatCompletionsModel(modelUri, ProviderSettings.client(), ProviderSettings.timeout(config),
                 URI.create(base + "/endpoints/" + endpoint + "/invocations"), null, config.get("MLFLOW_GATEWAY_TOKEN"));
     }
 }

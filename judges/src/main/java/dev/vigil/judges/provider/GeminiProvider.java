@@ -1,5 +1,8 @@
 package dev.vigil.judges.provider;
 
+import dev.vigil.judges.http.HttpJudgeModel;
+import dev.vigil.judges.http.ProviderSettings;
+
 import dev.vigil.spi.judge.FailureKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

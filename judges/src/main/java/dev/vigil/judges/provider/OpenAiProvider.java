@@ -1,5 +1,8 @@
 package dev.vigil.judges.provider;
 
+import dev.vigil.judges.http.ChatCompletionsModel;
+import dev.vigil.judges.http.ProviderSettings;
+
 import dev.vigil.spi.judge.JudgeConfig;
 import dev.vigil.spi.judge.JudgeModel;
 import dev.vigil.spi.judge.JudgeProvider;
@@ -28,7 +31,7 @@ public final class OpenAiProvider implements JudgeProvider {
         if ((key == null || key.isBlank()) && DEFAULT_BASE_URL.equals(base.toString())) {
             key = ProviderSettings.required(config, modelUri, "OPENAI_API_KEY");
         }
-        return new OpenAiChatModel(modelUri, ProviderSettings.client(), ProviderSettings.timeout(config),
+        return new ChatCompletionsModel(modelUri, ProviderSettings.client(), ProviderSettings.timeout(config),
                 URI.create(base + "/chat/completions"), model, key);
     }
 }

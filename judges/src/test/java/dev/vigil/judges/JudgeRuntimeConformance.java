@@ -13,11 +13,9 @@ import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.AssessmentSourceType;
 import dev.vigil.spi.scorer.Feedback;
-import dev.vigil.testkit.http.ChatWire;
+import dev.vigil.testkit.judge.JudgeProviderConformanceSuite;
 import dev.vigil.testkit.http.RecordedRequest;
-import dev.vigil.testkit.http.ScriptedHttpServer;
 import dev.vigil.testkit.http.ScriptedReply;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,62 +25,28 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The protocol and fault suite every judge provider passes, against its wire format spoken by a scripted server
- * on loopback: answers, structured output and its fallback, accounting, the cache, and every fault reported as a
- * {@link dev.vigil.spi.judge.JudgeException} of the right {@link FailureKind}. Faults are scored through the
- * engine's one reliability layer ({@link ScorerRunner}), as the engine, backfill and {@code evaluate} do: retries,
- * Retry-After, the circuit breaker and the adaptive rate live there, not in the judge.
+ * What the judge runtime adds around every provider, tested over each built-in provider's wire on loopback:
+ * verdicts as feedback, the cache, accounting and meters, and every fault scored through the engine's one
+ * reliability layer ({@link ScorerRunner}), as the engine, backfill and {@code evaluate} do: retries, Retry-After,
+ * the circuit breaker and the adaptive rate live there, not in the judge. The provider-level protocol (request,
+ * answer, failure kinds) is the published kit this class extends, {@link JudgeProviderConformanceSuite}.
  */
-abstract class JudgeProviderConformance {
+abstract class JudgeRuntimeConformance extends JudgeProviderConformanceSuite {
 
-    /** The API key every provider is configured with: it must never show in feedback or toString. */
-    static final String SECRET = "sk-test-SECRET-4f1c9e";
-    static final String YES = "{\"rationale\": \"The response is factual and harmless.\", \"result\": \"yes\"}";
-
-    ScriptedHttpServer server;
     List<Duration> pauses;
     AtomicLong clock;
     ScorerRunner runner;
     Outcome last;
 
-    /** @return the provider's wire format */
-    abstract ChatWire wire();
-
-    /** @return the model URI under test */
-    abstract String modelUri();
-
-    /** @param base the loopback server @return the environment pointing the provider at it, with {@link #SECRET} */
-    abstract Map<String, String> environment(URI base);
-
-    /** @return the path the provider must POST to */
-    abstract String expectedPath();
-
-    /** @param request what the server received; asserts the key is sent as the provider expects */
-    abstract void assertAuthenticated(RecordedRequest request);
-
-    /** @param body a request body @return the user prompt in it */
-    abstract String userPrompt(JsonNode body);
-
-    /** @param body a request body @return the system prompt in it */
-    abstract String systemPrompt(JsonNode body);
-
-    /** @param body a request body @return the JSON schema asked for, or a missing node */
-    abstract JsonNode schema(JsonNode body);
-
-    /** @return the input and output tokens of {@link ChatWire#answer} */
-    abstract long[] answerTokens();
-
     @BeforeEach
-    void startServer() {
-        server = ScriptedHttpServer.start();
+    void startRunner() {
         pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
         clock = new AtomicLong(1_000_000_000L);
         runner = runner(new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5));
     }
 
     @AfterEach
-    void stopServer() {
-        server.close();
+    void stopRunner() {
         runner.close();
     }
 
@@ -107,10 +71,6 @@ abstract class JudgeProviderConformance {
 
     static Feedback score(LlmJudge judge) {
         return (Feedback) judge.score(TestTraces.input());
-    }
-
-    static JsonNode body(RecordedRequest r) {
-        return Json.readTree(r.body());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.vigil.judges.provider;
+package dev.vigil.judges.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

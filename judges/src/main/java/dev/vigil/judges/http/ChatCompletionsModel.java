@@ -1,4 +1,4 @@
-package dev.vigil.judges.provider;
+package dev.vigil.judges.http;
 
 import dev.vigil.spi.judge.FailureKind;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,15 +13,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A Chat Completions model: OpenAI, any OpenAI-compatible server, a Databricks serving endpoint or an MLflow AI
- * Gateway endpoint (the last two without a {@code model} field: the URL names the endpoint).
+ * The Chat Completions wire (a wire helper for provider authors): OpenAI, any OpenAI-compatible vendor or server
+ * (Mistral, vLLM, Ollama...), a Databricks serving endpoint or an MLflow AI Gateway endpoint (the last two without
+ * a {@code model} field: the URL names the endpoint). Sends {@code messages} (system, user), the request's
+ * parameters as top-level fields and the schema as {@code response_format} {@code json_schema}; reads
+ * {@code choices[0].message.content}, {@code finish_reason} ({@code length} → truncated, {@code content_filter}
+ * or a {@code refusal} → refused) and {@code usage}. Subclass it to adjust {@link #body} for a vendor's quirks.
  */
-final class OpenAiChatModel extends HttpJudgeModel {
+public class ChatCompletionsModel extends HttpJudgeModel {
     private final URI endpoint;
     private final String model;
     private final Map<String, String> headers;
 
-    OpenAiChatModel(String modelUri, HttpClient client, Duration timeout, URI endpoint, String model,
+    /**
+     * @param modelUri the model URI
+     * @param client the shared client ({@link ProviderSettings#client()})
+     * @param timeout the per-call timeout ({@link ProviderSettings#timeout})
+     * @param endpoint the full URL to POST to, e.g. {@code https://api.mistral.ai/v1/chat/completions}
+     * @param model the {@code model} field, or null to send none
+     * @param bearerToken sent as {@code Authorization: Bearer}, or null/blank to send no authorization
+     */
+    public ChatCompletionsModel(String modelUri, HttpClient client, Duration timeout, URI endpoint, String model,
             String bearerToken) {
         super(modelUri, client, timeout);
         this.endpoint = endpoint;

@@ -1,0 +1,2 @@
+/** The example judge provider: {@link dev.vigil.examples.mistral.MistralProvider}. */
+package dev.vigil.examples.mistral;
