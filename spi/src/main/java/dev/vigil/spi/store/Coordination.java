@@ -69,4 +69,31 @@ public interface Coordination {
      * @throws dev.vigil.spi.StaleWriteException if the stored count is not {@code expected}
      */
     void changePartitionCount(String stream, String cursorPrefix, int expected, int partitions);
+
+    /**
+     * The fencing rule, for store implementations: a write fenced by {@code fence} may go ahead only if the
+     * resource's current lease is that one (same owner and token) and has not expired at {@code now}.
+     *
+     * @param current the resource's stored lease, or null if none
+     * @param fence the writer's lease
+     * @param now the store's clock
+     * @param what the write, for the message
+     * @throws dev.vigil.spi.StaleWriteException if the write must be refused
+     */
+    static void requireCurrent(Lease current, Lease fence, java.time.Instant now, String what) {
+        if (fence == null) {
+            throw new dev.vigil.spi.InvalidInputException(what + " needs the writer's lease as a fence, got null");
+        }
+        if (current == null || current.token() != fence.token() || !current.owner().equals(fence.owner())) {
+            throw new dev.vigil.spi.StaleWriteException(what + " refused: lease " + fence.resource() + " token "
+                    + fence.token() + " of " + fence.owner() + " is no longer current"
+                    + (current == null ? " (released)" : " (now token " + current.token() + " of " + current.owner()
+                    + ")") + "; another engine owns it now");
+        }
+        if (!now.isBefore(current.expiresAt())) {
+            throw new dev.vigil.spi.StaleWriteException(what + " refused: lease " + fence.resource() + " token "
+                    + fence.token() + " of " + fence.owner() + " expired at " + current.expiresAt()
+                    + "; renew it in time or re-acquire it");
+        }
+    }
 }

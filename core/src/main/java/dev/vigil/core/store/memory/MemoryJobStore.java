@@ -164,6 +164,16 @@ final class MemoryJobStore implements JobStore {
         });
     }
 
+    /** @return the resource's current lease (expired or not), or null; call under the store's lock */
+    Lease leaseLocked(String resource) {
+        return leases.get(resource);
+    }
+
+    /** Sets a cursor even backwards (re-partitioning); call under the store's write lock. */
+    void overwriteCursorLocked(String name, long position) {
+        cursors.put(name, position);
+    }
+
     private static void requireName(String name, String what) {
         if (name == null || name.isEmpty()) {
             throw new InvalidInputException("a " + what + " must be a non-empty string");
