@@ -78,7 +78,12 @@ final class JdbcJobStore implements JobStore {
     @Override
     public Job update(Job u) {
         Objects.requireNonNull(u, "updated");
-        return db.inTransaction("update job " + u.jobId(), c -> {
+        return db.inTransaction("update job " + u.jobId(), c -> update(c, u));
+    }
+
+    /** The revision-checked update, inside the caller's transaction (the fenced update runs it after its check). */
+    static Job update(Connection c, Job u) throws SQLException {
+        {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, progress = ?, checkpoint = ?, "
                     + "message = ?, revision = ?, updated_ns = ?, spec = ?, job_type = ?, experiment_id = ? "
                     + "WHERE job_id = ? AND revision = ?")) {
@@ -103,7 +108,7 @@ final class JdbcJobStore implements JobStore {
             }
             throw new StaleWriteException("job " + u.jobId() + " is at revision " + current.get().revision()
                     + "; the update was based on revision " + (u.revision() - 1) + ". Re-read it and try again");
-        });
+        }
     }
 
     @Override
