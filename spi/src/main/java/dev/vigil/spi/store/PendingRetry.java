@@ -16,7 +16,8 @@ import java.time.Instant;
  * @param attempts how many deferred attempts have failed so far (1 after the first deferral)
  * @param firstFailedAt when the pair was first deferred
  * @param nextAttemptAt when the pair is due again
- * @param lastKind the kind of the last failure
+ * @param lastKind the kind of the last failure, or null when the scorer could not run in the process that took
+ *     the pair (it could not build the scorer: the pair waits for a process that can)
  * @param lastMessage the last failure's message (for health and the CLI), never null
  */
 public record PendingRetry(String experimentId, String traceId, String scorerName, int scorerVersion, int attempts,
@@ -34,8 +35,8 @@ public record PendingRetry(String experimentId, String traceId, String scorerNam
         if (attempts < 1) {
             throw new InvalidInputException("a pending retry has 1 or more failed attempts, got " + attempts);
         }
-        if (firstFailedAt == null || nextAttemptAt == null || lastKind == null) {
-            throw new InvalidInputException("a pending retry needs firstFailedAt, nextAttemptAt and lastKind");
+        if (firstFailedAt == null || nextAttemptAt == null) {
+            throw new InvalidInputException("a pending retry needs firstFailedAt and nextAttemptAt");
         }
         lastMessage = lastMessage == null ? "" : lastMessage;
     }

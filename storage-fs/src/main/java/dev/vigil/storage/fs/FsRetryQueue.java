@@ -40,7 +40,7 @@ final class FsRetryQueue implements RetryQueue {
             s.defer(List.of(new PendingRetry(n.get("experiment_id").asText(), n.get("trace_id").asText(),
                     n.get("scorer_name").asText(), n.get("scorer_version").asInt(), n.get("attempts").asInt(),
                     Instant.parse(n.get("first_failed_at").asText()), Instant.parse(n.get("next_attempt_at").asText()),
-                    FailureKind.valueOf(n.get("last_kind").asText()), n.get("last_message").asText())));
+                    n.get("last_kind").asText().isEmpty() ? null : FailureKind.valueOf(n.get("last_kind").asText()), n.get("last_message").asText())));
         }
         state = s;
     }
@@ -59,7 +59,7 @@ final class FsRetryQueue implements RetryQueue {
                 n.put("attempts", p.attempts());
                 n.put("first_failed_at", p.firstFailedAt().toString());
                 n.put("next_attempt_at", p.nextAttemptAt().toString());
-                n.put("last_kind", p.lastKind().name());
+                n.put("last_kind", p.lastKind() == null ? "" : p.lastKind().name());
                 n.put("last_message", p.lastMessage());
             }
             FsFiles.writeState(file(), StateJson.bytes(arr));

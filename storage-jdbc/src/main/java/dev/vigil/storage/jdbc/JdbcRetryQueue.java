@@ -57,7 +57,7 @@ final class JdbcRetryQueue implements RetryQueue {
                     ps.setInt(5, p.attempts());
                     ps.setLong(6, EpochNanos.of(p.firstFailedAt()));
                     ps.setLong(7, EpochNanos.of(p.nextAttemptAt()));
-                    ps.setString(8, p.lastKind().name());
+                    ps.setString(8, p.lastKind() == null ? "" : p.lastKind().name());
                     String m = p.lastMessage();
                     ps.setString(9, m.length() > MESSAGE_LIMIT ? m.substring(0, MESSAGE_LIMIT) : m);
                 });
@@ -167,13 +167,17 @@ final class JdbcRetryQueue implements RetryQueue {
         });
     }
 
+    private static FailureKind kind(String s) {
+        return s == null || s.isEmpty() ? null : FailureKind.valueOf(s);
+    }
+
     private static List<PendingRetry> read(PreparedStatement ps) throws SQLException {
         List<PendingRetry> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new PendingRetry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
                         rs.getInt(5), EpochNanos.toInstant(rs.getLong(6)), EpochNanos.toInstant(rs.getLong(7)),
-                        FailureKind.valueOf(rs.getString(8)), rs.getString(9)));
+                        kind(rs.getString(8)), rs.getString(9)));
             }
         }
         return out;

@@ -109,6 +109,15 @@ public abstract class RetryQueueConformanceSuite {
     }
 
     @Test
+    void aPairWithoutAFailureKind_isStoredAsIs() {
+        PendingRetry unavailable = new PendingRetry(exp, "t1", "lambda", 1, 1, T0, T0, null,
+                "scorer cannot be built in this process");
+        store.retries().defer(List.of(unavailable));
+
+        assertThat(store.retries().list(exp, "lambda", 1, 10)).containsExactly(unavailable);
+    }
+
+    @Test
     void pairs_areKeyedByScorerVersion() {
         store.retries().defer(List.of(pair("t1", "judge", 1, 10), pair("t1", "judge", 2, 10),
                 pair("t1", "other", 1, 10)));
