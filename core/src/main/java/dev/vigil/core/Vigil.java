@@ -464,6 +464,22 @@ public final class Vigil implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param v how long a pair deferred after a transient failure waits before its first later attempt
+         *     (doubled per further failure; default 30 s)
+         * @return this
+         */
+        public Builder retryFirstDelay(Duration v) {
+            options.retryFirstDelay(v);
+            return this;
+        }
+
+        /** @param v the longest wait between later attempts of a deferred pair (default 1 h) @return this */
+        public Builder retryMaxDelay(Duration v) {
+            options.retryMaxDelay(v);
+            return this;
+        }
+
         /** @param v traces per backfill page (and checkpoint), 1–10000 @return this */
         public Builder backfillPageSize(int v) {
             if (v < 1 || v > 10_000) {

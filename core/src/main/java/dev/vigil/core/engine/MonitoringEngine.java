@@ -84,7 +84,6 @@ public final class MonitoringEngine implements AutoCloseable {
     private final Map<ScorerKey, AtomicInteger> authFailures = new ConcurrentHashMap<>();
     private final RunTracker tracker = new RunTracker();
     private final Deferrals deferrals;
-    private long nextDrain;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean signalled;
@@ -325,7 +324,6 @@ public final class MonitoringEngine implements AutoCloseable {
             } catch (UnsupportedOperationException e) {
                 // a store without a retry queue: nothing was deferred
             }
-            nextDrain = ticker.getAsLong();
             wakeUp();
         }
         return wasPaused;
@@ -670,16 +668,18 @@ public final class MonitoringEngine implements AutoCloseable {
     }
 
     private void dispatch(List<Work> work) {
-        List<Work> chunk = new ArrayList<>(CPU_CHUNK);
+        // a chunk never asks for more permits than exist (it would wait forever)
+        int chunkSize = Math.min(CPU_CHUNK, options.maxInFlight());
+        List<Work> chunk = new ArrayList<>(chunkSize);
         for (Work w : work) {
             if (workload(w.scorer().scorer()) == Scorer.Workload.IO) {
                 admit(1);
                 ioPool.execute(() -> runAll(List.of(w)));
             } else {
                 chunk.add(w);
-                if (chunk.size() == CPU_CHUNK) {
+                if (chunk.size() == chunkSize) {
                     submitChunk(chunk);
-                    chunk = new ArrayList<>(CPU_CHUNK);
+                    chunk = new ArrayList<>(chunkSize);
                 }
             }
         }
@@ -817,7 +817,7 @@ public final class MonitoringEngine implements AutoCloseable {
     }
 
     /**
-     * Takes due pairs from the store's retry queue (at most once per poll interval) and runs them like new work,
+     * Takes due pairs from the store's retry queue (once per loop turn) and runs them like new work,
      * outside any partition's cursor. A pair whose scorer is gone (stopped, deleted, replaced by a newer version)
      * or whose trace is gone leaves the queue; one whose scorer is paused waits again; one this process cannot
      * build is put back due at once for a process that can.
@@ -825,11 +825,9 @@ public final class MonitoringEngine implements AutoCloseable {
      * @return true if any pair was taken
      */
     private boolean drainRetries() {
-        long nowTick = ticker.getAsLong();
-        if (nowTick - nextDrain < 0 || held.isEmpty()) {
-            return false;
+        if (held.isEmpty()) {
+            return false; // only an engine that holds partitions (a member) takes retries
         }
-        nextDrain = nowTick + options.pollInterval().toNanos();
         RetryQueue queue;
         try {
             queue = store.retries();
