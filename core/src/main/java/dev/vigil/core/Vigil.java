@@ -7,6 +7,10 @@ import dev.vigil.core.engine.MonitoringEngine;
 import dev.vigil.core.engine.Pauser;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.core.engine.RetryPolicy;
+import dev.vigil.core.engine.RunStats;
+import dev.vigil.core.engine.ScorerKey;
+import dev.vigil.core.engine.ScorerStatus;
+import dev.vigil.core.engine.Unavailable;
 import dev.vigil.core.engine.ScorerRunner;
 import dev.vigil.core.evaluate.Evaluator;
 import dev.vigil.core.metrics.EngineMetrics;
@@ -152,6 +156,102 @@ public final class Vigil implements AutoCloseable {
     /** @return rows the store could not read and skipped since it was opened (see {@link Store#skippedRows()}) */
     public long skippedRows() {
         return store.skippedRows();
+    }
+
+    /**
+     * The health of each active scorer version of an experiment in this process: the engine's run state (paused
+     * after authentication failures, unavailable when this process cannot build it, quarantined by the Python
+     * sandbox), its last success and last error with the kind, failures per kind, pairs pending in the store's
+     * retry queue, and trace-completion-to-assessment latency.
+     *
+     * @param experimentId the experiment id
+     * @return one entry per active scorer version, by name
+     */
+    public List<ScorerHealth> scorerHealth(String experimentId) {
+        requireOpen();
+        Map<ScorerKey, RunStats> stats = engine.runStats();
+        Map<ScorerKey, ScorerStatus> statuses = engine.statuses();
+        List<ScorerHealth> out = new ArrayList<>();
+        for (RegisteredScorer r : registry(experimentId).active()) {
+            ScorerKey key = new ScorerKey(experimentId, r.name(), r.version());
+            RunStats rs = stats.get(key);
+            ScorerStatus st = statuses.get(key);
+            ScorerHealth.State state = ScorerHealth.State.RUNNING;
+            String reason = null;
+            if (st != null && st.state() == ScorerStatus.State.PAUSED) {
+                state = ScorerHealth.State.PAUSED;
+                reason = st.reason();
+            } else if (r.scorer() instanceof Unavailable u) {
+                state = ScorerHealth.State.UNAVAILABLE;
+                reason = "this process cannot build the scorer (" + u.unavailableReason()
+                        + "); its traces wait for a process that can";
+            } else if (rs != null && "QUARANTINED".equals(rs.lastErrorCode()) && (rs.lastSuccessAt() == null
+                    || rs.lastErrorAt().isAfter(rs.lastSuccessAt()))) {
+                state = ScorerHealth.State.QUARANTINED;
+                reason = rs.lastErrorMessage();
+            }
+            long pending;
+            try {
+                pending = store.retries().count(experimentId, r.name(), r.version());
+            } catch (UnsupportedOperationException e) {
+                pending = 0;
+            }
+            out.add(rs == null
+                    ? new ScorerHealth(experimentId, r.name(), r.version(), state, reason, null, null, null, null,
+                            Map.of(), 0, pending, null, null)
+                    : new ScorerHealth(experimentId, r.name(), r.version(), state, reason, rs.lastSuccessAt(),
+                            rs.lastErrorAt(), rs.lastErrorKind(), rs.lastErrorMessage(), rs.failuresByKind(),
+                            rs.scorerErrors(), pending, rs.latencyP50(), rs.latencyP99()));
+        }
+        out.sort(java.util.Comparator.comparing(ScorerHealth::name));
+        return out;
+    }
+
+    /**
+     * Waits until the monitoring engine has caught up: every trace in the store read, every scorer run stored (or
+     * deferred to the retry queue). For tests and batch jobs.
+     *
+     * @param timeout the longest wait
+     * @return true if idle, false if the timeout passed first
+     * @throws IllegalStateException if monitoring was not started
+     */
+    public boolean awaitIdle(Duration timeout) {
+        requireOpen();
+        if (!engine.isRunning()) {
+            throw new IllegalStateException("monitoring is not running; call startMonitoring() first");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (engine.isIdle()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            engine.wakeUp();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Changes the number of partitions the store's trace stream is split into, carrying the cursors over (no
+     * re-scoring). Every engine on the store must be stopped, this one included.
+     *
+     * @param partitions the new count
+     * @return the previous count
+     * @throws IllegalStateException if monitoring runs or another engine holds a partition
+     */
+    public int changePartitionCount(int partitions) {
+        requireOpen();
+        if (engine.isRunning()) {
+            throw new IllegalStateException("stop monitoring before changing the partition count");
+        }
+        return MonitoringEngine.changePartitionCount(store, partitions, options.engineId() + "-repartition");
     }
 
     /** @return the monitoring engine (statuses, lag, partitions) */
@@ -361,6 +461,22 @@ public final class Vigil implements AutoCloseable {
         /** @param v how long close() waits for work in flight @return this */
         public Builder drainTimeout(Duration v) {
             options.drainTimeout(v);
+            return this;
+        }
+
+        /**
+         * @param v how long a pair deferred after a transient failure waits before its first later attempt
+         *     (doubled per further failure; default 30 s)
+         * @return this
+         */
+        public Builder retryFirstDelay(Duration v) {
+            options.retryFirstDelay(v);
+            return this;
+        }
+
+        /** @param v the longest wait between later attempts of a deferred pair (default 1 h) @return this */
+        public Builder retryMaxDelay(Duration v) {
+            options.retryMaxDelay(v);
             return this;
         }
 

@@ -63,17 +63,28 @@ public final class Aggregator {
             double defaultSampleRate) {
         long errors = 0;
         double[] numbers = new double[assessments.size()];
+        double[] numberRates = new double[assessments.size()];
+        boolean[] passes = new boolean[assessments.size()];
+        double[] passRates = new double[assessments.size()];
         int nNum = 0;
         long passed = 0;
         long judged = 0;
         Map<String, Long> categories = new TreeMap<>();
         double rateSum = 0;
         int rated = 0;
+        double firstRate = Double.NaN;
+        boolean mixed = false;
         for (Assessment a : assessments) {
             double r = rateOf(a, Double.NaN);
             if (!Double.isNaN(r)) {
                 rateSum += r;
                 rated++;
+            }
+            double own = Double.isNaN(r) ? defaultSampleRate : r;
+            if (Double.isNaN(firstRate)) {
+                firstRate = own;
+            } else if (own != firstRate) {
+                mixed = true;
             }
             FeedbackValue f = a.feedback();
             if (f.isError()) {
@@ -83,12 +94,16 @@ public final class Aggregator {
             Object v = f.value();
             Boolean pass = passOf(v);
             if (pass != null) {
+                passes[(int) judged] = pass;
+                passRates[(int) judged] = own;
                 judged++;
                 if (pass) {
                     passed++;
                 }
+                numberRates[nNum] = own;
                 numbers[nNum++] = pass ? 1 : 0;
             } else if (v instanceof Number num && Double.isFinite(num.doubleValue())) {
+                numberRates[nNum] = own;
                 numbers[nNum++] = num.doubleValue();
             } else if (v instanceof String s) {
                 categories.merge(s, 1L, Long::sum);
@@ -98,13 +113,30 @@ public final class Aggregator {
         Optional<BucketStats.NumericSummary> numeric = Optional.empty();
         if (nNum > 0) {
             double[] xs = java.util.Arrays.copyOf(numbers, nNum);
-            numeric = Optional.of(new BucketStats.NumericSummary(nNum, Aggregation.MEAN.apply(xs),
+            double mean = Aggregation.MEAN.apply(xs);
+            Optional<Interval> meanCi;
+            if (mixed) {
+                // rates differ within the bucket: weight each value by 1/rate (Hájek), not by the average rate
+                WeightedEstimates.Estimate e = WeightedEstimates.hajekMean(xs,
+                        java.util.Arrays.copyOf(numberRates, nNum));
+                mean = e.value();
+                meanCi = Optional.of(e.ci());
+            } else {
+                meanCi = ConfidenceIntervals.mean(xs, rate);
+            }
+            numeric = Optional.of(new BucketStats.NumericSummary(nNum, mean,
                     Aggregation.MIN.apply(xs), Aggregation.MAX.apply(xs), Aggregation.MEDIAN.apply(xs),
-                    Aggregation.VARIANCE.apply(xs), Aggregation.P90.apply(xs), ConfidenceIntervals.mean(xs, rate)));
+                    Aggregation.VARIANCE.apply(xs), Aggregation.P90.apply(xs), meanCi));
         }
-        Optional<BucketStats.PassRate> passRate = judged == 0 ? Optional.empty()
-                : Optional.of(new BucketStats.PassRate(passed, judged, (double) passed / judged,
-                        ConfidenceIntervals.wilson(passed, judged, rate)));
+        Optional<BucketStats.PassRate> passRate = Optional.empty();
+        if (judged > 0 && mixed) {
+            WeightedEstimates.Estimate e = WeightedEstimates.hajekRate(java.util.Arrays.copyOf(passes, (int) judged),
+                    java.util.Arrays.copyOf(passRates, (int) judged));
+            passRate = Optional.of(new BucketStats.PassRate(passed, judged, e.value(), e.ci()));
+        } else if (judged > 0) {
+            passRate = Optional.of(new BucketStats.PassRate(passed, judged, (double) passed / judged,
+                    ConfidenceIntervals.wilson(passed, judged, rate)));
+        }
         return new BucketStats(bucketStart, scorer, name, assessments.size(), errors, numeric, passRate, categories,
                 rate);
     }

@@ -34,7 +34,8 @@ public record BucketStats(Instant bucketStart, String scorerName, String feedbac
      * Numeric summary of a bucket, with the 95 % confidence interval of the population mean.
      *
      * @param n values
-     * @param mean mean
+     * @param mean mean of the values; when the bucket mixes sample rates, the Hájek estimate of the population mean
+ *     (each value weighted by 1/rate, see {@link WeightedEstimates})
      * @param min smallest
      * @param max largest
      * @param median median
@@ -50,8 +51,9 @@ public record BucketStats(Instant bucketStart, String scorerName, String feedbac
      *
      * @param passed true / yes values
      * @param n boolean and yes/no values
-     * @param rate passed / n
-     * @param ci 95 % Wilson interval with finite-population correction
+     * @param rate passed / n; when the bucket mixes sample rates, the Hájek estimate of the population pass rate
+     * @param ci 95 % Wilson interval with finite-population correction (Hájek's linearised normal interval when the
+ *     bucket mixes sample rates)
      */
     public record PassRate(long passed, long n, double rate, Interval ci) {}
 }

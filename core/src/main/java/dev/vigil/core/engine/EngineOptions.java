@@ -24,11 +24,15 @@ import java.util.Objects;
  * @param authFailuresBeforePause consecutive authentication failures after which a scorer is paused
  * @param scorerRefresh how often the registered scorers are re-read (changes from another process)
  * @param drainTimeout how long {@code close()} waits for scorer runs in flight
+ * @param retryFirstDelay how long a pair deferred after a transient failure waits before its first later attempt
+ *     (doubled on each further failure)
+ * @param retryMaxDelay the longest wait between later attempts of a deferred pair (the back-off's bound)
  */
 public record EngineOptions(String engineId, int partitions, Duration leaseTtl, Duration settleDelay,
         Duration pollInterval, int batchSize, int maxInFlight, int cpuThreads, Duration scorerTimeout,
         RetryPolicy retry, ProviderLimit defaultProviderLimit, Map<String, ProviderLimit> providerLimits,
-        int authFailuresBeforePause, Duration scorerRefresh, Duration drainTimeout) {
+        int authFailuresBeforePause, Duration scorerRefresh, Duration drainTimeout, Duration retryFirstDelay,
+        Duration retryMaxDelay) {
 
     /** Validates and freezes. */
     public EngineOptions {
@@ -59,6 +63,8 @@ public record EngineOptions(String engineId, int partitions, Duration leaseTtl, 
         private int authFailuresBeforePause = 3;
         private Duration scorerRefresh = Duration.ofSeconds(1);
         private Duration drainTimeout = Duration.ofSeconds(30);
+        private Duration retryFirstDelay = Duration.ofSeconds(30);
+        private Duration retryMaxDelay = Duration.ofHours(1);
 
         private Builder() {}
 
@@ -183,15 +189,31 @@ public record EngineOptions(String engineId, int partitions, Duration leaseTtl, 
             return this;
         }
 
+        /** @param v first wait of a deferred pair, positive @return this */
+        public Builder retryFirstDelay(Duration v) {
+            retryFirstDelay = positive("retryFirstDelay", v);
+            return this;
+        }
+
+        /** @param v longest wait between later attempts of a deferred pair, positive @return this */
+        public Builder retryMaxDelay(Duration v) {
+            retryMaxDelay = positive("retryMaxDelay", v);
+            return this;
+        }
+
         /** @return the options */
         public EngineOptions build() {
+            if (retryMaxDelay.compareTo(retryFirstDelay) < 0) {
+                throw new InvalidInputException("retryMaxDelay (" + retryMaxDelay + ") must be at least "
+                        + "retryFirstDelay (" + retryFirstDelay + ")");
+            }
             if (leaseTtl.compareTo(pollInterval.multipliedBy(3)) < 0) {
                 throw new InvalidInputException("leaseTtl (" + leaseTtl + ") must be at least 3 poll intervals ("
                         + pollInterval.multipliedBy(3) + ") so that leases are renewed in time");
             }
             return new EngineOptions(engineId, partitions, leaseTtl, settleDelay, pollInterval, batchSize,
                     maxInFlight, cpuThreads, scorerTimeout, retry, defaultProviderLimit, providerLimits,
-                    authFailuresBeforePause, scorerRefresh, drainTimeout);
+                    authFailuresBeforePause, scorerRefresh, drainTimeout, retryFirstDelay, retryMaxDelay);
         }
     }
 }

@@ -3,9 +3,13 @@ package dev.vigil.core.engine;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.metrics.JudgeUsage;
 import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.StaleWriteException;
+import dev.vigil.spi.store.PendingRetry;
+import dev.vigil.spi.store.RetryQueue;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.model.AssessmentError;
+import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.scorer.ScorerInput;
@@ -58,6 +62,8 @@ public final class MonitoringEngine implements AutoCloseable {
     private static final String CURSOR_PREFIX = "vigil.engine.cursor.";
     private static final String PARTITION_LEASE_PREFIX = "vigil.engine.partition.";
     private static final String MEMBER_LEASE_PREFIX = "vigil.engine.member.";
+    /** The stream name under which the partition count is stored ({@link dev.vigil.spi.store.Coordination}). */
+    public static final String STREAM = "traces";
 
     private final Store store;
     private final ActiveScorerSource source;
@@ -76,6 +82,8 @@ public final class MonitoringEngine implements AutoCloseable {
     private final Map<String, Snapshot> scorers = new ConcurrentHashMap<>();
     private final Map<ScorerKey, ScorerStatus> statuses = new ConcurrentHashMap<>();
     private final Map<ScorerKey, AtomicInteger> authFailures = new ConcurrentHashMap<>();
+    private final RunTracker tracker = new RunTracker();
+    private final Deferrals deferrals;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean signalled;
@@ -158,6 +166,7 @@ public final class MonitoringEngine implements AutoCloseable {
         this.clock = clock;
         this.ticker = ticker;
         this.inFlight = new Semaphore(options.maxInFlight());
+        this.deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
         AtomicInteger n = new AtomicInteger();
         this.cpuPool = Executors.newFixedThreadPool(options.cpuThreads(), r -> {
             Thread t = new Thread(r, "vigil-cpu-" + n.incrementAndGet());
@@ -176,7 +185,95 @@ public final class MonitoringEngine implements AutoCloseable {
         if (stopping) {
             throw new IllegalStateException("the engine was closed; build a new one");
         }
+        checkPartitionCount();
         loop = Thread.ofPlatform().name("vigil-engine-" + options.engineId()).daemon().start(this::run);
+    }
+
+    /**
+     * The partition count is stored with the stream by the first engine; an engine configured with another count
+     * would read every partition's cursor from 0 (re-scoring history) or skip arrivals, so it refuses to start.
+     */
+    private void checkPartitionCount() {
+        int stored;
+        try {
+            stored = store.coordination().initPartitionCount(STREAM, options.partitions());
+        } catch (UnsupportedOperationException e) {
+            return; // a store without coordination: the count is not checked
+        }
+        if (stored != options.partitions()) {
+            throw new IllegalStateException("the store " + store.describe() + " splits the trace stream into "
+                    + stored + " partition(s), but this engine was configured with " + options.partitions()
+                    + ". Start it with partitions=" + stored + ", or change the stored count (carrying the cursors "
+                    + "over, no re-scoring) with `vigil engine repartition --partitions " + options.partitions()
+                    + "` or Vigil.changePartitionCount(" + options.partitions() + ") while no engine runs");
+        }
+    }
+
+    /**
+     * Changes the stored partition count of a store's trace stream, carrying the cursors over: every new
+     * partition starts at the lowest old cursor, so nothing is skipped, and arrivals read again are not scored
+     * again (their pairs are stored already). Refused while any engine holds a partition.
+     *
+     * @param store the store
+     * @param partitions the new count, 1 or more
+     * @param owner an id for the leases taken while changing it
+     * @return the previous count (the new one when none was stored)
+     * @throws IllegalStateException if an engine holds a partition now
+     */
+    public static int changePartitionCount(Store store, int partitions, String owner) {
+        var coordination = store.coordination();
+        int old = coordination.initPartitionCount(STREAM, partitions);
+        if (old == partitions) {
+            return old;
+        }
+        List<Lease> taken = new ArrayList<>();
+        try {
+            for (int i = 0; i < old; i++) {
+                Optional<Lease> l = store.jobs().tryAcquire(PARTITION_LEASE_PREFIX + old + "." + i, owner,
+                        Duration.ofMinutes(1));
+                if (l.isEmpty()) {
+                    throw new IllegalStateException("partition " + i + " of " + old + " is held by a running engine; "
+                            + "stop every engine before changing the partition count");
+                }
+                taken.add(l.get());
+            }
+            coordination.changePartitionCount(STREAM, CURSOR_PREFIX, old, partitions);
+            return old;
+        } finally {
+            for (Lease l : taken) {
+                store.jobs().release(l);
+            }
+        }
+    }
+
+    /** @return what this engine saw of each scorer version's runs since it started */
+    public Map<ScorerKey, RunStats> runStats() {
+        return tracker.snapshot();
+    }
+
+    /**
+     * Whether the engine has caught up: every arrival in the store is read and every run admitted is stored (or
+     * deferred to the retry queue). Pairs waiting in the retry queue do not count.
+     *
+     * @return true if idle now
+     */
+    public boolean isIdle() {
+        if (!isRunning() || running.get() > 0) {
+            return false;
+        }
+        if (held.isEmpty()) {
+            return false;
+        }
+        long from = Long.MAX_VALUE;
+        for (Partition p : held.values()) {
+            synchronized (p) {
+                if (!p.pending.isEmpty() || p.committed < p.readUpTo) {
+                    return false;
+                }
+                from = Math.min(from, p.readUpTo);
+            }
+        }
+        return store.traces().tail(from, 1).isEmpty();
     }
 
     /** @return true once started and not closed */
@@ -219,7 +316,17 @@ public final class MonitoringEngine implements AutoCloseable {
     public boolean resume(ScorerKey key) {
         authFailures.remove(key);
         ScorerStatus s = statuses.remove(key);
-        return s != null && s.state() == ScorerStatus.State.PAUSED;
+        boolean wasPaused = s != null && s.state() == ScorerStatus.State.PAUSED;
+        if (wasPaused) {
+            try {
+                int due = store.retries().makeDue(key.experimentId(), key.name(), key.version(), clock.instant());
+                LOG.info("scorer {} resumed; {} pending pair(s) are due now", key, due);
+            } catch (UnsupportedOperationException e) {
+                // a store without a retry queue: nothing was deferred
+            }
+            wakeUp();
+        }
+        return wasPaused;
     }
 
     /** @return scorer runs admitted and not yet finished */
@@ -275,6 +382,7 @@ public final class MonitoringEngine implements AutoCloseable {
                 maintainLeases(false);
                 boolean progressed = readOnce();
                 commitCursors();
+                progressed |= drainRetries();
                 metrics.loopSucceeded();
                 if (!progressed) {
                     await(options.pollInterval());
@@ -418,16 +526,25 @@ public final class MonitoringEngine implements AutoCloseable {
     }
 
     private boolean isActive(ActiveScorer s) {
-        if (!statuses.isEmpty() && statuses.get(s.key()) instanceof ScorerStatus st
-                && st.state() == ScorerStatus.State.PAUSED) {
+        if (isPaused(s.key())) {
             return false;
         }
+        return inSnapshot(s);
+    }
+
+    private boolean isPaused(ScorerKey key) {
+        return !statuses.isEmpty() && statuses.get(key) instanceof ScorerStatus st
+                && st.state() == ScorerStatus.State.PAUSED;
+    }
+
+    private boolean inSnapshot(ActiveScorer s) {
         Snapshot snap = scorers.get(s.experimentId());
         return snap != null && snap.activeKeys().contains(s.key());
     }
 
     /** One pair to score. */
-    private record Work(long seq, Partition partition, Trace trace, ScorerInput input, ActiveScorer scorer) {}
+    private record Work(long seq, Partition partition, Trace trace, ScorerInput input, ActiveScorer scorer,
+            PendingRetry retry) {}
 
     private boolean readOnce() {
         if (held.isEmpty()) {
@@ -446,6 +563,7 @@ public final class MonitoringEngine implements AutoCloseable {
         Instant now = clock.instant();
         long considered = from;
         List<Work> work = new ArrayList<>();
+        List<PendingRetry> deferNow = new ArrayList<>();
         int partitions = options.partitions();
         for (TailEntry e : entries) {
             maxSequenceSeen = Math.max(maxSequenceSeen, e.sequence());
@@ -470,7 +588,7 @@ public final class MonitoringEngine implements AutoCloseable {
                 metrics.traceSeen(t.experimentId());
                 ScorerInput input = null;
                 for (ActiveScorer s : active(t.experimentId())) {
-                    if (!s.sampling().isActive() || !isActive(s)) {
+                    if (!s.sampling().isActive() || !inSnapshot(s)) {
                         continue;
                     }
                     boolean match;
@@ -481,14 +599,27 @@ public final class MonitoringEngine implements AutoCloseable {
                         match = false;
                     }
                     if (match && sampling.keep(t.traceId(), s.name(), s.sampling().sampleRate())) {
+                        if (isPaused(s.key())) {
+                            ScorerStatus st = statuses.get(s.key());
+                            deferNow.add(deferrals.whilePaused(s, t.traceId(), st == null ? null : st.reason(), now));
+                            continue;
+                        }
+                        if (s.scorer() instanceof Unavailable u) {
+                            deferNow.add(deferrals.unavailableHere(null, s, t.traceId(), u.unavailableReason(), now));
+                            continue;
+                        }
                         if (input == null) {
                             input = ScorerInput.of(t);
                         }
-                        work.add(new Work(e.sequence(), p, t, input, s));
+                        work.add(new Work(e.sequence(), p, t, input, s, null));
                     }
                 }
             }
             considered = e.sequence();
+        }
+        if (!deferNow.isEmpty() && !durably("defer " + deferNow.size() + " pair(s) of paused or unavailable "
+                + "scorers", () -> store.retries().defer(deferNow))) {
+            return false; // closing: nothing read is committed, the arrivals are read again after a restart
         }
         work = withoutScored(work);
         for (Work w : work) {
@@ -537,16 +668,18 @@ public final class MonitoringEngine implements AutoCloseable {
     }
 
     private void dispatch(List<Work> work) {
-        List<Work> chunk = new ArrayList<>(CPU_CHUNK);
+        // a chunk never asks for more permits than exist (it would wait forever)
+        int chunkSize = Math.min(CPU_CHUNK, options.maxInFlight());
+        List<Work> chunk = new ArrayList<>(chunkSize);
         for (Work w : work) {
             if (workload(w.scorer().scorer()) == Scorer.Workload.IO) {
                 admit(1);
                 ioPool.execute(() -> runAll(List.of(w)));
             } else {
                 chunk.add(w);
-                if (chunk.size() == CPU_CHUNK) {
+                if (chunk.size() == chunkSize) {
                     submitChunk(chunk);
-                    chunk = new ArrayList<>(CPU_CHUNK);
+                    chunk = new ArrayList<>(chunkSize);
                 }
             }
         }
@@ -577,14 +710,21 @@ public final class MonitoringEngine implements AutoCloseable {
     private void runAll(List<Work> works) {
         List<Assessment> out = new ArrayList<>(works.size());
         // parallel lists, not a map keyed by Work: a record's hashCode would hash the whole trace
-        List<String> names = new ArrayList<>(works.size());
+        List<Work> ran = new ArrayList<>(works.size());
         List<Outcome> outcomes = new ArrayList<>(works.size());
+        List<PendingRetry> defer = new ArrayList<>();
         boolean stored = false;
         try {
             for (Work w : works) {
                 ActiveScorer s = w.scorer();
                 if (!isActive(s)) {
-                    continue; // stopped, deleted or paused since it was read: no new work for it
+                    if (inSnapshot(s) && isPaused(s.key())) {
+                        // paused since it was read: the pair waits for the resume
+                        ScorerStatus st = statuses.get(s.key());
+                        defer.add(deferrals.afterFailure(w.retry(), s, w.trace().traceId(), FailureKind.AUTH,
+                                st == null ? "scorer paused" : st.reason(), true, clock.instant()));
+                    }
+                    continue; // stopped or deleted since it was read: no new work for it
                 }
                 Outcome o = runner.run(s.scorer(), s.name(), w.input(), options.scorerTimeout());
                 if (stopping && Thread.currentThread().isInterrupted()) {
@@ -592,37 +732,33 @@ public final class MonitoringEngine implements AutoCloseable {
                 }
                 trackAuth(s, o);
                 // re-check: a scorer stopped or deleted while it ran writes nothing (one paused by this very
-                // failure still records it)
+                // failure defers the pair)
                 if (!isActive(s) && !isPausedOnly(s)) {
                     continue;
                 }
                 Instant now = clock.instant();
+                if (o.transientFailure() || o.authFailure()) {
+                    // deferred, not failed: the pair waits in the retry queue, no error assessment
+                    defer.add(deferrals.afterFailure(w.retry(), s, w.trace().traceId(), o.kind(),
+                            o.failure().message(), isPaused(s.key()), now));
+                    ran.add(w);
+                    outcomes.add(o);
+                    continue;
+                }
                 for (Feedback f : o.feedback()) {
                     out.add(FeedbackAssessment.of(f, s.scorer(), s.name(), s.version(), w.trace().traceId(),
                             o.durationNanos(), s.sampling().sampleRate(), now));
                 }
-                names.add(s.name());
+                ran.add(w);
                 outcomes.add(o);
             }
-            if (write(out)) {
+            if (write(out) && (defer.isEmpty() || durably("defer " + defer.size() + " pair(s) to the retry queue",
+                    () -> store.retries().defer(defer)))) {
                 stored = true;
+                Instant now = clock.instant();
                 for (int i = 0; i < outcomes.size(); i++) {
-                    String name = names.get(i);
-                    Outcome o = outcomes.get(i);
-                    // a scorer that raised or returned garbage ends as error feedback (not as a failed run):
-                    // it is a failure all the same for the counters
-                    AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
-                            .filter(Feedback::isError).map(Feedback::error).findFirst().orElse(null);
-                    if (error != null) {
-                        metrics.failed(name, error.code());
-                    } else {
-                        metrics.scored(name, o.durationNanos());
-                    }
-                    for (Feedback f : o.feedback()) {
-                        if (!f.metadata().isEmpty()) {
-                            JudgeUsage.report(f.metadata(), name, metrics);
-                        }
-                    }
+                    Work w = ran.get(i);
+                    record(w, outcomes.get(i), now);
                 }
             }
         } catch (VirtualMachineError e) {
@@ -633,13 +769,150 @@ public final class MonitoringEngine implements AutoCloseable {
         } finally {
             if (stored) {
                 for (Work w : works) {
-                    w.partition().complete(w.seq());
+                    if (w.partition() != null) {
+                        w.partition().complete(w.seq());
+                    }
                 }
             }
             running.addAndGet(-works.size());
             inFlight.release(works.size());
             if (stored) {
                 wakeUpIfIdle();
+            }
+        }
+    }
+
+    /** Counters, health and the retry queue after a run's result was stored. */
+    private void record(Work w, Outcome o, Instant now) {
+        ActiveScorer s = w.scorer();
+        String name = s.name();
+        boolean deferred = o.transientFailure() || o.authFailure();
+        if (w.retry() != null && !deferred) {
+            try {
+                store.retries().remove(w.trace().traceId(), name, s.version());
+            } catch (RuntimeException e) {
+                // it comes due again later and is then found scored and dropped
+                LOG.warn("engine {}: cannot remove a retried pair from the retry queue: {}", options.engineId(),
+                        e.toString());
+            }
+        }
+        // a scorer that raised or returned garbage ends as error feedback (not as a failed run): it is a failure
+        // all the same for the counters
+        AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
+                .filter(Feedback::isError).map(Feedback::error).findFirst().orElse(null);
+        if (error != null) {
+            metrics.failed(name, error.code());
+            tracker.failure(s.key(), now, o.kind(), error.code(), error.message(), deferred);
+        } else {
+            metrics.scored(name, o.durationNanos());
+            Instant completed = w.trace().info().requestTime().plusMillis(
+                    w.trace().info().executionDurationMs() == null ? 0 : w.trace().info().executionDurationMs());
+            tracker.success(s.key(), now, Duration.between(completed, now));
+        }
+        for (Feedback f : o.feedback()) {
+            if (!f.metadata().isEmpty()) {
+                JudgeUsage.report(f.metadata(), name, metrics);
+            }
+        }
+    }
+
+    /**
+     * Takes due pairs from the store's retry queue (once per loop turn) and runs them like new work,
+     * outside any partition's cursor. A pair whose scorer is gone (stopped, deleted, replaced by a newer version)
+     * or whose trace is gone leaves the queue; one whose scorer is paused waits again; one this process cannot
+     * build is put back due at once for a process that can.
+     *
+     * @return true if any pair was taken
+     */
+    private boolean drainRetries() {
+        if (held.isEmpty()) {
+            return false; // only an engine that holds partitions (a member) takes retries
+        }
+        RetryQueue queue;
+        try {
+            queue = store.retries();
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Duration holdFor = options.scorerTimeout().multipliedBy(4).plus(options.drainTimeout());
+        List<PendingRetry> due = queue.claim(now, Math.min(options.batchSize(), 256), holdFor);
+        if (due.isEmpty()) {
+            return false;
+        }
+        List<Work> work = new ArrayList<>();
+        List<PendingRetry> back = new ArrayList<>();
+        for (PendingRetry p : due) {
+            ActiveScorer s = find(p);
+            if (s == null) {
+                queue.remove(p.traceId(), p.scorerName(), p.scorerVersion());
+                continue;
+            }
+            if (isPaused(s.key())) {
+                back.add(p.dueAt(now.plus(options.retryMaxDelay())));
+                continue;
+            }
+            if (s.scorer() instanceof Unavailable u) {
+                back.add(deferrals.unavailableHere(p, s, p.traceId(), u.unavailableReason(), now));
+                continue;
+            }
+            Optional<Trace> t = store.traces().get(p.traceId());
+            if (t.isEmpty()) {
+                queue.remove(p.traceId(), p.scorerName(), p.scorerVersion());
+                continue;
+            }
+            work.add(new Work(-1, null, t.get(), ScorerInput.of(t.get()), s, p));
+        }
+        if (!back.isEmpty()) {
+            queue.defer(back);
+        }
+        List<Work> todo = withoutScored(work);
+        if (todo.size() < work.size()) {
+            Set<Work> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            kept.addAll(todo);
+            for (Work w : work) {
+                if (!kept.contains(w)) {
+                    queue.remove(w.trace().traceId(), w.scorer().name(), w.scorer().version());
+                }
+            }
+        }
+        dispatch(todo);
+        return true;
+    }
+
+    private ActiveScorer find(PendingRetry p) {
+        for (ActiveScorer s : active(p.experimentId())) {
+            if (s.name().equals(p.scorerName()) && s.version() == p.scorerVersion() && s.sampling().isActive()) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Runs a store write, retrying store failures with back-off until it succeeds or the engine closes.
+     *
+     * @return true if done, false if given up (closing)
+     */
+    private boolean durably(String what, Runnable write) {
+        long backoffMs = 50;
+        while (true) {
+            try {
+                write.run();
+                return true;
+            } catch (RuntimeException e) {
+                if (stopping && closeDeadlinePassed()) {
+                    return false;
+                }
+                LOG.warn("engine {}: {} failed, retrying in {} ms: {}", options.engineId(), what, backoffMs,
+                        e.toString());
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                backoffMs = Math.min(5_000, backoffMs * 2);
             }
         }
     }
@@ -738,10 +1011,31 @@ public final class MonitoringEngine implements AutoCloseable {
                 return;
             }
         }
-        store.jobs().saveCursor(cursorName(options.partitions(), p.id), pos);
+        try {
+            saveCursor(cursorName(options.partitions(), p.id), pos, p.lease);
+        } catch (StaleWriteException e) {
+            // fenced: another engine took the partition while this one was paused; it continues from its cursor
+            LOG.warn("engine {}: lost partition {} (cursor write refused: {})", options.engineId(), p.id,
+                    e.getMessage());
+            p.lost = true;
+            held.remove(p.id, p);
+            return;
+        }
         synchronized (p) {
             p.committed = Math.max(p.committed, pos);
         }
+    }
+
+    /** Saves a cursor fenced by the partition's lease (unfenced on a store without coordination). */
+    private void saveCursor(String name, long pos, Lease lease) {
+        dev.vigil.spi.store.Coordination coordination;
+        try {
+            coordination = store.coordination();
+        } catch (UnsupportedOperationException e) {
+            store.jobs().saveCursor(name, pos);
+            return;
+        }
+        coordination.saveCursor(name, pos, lease);
     }
 
     /**

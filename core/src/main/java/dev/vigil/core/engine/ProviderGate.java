@@ -1,7 +1,6 @@
 package dev.vigil.core.engine;
 
 import com.google.common.util.concurrent.RateLimiter;
-import dev.failsafe.CircuitBreaker;
 import dev.vigil.spi.judge.FailureKind;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -10,8 +9,10 @@ import java.util.function.LongSupplier;
 /**
  * The gate in front of one judge provider: a concurrency limit (a semaphore), a token bucket (Guava's
  * {@link RateLimiter}) whose rate adapts to 429s of this provider only, a pause that every caller honours after a
- * Retry-After, and a circuit breaker (Failsafe's) that opens after {@value #BREAKER_FAILURES} transient failures in
- * a row and lets a trial call through after {@link #BREAKER_OPEN}.
+ * Retry-After, and a circuit breaker that opens after {@value #BREAKER_FAILURES} transient failures in a row and
+ * lets one trial call through after {@link #BREAKER_OPEN}. The breaker reads the injected ticker (not the wall
+ * clock, so tests and the fault suite drive it), and remembers the failure that started the run of failures: the
+ * message of a call refused while it is open names that first cause, not only "circuit open".
  */
 final class ProviderGate {
 
@@ -28,8 +29,13 @@ final class ProviderGate {
     private volatile double currentRate;
     private volatile long pausedUntilNanos;
     private volatile boolean paused;
-    private final CircuitBreaker<Object> breaker = CircuitBreaker.builder().withFailureThreshold(BREAKER_FAILURES)
-            .withDelay(BREAKER_OPEN).build();
+    // breaker state, guarded by this
+    private int failuresInARow;
+    private String firstCause;
+    private String lastCause;
+    private long openUntilNanos;
+    private boolean open;
+    private boolean trialOut;
 
     ProviderGate(String provider, ProviderLimit limit, LongSupplier ticker) {
         this.provider = provider;
@@ -65,14 +71,51 @@ final class ProviderGate {
         limiter.acquire();
     }
 
-    /** @return true if the breaker lets a call through now (a trial call when half-open) */
-    boolean breakerPermits() {
-        return breaker.tryAcquirePermit();
+    /** @return true if the breaker lets a call through now (one trial call once the open delay passed) */
+    synchronized boolean breakerPermits() {
+        if (!open) {
+            return true;
+        }
+        if (ticker.getAsLong() - openUntilNanos >= 0 && !trialOut) {
+            trialOut = true; // half-open: one trial call
+            return true;
+        }
+        return false;
     }
 
     /** @return how long the open breaker still refuses calls */
-    Duration breakerRemaining() {
-        return breaker.getRemainingDelay();
+    synchronized Duration breakerRemaining() {
+        return open ? Duration.ofNanos(Math.max(0, openUntilNanos - ticker.getAsLong())) : Duration.ZERO;
+    }
+
+    /** @return why the breaker is open: the first and the last failure of the run that opened it */
+    synchronized String breakerCause() {
+        if (firstCause == null) {
+            return "";
+        }
+        return firstCause.equals(lastCause) ? "first failure: " + firstCause
+                : "first failure: " + firstCause + "; last: " + lastCause;
+    }
+
+    private synchronized void breakerFailure(String cause) {
+        failuresInARow++;
+        if (firstCause == null) {
+            firstCause = cause;
+        }
+        lastCause = cause;
+        if (trialOut || failuresInARow >= BREAKER_FAILURES) {
+            open = true;
+            trialOut = false;
+            openUntilNanos = ticker.getAsLong() + BREAKER_OPEN.toNanos();
+        }
+    }
+
+    private synchronized void breakerSuccess() {
+        failuresInARow = 0;
+        firstCause = null;
+        lastCause = null;
+        open = false;
+        trialOut = false;
     }
 
     /**
@@ -80,12 +123,17 @@ final class ProviderGate {
      *
      * @param kind the failure's kind
      * @param retryAfter the server's Retry-After, or null
+     * @param cause the failure's message (kept as the breaker's first cause)
      */
-    void onFailure(FailureKind kind, Duration retryAfter) {
+    void onFailure(FailureKind kind, Duration retryAfter, String cause) {
         if (kind.isTransient()) {
-            breaker.recordFailure();
-        } else if (breaker.isHalfOpen()) {
-            breaker.recordSuccess(); // says nothing about the provider's health: end the trial
+            breakerFailure(kind + ": " + cause);
+        } else {
+            synchronized (this) {
+                if (trialOut) {
+                    breakerSuccess(); // says nothing about the provider's health: end the trial
+                }
+            }
         }
         if (kind == FailureKind.RATE_LIMITED) {
             onRateLimited(retryAfter);
@@ -110,7 +158,7 @@ final class ProviderGate {
 
     /** A success: climb back towards the configured rate. */
     void onSuccess() {
-        breaker.recordSuccess();
+        breakerSuccess();
         double configured = limit.permitsPerSecond();
         if (currentRate < configured) {
             synchronized (this) {

@@ -145,7 +145,7 @@ public final class ScorerRunner implements AutoCloseable {
                 // the provider failed too often in a row: no call now; transient, so the pair is tried later
                 JudgeException open = new JudgeException(FailureKind.OVERLOADED, "provider '" + gate.provider()
                         + "' failed " + ProviderGate.BREAKER_FAILURES + " times in a row; circuit open, not calling it"
-                        + " for another " + gate.breakerRemaining().toMillis() + " ms");
+                        + " for another " + gate.breakerRemaining().toMillis() + " ms (" + gate.breakerCause() + ")");
                 return failed(name, new AssessmentError(open.code(), "scorer '" + name + "' not run: "
                         + open.getMessage(), null), start, attempt, open.kind());
             }
@@ -188,7 +188,7 @@ public final class ScorerRunner implements AutoCloseable {
                     : failure instanceof IOException || failure instanceof UncheckedIOException
                     ? FailureKind.CONNECTION : null;
             if (gate != null && kind != null) {
-                gate.onFailure(kind, judge == null ? null : judge.retryAfter());
+                gate.onFailure(kind, judge == null ? null : judge.retryAfter(), describe(failure));
             }
             execution.recordException(failure);
             Duration retryAfter = judge == null ? null : judge.retryAfter();
@@ -299,5 +299,28 @@ public final class ScorerRunner implements AutoCloseable {
     @Override
     public void close() {
         watchdog.close();
+    }
+
+    /**
+     * @param t a failure
+     * @return its message with the causes below it, class names where a message is missing (a bare
+     *     {@code ConnectException} says nothing with {@code getMessage()} alone)
+     */
+    static String describe(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        Throwable c = t;
+        for (int depth = 0; c != null && depth < 4; depth++, c = c.getCause() == c ? null : c.getCause()) {
+            String m = c.getMessage();
+            String part = c instanceof JudgeException && m != null ? m
+                    : c.getClass().getName() + (m == null ? "" : ": " + m);
+            if (sb.length() > 0) {
+                sb.append(" (caused by ");
+            }
+            sb.append(part);
+        }
+        for (int i = sb.indexOf(" (caused by "); i >= 0; i = sb.indexOf(" (caused by ", i + 1)) {
+            sb.append(')');
+        }
+        return sb.length() > 1_000 ? sb.substring(0, 1_000) + "…" : sb.toString();
     }
 }

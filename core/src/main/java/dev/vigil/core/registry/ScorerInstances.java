@@ -65,7 +65,13 @@ final class ScorerInstances {
     }
 
     /** A stored scorer that cannot be rebuilt here: every call fails with the reason. */
-    private record UnavailableScorer(String name, ScorerDefinition definition, String reason) implements Scorer {
+    private record UnavailableScorer(String name, ScorerDefinition definition, String reason)
+            implements Scorer, dev.vigil.core.engine.Unavailable {
+        @Override
+        public String unavailableReason() {
+            return reason;
+        }
+
         @Override
         public Object score(ScorerInput input) {
             throw new IllegalStateException("scorer '" + name + "' cannot run in this process: " + reason);

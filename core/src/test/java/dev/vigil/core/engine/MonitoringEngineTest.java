@@ -185,7 +185,7 @@ class MonitoringEngineTest {
     }
 
     @Test
-    void throwingHangingAndGarbageScorers_becomeErrorFeedback_andTheEngineGoesOn() {
+    void throwingAndGarbageScorers_becomeErrorFeedback_aHangingOneIsDeferred_andTheEngineGoesOn() {
         CountDownLatch hangStarted = new CountDownLatch(1);
         Vigil vigil = vigil(memory(), b -> b.scorerTimeout(Duration.ofSeconds(30)).drainTimeout(Duration.ofMillis(200)));
         ExperimentHandle exp = vigil.experiment("shop");
@@ -213,9 +213,9 @@ class MonitoringEngineTest {
         });
         assertThat(scorerFeedback(exp, t.traceId(), "hang")).isEmpty();
         // past the 30 s timeout and past the 60 s the default policy spends on immediate retries of an I/O
-        // scorer's (transient) timeout, so it is not tried again now
+        // scorer's (transient) timeout, so it is not tried again now: deferred to the retry queue, no error row
         ticker.addAndGet(Duration.ofSeconds(61).toNanos());
-        Await.until("the timeout error", () -> scorerFeedback(exp, t.traceId(), "hang").size() == 1);
+        Await.until("the hang deferred", () -> vigil.store().retries().count(exp.id(), "hang", 1) == 1);
 
         Assessment thrown = scorerFeedback(exp, t.traceId(), "thrower").get(0);
         assertThat(thrown.feedback().error().code()).isEqualTo(FailureCodes.SCORER_EXCEPTION);
@@ -224,9 +224,10 @@ class MonitoringEngineTest {
         Assessment garbage = scorerFeedback(exp, t.traceId(), "garbage").get(0);
         assertThat(garbage.feedback().error().code()).isEqualTo(FailureCodes.INVALID_RETURN);
         assertThat(garbage.feedback().error().message()).contains("java.lang.Object");
-        Assessment hang = scorerFeedback(exp, t.traceId(), "hang").get(0);
-        assertThat(hang.feedback().error().code()).isEqualTo(FailureCodes.TIMEOUT);
-        assertThat(hang.feedback().error().message()).contains("30000 ms");
+        assertThat(scorerFeedback(exp, t.traceId(), "hang")).isEmpty();
+        var hang = vigil.store().retries().list(exp.id(), "hang", 1, 1).get(0);
+        assertThat(hang.lastKind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(hang.lastMessage()).contains("30000 ms");
         assertThat(scorerFeedback(exp, t.traceId(), "fine").get(0).feedback().value()).isEqualTo(true);
         assertThat(vigil.stats().scorer("thrower").failed()).isEqualTo(1);
 
@@ -263,7 +264,7 @@ class MonitoringEngineTest {
     }
 
     @Test
-    void retryableFailures_areBoundedInAttempts_thenRecorded() {
+    void retryableFailures_areBoundedInAttempts_thenDeferredNotRecorded() {
         AtomicInteger calls = new AtomicInteger();
         Vigil vigil = vigil(memory(), b -> b.retry(new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1),
                 Duration.ofMinutes(5), 0.0)));
@@ -275,16 +276,17 @@ class MonitoringEngineTest {
         vigil.startMonitoring();
         Trace t = new TraceGenerator(9, exp.id()).next();
         exp.log(t);
-        Await.until("error feedback", () -> scorerFeedback(exp, t.traceId(), "flaky").size() == 1);
-        Assessment a = scorerFeedback(exp, t.traceId(), "flaky").get(0);
-        assertThat(a.feedback().error().code()).isEqualTo("OVERLOADED");
-        assertThat(a.feedback().error().message()).contains("after 4 attempts");
+        Await.until("deferred", () -> vigil.store().retries().count(exp.id(), "flaky", 1) == 1);
+        var pending = vigil.store().retries().list(exp.id(), "flaky", 1, 1).get(0);
+        assertThat(pending.lastKind()).isEqualTo(FailureKind.OVERLOADED);
+        assertThat(pending.lastMessage()).contains("after 4 attempts");
+        assertThat(scorerFeedback(exp, t.traceId(), "flaky")).isEmpty();
         assertThat(calls.get()).isEqualTo(4);
         assertThat(pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
     }
 
     @Test
-    void authFailures_failAtOnce_andPauseTheScorerWithAReason() {
+    void authFailures_failAtOnce_areDeferred_andPauseTheScorerWithAReason() {
         AtomicInteger calls = new AtomicInteger();
         Vigil vigil = vigil(memory(), b -> b.authFailuresBeforePause(3).maxInFlight(1));
         ExperimentHandle exp = vigil.experiment("shop");
@@ -295,23 +297,28 @@ class MonitoringEngineTest {
         exp.scorers().register(Scorers.code("fine", in -> true)).start(SamplingConfig.of(1.0));
         vigil.startMonitoring();
         List<Trace> first = new TraceGenerator(10, exp.id()).traces(3);
-        for (Trace t : first) {
-            exp.log(t);
-            Await.until("auth error on " + t.traceId(), () -> scorerFeedback(exp, t.traceId(), "judge").size() == 1);
+        for (int i = 0; i < first.size(); i++) {
+            exp.log(first.get(i));
+            long n = i + 1;
+            Await.until("auth failure " + n + " deferred",
+                    () -> vigil.store().retries().count(exp.id(), "judge", 1) == n);
         }
         assertThat(calls.get()).isEqualTo(3); // no retries
         assertThat(pauses).isEmpty();
         ScorerStatus status = exp.scorerStatuses().get(new ScorerKey(exp.id(), "judge", 1));
         assertThat(status.state()).isEqualTo(ScorerStatus.State.PAUSED);
         assertThat(status.reason()).contains("3 consecutive authentication failures").contains("invalid api key");
-        assertThat(scorerFeedback(exp, first.get(0).traceId(), "judge").get(0).feedback().error().code())
-                .isEqualTo("AUTH");
+        assertThat(scorerFeedback(exp, first.get(0).traceId(), "judge")).isEmpty();
+        assertThat(vigil.store().retries().list(exp.id(), "judge", 1, 10))
+                .allMatch(p -> p.lastKind() == FailureKind.AUTH);
 
         Trace later = new TraceGenerator(11, exp.id()).next();
         exp.log(later);
         Await.until("the other scorer goes on", () -> scorerFeedback(exp, later.traceId(), "fine").size() == 1);
         assertThat(scorerFeedback(exp, later.traceId(), "judge")).isEmpty();
         assertThat(calls.get()).isEqualTo(3);
+        // read while paused: the pair waits for the resume
+        Await.until("pair read while paused waits", () -> vigil.store().retries().count(exp.id(), "judge", 1) == 4);
     }
 
     @Test
@@ -394,11 +401,13 @@ class MonitoringEngineTest {
         // the live instance is registered in this process's registry again under the same version
         second.engine().refreshScorers(exp2.id());
         second.startMonitoring();
-        Await.until("batch 2 scored", () -> countFeedback(exp2, batch2, "counting") == 20);
+        Await.until("batch 2 waits for a process that can build the scorer",
+                () -> store.retries().count(exp2.id(), "counting", 1) == 20);
+        assertThat(countFeedback(exp2, batch2, "counting")).isZero();
         assertThat(countFeedback(exp2, batch1, "counting")).isEqualTo(30);
         assertThat(traces).isEmpty();
-        // batch 2 by the restarted engine: the lambda cannot be rebuilt there, so its feedback records that
-        // failure; what matters here is that batch 1 was not scored again
+        // batch 2 by the restarted engine: the lambda cannot be rebuilt there, so its pairs wait in the retry queue
+        // for a process that can; and batch 1 was not scored again
         assertThat(runs.get()).isEqualTo(30);
     }
 

@@ -51,6 +51,16 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public RetryQueue retries() {
+        return delegate.retries();
+    }
+
+    @Override
+    public Coordination coordination() {
+        return delegate.coordination();
+    }
+
+    @Override
     public long skippedRows() {
         return delegate.skippedRows();
     }

@@ -32,6 +32,26 @@ public interface Store extends AutoCloseable {
         throw new UnsupportedOperationException("store " + describe() + " does not keep monitors");
     }
 
+    /**
+     * The durable queue of pairs waiting for a later attempt after a transient failure. Stores without one fail
+     * with {@link UnsupportedOperationException}.
+     *
+     * @return the retry queue
+     */
+    default RetryQueue retries() {
+        throw new UnsupportedOperationException("store " + describe() + " does not keep a retry queue");
+    }
+
+    /**
+     * Fenced cursor and checkpoint writes, and the stored partition count. Stores without them fail with
+     * {@link UnsupportedOperationException}.
+     *
+     * @return the coordination operations
+     */
+    default Coordination coordination() {
+        throw new UnsupportedOperationException("store " + describe() + " does not support fenced writes");
+    }
+
     /** @return the URI this store was opened from, any password masked */
     String describe();
 

@@ -76,6 +76,8 @@ final class FileStore implements FsStore {
     final FsScorerStore scorers;
     final FsJobStore jobs;
     final FsMonitorStore monitors;
+    final FsRetryQueue retries;
+    final FsCoordination coordination;
     final TraceArchiver archiver;
 
     private FileStore(Path root, String uri, StoreOptions storeOptions) {
@@ -126,6 +128,8 @@ final class FileStore implements FsStore {
         this.scorers = new FsScorerStore(this);
         this.jobs = new FsJobStore(this);
         this.monitors = new FsMonitorStore(this);
+        this.retries = new FsRetryQueue(this);
+        this.coordination = new FsCoordination(this, jobs);
         this.archiver = new TraceArchiver(this);
         try {
             experiments.load(rb);
@@ -134,6 +138,8 @@ final class FileStore implements FsStore {
             scorers.load();
             monitors.load();
             jobs.load(rb);
+            retries.load();
+            coordination.load();
             archiver.load();
         } catch (RuntimeException e) {
             closeResources();
@@ -291,6 +297,16 @@ final class FileStore implements FsStore {
     @Override
     public JobStore jobs() {
         return jobs;
+    }
+
+    @Override
+    public dev.vigil.spi.store.RetryQueue retries() {
+        return retries;
+    }
+
+    @Override
+    public dev.vigil.spi.store.Coordination coordination() {
+        return coordination;
     }
 
     private static String lockHolder(FileChannel ch) {

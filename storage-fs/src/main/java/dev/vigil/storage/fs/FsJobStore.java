@@ -176,6 +176,19 @@ final class FsJobStore implements JobStore {
         });
     }
 
+    /** @return the resource's current lease (expired or not), or null; call under the store's lock */
+    Lease leaseLocked(String resource) {
+        return leases.get(resource);
+    }
+
+    /** Sets a cursor even backwards (re-partitioning), durably; call under the store's write lock. */
+    void overwriteCursorLocked(String name, long position) {
+        Map<String, Long> next = new LinkedHashMap<>(cursors);
+        next.put(name, position);
+        persistCursors(next);
+        cursors.put(name, position);
+    }
+
     @Override
     public Optional<Lease> tryAcquire(String resource, String owner, Duration ttl) {
         StoreArguments.name(resource, "lease resource");

@@ -76,7 +76,12 @@ final class JdbcJobStore implements JobStore {
     @Override
     public Job update(Job u) {
         StoreArguments.present(u, "update needs a job");
-        return db.inTransaction("update job " + u.jobId(), c -> {
+        return db.inTransaction("update job " + u.jobId(), c -> update(c, u));
+    }
+
+    /** The revision-checked update, inside the caller's transaction (the fenced update runs it after its check). */
+    static Job update(Connection c, Job u) throws SQLException {
+        {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, progress = ?, checkpoint = ?, "
                     + "message = ?, revision = ?, updated_ns = ?, spec = ?, job_type = ?, experiment_id = ? "
                     + "WHERE job_id = ? AND revision = ?")) {
@@ -99,7 +104,7 @@ final class JdbcJobStore implements JobStore {
             Optional<Job> current = get(c, u.jobId());
             Revisions.checkUpdate("job " + u.jobId(), current.map(Job::revision).orElse(null), u.revision());
             throw Revisions.stale("job " + u.jobId(), current.get().revision(), u.revision());
-        });
+        }
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.vigil.spi.store.AssessmentStore;
 import dev.vigil.spi.store.ExperimentStore;
 import dev.vigil.spi.store.JobStore;
 import dev.vigil.spi.store.MonitorStore;
+import dev.vigil.spi.store.RetryQueue;
+import dev.vigil.spi.store.Coordination;
 import dev.vigil.spi.store.ScorerStore;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.StoreOptions;
@@ -43,6 +45,8 @@ public final class JdbcStore implements Store {
     private final JdbcScorerStore scorers;
     private final JdbcJobStore jobs;
     private final JdbcMonitorStore monitors;
+    private final JdbcRetryQueue retries;
+    private final JdbcCoordination coordination;
 
     private final StoreLock lock;
 
@@ -55,6 +59,8 @@ public final class JdbcStore implements Store {
         this.scorers = new JdbcScorerStore(db);
         this.jobs = new JdbcJobStore(db);
         this.monitors = new JdbcMonitorStore(db);
+        this.retries = new JdbcRetryQueue(db);
+        this.coordination = new JdbcCoordination(db);
     }
 
     /**
@@ -217,6 +223,16 @@ public final class JdbcStore implements Store {
     @Override
     public ScorerStore scorers() {
         return scorers;
+    }
+
+    @Override
+    public RetryQueue retries() {
+        return retries;
+    }
+
+    @Override
+    public Coordination coordination() {
+        return coordination;
     }
 
     @Override

@@ -131,4 +131,14 @@ final class MemoryJobStore implements JobStore {
             return null;
         });
     }
+
+    /** @return the resource's current lease (expired or not), or null; call under the store's lock */
+    Lease leaseLocked(String resource) {
+        return leases.get(resource);
+    }
+
+    /** Sets a cursor even backwards (re-partitioning); call under the store's write lock. */
+    void overwriteCursorLocked(String name, long position) {
+        cursors.put(name, position);
+    }
 }

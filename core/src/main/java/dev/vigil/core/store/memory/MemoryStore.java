@@ -8,6 +8,8 @@ import dev.vigil.spi.store.AssessmentStore;
 import dev.vigil.spi.store.ExperimentStore;
 import dev.vigil.spi.store.JobStore;
 import dev.vigil.spi.store.MonitorStore;
+import dev.vigil.spi.store.RetryQueue;
+import dev.vigil.spi.store.Coordination;
 import dev.vigil.spi.store.ScorerStore;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TraceStore;
@@ -36,6 +38,8 @@ final class MemoryStore implements Store {
     private final MemoryScorerStore scorers;
     private final MemoryJobStore jobs;
     private final MemoryMonitorStore monitors;
+    private final MemoryRetryQueue retries;
+    private final MemoryCoordination coordination;
 
     /**
      * @param uri the URI it was opened from
@@ -51,6 +55,8 @@ final class MemoryStore implements Store {
         this.scorers = new MemoryScorerStore(this);
         this.jobs = new MemoryJobStore(this);
         this.monitors = new MemoryMonitorStore(this);
+        this.retries = new MemoryRetryQueue(this);
+        this.coordination = new MemoryCoordination(this, jobs);
     }
 
     @Override
@@ -81,6 +87,16 @@ final class MemoryStore implements Store {
     @Override
     public MonitorStore monitors() {
         return monitors;
+    }
+
+    @Override
+    public RetryQueue retries() {
+        return retries;
+    }
+
+    @Override
+    public Coordination coordination() {
+        return coordination;
     }
 
     @Override

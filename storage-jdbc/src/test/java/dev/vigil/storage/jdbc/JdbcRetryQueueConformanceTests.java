@@ -1,0 +1,54 @@
+package dev.vigil.storage.jdbc;
+
+import dev.vigil.spi.store.Store;
+import dev.vigil.spi.store.StoreOptions;
+import dev.vigil.spi.store.Stores;
+import dev.vigil.testkit.store.RetryQueueConformanceSuite;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+
+/** The RetryQueue conformance suite on each dialect (migration V5), each test on a new database. */
+class JdbcRetryQueueConformanceTests {
+
+    abstract static class OnDialect extends RetryQueueConformanceSuite {
+        private String url;
+
+        abstract Dialect dialect();
+
+        @Override
+        protected Store openStore(Clock clock) {
+            url = TestDatabases.newUrl(dialect());
+            return Stores.open(url, new StoreOptions(clock, Map.of("pool.size", "2")));
+        }
+
+        @Override
+        protected Store reopenStore(Clock clock) {
+            return Stores.open(url, new StoreOptions(clock, Map.of("pool.size", "2")));
+        }
+    }
+
+    @Nested
+    class H2RetryQueue extends OnDialect {
+        @Override
+        Dialect dialect() {
+            return Dialect.H2;
+        }
+    }
+
+    @Nested
+    class PostgresRetryQueue extends OnDialect {
+        @Override
+        Dialect dialect() {
+            return Dialect.POSTGRESQL;
+        }
+    }
+
+    @Nested
+    class SqliteRetryQueue extends OnDialect {
+        @Override
+        Dialect dialect() {
+            return Dialect.SQLITE;
+        }
+    }
+}
