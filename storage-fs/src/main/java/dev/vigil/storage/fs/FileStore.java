@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *   experiments/&lt;id&gt;/scorers.state     its registered scorer versions
  *   experiments/&lt;id&gt;/monitors.state    its monitors and their recent transitions
  *   assessments/*.seg                   the assessment log (append-only; compacted in the background)
- *   state/jobs.state, cursors.state, leases.state, archival.state
+ *   state/jobs.state, cursors.state, leases.state, archival.state, budgets.state
  *   quarantine/                        copies of bytes cut off at recovery
  * </pre>
  *
@@ -76,6 +76,7 @@ final class FileStore implements FsStore {
     final FsScorerStore scorers;
     final FsJobStore jobs;
     final FsMonitorStore monitors;
+    final FsBudgetStore budgets;
     final TraceArchiver archiver;
 
     private FileStore(Path root, String uri, StoreOptions storeOptions) {
@@ -126,6 +127,7 @@ final class FileStore implements FsStore {
         this.scorers = new FsScorerStore(this);
         this.jobs = new FsJobStore(this);
         this.monitors = new FsMonitorStore(this);
+        this.budgets = new FsBudgetStore(this);
         this.archiver = new TraceArchiver(this);
         try {
             experiments.load(rb);
@@ -286,6 +288,11 @@ final class FileStore implements FsStore {
     @Override
     public MonitorStore monitors() {
         return monitors;
+    }
+
+    @Override
+    public dev.vigil.spi.store.BudgetStore budgets() {
+        return budgets;
     }
 
     @Override

@@ -43,6 +43,7 @@ public final class JdbcStore implements Store {
     private final JdbcScorerStore scorers;
     private final JdbcJobStore jobs;
     private final JdbcMonitorStore monitors;
+    private final JdbcBudgetStore budgets;
 
     private final StoreLock lock;
 
@@ -55,6 +56,7 @@ public final class JdbcStore implements Store {
         this.scorers = new JdbcScorerStore(db);
         this.jobs = new JdbcJobStore(db);
         this.monitors = new JdbcMonitorStore(db);
+        this.budgets = new JdbcBudgetStore(db);
     }
 
     /**
@@ -222,6 +224,11 @@ public final class JdbcStore implements Store {
     @Override
     public MonitorStore monitors() {
         return monitors;
+    }
+
+    @Override
+    public dev.vigil.spi.store.BudgetStore budgets() {
+        return budgets;
     }
 
     @Override

@@ -36,6 +36,7 @@ final class MemoryStore implements Store {
     private final MemoryScorerStore scorers;
     private final MemoryJobStore jobs;
     private final MemoryMonitorStore monitors;
+    private final MemoryBudgetStore budgets;
 
     /**
      * @param uri the URI it was opened from
@@ -51,6 +52,7 @@ final class MemoryStore implements Store {
         this.scorers = new MemoryScorerStore(this);
         this.jobs = new MemoryJobStore(this);
         this.monitors = new MemoryMonitorStore(this);
+        this.budgets = new MemoryBudgetStore(this);
     }
 
     @Override
@@ -81,6 +83,11 @@ final class MemoryStore implements Store {
     @Override
     public MonitorStore monitors() {
         return monitors;
+    }
+
+    @Override
+    public dev.vigil.spi.store.BudgetStore budgets() {
+        return budgets;
     }
 
     @Override
