@@ -30,7 +30,7 @@ final class BackfillDryRun {
                 throw new UserError(e.getMessage(), e);
             }
             double rate = c.sampleRate().orElse(r.sampleRate());
-            BackfillEstimate e = BackfillEstimate.of(s, exp.id(), r.name(), t -> t.info().state().isComplete()
+            BackfillEstimate e = BackfillEstimate.of(s, exp.id(), r.name(), r.version(), t -> t.info().state().isComplete()
                     && r.filter().test(t) && sampler.keep(t.traceId(), r.name(), rate), start, end, now);
             out.printf(Locale.ROOT, "  %s at rate %s: %,d traces in range, %,d calls%n", r.name(), rate, e.traces(),
                     e.calls());

@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  *
  * @param scorerName the scorer
  * @param traces the traces in the range
- * @param calls the calls the backfill would make (sampled, matching the filter)
+ * @param calls the calls the backfill would make (sampled, matching the filter, not scored by that version yet)
  * @param basedOnCalls how many past calls with usage the means come from (0: no estimate of cost)
  * @param meanTokens mean tokens (input + output) per call so far
  * @param meanUsd mean USD per call so far
@@ -66,24 +66,30 @@ public record BackfillEstimate(String scorerName, long traces, long calls, long 
      * @param store the store
      * @param experimentId the experiment
      * @param scorerName the scorer's registered name
+     * @param scorerVersion the version a backfill would run (traces holding its feedback are skipped)
      * @param picked whether the backfill would score a trace (complete, filter, sample)
      * @param from the range's start, inclusive
      * @param to the range's end, exclusive
      * @param now the current time (history window and budget period)
      * @return the estimate
      */
-    public static BackfillEstimate of(Store store, String experimentId, String scorerName, Predicate<Trace> picked,
-            Instant from, Instant to, Instant now) {
+    public static BackfillEstimate of(Store store, String experimentId, String scorerName, int scorerVersion,
+            Predicate<Trace> picked, Instant from, Instant to, Instant now) {
         long traces = 0;
         long calls = 0;
         String token = null;
         do {
             TracePage page = store.traces().scan(new TraceQuery(experimentId, from, to, null), token, 1_000);
+            List<String> ids = new ArrayList<>();
             for (Trace t : page.traces()) {
                 traces++;
                 if (picked.test(t)) {
-                    calls++;
+                    ids.add(t.traceId());
                 }
+            }
+            if (!ids.isEmpty()) {
+                // a backfill skips the pairs that already hold this version's feedback
+                calls += ids.size() - store.assessments().tracesScoredBy(scorerName, scorerVersion, ids).size();
             }
             token = page.hasNext() ? page.nextPageToken() : null;
         } while (token != null);
