@@ -23,6 +23,7 @@ module dev.vigil.core {
     exports dev.vigil.core.registry;
     exports dev.vigil.core.monitor;
     exports dev.vigil.core.notify;
+    exports dev.vigil.core.budget;
 
     uses dev.vigil.spi.scorer.ScorerCodec;
     uses dev.vigil.spi.notify.Notifier;

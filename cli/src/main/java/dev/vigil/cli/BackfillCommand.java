@@ -40,6 +40,10 @@ final class BackfillCommand implements Callable<Integer> {
             description = "Latest request time, exclusive (default ${DEFAULT-VALUE}).")
     TimeArg to;
 
+    @Option(names = "--dry-run", description = "Start nothing: show the traces and judge calls the backfill would make, "
+            + "its estimated tokens and cost (mean usage of the scorer's feedback so far) and the budgets it falls under.")
+    boolean dryRun;
+
     @Option(names = "--detach", description = "Save the job and return at once; 'vigil monitor' or 'vigil jobs resume ID' runs it.")
     boolean detach;
 
@@ -56,6 +60,9 @@ final class BackfillCommand implements Callable<Integer> {
         try (StopSignal stop = new StopSignal()) {
             try (Store s = store.open(); Vigil vigil = store.vigil(s)) {
                 ExperimentHandle exp = vigil.experiment(store.experiment);
+                if (dryRun) {
+                    return BackfillDryRun.print(out, s, exp, configs, start, end, clock.instant());
+                }
                 String job = ScorersCommand.explainUnknown(exp.scorers(), store.experiment,
                         () -> exp.backfill(configs, start, end));
                 out.println("Backfill job " + job + ": " + String.join(", ", scorers) + " over " + start + " → " + end

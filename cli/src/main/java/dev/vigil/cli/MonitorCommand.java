@@ -46,7 +46,9 @@ final class MonitorCommand implements Callable<Integer> {
                 vigil.startMonitoring();
                 // monitors (alerts) are evaluated beside the engine; closed before the store
                 dev.vigil.core.monitor.MonitorScheduler alerts = new dev.vigil.core.monitor.MonitorScheduler(
-                        MonitorsCommand.service(s, java.time.Clock.systemUTC()), exp.id(), Duration.ofSeconds(10));
+                        MonitorsCommand.service(s, java.time.Clock.systemUTC())
+                                .useHealth(dev.vigil.core.monitor.EngineHealth.of(vigil)), exp.id(),
+                        Duration.ofSeconds(10));
                 out.println("Monitoring " + s.describe() + ": " + active.size() + " active scorer"
                         + (active.size() == 1 ? "" : "s") + " in experiment '" + exp.name() + "'"
                         + (active.isEmpty() ? " (start one with 'vigil scorers start NAME --sample-rate 0.5')" : ": "

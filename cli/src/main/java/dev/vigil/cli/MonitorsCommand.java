@@ -62,7 +62,8 @@ final class MonitorsCommand implements Runnable {
      */
     static MonitorService service(Store s, Clock clock) {
         NotifierContext ctx = new NotifierContext(clock, d -> Thread.sleep(d.toMillis()),
-                Optional.ofNullable(System.getenv(SERVER_URL_ENV)), d -> { });
+                Optional.ofNullable(System.getenv(SERVER_URL_ENV)),
+                new dev.vigil.core.notify.DurableDeadLetters(s.jobs(), clock));
         return new MonitorService(s, clock, NotificationDispatcher.loaded(ctx), 1.0);
     }
 
@@ -73,7 +74,8 @@ final class MonitorsCommand implements Runnable {
         @Option(names = "--feedback", paramLabel = "NAME", description = "Only this feedback name of the scorer.")
         String feedback;
         @Option(names = "--metric", paramLabel = "METRIC",
-                description = "pass_rate (default), mean, p90, error_rate or category_share.")
+                description = "pass_rate (default), mean, p90, error_rate, category_share; engine health: "
+                        + "cursor_lag (arrivals behind), scorer_paused (1 when paused, stopped or deleted).")
         String metric;
         @Option(names = "--category", paramLabel = "VALUE", description = "The category, for category_share.")
         String category;

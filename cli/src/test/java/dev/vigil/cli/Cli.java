@@ -80,6 +80,11 @@ final class Cli {
         }
 
         @Override
+        public dev.vigil.spi.store.BudgetStore budgets() {
+            return store.budgets();
+        }
+
+        @Override
         public String describe() {
             return store.describe();
         }

@@ -77,12 +77,23 @@ public final class Vigil implements AutoCloseable {
         this.metrics = b.metrics == null ? stats : EngineMetrics.composite(stats, b.metrics);
         this.runner = new ScorerRunner(options.retry(), options.providerLimits(), options.defaultProviderLimit(),
                 b.pauser, b.ticker, () -> ThreadLocalRandom.current().nextDouble());
+        if (keepsBudgets(store)) {
+            runner.guardCalls(new dev.vigil.core.budget.BudgetGuard(store.budgets(), clock, b.budgetAlerts));
+        }
         this.engine = new MonitoringEngine(store, this::activeScorers, sampler::keep, options, runner, metrics, clock,
                 b.ticker);
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
                 b.backfillParallelism);
         this.evaluator = new Evaluator(runner, options.scorerTimeout(), b.backfillParallelism);
+    }
+
+    private static boolean keepsBudgets(Store store) {
+        try {
+            return store.budgets() != null;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** @return a builder */
@@ -317,6 +328,8 @@ public final class Vigil implements AutoCloseable {
         private final EngineOptions.Builder options = EngineOptions.builder();
         private int backfillPageSize = 1_000;
         private int backfillParallelism = 16;
+        private java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> budgetAlerts =
+                dev.vigil.core.budget.BudgetGuard.logAlerts();
         private int maxActiveScorers = ScorerRegistry.DEFAULT_MAX_ACTIVE;
 
         private Builder() {}
@@ -481,6 +494,15 @@ public final class Vigil implements AutoCloseable {
         }
 
         /** @param v traces per backfill page (and checkpoint), 1–10000 @return this */
+        /**
+         * @param v where alerts of ALERT budgets go (by default a logged warning)
+         * @return this
+         */
+        public Builder budgetAlerts(java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> v) {
+            budgetAlerts = java.util.Objects.requireNonNull(v, "budgetAlerts");
+            return this;
+        }
+
         public Builder backfillPageSize(int v) {
             if (v < 1 || v > 10_000) {
                 throw new InvalidInputException("backfillPageSize must be in 1..10000, got " + v);

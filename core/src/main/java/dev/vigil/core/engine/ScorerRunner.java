@@ -44,6 +44,7 @@ public final class ScorerRunner implements AutoCloseable {
     private final ProviderLimit defaultLimit;
     private final Map<String, ProviderLimit> providerLimits;
     private final Map<String, ProviderGate> gates = new ConcurrentHashMap<>();
+    private volatile CallGuard guard = CallGuard.NONE;
 
     /**
      * @param retry the retry policy
@@ -114,12 +115,44 @@ public final class ScorerRunner implements AutoCloseable {
                         start, 0, null);
             }
             try {
-                return attempts(scorer, name, input, timeout, start, gate);
+                return guarded(scorer, name, input, timeout, start, gate);
             } finally {
                 gate.release();
             }
         }
-        return attempts(scorer, name, input, timeout, start, null);
+        return guarded(scorer, name, input, timeout, start, null);
+    }
+
+    /**
+     * Sets the guard every call passes before it is made (budgets); {@link CallGuard#NONE} by default. An I/O-bound
+     * scorer is admitted once it holds its provider's concurrency slot, so the calls admitted and not yet settled
+     * are at most the provider's concurrency per runner.
+     *
+     * @param guard the guard
+     */
+    public void guardCalls(CallGuard guard) {
+        this.guard = java.util.Objects.requireNonNull(guard, "guard");
+    }
+
+    private Outcome guarded(Scorer scorer, String name, ScorerInput input, Duration timeout, long start,
+            ProviderGate gate) {
+        CallGuard.Permit permit;
+        try {
+            permit = guard.admit(input == null || input.trace() == null ? null : input.trace().experimentId(), name,
+                    scorer);
+        } catch (RuntimeException e) {
+            permit = CallGuard.Permit.GRANTED; // a guard must not throw; if it does, the call is not held up
+        }
+        if (permit.refusal() != null) {
+            return new Outcome(List.of(), ticker.getAsLong() - start, 0, permit.refusal(), null);
+        }
+        Outcome o = attempts(scorer, name, input, timeout, start, gate);
+        try {
+            permit.settle(o.feedback());
+        } catch (RuntimeException e) {
+            // settling is bookkeeping; the outcome stands
+        }
+        return o;
     }
 
     private Outcome attempts(Scorer scorer, String name, ScorerInput input, Duration timeout, long start,

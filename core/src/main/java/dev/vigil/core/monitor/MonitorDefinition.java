@@ -43,7 +43,7 @@ public record MonitorDefinition(String scorerName, String feedbackName, MonitorM
         }
         if (metric == null) {
             throw new InvalidInputException("a monitor needs a metric: one of pass_rate, mean, p90, error_rate, "
-                    + "category_share");
+                    + "category_share, cursor_lag, scorer_paused");
         }
         if (metric == MonitorMetric.CATEGORY_SHARE && (category == null || category.isBlank())) {
             throw new InvalidInputException("metric category_share needs the category to watch");
@@ -59,8 +59,8 @@ public record MonitorDefinition(String scorerName, String feedbackName, MonitorM
             throw new InvalidInputException("a monitor is evaluated every 10 seconds up to its window (" + window
                     + "), got every " + every);
         }
-        direction = direction == null ? (metric == MonitorMetric.ERROR_RATE ? Direction.ABOVE : Direction.BELOW)
-                : direction;
+        direction = direction == null ? (metric == MonitorMetric.ERROR_RATE || metric.isHealth() ? Direction.ABOVE
+                : Direction.BELOW) : direction;
         if (warning == null && critical == null) {
             throw new InvalidInputException("a monitor needs a warning or a critical threshold (or both)");
         }
@@ -97,7 +97,11 @@ public record MonitorDefinition(String scorerName, String feedbackName, MonitorM
             throw new InvalidInputException("the " + what + " threshold must be a finite number, got " + t);
         }
         boolean share = metric == MonitorMetric.PASS_RATE || metric == MonitorMetric.ERROR_RATE
-                || metric == MonitorMetric.CATEGORY_SHARE;
+                || metric == MonitorMetric.CATEGORY_SHARE || metric == MonitorMetric.SCORER_PAUSED;
+        if (metric == MonitorMetric.CURSOR_LAG && t < 0) {
+            throw new InvalidInputException("the " + what + " threshold of a cursor_lag is a number of arrivals, "
+                    + "0 or more, got " + t);
+        }
         if (share && (t < 0 || t > 1)) {
             throw new InvalidInputException("the " + what + " threshold of a " + metric.name().toLowerCase()
                     + " is a share in [0, 1] (e.g. 0.9 for 90 %), got " + t);

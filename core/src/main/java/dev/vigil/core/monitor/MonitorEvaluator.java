@@ -102,7 +102,7 @@ public final class MonitorEvaluator {
                         (worse ? bad : other).add(a.traceId());
                     }
                 }
-                default -> throw new IllegalStateException(d.metric().toString());
+                default -> throw new IllegalStateException(d.metric() + " is not computed from feedback");
             }
         }
         List<String> traces = new ArrayList<>(bad);
@@ -152,7 +152,7 @@ public final class MonitorEvaluator {
      * @return the new state
      */
     public static MonitorState decide(MonitorDefinition d, Estimate e, MonitorState current) {
-        if (e.sampleSize() < d.minSamples() || Double.isNaN(e.value())) {
+        if ((!d.metric().isHealth() && e.sampleSize() < d.minSamples()) || Double.isNaN(e.value())) {
             return MonitorState.NO_DATA;
         }
         // Hysteresis: a state is kept until the value is clearly back; staying needs less than entering.

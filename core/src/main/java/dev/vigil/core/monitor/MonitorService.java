@@ -31,6 +31,7 @@ public final class MonitorService {
     private final NotificationDispatcher dispatcher;
     private final double defaultSampleRate;
     private final Map<String, Instant> lastEvaluated = new ConcurrentHashMap<>();
+    private volatile EngineHealth health = EngineHealth.NONE;
 
     /**
      * @param store where monitors, their history and the scored values are
@@ -181,9 +182,14 @@ public final class MonitorService {
         MonitorDefinition d = m.definition();
         Instant windowEnd = at.minus(d.lateDataDelay());
         Instant windowStart = windowEnd.minus(d.window());
-        List<ScoredValue> values = store.assessments().valuesByScorer(m.experimentId(), d.scorerName(),
-                windowStart, windowEnd);
-        Estimate e = MonitorEvaluator.estimate(d, values, defaultSampleRate);
+        Estimate e;
+        if (d.metric().isHealth()) {
+            e = health.estimate(m.experimentId(), d);
+        } else {
+            List<ScoredValue> values = store.assessments().valuesByScorer(m.experimentId(), d.scorerName(),
+                    windowStart, windowEnd);
+            e = MonitorEvaluator.estimate(d, values, defaultSampleRate);
+        }
         MonitorState before = state(m.experimentId(), m.name());
         MonitorState after = MonitorEvaluator.decide(d, e, before);
         if (after == before) {
@@ -231,6 +237,18 @@ public final class MonitorService {
                 m.version(), now, MonitorState.OK.name(), MonitorState.WARNING.name(), Double.NaN, Double.NaN,
                 Double.NaN, 0, now.minus(m.definition().window()), now, List.of());
         return dispatcher.send(notification(sample, m.definition(), true), m.definition().destinations());
+    }
+
+    /**
+     * Where engine-health monitors ({@link MonitorMetric#isHealth()}) read their value; without it they stay
+     * NO_DATA.
+     *
+     * @param health the running engine's health
+     * @return this
+     */
+    public MonitorService useHealth(EngineHealth health) {
+        this.health = Objects.requireNonNull(health, "health");
+        return this;
     }
 
     /** @return the dispatcher (its dead letters) */

@@ -61,6 +61,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public BudgetStore budgets() {
+        return delegate.budgets();
+    }
+
+    @Override
     public long skippedRows() {
         return delegate.skippedRows();
     }

@@ -52,6 +52,16 @@ public interface Store extends AutoCloseable {
         throw new UnsupportedOperationException("store " + describe() + " does not support fenced writes");
     }
 
+    /**
+     * Budgets on LLM-judge spend and their counters. Stores that do not keep budgets fail with
+     * {@link UnsupportedOperationException}.
+     *
+     * @return the budgets
+     */
+    default BudgetStore budgets() {
+        throw new UnsupportedOperationException("store " + describe() + " does not keep budgets");
+    }
+
     /** @return the URI this store was opened from, any password masked */
     String describe();
 

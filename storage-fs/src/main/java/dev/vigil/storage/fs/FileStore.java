@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *   experiments/&lt;id&gt;/scorers.state     its registered scorer versions
  *   experiments/&lt;id&gt;/monitors.state    its monitors and their recent transitions
  *   assessments/*.seg                   the assessment log (append-only; compacted in the background)
- *   state/jobs.state, cursors.state, leases.state, archival.state
+ *   state/jobs.state, cursors.state, leases.state, archival.state, budgets.state
  *   quarantine/                        copies of bytes cut off at recovery
  * </pre>
  *
@@ -78,6 +78,7 @@ final class FileStore implements FsStore {
     final FsMonitorStore monitors;
     final FsRetryQueue retries;
     final FsCoordination coordination;
+    final FsBudgetStore budgets;
     final TraceArchiver archiver;
 
     private FileStore(Path root, String uri, StoreOptions storeOptions) {
@@ -130,6 +131,7 @@ final class FileStore implements FsStore {
         this.monitors = new FsMonitorStore(this);
         this.retries = new FsRetryQueue(this);
         this.coordination = new FsCoordination(this, jobs);
+        this.budgets = new FsBudgetStore(this);
         this.archiver = new TraceArchiver(this);
         try {
             experiments.load(rb);
@@ -292,6 +294,11 @@ final class FileStore implements FsStore {
     @Override
     public MonitorStore monitors() {
         return monitors;
+    }
+
+    @Override
+    public dev.vigil.spi.store.BudgetStore budgets() {
+        return budgets;
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class JdbcStore implements Store {
     private final JdbcMonitorStore monitors;
     private final JdbcRetryQueue retries;
     private final JdbcCoordination coordination;
+    private final JdbcBudgetStore budgets;
 
     private final StoreLock lock;
 
@@ -61,6 +62,7 @@ public final class JdbcStore implements Store {
         this.monitors = new JdbcMonitorStore(db);
         this.retries = new JdbcRetryQueue(db);
         this.coordination = new JdbcCoordination(db);
+        this.budgets = new JdbcBudgetStore(db);
     }
 
     /**
@@ -238,6 +240,11 @@ public final class JdbcStore implements Store {
     @Override
     public MonitorStore monitors() {
         return monitors;
+    }
+
+    @Override
+    public dev.vigil.spi.store.BudgetStore budgets() {
+        return budgets;
     }
 
     @Override

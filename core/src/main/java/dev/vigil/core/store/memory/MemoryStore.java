@@ -40,6 +40,7 @@ final class MemoryStore implements Store {
     private final MemoryMonitorStore monitors;
     private final MemoryRetryQueue retries;
     private final MemoryCoordination coordination;
+    private final MemoryBudgetStore budgets;
 
     /**
      * @param uri the URI it was opened from
@@ -57,6 +58,7 @@ final class MemoryStore implements Store {
         this.monitors = new MemoryMonitorStore(this);
         this.retries = new MemoryRetryQueue(this);
         this.coordination = new MemoryCoordination(this, jobs);
+        this.budgets = new MemoryBudgetStore(this);
     }
 
     @Override
@@ -97,6 +99,11 @@ final class MemoryStore implements Store {
     @Override
     public Coordination coordination() {
         return coordination;
+    }
+
+    @Override
+    public dev.vigil.spi.store.BudgetStore budgets() {
+        return budgets;
     }
 
     @Override

@@ -1,0 +1,269 @@
+package dev.vigil.storage.fs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.json.Json;
+import dev.vigil.spi.store.Budget;
+import dev.vigil.spi.store.BudgetAction;
+import dev.vigil.spi.store.BudgetPeriod;
+import dev.vigil.spi.store.BudgetStore;
+import dev.vigil.spi.store.BudgetUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Budgets and their counters in {@code state/budgets.state}, rewritten atomically (temp file, fsync, rename) on
+ * every change, read at first use. Only the current and previous period's counters of a budget are kept. The file
+ * store has one writing process, so its write lock makes every reservation atomic.
+ */
+final class FsBudgetStore implements BudgetStore {
+    static final String STATE_FILE = "budgets.state";
+
+    private final FileStore store;
+    private boolean loaded;
+    /** "experiment\0name" → budget (sorted: list() is ordered by name within an experiment). */
+    private final TreeMap<String, Budget> budgets = new TreeMap<>();
+    /** "experiment\0name" → period start → counters. */
+    private final Map<String, TreeMap<Instant, BudgetUsage>> usage = new TreeMap<>();
+
+    FsBudgetStore(FileStore store) {
+        this.store = store;
+    }
+
+    private static String key(String experimentId, String name) {
+        return experimentId + '\u0000' + name;
+    }
+
+    private Path file() {
+        return store.stateDir().resolve(STATE_FILE);
+    }
+
+    /** Loads the file once; call under a lock (the write lock, or the read lock: loading is idempotent). */
+    private synchronized void load() {
+        if (loaded) {
+            return;
+        }
+        JsonNode node = FileStore.readStateJson(file());
+        if (node != null) {
+            for (JsonNode b : node.path("budgets")) {
+                Budget budget = new Budget(b.get("experiment_id").asText(), b.get("name").asText(),
+                        b.hasNonNull("scorer") ? b.get("scorer").asText() : null,
+                        BudgetPeriod.valueOf(b.get("period").asText()), b.get("max_tokens").asLong(),
+                        b.get("max_usd").asDouble(), BudgetAction.valueOf(b.get("action").asText()),
+                        Instant.parse(b.get("updated_at").asText()));
+                budgets.put(key(budget.experimentId(), budget.name()), budget);
+            }
+            for (JsonNode u : node.path("usage")) {
+                BudgetUsage bu = new BudgetUsage(u.get("experiment_id").asText(), u.get("budget").asText(),
+                        Instant.parse(u.get("period_start").asText()), u.get("spent_tokens").asLong(),
+                        u.get("spent_nusd").asLong(), u.get("reserved_tokens").asLong(),
+                        u.get("reserved_nusd").asLong(), u.get("calls").asLong(), u.get("skipped").asLong(),
+                        u.get("alerted_percent").asInt());
+                usage.computeIfAbsent(key(bu.experimentId(), bu.budgetName()), k -> new TreeMap<>())
+                        .put(bu.periodStart(), bu);
+            }
+        }
+        loaded = true;
+    }
+
+    private void persist() {
+        List<Object> bs = new ArrayList<>();
+        for (Budget b : budgets.values()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("experiment_id", b.experimentId());
+            o.put("name", b.name());
+            o.put("scorer", b.scorerName());
+            o.put("period", b.period().name());
+            o.put("max_tokens", b.maxTokens());
+            o.put("max_usd", b.maxUsd());
+            o.put("action", b.action().name());
+            o.put("updated_at", b.updatedAt().toString());
+            bs.add(o);
+        }
+        List<Object> us = new ArrayList<>();
+        for (TreeMap<Instant, BudgetUsage> periods : usage.values()) {
+            for (BudgetUsage u : periods.values()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("experiment_id", u.experimentId());
+                o.put("budget", u.budgetName());
+                o.put("period_start", u.periodStart().toString());
+                o.put("spent_tokens", u.spentTokens());
+                o.put("spent_nusd", u.spentNanoUsd());
+                o.put("reserved_tokens", u.reservedTokens());
+                o.put("reserved_nusd", u.reservedNanoUsd());
+                o.put("calls", u.calls());
+                o.put("skipped", u.skipped());
+                o.put("alerted_percent", u.alertedPercent());
+                us.add(o);
+            }
+        }
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("budgets", bs);
+        all.put("usage", us);
+        FsFiles.writeState(file(), Json.write(all).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Budget put(Budget b) {
+        if (b == null) {
+            throw new InvalidInputException("put needs a budget, got null");
+        }
+        return store.write(() -> {
+            load();
+            store.requireExperiment(b.experimentId(), "budget '" + b.name() + "'");
+            Budget old = budgets.put(key(b.experimentId(), b.name()), b);
+            try {
+                persist();
+            } catch (RuntimeException e) {
+                restore(key(b.experimentId(), b.name()), old);
+                throw e;
+            }
+            return b;
+        });
+    }
+
+    private void restore(String k, Budget old) {
+        if (old == null) {
+            budgets.remove(k);
+        } else {
+            budgets.put(k, old);
+        }
+    }
+
+    @Override
+    public Optional<Budget> get(String experimentId, String name) {
+        return store.read(() -> {
+            load();
+            return Optional.ofNullable(budgets.get(key(experimentId, name)));
+        });
+    }
+
+    @Override
+    public List<Budget> list(String experimentId) {
+        return store.read(() -> {
+            load();
+            List<Budget> out = new ArrayList<>();
+            budgets.subMap(experimentId + '\u0000', experimentId + '\u0001').values().forEach(out::add);
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public boolean delete(String experimentId, String name) {
+        return store.write(() -> {
+            load();
+            String k = key(experimentId, name);
+            Budget old = budgets.remove(k);
+            TreeMap<Instant, BudgetUsage> oldUsage = usage.remove(k);
+            if (old == null && oldUsage == null) {
+                return false;
+            }
+            try {
+                persist();
+            } catch (RuntimeException e) {
+                restore(k, old);
+                if (oldUsage != null) {
+                    usage.put(k, oldUsage);
+                }
+                throw e;
+            }
+            return old != null;
+        });
+    }
+
+    @Override
+    public BudgetUsage usage(String experimentId, String name, Instant periodStart) {
+        Objects.requireNonNull(periodStart, "periodStart");
+        return store.read(() -> {
+            load();
+            TreeMap<Instant, BudgetUsage> periods = usage.get(key(experimentId, name));
+            BudgetUsage u = periods == null ? null : periods.get(periodStart);
+            return u == null ? BudgetUsage.empty(experimentId, name, periodStart) : u;
+        });
+    }
+
+    /** Applies a change to a period's counters and persists; null from the change means "no change". */
+    private boolean update(Budget b, Instant periodStart, UnaryOperator<BudgetUsage> change) {
+        Objects.requireNonNull(periodStart, "periodStart");
+        return store.write(() -> {
+            load();
+            String k = key(b.experimentId(), b.name());
+            TreeMap<Instant, BudgetUsage> periods = usage.computeIfAbsent(k, x -> new TreeMap<>());
+            BudgetUsage old = periods.get(periodStart);
+            BudgetUsage next = change.apply(old == null
+                    ? BudgetUsage.empty(b.experimentId(), b.name(), periodStart) : old);
+            if (next == null) {
+                return false;
+            }
+            periods.put(periodStart, next);
+            TreeMap<Instant, BudgetUsage> dropped = new TreeMap<>();
+            while (periods.size() > 2) {
+                var first = periods.pollFirstEntry();
+                dropped.put(first.getKey(), first.getValue());
+            }
+            try {
+                persist();
+            } catch (RuntimeException e) {
+                periods.putAll(dropped);
+                if (old == null) {
+                    periods.remove(periodStart);
+                } else {
+                    periods.put(periodStart, old);
+                }
+                throw e;
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean reserve(Budget b, Instant periodStart, long tokens, long nanoUsd) {
+        checkAmounts(tokens, nanoUsd);
+        return update(b, periodStart, u -> !u.fits(b, tokens, nanoUsd) ? null
+                : new BudgetUsage(u.experimentId(), u.budgetName(), u.periodStart(), u.spentTokens(),
+                        u.spentNanoUsd(), u.reservedTokens() + tokens, u.reservedNanoUsd() + nanoUsd, u.calls(),
+                        u.skipped(), u.alertedPercent()));
+    }
+
+    @Override
+    public void settle(Budget b, Instant periodStart, long reservedTokens, long reservedNanoUsd, long tokens,
+            long nanoUsd, int calls) {
+        checkAmounts(reservedTokens, reservedNanoUsd);
+        checkAmounts(tokens, nanoUsd);
+        update(b, periodStart, u -> new BudgetUsage(u.experimentId(), u.budgetName(), u.periodStart(),
+                u.spentTokens() + tokens, u.spentNanoUsd() + nanoUsd,
+                Math.max(0, u.reservedTokens() - reservedTokens), Math.max(0, u.reservedNanoUsd() - reservedNanoUsd),
+                u.calls() + Math.max(0, calls), u.skipped(), u.alertedPercent()));
+    }
+
+    @Override
+    public void recordSkip(Budget b, Instant periodStart) {
+        update(b, periodStart, u -> new BudgetUsage(u.experimentId(), u.budgetName(), u.periodStart(),
+                u.spentTokens(), u.spentNanoUsd(), u.reservedTokens(), u.reservedNanoUsd(), u.calls(),
+                u.skipped() + 1, u.alertedPercent()));
+    }
+
+    @Override
+    public boolean markAlerted(Budget b, Instant periodStart, int percent) {
+        return update(b, periodStart, u -> u.alertedPercent() >= percent ? null
+                : new BudgetUsage(u.experimentId(), u.budgetName(), u.periodStart(), u.spentTokens(),
+                        u.spentNanoUsd(), u.reservedTokens(), u.reservedNanoUsd(), u.calls(), u.skipped(),
+                        percent));
+    }
+
+    private static void checkAmounts(long tokens, long nanoUsd) {
+        if (tokens < 0 || nanoUsd < 0) {
+            throw new InvalidInputException("budget amounts must be 0 or more, got " + tokens + " tokens and "
+                    + nanoUsd + " nano-USD");
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package dev.vigil.storage.jdbc;
+
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.store.Budget;
+import dev.vigil.spi.store.BudgetAction;
+import dev.vigil.spi.store.BudgetPeriod;
+import dev.vigil.spi.store.BudgetStore;
+import dev.vigil.spi.store.BudgetUsage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Budgets in {@code budgets} and their counters in {@code budget_usage} (migration V6). A reservation is one
+ * conditional {@code UPDATE} whose {@code WHERE} holds the limits, so concurrent engines on one database never
+ * reserve past a limit (PostgreSQL re-checks the condition on the newest row version after taking its lock).
+ */
+final class JdbcBudgetStore implements BudgetStore {
+
+    private static final String BCOLS = "experiment_id, name, scorer_name, period, max_tokens, max_usd, action, "
+            + "updated_ns";
+    private static final String UCOLS = "experiment_id, budget_name, period_start_ns, spent_tokens, spent_nusd, "
+            + "reserved_tokens, reserved_nusd, calls, skipped, alerted_percent";
+    private static final String KEY = " WHERE experiment_id = ? AND budget_name = ? AND period_start_ns = ?";
+
+    private final Database db;
+
+    JdbcBudgetStore(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public Budget put(Budget b) {
+        if (b == null) {
+            throw new InvalidInputException("put needs a budget, got null");
+        }
+        return db.inTransaction("set budget '" + b.name() + "'", c -> {
+            if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(b.experimentId())).isEmpty()) {
+                throw new InvalidInputException("experiment " + b.experimentId() + " does not exist; cannot set "
+                        + "budget '" + b.name() + "' in it");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM budgets WHERE experiment_id = ? AND name = ?")) {
+                ps.setString(1, b.experimentId());
+                ps.setString(2, b.name());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO budgets (" + BCOLS
+                    + ", max_nusd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, b.experimentId());
+                ps.setString(2, b.name());
+                ps.setString(3, b.scorerName());
+                ps.setString(4, b.period().name());
+                ps.setLong(5, b.maxTokens());
+                ps.setDouble(6, b.maxUsd());
+                ps.setString(7, b.action().name());
+                ps.setLong(8, EpochNanos.of(b.updatedAt()));
+                ps.setLong(9, b.maxNanoUsd());
+                ps.executeUpdate();
+            }
+            return b;
+        });
+    }
+
+    @Override
+    public Optional<Budget> get(String experimentId, String name) {
+        return db.autoCommit("read budget '" + name + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + BCOLS
+                    + " FROM budgets WHERE experiment_id = ? AND name = ?")) {
+                ps.setString(1, experimentId);
+                ps.setString(2, name);
+                List<Budget> out = readBudgets(ps);
+                return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
+            }
+        });
+    }
+
+    @Override
+    public List<Budget> list(String experimentId) {
+        return db.autoCommit("list budgets of experiment " + experimentId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + BCOLS
+                    + " FROM budgets WHERE experiment_id = ?")) {
+                ps.setString(1, experimentId);
+                List<Budget> out = readBudgets(ps);
+                out.sort(Comparator.comparing(Budget::name));
+                return List.copyOf(out);
+            }
+        });
+    }
+
+    private static List<Budget> readBudgets(PreparedStatement ps) throws SQLException {
+        List<Budget> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Budget(rs.getString(1), rs.getString(2), rs.getString(3),
+                        BudgetPeriod.valueOf(rs.getString(4)), rs.getLong(5), rs.getDouble(6),
+                        BudgetAction.valueOf(rs.getString(7)), EpochNanos.toInstant(rs.getLong(8))));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean delete(String experimentId, String name) {
+        return db.inTransaction("delete budget '" + name + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM budget_usage WHERE experiment_id = ? AND budget_name = ?")) {
+                ps.setString(1, experimentId);
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM budgets WHERE experiment_id = ? AND name = ?")) {
+                ps.setString(1, experimentId);
+                ps.setString(2, name);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public BudgetUsage usage(String experimentId, String name, Instant periodStart) {
+        Objects.requireNonNull(periodStart, "periodStart");
+        return db.autoCommit("read usage of budget '" + name + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + UCOLS + " FROM budget_usage" + KEY)) {
+                key(ps, experimentId, name, periodStart, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return BudgetUsage.empty(experimentId, name, periodStart);
+                    }
+                    return new BudgetUsage(rs.getString(1), rs.getString(2), EpochNanos.toInstant(rs.getLong(3)),
+                            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
+                            rs.getLong(9), rs.getInt(10));
+                }
+            }
+        });
+    }
+
+    private static void key(PreparedStatement ps, String experimentId, String name, Instant periodStart, int from)
+            throws SQLException {
+        ps.setString(from, experimentId);
+        ps.setString(from + 1, name);
+        ps.setLong(from + 2, EpochNanos.of(periodStart));
+    }
+
+    /** Inserts the period's zero row if missing (a racing insert fails the transaction, which is run again). */
+    private static void ensureRow(Connection c, Budget b, Instant periodStart) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM budget_usage" + KEY)) {
+            key(ps, b.experimentId(), b.name(), periodStart, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_usage (" + UCOLS
+                + ") VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0)")) {
+            key(ps, b.experimentId(), b.name(), periodStart, 1);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public boolean reserve(Budget b, Instant periodStart, long tokens, long nanoUsd) {
+        checkAmounts(tokens, nanoUsd);
+        Objects.requireNonNull(periodStart, "periodStart");
+        StringBuilder sql = new StringBuilder("UPDATE budget_usage SET reserved_tokens = reserved_tokens + ?, "
+                + "reserved_nusd = reserved_nusd + ?").append(KEY);
+        if (b.maxTokens() > 0) {
+            sql.append(" AND spent_tokens + reserved_tokens < ? AND spent_tokens + reserved_tokens + ? <= ?");
+        }
+        if (b.maxNanoUsd() > 0) {
+            sql.append(" AND spent_nusd + reserved_nusd < ? AND spent_nusd + reserved_nusd + ? <= ?");
+        }
+        return db.inTransaction("reserve against budget '" + b.name() + "'", c -> {
+            ensureRow(c, b, periodStart);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setLong(1, tokens);
+                ps.setLong(2, nanoUsd);
+                key(ps, b.experimentId(), b.name(), periodStart, 3);
+                int i = 6;
+                if (b.maxTokens() > 0) {
+                    ps.setLong(i++, b.maxTokens());
+                    ps.setLong(i++, tokens);
+                    ps.setLong(i++, b.maxTokens());
+                }
+                if (b.maxNanoUsd() > 0) {
+                    ps.setLong(i++, b.maxNanoUsd());
+                    ps.setLong(i++, nanoUsd);
+                    ps.setLong(i, b.maxNanoUsd());
+                }
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void settle(Budget b, Instant periodStart, long reservedTokens, long reservedNanoUsd, long tokens,
+            long nanoUsd, int calls) {
+        checkAmounts(reservedTokens, reservedNanoUsd);
+        checkAmounts(tokens, nanoUsd);
+        db.inTransaction("settle a call against budget '" + b.name() + "'", c -> {
+            ensureRow(c, b, periodStart);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_usage SET "
+                    + "reserved_tokens = CASE WHEN reserved_tokens > ? THEN reserved_tokens - ? ELSE 0 END, "
+                    + "reserved_nusd = CASE WHEN reserved_nusd > ? THEN reserved_nusd - ? ELSE 0 END, "
+                    + "spent_tokens = spent_tokens + ?, spent_nusd = spent_nusd + ?, calls = calls + ?" + KEY)) {
+                ps.setLong(1, reservedTokens);
+                ps.setLong(2, reservedTokens);
+                ps.setLong(3, reservedNanoUsd);
+                ps.setLong(4, reservedNanoUsd);
+                ps.setLong(5, tokens);
+                ps.setLong(6, nanoUsd);
+                ps.setLong(7, Math.max(0, calls));
+                key(ps, b.experimentId(), b.name(), periodStart, 8);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void recordSkip(Budget b, Instant periodStart) {
+        db.inTransaction("count a skip of budget '" + b.name() + "'", c -> {
+            ensureRow(c, b, periodStart);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE budget_usage SET skipped = skipped + 1" + KEY)) {
+                key(ps, b.experimentId(), b.name(), periodStart, 1);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean markAlerted(Budget b, Instant periodStart, int percent) {
+        return db.inTransaction("mark an alert of budget '" + b.name() + "'", c -> {
+            ensureRow(c, b, periodStart);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE budget_usage SET alerted_percent = ?" + KEY + " AND alerted_percent < ?")) {
+                ps.setInt(1, percent);
+                key(ps, b.experimentId(), b.name(), periodStart, 2);
+                ps.setInt(5, percent);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static void checkAmounts(long tokens, long nanoUsd) {
+        if (tokens < 0 || nanoUsd < 0) {
+            throw new InvalidInputException("budget amounts must be 0 or more, got " + tokens + " tokens and "
+                    + nanoUsd + " nano-USD");
+        }
+    }
+}
