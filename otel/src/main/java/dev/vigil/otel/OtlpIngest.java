@@ -1,11 +1,12 @@
 package dev.vigil.otel;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.Objects;
 
 /**
- * The whole OTLP trace intake, used by the server and the CLI: {@link OtlpDecoder} (wire bytes to the OTLP/JSON
- * tree), {@link OtlpMapper} (spans to MLflow traces), {@link ExperimentRouter} (which experiment), and
+ * The whole OTLP trace intake, used by the server and the CLI: {@link OtlpDecoder} (wire bytes to the parsed protobuf
+ * request or the OTLP/JSON tree), {@link OtlpMapper} (spans to MLflow traces), {@link ExperimentRouter} (which experiment), and
  * {@link TraceAssembler} (durable, idempotent merging and completion).
  */
 public final class OtlpIngest {
@@ -49,6 +50,10 @@ public final class OtlpIngest {
      */
     public Outcome ingest(byte[] body, OtlpDecoder.Encoding encoding, boolean gzip, String vigilHeader,
             String mlflowHeader) {
+        if (encoding == OtlpDecoder.Encoding.PROTOBUF) {
+            ExportTraceServiceRequest request = decoder.decodeProtobuf(body, gzip);
+            return store(OtlpMapper.map(request, router.forRequest(vigilHeader, mlflowHeader)));
+        }
         JsonNode root = decoder.decode(body, encoding, gzip);
         return ingest(root, vigilHeader, mlflowHeader);
     }
@@ -60,7 +65,10 @@ public final class OtlpIngest {
      * @return accepted and rejected span counts
      */
     public Outcome ingest(JsonNode root, String vigilHeader, String mlflowHeader) {
-        OtlpMapper.Result r = OtlpMapper.map(root, router.forRequest(vigilHeader, mlflowHeader));
+        return store(OtlpMapper.map(root, router.forRequest(vigilHeader, mlflowHeader)));
+    }
+
+    private Outcome store(OtlpMapper.Result r) {
         assembler.accept(r.traces());
         return new Outcome(r.acceptedSpans(), r.rejectedSpans(), r.rejectionMessage());
     }
