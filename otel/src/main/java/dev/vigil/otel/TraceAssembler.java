@@ -56,12 +56,12 @@ public final class TraceAssembler {
         DROP
     }
 
-    /** A batch refused because too many traces are open (backpressure). */
-    public static final class AdmissionException extends RuntimeException {
+    /** A batch refused because too many traces are open (backpressure): {@link Admission.Reason#ASSEMBLY_FULL}. */
+    public static final class AdmissionException extends dev.vigil.otel.AdmissionException {
         private static final long serialVersionUID = 1L;
 
         AdmissionException(String message) {
-            super(message);
+            super(Admission.Reason.ASSEMBLY_FULL, java.time.Duration.ofSeconds(2), message);
         }
     }
 
