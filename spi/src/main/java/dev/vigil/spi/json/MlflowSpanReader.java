@@ -2,6 +2,9 @@ package dev.vigil.spi.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.SpanEvent;
@@ -27,6 +30,9 @@ final class MlflowSpanReader {
     static Span readSpan(JsonNode s, String mlflowTraceId) {
         if (!s.isObject()) {
             throw new InvalidInputException("each span must be a JSON object");
+        }
+        if (isProtoForm(s)) {
+            s = fromProtoForm(s);
         }
         boolean v2 = s.has("context");
         String spanId;
@@ -113,5 +119,113 @@ final class MlflowSpanReader {
             default -> throw new InvalidInputException("unknown span status code '" + code
                     + "'; allowed: STATUS_CODE_OK, STATUS_CODE_ERROR, STATUS_CODE_UNSET (or OK, ERROR, UNSET, or 1, 2, 0)");
         };
+    }
+
+    // ------------------------------------------------------------------ the REST/proto form
+
+    /** @return true for an OpenTelemetry protobuf-JSON span (camel-case ids, or attributes as a key-value list) */
+    private static boolean isProtoForm(JsonNode s) {
+        JsonNode attrs = s.get("attributes");
+        return s.has("spanId") || s.has("startTimeUnixNano") || (attrs != null && attrs.isArray());
+    }
+
+    /** The REST/proto span (snake or camel case, {@code KeyValue} attributes) as the MLflow 3 dict form. */
+    private static JsonNode fromProtoForm(JsonNode s) {
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        copy(s, d, "trace_id", "traceId");
+        copy(s, d, "span_id", "spanId");
+        copy(s, d, "parent_span_id", "parentSpanId");
+        copy(s, d, "name", "name");
+        copy(s, d, "start_time_unix_nano", "startTimeUnixNano");
+        copy(s, d, "end_time_unix_nano", "endTimeUnixNano");
+        JsonNode st = s.get("status");
+        if (st != null && st.isObject()) {
+            d.set("status", st);
+        }
+        d.set("attributes", keyValues(s.get("attributes")));
+        ArrayNode events = d.putArray("events");
+        JsonNode evs = s.get("events");
+        if (evs != null && evs.isArray()) {
+            for (JsonNode e : evs) {
+                ObjectNode en = events.addObject();
+                copy(e, en, "name", "name");
+                copy(e, en, "time_unix_nano", "timeUnixNano");
+                en.set("attributes", keyValues(e.get("attributes")));
+            }
+        }
+        return d;
+    }
+
+    private static void copy(JsonNode from, ObjectNode to, String snake, String camel) {
+        JsonNode v = from.has(snake) ? from.get(snake) : from.get(camel);
+        if (v != null && !v.isNull()) {
+            to.set(snake, v);
+        }
+    }
+
+    /** A {@code KeyValue} list as an object of plain JSON values (a map is accepted as it is). */
+    private static JsonNode keyValues(JsonNode list) {
+        if (list == null || list.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (list.isObject()) {
+            return list;
+        }
+        if (!list.isArray()) {
+            throw new InvalidInputException("span \"attributes\" must be an object or a list of {\"key\", \"value\"},"
+                    + " got " + list.getNodeType());
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (JsonNode kv : list) {
+            JsonNode key = kv.get("key");
+            if (key == null || !key.isTextual()) {
+                throw new InvalidInputException("a span attribute in the key-value form has no \"key\": " + kv);
+            }
+            out.set(key.textValue(), anyValue(kv.get("value")));
+        }
+        return out;
+    }
+
+    /** An OpenTelemetry {@code AnyValue} in protobuf JSON (snake or camel case) as a plain JSON node. */
+    private static JsonNode anyValue(JsonNode v) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (v == null || v.isNull() || !v.isObject()) {
+            return f.nullNode();
+        }
+        for (var e : v.properties()) {
+            JsonNode x = e.getValue();
+            switch (e.getKey()) {
+                case "string_value", "stringValue", "bytes_value", "bytesValue" -> {
+                    return f.textNode(x.asText());
+                }
+                case "bool_value", "boolValue" -> {
+                    return f.booleanNode(x.isBoolean() ? x.booleanValue() : Boolean.parseBoolean(x.asText()));
+                }
+                case "int_value", "intValue" -> {
+                    try {
+                        return f.numberNode(x.isNumber() ? x.longValue() : Long.parseLong(x.asText().strip()));
+                    } catch (NumberFormatException bad) {
+                        throw new InvalidInputException("span attribute int_value must be a 64-bit integer, got "
+                                + x);
+                    }
+                }
+                case "double_value", "doubleValue" -> {
+                    return f.numberNode(x.asDouble());
+                }
+                case "array_value", "arrayValue" -> {
+                    ArrayNode a = f.arrayNode();
+                    JsonNode values = x.get("values");
+                    if (values != null && values.isArray()) {
+                        values.forEach(item -> a.add(anyValue(item)));
+                    }
+                    return a;
+                }
+                case "kvlist_value", "kvlistValue" -> {
+                    return keyValues(x.get("values"));
+                }
+                default -> { }
+            }
+        }
+        return f.nullNode();
     }
 }

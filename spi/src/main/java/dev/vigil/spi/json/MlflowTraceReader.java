@@ -28,20 +28,25 @@ final class MlflowTraceReader {
         if (root == null || !root.isObject()) {
             throw new InvalidInputException("an MLflow trace is a JSON object {\"info\": {...}, \"data\": {\"spans\": [...]}}");
         }
-        JsonNode infoNode = root.get("info");
+        if (root.has("trace") && root.get("trace").isObject() && !root.has("info")) {
+            root = root.get("trace"); // the REST response: {"trace": {"trace_info": ..., "spans": [...]}}
+        }
+        boolean rest = !root.has("info") && root.has("trace_info");
+        JsonNode infoNode = rest ? root.get("trace_info") : root.get("info");
         if (infoNode == null || !infoNode.isObject()) {
-            throw new InvalidInputException("MLflow trace JSON has no \"info\" object");
+            throw new InvalidInputException("MLflow trace JSON has no \"info\" object (nor the REST form's"
+                    + " \"trace_info\")");
         }
         TraceInfo info = readInfo(infoNode);
         List<Span> spans = new ArrayList<>();
-        JsonNode data = root.get("data");
-        JsonNode spanNodes = data == null ? null : data.get("spans");
+        JsonNode data = rest ? null : root.get("data");
+        JsonNode spanNodes = rest ? root.get("spans") : data == null ? null : data.get("spans");
         if (data != null && data.isTextual()) {
             spanNodes = Json.readTree(data.textValue()).get("spans");
         }
         if (spanNodes != null && !spanNodes.isNull()) {
             if (!spanNodes.isArray()) {
-                throw new InvalidInputException("\"data.spans\" must be an array");
+                throw new InvalidInputException((rest ? "\"spans\"" : "\"data.spans\"") + " must be an array");
             }
             for (JsonNode s : spanNodes) {
                 spans.add(MlflowSpanReader.readSpan(s, info.traceId()));
