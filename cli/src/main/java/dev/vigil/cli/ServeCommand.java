@@ -56,6 +56,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Traces assembled at once before requests get 429 + Retry-After (default ${DEFAULT-VALUE}).")
     int maxOpenTraces;
 
+    @Option(names = "--max-engine-backlog", defaultValue = "10000",
+            description = "Engine backlog (scorer runs queued + arrivals not committed) above which requests get 503 + Retry-After (default ${DEFAULT-VALUE}).")
+    long maxEngineBacklog;
+
     @Option(names = "--late-spans", defaultValue = "UPDATE_KEEP_ASSESSMENTS",
             description = "Spans arriving after their trace completed: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     TraceAssembler.LateSpanRule lateSpans;
@@ -77,6 +81,9 @@ final class ServeCommand implements Callable<Integer> {
         if (maxRequestBytes < 1 || maxOpenTraces < 1) {
             throw new UserError("--max-request-size and --max-open-traces must be at least 1");
         }
+        if (maxEngineBacklog < 0) {
+            throw new UserError("--max-engine-backlog must be 0 or more, got " + maxEngineBacklog);
+        }
         try (StopSignal stop = new StopSignal()) {
             EvaluationEventExporter events = exportOtlp == null ? null : EvaluationEventExporter.otlpHttp(exportOtlp);
             try (Store opened = openStore()) {
@@ -86,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                     server = VigilServer.builder(vigil).host(host).port(port).token(token).quietPeriod(quiet)
                             .maxAge(age).maxRequestBytes(maxRequestBytes).maxOpenTraces(maxOpenTraces)
-                            .lateSpanRule(lateSpans).experimentAttribute(experimentFrom).start();
+                            .maxEngineBacklog(maxEngineBacklog).lateSpanRule(lateSpans).experimentAttribute(experimentFrom).start();
                 } catch (RuntimeException e) {
                     vigil.close();
                     throw new UserError(e.getMessage(), e);

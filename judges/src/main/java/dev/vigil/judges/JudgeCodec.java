@@ -62,6 +62,13 @@ public final class JudgeCodec implements ScorerCodec {
         if (c.get("parameters") instanceof Map<?, ?> p) {
             p.forEach((k, v) -> b.parameter(String.valueOf(k), v));
         }
+        if (c.get("aggregations") != null) {
+            if (!(c.get("aggregations") instanceof List<?>)) {
+                throw new InvalidInputException("judge definition of '" + name + "': \"aggregations\" must be a list"
+                        + " of names, got " + Json.write(c.get("aggregations")));
+            }
+            b.aggregations(strings(c.get("aggregations")));
+        }
         return b.build();
     }
 

@@ -14,6 +14,7 @@ import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.Scorer;
+import dev.vigil.spi.scorer.Aggregation;
 import dev.vigil.spi.scorer.ScorerDefinition;
 import dev.vigil.spi.scorer.ScorerInput;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ public final class LlmJudge implements Scorer {
     private final Map<String, Object> parameters;
     private final JudgeRuntime runtime;
     private final ScorerDefinition definition;
+    private final List<Aggregation> aggregations;
     private final AssessmentSource source;
     // Per judge, not per call: the answer schema and its wording never change.
     private final Map<String, Object> schema;
@@ -79,6 +81,10 @@ public final class LlmJudge implements Scorer {
         config.putAll(spec.config());
         if (!parameters.isEmpty()) {
             config.put("parameters", parameters);
+        }
+        this.aggregations = b.aggregations == null ? List.of(Aggregation.MEAN) : b.aggregations;
+        if (b.aggregations != null) {
+            config.put("aggregations", aggregations.stream().map(Aggregation::name).toList());
         }
         this.definition = new ScorerDefinition(KIND, config);
         this.source = AssessmentSource.llmJudge(modelUri);
@@ -104,6 +110,12 @@ public final class LlmJudge implements Scorer {
     @Override
     public ScorerDefinition definition() {
         return definition;
+    }
+
+    /** @return how this judge's values are summarised (MLflow's {@code aggregations}); {@code mean} by default */
+    @Override
+    public List<Aggregation> aggregations() {
+        return aggregations;
     }
 
     @Override
@@ -223,6 +235,7 @@ public final class LlmJudge implements Scorer {
         private String model;
         private JudgeRuntime runtime;
         private final Map<String, Object> parameters = new LinkedHashMap<>();
+        private List<Aggregation> aggregations;
 
         private Builder(JudgeSpec spec) {
             this.spec = spec;
@@ -256,6 +269,30 @@ public final class LlmJudge implements Scorer {
          */
         public Builder parameter(String key, Object value) {
             parameters.put(Objects.requireNonNull(key, "key"), Json.freeze(Objects.requireNonNull(value, key)));
+            return this;
+        }
+
+        /**
+         * @param names how the judge's values are summarised, as MLflow's {@code aggregations}: {@code mean},
+         *     {@code min}, {@code max}, {@code median}, {@code variance}, {@code p90} (at least one, no repeats)
+         * @return this
+         * @throws InvalidInputException for an unknown or repeated name, or none
+         */
+        public Builder aggregations(List<String> names) {
+            Objects.requireNonNull(names, "names");
+            if (names.isEmpty()) {
+                throw new InvalidInputException("a judge needs at least one aggregation; allowed: mean, min, max,"
+                        + " median, variance, p90");
+            }
+            List<Aggregation> out = new java.util.ArrayList<>();
+            for (String n : names) {
+                Aggregation a = Aggregation.named(n);
+                if (out.contains(a)) {
+                    throw new InvalidInputException("aggregation '" + n + "' is listed twice");
+                }
+                out.add(a);
+            }
+            this.aggregations = List.copyOf(out);
             return this;
         }
 

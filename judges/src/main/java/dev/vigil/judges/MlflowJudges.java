@@ -43,6 +43,35 @@ public final class MlflowJudges {
      */
     public static LlmJudge.Builder fromMlflow(String json) {
         Map<String, Object> m = object(json);
+        LlmJudge.Builder b = judge(m);
+        List<String> aggregations = aggregations(m.get("aggregations"));
+        return aggregations == null ? b : b.aggregations(aggregations);
+    }
+
+    /** MLflow's serialized {@code aggregations}: null or a list of built-in names (callables do not serialize). */
+    private static List<String> aggregations(Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw new InvalidInputException("serialized scorer \"aggregations\" must be null or a list of names"
+                    + " (mean, min, max, median, variance, p90), got " + Json.write(raw));
+        }
+        if (list.isEmpty()) {
+            return null;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof String s)) {
+                throw new InvalidInputException("serialized scorer \"aggregations\" holds " + Json.write(o)
+                        + "; only the built-in names serialize (mean, min, max, median, variance, p90)");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static LlmJudge.Builder judge(Map<String, Object> m) {
         String name = string(m, "name", "serialized scorer", false);
         if (m.get("builtin_scorer_class") != null) {
             String cls = string(m, "builtin_scorer_class", "serialized scorer", true);

@@ -87,10 +87,7 @@ public final class OtlpDecoder {
      * @throws RequestTooLargeException if the decompressed body exceeds the limit
      */
     public JsonNode decode(byte[] body, Encoding encoding, boolean gzip) {
-        byte[] bytes = gzip ? gunzip(body) : body;
-        if (bytes.length > maxDecodedBytes) {
-            throw new RequestTooLargeException(bytes.length, maxDecodedBytes);
-        }
+        byte[] bytes = unwrap(body, gzip);
         return switch (encoding) {
             case PROTOBUF -> toJson(parseProtobuf(bytes));
             case JSON -> {
@@ -111,6 +108,28 @@ public final class OtlpDecoder {
                 yield root;
             }
         };
+    }
+
+    /**
+     * Decodes a binary protobuf request without building its OTLP/JSON tree (the intake's fast path; map it with
+     * {@link OtlpMapper#map(ExportTraceServiceRequest, java.util.function.Function)}).
+     *
+     * @param body the request body
+     * @param gzip true if the body is gzip compressed
+     * @return the parsed request
+     * @throws InvalidInputException if the body is not a decodable OTLP trace request (the message says why)
+     * @throws RequestTooLargeException if the decompressed body exceeds the limit
+     */
+    public ExportTraceServiceRequest decodeProtobuf(byte[] body, boolean gzip) {
+        return parseProtobuf(unwrap(body, gzip));
+    }
+
+    private byte[] unwrap(byte[] body, boolean gzip) {
+        byte[] bytes = gzip ? gunzip(body) : body;
+        if (bytes.length > maxDecodedBytes) {
+            throw new RequestTooLargeException(bytes.length, maxDecodedBytes);
+        }
+        return bytes;
     }
 
     /**

@@ -35,8 +35,11 @@ import java.util.TreeMap;
  *   <li>A span arriving after completion follows the {@link LateSpanRule}. The default,
  *       {@link LateSpanRule#UPDATE_KEEP_ASSESSMENTS}, stores the updated trace (still complete) and keeps existing
  *       assessments; the engine does not score a trace again with a scorer version that already scored it, so no
- *       duplicate assessment appears. {@link LateSpanRule#DROP} ignores late spans (counted in
- *       {@link #lateSpansDropped()}).</li>
+ *       duplicate assessment appears; the trace's {@link #METADATA_REVISION} counts such updates.
+ *       {@link LateSpanRule#DROP} ignores late spans (counted in {@link #lateSpansDropped()}). Re-scoring a
+ *       late-updated trace automatically is not offered: the engine skips a trace a scorer version already scored
+ *       and the store cannot retire feedback, so it would need an engine change (see the README).</li>
+ *   <li>With a quiet period of zero, a trace whose root span has ended is stored complete as it arrives.</li>
  *   <li>{@link #recover()} (call once at start) re-adopts the IN_PROGRESS traces stored within the maximum age,
  *       so that traces interrupted by a restart still complete or close.</li>
  * </ul>
@@ -44,6 +47,12 @@ import java.util.TreeMap;
  * batch with {@link AdmissionException}, which OTLP/HTTP turns into 503 + Retry-After).
  */
 public final class TraceAssembler {
+
+    /**
+     * Metadata key counting the updates of a trace by spans that arrived after it completed (absent: none), so that
+     * such traces can be found ({@code metadata.`vigil.otel.revision` IS NOT NULL}) and re-scored by a backfill.
+     */
+    public static final String METADATA_REVISION = "vigil.otel.revision";
 
     /** Metadata key marking a trace closed by the maximum age rather than completed. */
     public static final String METADATA_INCOMPLETE = "vigil.otel.incomplete";
@@ -56,12 +65,12 @@ public final class TraceAssembler {
         DROP
     }
 
-    /** A batch refused because too many traces are open (backpressure). */
-    public static final class AdmissionException extends RuntimeException {
+    /** A batch refused because too many traces are open (backpressure): {@link Admission.Reason#ASSEMBLY_FULL}. */
+    public static final class AdmissionException extends dev.vigil.otel.AdmissionException {
         private static final long serialVersionUID = 1L;
 
         AdmissionException(String message) {
-            super(message);
+            super(Admission.Reason.ASSEMBLY_FULL, java.time.Duration.ofSeconds(2), message);
         }
     }
 
@@ -76,6 +85,7 @@ public final class TraceAssembler {
     private final Runnable onComplete;
     private final Map<String, Open> open = new HashMap<>();
     private long lateDropped;
+    private long lateUpdated;
 
     private TraceAssembler(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
@@ -133,7 +143,14 @@ public final class TraceAssembler {
                     new ArrayList<>(merged.values()), resource);
             assembled = withMetadata(assembled, partial.info().traceMetadata());
             if (completed) {
-                writes.add(keepAssessments(assembled, stored)); // late span: stays complete
+                lateUpdated += partial.spans().size();
+                writes.add(withRevision(keepAssessments(assembled, stored), stored)); // late span: stays complete
+            } else if (quietPeriod.isZero() && rootEnded(assembled)) {
+                // no quiet period: a trace whose root has ended is complete as it arrives (one write, no tick)
+                writes.add(completedForm(assembled));
+                if (o != null) {
+                    commits.add(() -> open.remove(partial.traceId()));
+                }
             } else {
                 writes.add(withState(assembled, TraceState.IN_PROGRESS, Map.of()));
                 Instant first = o != null ? o.firstSeen() : now;
@@ -170,11 +187,8 @@ public final class TraceAssembler {
                 done.add(e.getKey());
                 continue;
             }
-            Span root = stored.spans().stream().filter(Span::isRoot).findFirst().orElse(null);
-            boolean rootEnded = root != null && root.endTimeUnixNano() != 0;
-            if (quiet && rootEnded) {
-                TraceState state = root.status().code() == SpanStatusCode.ERROR ? TraceState.ERROR : TraceState.OK;
-                writes.add(withState(stored, state, Map.of()));
+            if (quiet && rootEnded(stored)) {
+                writes.add(completedForm(stored));
                 done.add(e.getKey());
             } else if (tooOld) {
                 writes.add(withState(stored, TraceState.ERROR, Map.of(METADATA_INCOMPLETE, "true")));
@@ -215,6 +229,34 @@ public final class TraceAssembler {
             } while (token != null);
         }
         return adopted;
+    }
+
+    private static boolean rootEnded(Trace t) {
+        Span root = t.spans().stream().filter(Span::isRoot).findFirst().orElse(null);
+        return root != null && root.endTimeUnixNano() != 0;
+    }
+
+    /** @return the trace as OK or ERROR, from its root span's status */
+    private static Trace completedForm(Trace t) {
+        Span root = t.spans().stream().filter(Span::isRoot).findFirst().orElseThrow();
+        return withState(t, root.status().code() == SpanStatusCode.ERROR ? TraceState.ERROR : TraceState.OK,
+                Map.of());
+    }
+
+    /** @return the late-updated trace with {@link #METADATA_REVISION} one above the stored one's */
+    private static Trace withRevision(Trace updated, Trace stored) {
+        long previous;
+        try {
+            previous = Long.parseLong(stored.info().traceMetadata().getOrDefault(METADATA_REVISION, "0"));
+        } catch (NumberFormatException e) {
+            previous = 0;
+        }
+        return withState(updated, updated.info().state(), Map.of(METADATA_REVISION, Long.toString(previous + 1)));
+    }
+
+    /** @return spans that arrived after their trace completed and updated it (not under {@link LateSpanRule#DROP}) */
+    public synchronized long lateSpansUpdated() {
+        return lateUpdated;
     }
 
     /** @return traces being assembled (stored IN_PROGRESS) */

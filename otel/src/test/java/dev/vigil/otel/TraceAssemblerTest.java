@@ -95,6 +95,27 @@ class TraceAssemblerTest {
         assertThat(stored().spans()).hasSize(2);
         assertThat(stored().info().state()).isEqualTo(TraceState.OK);
         assertThat(in.assembler().openTraces()).isZero();
+        assertThat(stored().info().traceMetadata()).containsEntry(TraceAssembler.METADATA_REVISION, "1");
+        assertThat(in.assembler().lateSpansUpdated()).isEqualTo(1);
+
+        in.ingest(childThenRoot(false), OtlpDecoder.Encoding.PROTOBUF, false, null, null); // a duplicate: no change
+        assertThat(stored().info().traceMetadata()).containsEntry(TraceAssembler.METADATA_REVISION, "1");
+    }
+
+    @Test
+    void zeroQuietPeriod_storesATraceWithAnEndedRootCompleteAtOnce_andOneWithoutRootStaysOpen() {
+        OtlpIngest in = ingest(TraceAssembler.builder(store).quietPeriod(Duration.ZERO));
+
+        in.ingest(childThenRoot(false), OtlpDecoder.Encoding.PROTOBUF, false, null, null);
+        assertThat(stored().info().state()).isEqualTo(TraceState.IN_PROGRESS);
+        assertThat(in.assembler().openTraces()).isEqualTo(1);
+
+        in.ingest(childThenRoot(true), OtlpDecoder.Encoding.PROTOBUF, false, null, null);
+
+        assertThat(stored().info().state()).isEqualTo(TraceState.OK);
+        assertThat(stored().spans()).hasSize(2);
+        assertThat(in.assembler().openTraces()).isZero();
+        assertThat(stored().info().traceMetadata()).doesNotContainKey(TraceAssembler.METADATA_REVISION);
     }
 
     @Test

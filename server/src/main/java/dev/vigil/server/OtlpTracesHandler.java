@@ -3,10 +3,11 @@ package dev.vigil.server;
 import com.google.protobuf.CodedOutputStream;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.vigil.otel.Admission;
+import dev.vigil.otel.AdmissionException;
 import dev.vigil.otel.OtlpDecoder;
 import dev.vigil.otel.OtlpIngest;
 import dev.vigil.otel.RequestTooLargeException;
-import dev.vigil.otel.TraceAssembler;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@code ExportTraceServiceResponse} in the request's encoding ({@code partial_success} with
  * {@code rejected_spans} and a message for spans that could not be mapped); 400 for undecodable bodies; 415 for
  * other content types; 413 over the size limit; 429 + {@code Retry-After} when too many traces are being
- * assembled; 503 + {@code Retry-After} while draining or when the store fails. Error bodies are a
+ * assembled; 503 + {@code Retry-After} while the engine is saturated ({@link Admission}), while draining, or when
+ * the store fails. Error bodies are a
  * {@code google.rpc.Status} in the request's encoding.
  */
 public final class OtlpTracesHandler implements HttpHandler {
@@ -100,9 +102,14 @@ public final class OtlpTracesHandler implements HttpHandler {
             } catch (InvalidInputException e) {
                 error(ex, 400, reply, e.getMessage());
                 return;
-            } catch (TraceAssembler.AdmissionException e) {
-                ex.getResponseHeaders().set("Retry-After", "2");
-                error(ex, 429, reply, e.getMessage());
+            } catch (AdmissionException e) {
+                // OTLP/HTTP: both are retryable; 429 when this client sends more than assembly can hold,
+                // 503 when the engine behind the door is saturated
+                ex.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1,
+                        (e.retryAfter().toMillis() + 999) / 1000)));
+                metrics.counter("vigil.otlp.refused", "reason", e.reason().name().toLowerCase(Locale.ROOT))
+                        .increment();
+                error(ex, e.reason() == Admission.Reason.ASSEMBLY_FULL ? 429 : 503, reply, e.getMessage());
                 return;
             } catch (RuntimeException e) {
                 LOG.warn("storing OTLP spans failed", e);

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.core.Vigil;
+import dev.vigil.otel.Admission;
 import dev.vigil.otel.ExperimentRouter;
 import dev.vigil.otel.OtlpDecoder;
 import dev.vigil.otel.OtlpIngest;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Vigil HTTP server: OTLP/HTTP traces at {@code POST /v1/traces} assembled into traces and scored by the
- * embedded {@link Vigil}'s monitoring engine, {@code GET /health}, {@code GET /metrics} (Micrometer meters as JSON),
+ * embedded {@link Vigil}'s monitoring engine, {@code GET /health}, {@code GET /metrics} (Micrometer meters in the Prometheus text format, or JSON),
  * and any extra routes given to the builder.
  *
  * <p>Built on the JDK's {@code jdk.httpserver} with a virtual thread per request: a JPMS module of the JDK itself,
@@ -64,8 +65,13 @@ public final class VigilServer implements AutoCloseable {
         if (recovered > 0) {
             LOG.info("re-adopted {} traces left in progress", recovered);
         }
+        Admission admission = b.admission != null ? b.admission : b.maxEngineBacklog == Long.MAX_VALUE
+                ? Admission.always() : Admission.engineBacklog(() -> {
+                    var stats = b.vigil.stats();
+                    return stats.queueDepth() + stats.cursorLag();
+                }, b.maxEngineBacklog, Duration.ofSeconds(5));
         this.ingest = new OtlpIngest(new OtlpDecoder(b.maxRequestBytes), new ExperimentRouter(b.vigil.store(),
-                b.experimentAttribute), assembler);
+                b.experimentAttribute), assembler, admission);
         Gauge.builder("vigil.otlp.open.traces", assembler, TraceAssembler::openTraces).register(metrics);
         String host = b.host != null ? b.host : b.token == null ? InetAddress.getLoopbackAddress().getHostAddress()
                 : "0.0.0.0";
@@ -75,7 +81,7 @@ public final class VigilServer implements AutoCloseable {
         http.createContext("/v1/traces", guarded(token, new OtlpTracesHandler(ingest, b.maxRequestBytes,
                 draining::get, metrics)));
         http.createContext("/health", this::health);
-        http.createContext("/metrics", guarded(token, this::metricsJson));
+        http.createContext("/metrics", guarded(token, this::metrics));
         b.routes.forEach((path, handler) -> http.createContext(path, guarded(token, handler)));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vigil-server-assembler");
@@ -127,6 +133,24 @@ public final class VigilServer implements AutoCloseable {
             body.put("openTraces", ingest.assembler().openTraces());
             byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
             OtlpTracesHandler.send(ex, draining.get() ? 503 : 200, OtlpDecoder.Encoding.JSON, bytes);
+        }
+    }
+
+    /** Prometheus text (what scrapers and curl get), or JSON for {@code Accept: application/json} / {@code ?format=json}. */
+    private void metrics(HttpExchange ex) throws IOException {
+        String accept = ex.getRequestHeaders().getFirst("Accept");
+        String query = ex.getRequestURI().getRawQuery();
+        boolean json = (query != null && query.contains("format=json"))
+                || (accept != null && accept.contains("application/json"));
+        if (json) {
+            metricsJson(ex);
+            return;
+        }
+        try (ex) {
+            byte[] body = PrometheusText.write(metrics).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", PrometheusText.CONTENT_TYPE);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
         }
     }
 
@@ -200,6 +224,8 @@ public final class VigilServer implements AutoCloseable {
         private String experimentAttribute = "service.name";
         private InstantSource clock = InstantSource.system();
         private MeterRegistry metrics = new SimpleMeterRegistry();
+        private long maxEngineBacklog = 10_000;
+        private Admission admission;
         private Duration grace = Duration.ofSeconds(5);
         private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
 
@@ -246,6 +272,25 @@ public final class VigilServer implements AutoCloseable {
         /** @param v the admission limit: traces being assembled at once (429 above) @return this */
         public Builder maxOpenTraces(int v) {
             maxOpenTraces = v;
+            return this;
+        }
+
+        /**
+         * @param v the engine backlog (scorer runs queued + arrivals read and not committed) above which
+         *     {@code POST /v1/traces} answers 503 + Retry-After; {@code Long.MAX_VALUE} never refuses
+         * @return this
+         */
+        public Builder maxEngineBacklog(long v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("maxEngineBacklog must be 0 or more, got " + v);
+            }
+            maxEngineBacklog = v;
+            return this;
+        }
+
+        /** @param v the admission checked before each request (replaces {@link #maxEngineBacklog}) @return this */
+        public Builder admission(Admission v) {
+            admission = v;
             return this;
         }
 

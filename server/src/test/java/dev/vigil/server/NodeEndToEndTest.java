@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * a loopback fake OpenAI server and exports its spans to a {@link VigilServer}; a code scorer and an LLM judge
  * (against the same scripted server) score the trace.
  *
- * <p>The npm packages are installed by {@code .ci/setup.d/node-deps.sh} ({@code npm ci}). If they are missing the
- * test FAILS when {@code CI=true} and is skipped with a loud message otherwise.
+ * <p>The npm packages are installed by {@code .ci/setup.d/20-node-deps.sh} ({@code npm ci}). If they are missing the
+ * test fails; it never skips.
  */
 class NodeEndToEndTest {
 

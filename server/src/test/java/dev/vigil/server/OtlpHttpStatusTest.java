@@ -178,6 +178,41 @@ class OtlpHttpStatusTest {
         post("/v1/traces", "application/x-protobuf", request(span("0af7651916cd43dd8448eb211c80319c",
                 "b7ad6b7169203331")), Map.of());
 
-        assertThat(get("/metrics").text()).contains("vigil.otlp.requests").contains("vigil.otlp.spans");
+        Reply prometheus = get("/metrics");
+        assertThat(prometheus.headers().get("Content-Type")).singleElement().asString().startsWith("text/plain");
+        assertThat(prometheus.text()).contains("# TYPE vigil_otlp_requests_total counter\n")
+                .contains("vigil_otlp_requests_total{status=\"200\"} 1\n")
+                .contains("vigil_otlp_spans_total{outcome=\"accepted\"} 1\n")
+                .contains("# TYPE vigil_otlp_open_traces gauge\n");
+        assertThat(get("/metrics?format=json").text()).contains("\"meters\"").contains("vigil.otlp.requests");
+    }
+
+    @Test
+    void saturatedEngine_gets503WithRetryAfter_nothingIsStored_andRecoveryAdmitsAgain() throws IOException {
+        java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong(11);
+        server = VigilServer.builder(vigil).port(0).admission(dev.vigil.otel.Admission.engineBacklog(backlog::get,
+                10, java.time.Duration.ofMillis(6500))).start();
+
+        Reply refused = post("/v1/traces", "application/x-protobuf", request(span("2af7651916cd43dd8448eb211c80319c",
+                "b7ad6b7169203331")), Map.of());
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.headers().get("Retry-After")).containsExactly("7");
+        assertThat(refused.text()).contains("11 units of work behind (limit 10)");
+        assertThat(vigil.store().traces().get("tr-2af7651916cd43dd8448eb211c80319c")).isEmpty();
+        assertThat(get("/metrics").text()).contains("vigil_otlp_refused_total{reason=\"engine_saturated\"} 1");
+
+        backlog.set(10);
+        assertThat(post("/v1/traces", "application/x-protobuf", request(span("2af7651916cd43dd8448eb211c80319c",
+                "b7ad6b7169203331")), Map.of()).status()).isEqualTo(200);
+        assertThat(vigil.store().traces().get("tr-2af7651916cd43dd8448eb211c80319c")).isPresent();
+    }
+
+    @Test
+    void defaultEngineBacklogAdmission_admitsAnIdleEngine() throws IOException {
+        server = VigilServer.builder(vigil).port(0).maxEngineBacklog(0).start();
+
+        assertThat(post("/v1/traces", "application/x-protobuf", request(span("3af7651916cd43dd8448eb211c80319c",
+                "b7ad6b7169203331")), Map.of()).status()).isEqualTo(200);
     }
 }

@@ -80,7 +80,7 @@ public final class Json {
             return fromNode(node);
         }
         if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
+            Map<String, Object> copy = LinkedHashMap.newLinkedHashMap(map.size());
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!(e.getKey() instanceof String key)) {
                     throw new InvalidInputException("JSON object keys must be strings, got "
@@ -91,7 +91,7 @@ public final class Json {
             return Collections.unmodifiableMap(copy);
         }
         if (value instanceof Iterable<?> it) {
-            List<Object> copy = new ArrayList<>();
+            List<Object> copy = it instanceof java.util.Collection<?> c ? new ArrayList<>(c.size()) : new ArrayList<>();
             for (Object o : it) {
                 copy.add(freeze(o));
             }

@@ -108,6 +108,40 @@ public record Trace(TraceInfo info, List<Span> spans) {
     }
 
     /**
+     * MLflow's {@code Trace.search_spans(span_type=..., name=...)}: the spans matching every criterion given, in
+     * order. A null criterion matches any span; the name must be equal.
+     *
+     * @param spanType a span type (e.g. {@link SpanTypes#RETRIEVER}), or null for any
+     * @param name a span name, or null for any
+     * @return the matching spans
+     */
+    public List<Span> searchSpans(String spanType, String name) {
+        return searchSpans(spanType, name == null ? null : s -> s.equals(name));
+    }
+
+    /**
+     * MLflow's {@code Trace.search_spans(span_type=..., name=re.compile(...))}: as with Python's
+     * {@code pattern.search}, the pattern may match anywhere in the name ({@code ^}/{@code $} anchor it).
+     *
+     * @param spanType a span type, or null for any
+     * @param name a pattern searched in span names, or null for any
+     * @return the matching spans, in order
+     */
+    public List<Span> searchSpans(String spanType, java.util.regex.Pattern name) {
+        return searchSpans(spanType, name == null ? null : s -> name.matcher(s).find());
+    }
+
+    private List<Span> searchSpans(String spanType, java.util.function.Predicate<String> name) {
+        List<Span> out = new ArrayList<>();
+        for (Span s : spans) {
+            if ((spanType == null || s.spanType().equals(spanType)) && (name == null || name.test(s.name()))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
      * @param spanId a span id
      * @return the span with that id
      */

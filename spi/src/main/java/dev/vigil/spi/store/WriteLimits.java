@@ -215,13 +215,27 @@ public record WriteLimits(
      * @return its size in characters
      */
     public static long jsonChars(Object value) {
+        // the common leaves first, without allocating (this runs for every attribute of every stored span)
+        if (value instanceof String s) {
+            return s.length() + 2L;
+        }
+        if (value instanceof Long l) {
+            return digits(l);
+        }
+        if (value instanceof Integer i) {
+            return digits(i);
+        }
+        if (value instanceof Boolean b) {
+            return b ? 4 : 5;
+        }
         return switch (value) {
             case null -> 4;
             case CharSequence s -> s.length() + 2L;
             case Map<?, ?> m -> {
                 long n = 2;
                 for (Map.Entry<?, ?> e : m.entrySet()) {
-                    n += String.valueOf(e.getKey()).length() + 4L + jsonChars(e.getValue());
+                    n += (e.getKey() instanceof String k ? k.length() : String.valueOf(e.getKey()).length()) + 4L
+                            + jsonChars(e.getValue());
                 }
                 yield n;
             }
@@ -246,10 +260,32 @@ public record WriteLimits(
     private long attributes(String what, String at, Map<String, Object> attributes) {
         long total = 0;
         for (Map.Entry<String, Object> e : attributes.entrySet()) {
-            name(what + " name" + at, e.getKey());
-            total += attribute(what + " '" + shortId(e.getKey()) + "'" + at, e.getValue());
+            String key = e.getKey();
+            if (key == null || key.length() > maxNameChars) { // the message is built only when it is needed
+                name(what + " name" + at, key);
+            }
+            Object value = e.getValue();
+            if (value != null) {
+                long n = jsonChars(value);
+                if (n > maxSpanAttributeChars) {
+                    limit(what + " '" + shortId(key) + "'" + at, n, maxSpanAttributeChars);
+                }
+                total += n;
+            }
         }
         return total;
+    }
+
+    /** @return the characters of a long in decimal */
+    private static int digits(long v) {
+        if (v == Long.MIN_VALUE) {
+            return 20;
+        }
+        int n = v < 0 ? 2 : 1;
+        for (long x = Math.abs(v); x >= 10; x /= 10) {
+            n++;
+        }
+        return n;
     }
 
     private long attribute(String what, Object value) {

@@ -1,0 +1,82 @@
+package dev.vigil.otel;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON text held in a span attribute (e.g. {@code gen_ai.input.messages}) read straight into plain Java values with
+ * Jackson's streaming parser: the same values as {@code Json.parse} (integers as {@code long} or
+ * {@code BigInteger}, decimals as {@code double} when exact else {@code BigDecimal}, NaN and Infinity accepted),
+ * without building a tree first. The values are mutable; {@code Span} freezes them.
+ */
+final class JsonText {
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    private JsonText() {}
+
+    /**
+     * @param text text that may hold one JSON value
+     * @return the value, or {@code text} itself if it is not exactly one JSON value
+     */
+    static Object parseOrKeep(String text) {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                return text;
+            }
+            Object value = value(p, first);
+            return p.nextToken() == null ? value : text;
+        } catch (IOException | RuntimeException notJson) {
+            return text;
+        }
+    }
+
+    private static Object value(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
+                    String name = p.currentName();
+                    m.put(name, value(p, p.nextToken()));
+                }
+                yield m;
+            }
+            case START_ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    if (e == null) {
+                        throw new IOException("unexpected end of input");
+                    }
+                    l.add(value(p, e));
+                }
+                yield l;
+            }
+            case VALUE_STRING -> p.getText();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? p.getBigIntegerValue() : (Object) p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> {
+                if (p.isNaN()) {
+                    yield p.getDoubleValue();
+                }
+                BigDecimal d = p.getDecimalValue();
+                double asDouble = d.doubleValue();
+                yield Double.isFinite(asDouble) && new BigDecimal(Double.toString(asDouble)).compareTo(d) == 0
+                        ? (Object) asDouble : d;
+            }
+            default -> throw new IOException("unexpected token " + t);
+        };
+    }
+}
