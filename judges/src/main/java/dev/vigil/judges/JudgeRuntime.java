@@ -128,8 +128,8 @@ public final class JudgeRuntime {
     public String resolveModel(String modelUri) {
         String uri = modelUri == null || modelUri.isBlank() ? defaultModel : modelUri.trim();
         if (uri == null) {
-            throw new InvalidInputException("no judge model: pass one to the judge (e.g. .model(\"openai:/gpt-4o-mini\"))"
-                    + " or set " + DEFAULT_MODEL_ENV + " (e.g. " + DEFAULT_MODEL_ENV
+            throw new InvalidInputException("no judge model: give the judge one (vigil scorers register --model openai:/gpt-4o-mini;"
+                    + " in Java, .model(\"openai:/gpt-4o-mini\")) or set " + DEFAULT_MODEL_ENV + " (e.g. " + DEFAULT_MODEL_ENV
                     + "=databricks:/databricks-gpt-oss-20b)");
         }
         int colon = uri.indexOf(':');
