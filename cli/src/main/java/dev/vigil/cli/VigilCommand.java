@@ -29,6 +29,11 @@ public final class VigilCommand implements Runnable {
             description = "Print stack traces and debug details when something fails.")
     boolean verbose;
 
+    @Option(names = "--classpath", scope = ScopeType.INHERIT, paramLabel = "JAR_OR_DIR[:...]",
+            description = "Jars and class folders with custom Java scorers (--java CLASS); give the same to every "
+                    + "command that runs them (monitor, serve, backfill, scorers try). Also VIGIL_CLASSPATH.")
+    String classpath;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,6 +65,7 @@ public final class VigilCommand implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new UserErrors());
         cl.setParameterExceptionHandler(new UserErrors.BadUsage());
+        cl.setExecutionStrategy(new ScorerClasspath(new CommandLine.RunLast()));
         return cl;
     }
 

@@ -216,6 +216,22 @@ class TracesBrowseCommandTest {
         assertThat(store.traces().count(store.experiments().findByName("dups").orElseThrow().experimentId())).isEqualTo(1);
     }
 
+    @Test
+    void importOfAHugeExecutionDuration_isRefusedWithTheAllowedRange_andNothingIsStored(@TempDir Path tmp) throws Exception {
+        Trace t = seed("src", 1).get(0);
+        String json = MlflowJson.writeTrace(t).replaceFirst("\"execution_duration_ms\"\\s*:\\s*\\d+", "\"execution_duration_ms\": 1e30");
+        assertThat(json).contains("1e30");
+        Path f = tmp.resolve("huge.json");
+        Files.writeString(f, json);
+
+        Cli.Result r = cli.run("traces", "import", "-e", "huge", f.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("vigil: " + f + ": ").contains("execution_duration_ms")
+                .contains("must be an integer between").contains("1E+30").doesNotContain("\tat ");
+        assertThat(store.experiments().findByName("huge").map(e -> store.traces().count(e.experimentId()))).contains(0L);
+    }
+
     private static Cli.Result withStdin(byte[] bytes, java.util.function.Supplier<Cli.Result> run) {
         InputStream before = System.in;
         System.setIn(new ByteArrayInputStream(bytes));
