@@ -97,7 +97,9 @@ final class BackfillCommand implements Callable<Integer> {
         String rate = s.substring(colon + 1);
         try {
             double r = Double.parseDouble(rate.endsWith("%") ? rate.substring(0, rate.length() - 1) : rate);
-            return BackfillScorer.of(name, rate.endsWith("%") ? r / 100 : r);
+            double share = rate.endsWith("%") ? r / 100 : r;
+            SampleRates.check(share, "--scorer " + s + ": rate", false);
+            return BackfillScorer.of(name, share);
         } catch (NumberFormatException e) {
             throw new UserError("--scorer " + s + ": '" + rate + "' is not a sample rate; use NAME or NAME:0.5");
         }

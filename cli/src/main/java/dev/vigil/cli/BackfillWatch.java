@@ -20,9 +20,11 @@ final class BackfillWatch {
     static BackfillProgress follow(ExperimentHandle exp, String jobId, LiveLine line, StopSignal stop, long maxMillis) {
         long start = System.nanoTime();
         BackfillProgress p = exp.backfillProgress(jobId);
+        // the rate is this run's: a resumed job's earlier runs scanned at another time
+        long baseline = p.scanned();
         while (!p.status().isTerminal()) {
             long elapsed = (System.nanoTime() - start) / 1_000_000;
-            line.update(render(p, elapsed), elapsed);
+            line.update(render(p, baseline, elapsed), elapsed);
             if (elapsed > maxMillis || (stop != null && stop.requested())) {
                 break;
             }
@@ -38,23 +40,29 @@ final class BackfillWatch {
             }
             p = exp.backfillProgress(jobId);
         }
-        line.finish(render(p, (System.nanoTime() - start) / 1_000_000));
+        line.finish(render(p, baseline, (System.nanoTime() - start) / 1_000_000));
         return p;
     }
 
-    static String render(BackfillProgress p, long elapsedMillis) {
-        long total = p.scanned() + Math.max(0, p.estimatedRemaining());
-        if (p.status().isTerminal() && p.status().name().equals("SUCCEEDED")) {
-            total = p.scanned();
-        }
+    /**
+     * @param p the progress
+     * @param baseline traces the job had scanned when this run started watching it
+     * @param elapsedMillis time watched
+     * @return the bar: before the first page is saved the total is unknown and shown as such, never as 0/0
+     */
+    static String render(BackfillProgress p, long baseline, long elapsedMillis) {
+        boolean succeeded = p.status().name().equals("SUCCEEDED");
+        boolean totalKnown = succeeded || p.scanned() > 0 || p.estimatedRemaining() > 0 || p.status().isTerminal();
+        long total = succeeded ? p.scanned() : p.scanned() + Math.max(0, p.estimatedRemaining());
         double secs = Math.max(0.001, elapsedMillis / 1000.0);
-        double rate = p.scanned() / secs;
+        double rate = Math.max(0, p.scanned() - baseline) / secs;
         String eta = p.status().isTerminal() ? p.status().name().toLowerCase(Locale.ROOT)
                 : rate > 0 && p.estimatedRemaining() > 0
                         ? "ETA " + Math.max(1, Math.round(p.estimatedRemaining() / rate)) + "s" : "ETA –";
         int pct = total == 0 ? (p.status().isTerminal() ? 100 : 0) : (int) Math.min(100, 100 * p.scanned() / total);
-        return String.format(Locale.ROOT, "%s %3d%%  scanned %d/%d  scored %d  failed %d  skipped %d  %.0f traces/s  %s  job %s",
-                LiveLine.bar(pct, 100, 24), pct, p.scanned(), total, p.scored(), p.failed(), p.skipped(), rate, eta,
+        String scanned = totalKnown ? p.scanned() + "/" + total : "reading the first page";
+        return String.format(Locale.ROOT, "%s %3d%%  scanned %s  scored %d  failed %d  skipped %d  %.0f traces/s  %s  job %s",
+                LiveLine.bar(pct, 100, 24), pct, scanned, p.scored(), p.failed(), p.skipped(), rate, eta,
                 p.jobId());
     }
 }

@@ -3,9 +3,11 @@ package dev.vigil.cli;
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
 import dev.vigil.core.backfill.BackfillProgress;
+import dev.vigil.core.backfill.BackfillService;
 import dev.vigil.spi.json.Json;
 import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.store.Job;
+import dev.vigil.spi.store.JobStatus;
 import dev.vigil.spi.store.Store;
 import java.io.PrintWriter;
 import java.util.List;
@@ -30,7 +32,7 @@ final class JobsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Store s = store.open()) {
+        try (Store s = store.open(); Vigil vigil = store.vigil(s)) {
             Experiment exp = store.existingExperiment(s);
             List<Job> jobs = s.jobs().list(exp.experimentId());
             if (jobs.isEmpty()) {
@@ -39,13 +41,32 @@ final class JobsCommand implements Callable<Integer> {
             }
             Table t = new Table("JOB", "TYPE", "STATUS", ">SCANNED", ">SCORED", ">FAILED", "UPDATED", "MESSAGE");
             for (Job j : jobs) {
-                t.row(j.jobId(), j.type(), j.status().name().toLowerCase(Locale.ROOT), j.progress().getOrDefault("scanned", 0L),
+                String state = state(j, vigil.backfills());
+                t.row(j.jobId(), j.type(), state, j.progress().getOrDefault("scanned", 0L),
                         j.progress().getOrDefault("scored", 0L), j.progress().getOrDefault("failed", 0L), j.updatedAt(),
-                        j.message() == null ? "" : j.message());
+                        state.equals("interrupted") ? "resume it with 'vigil jobs resume " + j.jobId() + "'"
+                                : j.message() == null ? "" : j.message());
             }
             t.print(out);
             return 0;
         }
+    }
+
+    /**
+     * A job's state as people need it, from its stored status and its lease: {@code queued} (saved, never run,
+     * waiting for a runner: 'vigil monitor' or 'vigil jobs resume'), {@code running} (a live process holds its lease),
+     * {@code interrupted} (left unfinished by a process that stopped or died: its lease is free), or the final
+     * {@code succeeded}, {@code failed}, {@code cancelled}.
+     */
+    static String state(Job j, BackfillService backfills) {
+        String stored = j.status().name().toLowerCase(Locale.ROOT);
+        if (j.status().isTerminal() || !BackfillService.JOB_TYPE.equals(j.type())) {
+            return stored;
+        }
+        if (backfills.runnerHolds(j.jobId())) {
+            return "running";
+        }
+        return j.status() == JobStatus.PENDING && j.progress().isEmpty() ? "queued" : "interrupted";
     }
 
     static Job find(Store s, String id) {
@@ -66,11 +87,13 @@ final class JobsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Store s = store.open()) {
+            try (Store s = store.open(); Vigil vigil = store.vigil(s)) {
                 Job j = find(s, id);
+                String state = state(j, vigil.backfills());
                 out.println("job:      " + j.jobId());
                 out.println("type:     " + j.type());
-                out.println("status:   " + j.status().name().toLowerCase(Locale.ROOT));
+                out.println("status:   " + state + (state.equals("interrupted")
+                        ? " (its process stopped; 'vigil jobs resume " + j.jobId() + "' goes on from its checkpoint)" : ""));
                 out.println("progress: " + Json.write(j.progress()));
                 out.println("spec:     " + Json.write(j.spec()));
                 out.println("created:  " + j.createdAt());

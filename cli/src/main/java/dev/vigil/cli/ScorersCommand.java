@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
 import dev.vigil.core.evaluate.EvaluationResult;
+import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.core.registry.RegisteredScorer;
 import dev.vigil.core.registry.ScorerRegistry;
 import dev.vigil.core.scorer.ScorerCodecs;
@@ -87,6 +88,15 @@ final class ScorersCommand implements Runnable {
         }
     }
 
+    /**
+     * @param n a count
+     * @param noun the singular noun (plural: with an s)
+     * @return e.g. "1 error", "2 errors"
+     */
+    static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     static String pct(double rate) {
         double p = rate * 100;
         return p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f%%", p) : String.format(Locale.ROOT, "%.1f%%", p);
@@ -143,6 +153,11 @@ final class ScorersCommand implements Runnable {
         @Option(names = "--entry-point", paramLabel = "FUNCTION", description = "The Python function, if the file has several.")
         String entryPoint;
 
+        @Option(names = "--isolation", paramLabel = "in-process|process", description = "For --python: where the "
+                + "scorer runs: in-process (default, fastest) or process (a worker process, which bounds code such as "
+                + "sum(range(10**12)) that cannot be interrupted in-process).")
+        String isolation;
+
         @Option(names = "--model", paramLabel = "URI", description = "Judge model, e.g. openai:/gpt-4o-mini (default VIGIL_JUDGE_MODEL).")
         String model;
 
@@ -158,37 +173,104 @@ final class ScorersCommand implements Runnable {
         @Option(names = "--start", description = "Start it right away (with --sample-rate and --filter).")
         boolean start;
 
-        @Option(names = "--sample-rate", defaultValue = "1.0", paramLabel = "RATE", description = "With --start: the share of traces to score, in (0, 1] (default ${DEFAULT-VALUE}).")
-        double sampleRate;
+        @Option(names = "--sample-rate", paramLabel = "RATE", description = "With --start: the share of traces to "
+                + "score, in [0.000001, 1] (default 1).")
+        Double sampleRate;
 
         @Option(names = "--filter", paramLabel = "FILTER", description = "With --start: only traces matching this filter.")
         String filter;
 
         @Override
         public Integer call() {
+            // Everything is checked before anything is written: a command that fails registers nothing.
+            SamplingConfig sampling = sampling();
             Scorer scorer = build();
             PrintWriter out = spec.commandLine().getOut();
             RegisteredScorer r = withRegistry(store, reg -> {
-                RegisteredScorer reg1 = reg.register(scorer, name);
-                return start ? reg1.start(SamplingConfig.of(sampleRate, filter)) : reg1;
+                RegisteredScorer registered = reg.register(scorer, name);
+                if (sampling == null) {
+                    return registered;
+                }
+                try {
+                    return registered.start(sampling);
+                } catch (RuntimeException e) {
+                    // not expected after the checks above; still, never leave a version the user did not get
+                    try {
+                        reg.delete(name, registered.version());
+                    } catch (RuntimeException rollback) {
+                        e.addSuppressed(rollback);
+                    }
+                    throw e;
+                }
             });
             out.println("Registered " + describe(r) + " in experiment '" + store.experiment + "'.");
+            if (credentialsNote != null) {
+                spec.commandLine().getErr().println("vigil: " + credentialsNote);
+            }
             if (!start) {
-                out.println("Start it with: vigil scorers start " + name + " --sample-rate 0.5");
+                out.println("Start it with: vigil scorers start " + Shell.quote(name) + Shell.experimentOption(store.experiment)
+                        + " --sample-rate 0.5");
             }
             return 0;
         }
 
+        /** Set when the judge's model cannot be reached from here (no key, no host): said after registering. */
+        private String credentialsNote;
+
+        /**
+         * A judge is registered without its provider's credentials, as MLflow allows: they are needed only where it
+         * scores. Its model URI is checked (by build); a missing key is said as a note, not an error.
+         */
+        private LlmJudge withoutCredentials(LlmJudge judge) {
+            try {
+                judge.check();
+            } catch (InvalidInputException e) {
+                credentialsNote = "note: " + e.getMessage() + " - needed where the judge scores ('vigil monitor', "
+                        + "'vigil serve', 'vigil backfill'), not to register it";
+            }
+            return judge;
+        }
+
+        /** @return the sampling to start with, checked, or null without --start */
+        private SamplingConfig sampling() {
+            if (!start) {
+                if (sampleRate != null || filter != null) {
+                    throw new UserError((sampleRate != null ? "--sample-rate" : "--filter") + " applies only with "
+                            + "--start; add --start, or register first and then run 'vigil scorers start "
+                            + Shell.quote(name) + " --sample-rate RATE [--filter FILTER]'");
+                }
+                return null;
+            }
+            double rate = SampleRates.check(sampleRate == null ? 1.0 : sampleRate, "--sample-rate", false);
+            if (filter != null && !filter.isBlank()) {
+                TraceFilter.parse(filter); // a bad filter fails here, pointing at its column, before any write
+            }
+            return SamplingConfig.of(rate, filter);
+        }
+
+        private dev.vigil.python.Isolation isolation() {
+            if (isolation == null) {
+                return dev.vigil.python.Isolation.IN_PROCESS;
+            }
+            return switch (isolation.toLowerCase(Locale.ROOT).replace('_', '-')) {
+                case "in-process" -> dev.vigil.python.Isolation.IN_PROCESS;
+                case "process" -> dev.vigil.python.Isolation.PROCESS;
+                default -> throw new UserError("--isolation " + isolation + ": use in-process (the default) or process");
+            };
+        }
+
         private Scorer build() {
+            if (isolation != null && source.python == null) {
+                throw new UserError("--isolation applies to --python scorers only");
+            }
             if (source.fromMlflow != null) {
                 return fromMlflow(read(source.fromMlflow));
             }
             if (source.python != null) {
                 String code = read(source.python);
                 try {
-                    PythonScorer p = entryPoint == null ? PythonScorer.fromSource(name, code)
-                            : PythonScorer.builder().name(name).source(code).entryPoint(entryPoint).build();
-                    return p;
+                    var b = PythonScorer.builder().name(name).source(code).isolation(isolation());
+                    return entryPoint == null ? b.build() : b.entryPoint(entryPoint).build();
                 } catch (dev.vigil.python.PythonSourceException e) {
                     String hint = e.line() > 0 ? null : PythonSourceHints.hint(code, e.getMessage());
                     throw new UserError(source.python + (e.line() > 0 ? " line " + e.line() + ", column "
@@ -217,7 +299,7 @@ final class ScorersCommand implements Runnable {
                     if (model != null) {
                         b.model(model);
                     }
-                    return b.build().check();
+                    return withoutCredentials(b.build());
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = (Map<String, Object>) Json.parse(json);
@@ -260,7 +342,7 @@ final class ScorersCommand implements Runnable {
             if (model != null) {
                 b.model(model);
             }
-            return b.build().check();
+            return withoutCredentials(b.build());
         }
     }
 
@@ -283,13 +365,14 @@ final class ScorersCommand implements Runnable {
         StoreMixin store;
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--sample-rate", required = true, paramLabel = "RATE", description = "Share of traces to score, in (0, 1].")
+        @Option(names = "--sample-rate", required = true, paramLabel = "RATE", description = "Share of traces to score, in [0.000001, 1].")
         double sampleRate;
         @Option(names = "--filter", paramLabel = "FILTER", description = "Only traces matching this filter.")
         String filter;
 
         @Override
         public Integer call() {
+            SampleRates.check(sampleRate, "--sample-rate", false);
             RegisteredScorer r = withRegistry(store, reg -> reg.start(name, SamplingConfig.of(sampleRate, filter)));
             spec.commandLine().getOut().println("Started " + describe(r) + ".");
             return 0;
@@ -305,7 +388,7 @@ final class ScorersCommand implements Runnable {
         StoreMixin store;
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--sample-rate", paramLabel = "RATE", description = "The new rate (0 stops it); default: unchanged.")
+        @Option(names = "--sample-rate", paramLabel = "RATE", description = "The new rate, in [0.000001, 1] (0 stops it); default: unchanged.")
         Double sampleRate;
         @Option(names = "--filter", paramLabel = "FILTER", description = "The new filter; '' removes it; default: unchanged.")
         String filter;
@@ -314,6 +397,9 @@ final class ScorersCommand implements Runnable {
         public Integer call() {
             if (sampleRate == null && filter == null) {
                 throw new UserError("nothing to update: give --sample-rate and/or --filter");
+            }
+            if (sampleRate != null) {
+                SampleRates.check(sampleRate, "--sample-rate", true);
             }
             RegisteredScorer r = withRegistry(store, reg -> {
                 RegisteredScorer now = reg.get(name);
@@ -477,6 +563,9 @@ final class ScorersCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if (last < 1) {
+                throw new UserError("--last " + last + ": give how many of the latest traces to try the scorer on, 1 or more");
+            }
             Clock clock = Clock.systemUTC();
             try (Store s = store.open(); Vigil vigil = store.vigil(s)) {
                 ExperimentHandle exp = vigil.experiment(store.experiment);
@@ -512,16 +601,22 @@ final class ScorersCommand implements Runnable {
                         }
                     }
                 }
-                if (t.isEmpty()) {
-                    out.println("No trace to try '" + name + "' on: " + traces.size()
-                            + " recent traces, none matching its filter.");
+                String window = "since " + from.resolve(clock) + " (--from " + from.text() + ")";
+                if (traces.isEmpty()) {
+                    out.println("No trace to try '" + name + "' on: experiment '" + store.experiment + "' has no trace "
+                            + window + "; look further back with --from 30d.");
+                } else if (t.isEmpty()) {
+                    out.println("No trace to try '" + name + "' on: none of the " + plural(traces.size(), "latest trace")
+                            + " " + window + " matches its filter.");
                 } else {
                     t.print(out);
                 }
-                out.printf("Tried '%s' on %d of the %d latest traces (its filter picks which); %d errors; nothing stored.%n",
-                        name, result.items().size(), traces.size(), errors);
-                result.metrics().forEach((k, v) -> out.printf("  %s = %s%n", k, Double.isNaN(v) ? "–"
-                        : String.format(Locale.ROOT, "%.3f", v)));
+                out.printf("Tried '%s' on %d of the %s since %s (--from %s; its filter picks which); %s; nothing stored.%n",
+                        name, result.items().size(), plural(traces.size(), "latest trace"), from.resolve(clock),
+                        from.text(), plural(errors, "error"));
+                // sorted by name: the same order on every run
+                new java.util.TreeMap<>(result.metrics()).forEach((k, v) -> out.printf("  %s = %s%n", k,
+                        Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v)));
                 return 0;
             }
         }

@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,8 +27,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil traces import|export}. */
-@Command(name = "traces", mixinStandardHelpOptions = true, description = "Import and export traces (MLflow trace JSON, OTLP/JSON).",
-        subcommands = {TracesCommand.Import.class, TracesCommand.Export.class})
+@Command(name = "traces", mixinStandardHelpOptions = true, description = "Import, export, list, search and show traces (MLflow trace JSON, OTLP).",
+        subcommands = {TracesCommand.Import.class, TracesCommand.Export.class, TracesListCommand.class,
+                TracesShowCommand.class})
 final class TracesCommand implements Runnable {
 
     @Spec
@@ -49,7 +52,8 @@ final class TracesCommand implements Runnable {
         @Mixin
         StoreMixin store;
 
-        @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders (.json, .jsonl, .ndjson).")
+        @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders (.json, .jsonl, .ndjson, "
+                + "those gzip compressed such as Vigil's archive traces.jsonl.gz, OTLP .pb/.binpb); - reads standard input.")
         List<Path> paths;
 
         @Option(names = "--format", defaultValue = "auto",
@@ -62,14 +66,27 @@ final class TracesCommand implements Runnable {
             try (Store s = store.open()) {
                 Experiment exp = store.experiment(s);
                 // Read and check everything first: a bad file stops the import before anything is written.
-                List<Trace> traces = new ArrayList<>();
+                List<Trace> read = new ArrayList<>();
                 int files = 0;
                 for (Path p : paths) {
+                    if (p.toString().equals("-")) {
+                        read.addAll(TraceFiles.read(System.in, "standard input", format, exp.experimentId()));
+                        files++;
+                        continue;
+                    }
                     for (Path f : TraceFiles.list(p)) {
-                        traces.addAll(TraceFiles.read(f, format, exp.experimentId()));
+                        read.addAll(TraceFiles.read(f, format, exp.experimentId()));
                         files++;
                     }
                 }
+                // one trace per id: a later copy replaces an earlier one, as a re-import would
+                Map<String, Trace> byId = new LinkedHashMap<>();
+                for (Trace t : read) {
+                    byId.remove(t.traceId());
+                    byId.put(t.traceId(), t);
+                }
+                List<Trace> traces = new ArrayList<>(byId.values());
+                int duplicates = read.size() - traces.size();
                 for (Trace t : traces) {
                     t.validateForStorage();
                 }
@@ -86,6 +103,10 @@ final class TracesCommand implements Runnable {
                 out.printf("Imported %d trace%s (%d spans, %d assessments) from %d file%s into experiment '%s' (%s).%n",
                         traces.size(), traces.size() == 1 ? "" : "s", spans, assessments, files,
                         files == 1 ? "" : "s", exp.name(), s.describe());
+                if (duplicates > 0) {
+                    out.printf("Skipped %d duplicate cop%s of trace ids in the input: each trace is imported once "
+                            + "(its last copy).%n", duplicates, duplicates == 1 ? "y" : "ies");
+                }
                 return 0;
             }
         }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCommand.Version.class,
         description = "Continuous quality monitoring for GenAI applications.",
-        subcommands = {DemoCommand.class, ScorersCommand.class, MonitorCommand.class, MonitorsCommand.class, BudgetsCommand.class, BackfillCommand.class, JobsCommand.class, ArchiveCommand.class, TracesCommand.class, ReportCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ExperimentsCommand.class, ScorersCommand.class, MonitorCommand.class, MonitorsCommand.class, BudgetsCommand.class, BackfillCommand.class, JobsCommand.class, ArchiveCommand.class, TracesCommand.class, ReportCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class VigilCommand implements Runnable {
 
     /** Exit code for a usage or input error. */
@@ -28,6 +28,11 @@ public final class VigilCommand implements Runnable {
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "Print stack traces and debug details when something fails.")
     boolean verbose;
+
+    @Option(names = "--classpath", scope = ScopeType.INHERIT, paramLabel = "JAR_OR_DIR[:...]",
+            description = "Jars and class folders with custom Java scorers (--java CLASS); give the same to every "
+                    + "command that runs them (monitor, serve, backfill, scorers try). Also VIGIL_CLASSPATH.")
+    String classpath;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,6 +65,7 @@ public final class VigilCommand implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new UserErrors());
         cl.setParameterExceptionHandler(new UserErrors.BadUsage());
+        cl.setExecutionStrategy(new ScorerClasspath(new CommandLine.RunLast()));
         return cl;
     }
 

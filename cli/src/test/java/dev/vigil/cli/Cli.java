@@ -33,6 +33,14 @@ final class Cli {
     }
 
     /**
+     * @param stores how the commands open stores from their URIs
+     * @return a runner using that opener
+     */
+    static Cli with(Function<String, Store> stores) {
+        return new Cli(stores);
+    }
+
+    /**
      * @param held a store the test holds open (an in-memory store lives only as long as it is open)
      * @return a runner whose commands all use that store, whatever --store says; they cannot close it
      */

@@ -116,7 +116,8 @@ class ScorersCommandTest {
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).startsWith("TRACE").contains("VALUE");
         assertThat(lines.subList(1, 6)).allSatisfy(l -> assertThat(l).startsWith("tr-").contains("true"));
-        assertThat(r.out()).contains("Tried 'no_secrets' on 5 of the 5 latest traces (its filter picks which); 0 errors; nothing stored.");
+        assertThat(r.out()).contains("Tried 'no_secrets' on 5 of the 5 latest traces since ")
+                .contains(" (--from 3650d; its filter picks which); 0 errors; nothing stored.");
         assertThat(store.traces().scan(dev.vigil.spi.store.TraceQuery.all(e.experimentId()), null, 100).traces())
                 .allSatisfy(t -> assertThat(store.assessments().listByTrace(t.traceId())).isEmpty());
     }
@@ -161,12 +162,122 @@ class ScorersCommandTest {
     }
 
     @Test
-    void judgeWithoutItsKey_saysWhatToSet() {
+    void judgeWithoutItsKey_registers_andNotesWhatToSetWhereItScores() {
         Cli.Result r = cli.run("scorers", "register", "safety", "--judge", "safety", "--model", "databricks:/judge-endpoint");
 
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("Registered 'safety' version 1 (judge)");
+        assertThat(r.err()).startsWith("vigil: note: ").contains("DATABRICKS").contains("not to register it")
+                .doesNotContain("builder()").doesNotContain("\tat ");
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(stored("safety")).singleElement()
+                .satisfies(v -> assertThat(v.definition().config()).containsEntry("model", "databricks:/judge-endpoint"));
+    }
+
+    @Test
+    void judgeWithAnUnknownModelScheme_isAnError_andRegistersNothing() {
+        Cli.Result r = cli.run("scorers", "register", "safety", "--judge", "safety", "--model", "nosuch:/m");
+
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).startsWith("vigil: ").contains("DATABRICKS").doesNotContain("\tat ");
-        assertThat(r.err().lines().count()).isLessThanOrEqualTo(2);
+        assertThat(r.err()).contains("unknown judge model scheme 'nosuch'");
+        assertThat(store.experiments().findByName("default").map(e -> store.scorers().list(e.experimentId())))
+                .satisfiesAnyOf(o -> assertThat(o).isEmpty(), o -> assertThat(o.get()).isEmpty());
+    }
+
+    @Test
+    void registerWithStartAndABadFilter_failsAndRegistersNothing(@TempDir Path tmp) throws Exception {
+        Path py = tmp.resolve("length.py");
+        Files.writeString(py, RESPONSE_LENGTH);
+
+        Cli.Result r = cli.run("scorers", "register", "x3", "--python", py.toString(), "--start", "--filter", "tags.env = prod");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("invalid filter");
+        assertThat(store.experiments().findByName("default").map(e -> store.scorers().list(e.experimentId())))
+                .satisfiesAnyOf(o -> assertThat(o).isEmpty(), o -> assertThat(o.get()).isEmpty());
+    }
+
+    @Test
+    void registerWithFilterOrRateButNoStart_isAnError_insteadOfDroppingThem() {
+        String cls = "dev.vigil.cli.demo.DemoScorers$Concise";
+
+        Cli.Result filter = cli.run("scorers", "register", "c", "--java", cls, "--filter", "tags.env = 'prod'");
+        Cli.Result rate = cli.run("scorers", "register", "c", "--java", cls, "--sample-rate", "0.4");
+
+        assertThat(filter.code()).isEqualTo(2);
+        assertThat(filter.err()).contains("--filter applies only with --start");
+        assertThat(rate.code()).isEqualTo(2);
+        assertThat(rate.err()).contains("--sample-rate applies only with --start");
+        assertThat(store.experiments().findByName("default").map(e -> store.scorers().list(e.experimentId())))
+                .satisfiesAnyOf(o -> assertThat(o).isEmpty(), o -> assertThat(o.get()).isEmpty());
+    }
+
+    @Test
+    void sampleRateThatSamplesNothing_isRejectedEverywhere() {
+        String cls = "dev.vigil.cli.demo.DemoScorers$Concise";
+        assertThat(cli.run("scorers", "register", "c", "--java", cls).code()).isZero();
+
+        Cli.Result register = cli.run("scorers", "register", "d", "--java", cls, "--start", "--sample-rate", "1e-300");
+        Cli.Result start = cli.run("scorers", "start", "c", "--sample-rate", "1e-300");
+        Cli.Result above = cli.run("scorers", "start", "c", "--sample-rate", "1.5");
+        Cli.Result update = cli.run("scorers", "update", "c", "--sample-rate", "-0.1");
+        Cli.Result backfill = cli.run("backfill", "--scorer", "c:1e-300");
+
+        for (Cli.Result r : List.of(register, start, above, update, backfill)) {
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("out of range").contains("[0.000001, 1]");
+        }
+        assertThat(stored("d")).isEmpty();
+        assertThat(stored("c").get(0).sampling().isActive()).isFalse();
+        assertThat(cli.run("scorers", "start", "c", "--sample-rate", "0.000001").code()).isZero();
+        assertThat(cli.run("scorers", "update", "c", "--sample-rate", "0").code()).isZero();
+    }
+
+    @Test
+    void tryWithLastBelowOne_isRejected() {
+        cli.run("scorers", "register", "c", "--java", "dev.vigil.cli.demo.DemoScorers$Concise");
+
+        Cli.Result r = cli.run("scorers", "try", "c", "--last", "-1");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--last -1").contains("1 or more");
+    }
+
+    @Test
+    void tryWithNoRecentTrace_namesTheWindowAndHowToWidenIt() {
+        cli.run("scorers", "register", "c", "--java", "dev.vigil.cli.demo.DemoScorers$Concise");
+
+        Cli.Result r = cli.run("scorers", "try", "c");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("has no trace since ").contains("(--from 7d)").contains("--from 30d")
+                .contains("0 errors");
+    }
+
+    @Test
+    void tryWithOneError_saysOneError_andMetricsInNameOrder(@TempDir Path tmp) throws Exception {
+        Experiment e = store.experiments().getOrCreate("default");
+        store.traces().put(new TraceGenerator(3, e.experimentId()).traces(1));
+        Path py = tmp.resolve("boom.py");
+        Files.writeString(py, "from mlflow.genai.scorers import scorer\n\n@scorer(aggregations=['mean', 'min', 'max'])\n"
+                + "def boom(outputs):\n    raise ValueError('boom')\n");
+        assertThat(cli.run("scorers", "register", "boom", "--python", py.toString()).code()).isZero();
+
+        Cli.Result r = cli.run("scorers", "try", "boom", "--from", "3650d");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("; 1 error; nothing stored").doesNotContain("1 errors");
+        List<String> metrics = r.out().lines().filter(l -> l.startsWith("  ") && l.contains(" = ")).toList();
+        assertThat(metrics).isSortedAccordingTo(java.util.Comparator.naturalOrder());
+    }
+
+    @Test
+    void nameWithUnicodeOrSpaces_isQuotedInTheSuggestedCommand() {
+        Cli.Result r = cli.run("scorers", "register", "réponse courte", "--java", "dev.vigil.cli.demo.DemoScorers$Concise",
+                "-e", "équipe");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Start it with: vigil scorers start 'réponse courte' -e 'équipe' --sample-rate 0.5");
     }
 
     @Test

@@ -48,7 +48,8 @@ class TracesCommandTest {
         // derived openlit + protobuf.js openlit are the same trace; re-import replaces it, nothing is doubled
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
-        assertThat(r.out()).startsWith("Imported 5 traces").contains("from 5 files into experiment 'otel'");
+        assertThat(r.out()).startsWith("Imported 3 traces").contains("from 5 files into experiment 'otel'")
+                .contains("Skipped 2 duplicate copies of trace ids in the input");
         assertThat(store.traces().count(exp("otel").experimentId())).isEqualTo(3);
         Trace openlit = store.traces().get("tr-ea673708441c2984a54a3e3962d3595f").orElseThrow();
         assertThat(openlit.spans().get(0).spanType()).isEqualTo(SpanTypes.CHAT_MODEL);
@@ -70,8 +71,9 @@ class TracesCommandTest {
         Path in = Fixtures.root().resolve("mlflow-traces");
         Cli.Result imported = cli.run("traces", "import", "-e", "agents", in.toString());
         assertThat(imported.code()).as(imported.err()).isZero();
-        // both real traces carry the redacted id "<redacted>": the second import of that id replaces the first
-        assertThat(imported.out()).startsWith("Imported 2 traces (4 spans, 0 assessments) from 2 files");
+        // both real traces carry the redacted id "<redacted>": imported once, the later copy kept
+        assertThat(imported.out()).startsWith("Imported 1 trace (").contains(" from 2 files")
+                .contains("Skipped 1 duplicate copy of trace ids in the input");
         Experiment e = exp("agents");
         List<Trace> stored = store.traces().scan(dev.vigil.spi.store.TraceQuery.all(e.experimentId()), null, 100).traces();
         assertThat(stored).hasSize(1);

@@ -64,7 +64,8 @@ final class JudgeModels {
     private String check(String modelUri) {
         String uri = modelUri == null || modelUri.isBlank() ? defaultModel : modelUri.trim();
         if (uri == null) {
-            throw new InvalidInputException("no judge model: pass one to the judge (e.g. .model(\"openai:/gpt-4o-mini\"))"
+            throw new InvalidInputException("no judge model: give the judge one (vigil scorers register --model openai:/gpt-4o-mini;"
+                    + " in Java, .model(\"openai:/gpt-4o-mini\"))"
                     + " or set " + JudgeRuntime.DEFAULT_MODEL_ENV + " (e.g. " + JudgeRuntime.DEFAULT_MODEL_ENV
                     + "=databricks:/databricks-gpt-oss-20b)");
         }

@@ -8,7 +8,9 @@ import dev.vigil.spi.json.Json;
 import dev.vigil.spi.json.MlflowJson;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.model.TraceInfo;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Reads and writes trace files: MLflow trace JSON ({@code {"info", "data"}}, a JSON array of those, an MLflow
@@ -38,7 +41,8 @@ public final class TraceFiles {
     private TraceFiles() {}
 
     /**
-     * @param path a file or a folder (searched recursively for {@code .json}, {@code .jsonl}, {@code .ndjson})
+     * @param path a file or a folder (searched recursively for {@code .json}, {@code .jsonl}, {@code .ndjson}, those
+     *     gzip compressed ({@code .jsonl.gz}: Vigil's archive layout), and OTLP protobuf {@code .pb}/{@code .binpb})
      * @return the files to read, sorted by path
      * @throws InvalidInputException if the path does not exist or a folder holds no such file
      */
@@ -52,7 +56,8 @@ public final class TraceFiles {
         try (Stream<Path> walk = Files.walk(path)) {
             List<Path> files = walk.filter(Files::isRegularFile).filter(TraceFiles::isTraceFileName).sorted().toList();
             if (files.isEmpty()) {
-                throw new InvalidInputException("folder " + path + " holds no .json, .jsonl or .ndjson file");
+                throw new InvalidInputException("folder " + path + " holds no .json, .jsonl, .ndjson (or .gz of those), "
+                        + ".pb or .binpb file");
             }
             return files;
         } catch (IOException e) {
@@ -62,7 +67,8 @@ public final class TraceFiles {
 
     private static boolean isTraceFileName(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".ndjson") || isOtlpProtobufName(n);
+        String plain = n.endsWith(".gz") ? n.substring(0, n.length() - 3) : n;
+        return plain.endsWith(".json") || plain.endsWith(".jsonl") || plain.endsWith(".ndjson") || isOtlpProtobufName(n);
     }
 
     /** OTLP protobuf files: a binary {@code ExportTraceServiceRequest}, optionally gzip compressed. */
@@ -100,14 +106,52 @@ public final class TraceFiles {
         if (isOtlpProtobufName(lowerName)) {
             return readOtlpProtobuf(file, lowerName, experimentId);
         }
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+        return read(bytes, lowerName, file.toString(), format, experimentId);
+    }
+
+    /**
+     * Reads every trace in a stream, e.g. standard input ({@code vigil traces import -}): MLflow trace JSON or
+     * OTLP/JSON, a document or JSON lines, gzip compressed or not (told by its first bytes).
+     *
+     * @param in the stream (not closed)
+     * @param shown how to name it in messages, e.g. "standard input"
+     * @param format how to read it
+     * @param experimentId the experiment the traces are imported into
+     * @return the traces
+     * @throws InvalidInputException naming the line and what is wrong
+     */
+    public static List<Trace> read(InputStream in, String shown, Format format, String experimentId) {
+        try {
+            return read(in.readAllBytes(), "", shown, format, experimentId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + shown, e);
+        }
+    }
+
+    private static boolean isGzip(byte[] bytes) {
+        return bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
+    }
+
+    private static List<Trace> read(byte[] bytes, String lowerName, String shown, Format format, String experimentId) {
+        if (isGzip(bytes)) {
+            // a gzip file may hold several members (Vigil's archive appends one per run): read them as one stream
+            try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                bytes = gz.readAllBytes();
+            } catch (IOException e) {
+                throw new InvalidInputException(shown + ": not a readable gzip file (" + e.getMessage() + ")");
+            }
+            lowerName = lowerName.endsWith(".gz") ? lowerName.substring(0, lowerName.length() - 3) : lowerName;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
         List<Trace> out = new ArrayList<>();
-        String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String lower = lowerName;
+        Object file = shown;
         boolean lines = lower.endsWith(".jsonl") || lower.endsWith(".ndjson");
         if (!lines) {
             JsonNode root;

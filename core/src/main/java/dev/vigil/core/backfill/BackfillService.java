@@ -202,6 +202,23 @@ public final class BackfillService implements AutoCloseable {
     }
 
     /**
+     * Whether a runner holds a job's lease now: this process runs it, or another process renewed its lease within
+     * the lease time to live. A job left PENDING or RUNNING whose lease is free was interrupted (its process was
+     * stopped or died) and waits to be resumed. Probes by taking and at once releasing the lease.
+     *
+     * @param jobId a job id
+     * @return true if a live runner holds it
+     */
+    public boolean runnerHolds(String jobId) {
+        if (running.containsKey(jobId)) {
+            return true;
+        }
+        Optional<Lease> probe = store.jobs().tryAcquire(LEASE_PREFIX + jobId, owner + ".probe", Duration.ofSeconds(1));
+        probe.ifPresent(l -> store.jobs().release(l));
+        return probe.isEmpty();
+    }
+
+    /**
      * Resumes backfill jobs left PENDING or RUNNING by a process that died (their lease expired).
      *
      * @return the ids of the jobs this call started

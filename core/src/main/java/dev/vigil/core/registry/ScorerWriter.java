@@ -143,7 +143,7 @@ final class ScorerWriter {
         requireNotDeleted(current, "start");
         if (!config.isActive()) {
             throw new InvalidInputException("cannot start scorer '" + current.name()
-                    + "' with sample rate 0; a started scorer samples at a rate in (0, 1] (use stop() to stop it)");
+                    + "' with sample rate 0; a started scorer samples at a rate in (0, 1] (to stop it: vigil scorers stop NAME; in Java, stop())");
         }
         return write(current, config, "start");
     }

@@ -55,7 +55,7 @@ public final class JavaScorerCodec implements ScorerCodec {
             type = Class.forName(className, true, loader != null ? loader : JavaScorerCodec.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             throw new InvalidInputException("java scorer '" + name + "' names class " + className
-                    + ", which cannot be loaded (" + e + "); put the jar holding it on the class or module path");
+                    + ", which cannot be loaded (" + e + "); put the jar holding it on the class or module path (the vigil command: --classpath JAR)");
         }
         return instantiate(name, type);
     }

@@ -51,7 +51,7 @@ public final class ProviderSettings {
             }
         }
         throw new InvalidInputException("judge model " + modelUri + " needs " + String.join(" or ", keys)
-                + ": set it in the environment or with JudgeRuntime.builder().setting(\"" + keys[0] + "\", ...)");
+                + ": set it in the environment of the process that scores (or as a judge runtime setting)");
     }
 
     /**

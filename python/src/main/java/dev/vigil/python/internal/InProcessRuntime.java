@@ -312,7 +312,8 @@ public final class InProcessRuntime implements ScorerRuntime {
         }
         String reason = "scorer '" + c.code.name() + "' overran its " + describe(settings.timeBudget())
                 + " budget inside an operation that cannot be interrupted in-process (e.g. sum(range(10**12)) or "
-                + "pow(3, 10**8)); its thread was written off. Run it with Isolation.PROCESS to bound such code.";
+                + "pow(3, 10**8)); its thread was written off. Run it in a worker process to bound such code (vigil scorers register --isolation process; "
+                + "in Java, Isolation.PROCESS).";
         LOG.warn(reason);
         c.onWrittenOff.accept(reason);
     }
