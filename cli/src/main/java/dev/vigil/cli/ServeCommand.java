@@ -64,6 +64,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Also send every assessment as a gen_ai.evaluation.result OpenTelemetry event to this OTLP/HTTP endpoint.")
     String exportOtlp;
 
+    @Option(names = "--no-dashboard", description = "Serve only OTLP, health and metrics: no REST API (/api/v1) and no "
+            + "dashboard (/).")
+    boolean noDashboard;
+
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long (default: run until stopped).")
     String duration;
 
@@ -86,7 +90,7 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                     server = VigilServer.builder(vigil).host(host).port(port).token(token).quietPeriod(quiet)
                             .maxAge(age).maxRequestBytes(maxRequestBytes).maxOpenTraces(maxOpenTraces)
-                            .lateSpanRule(lateSpans).experimentAttribute(experimentFrom).start();
+                            .lateSpanRule(lateSpans).experimentAttribute(experimentFrom).dashboard(!noDashboard).start();
                 } catch (RuntimeException e) {
                     vigil.close();
                     throw new UserError(e.getMessage(), e);
@@ -95,6 +99,10 @@ final class ServeCommand implements Callable<Integer> {
                 out.println("Serving OTLP/HTTP at " + server.url() + "/v1/traces on " + s.describe()
                         + (token == null ? " (no token: loopback only unless --host is given)" : " (bearer token required)")
                         + (events == null ? "" : "; evaluation events to " + exportOtlp) + ". Ctrl-C stops.");
+                if (!noDashboard) {
+                    out.println("Dashboard: " + server.url() + "/   REST API: " + server.url() + "/api/v1 (OpenAPI at "
+                            + "/api/v1/openapi.json)" + (token == null ? "" : "; sign in with VIGIL_SERVER_TOKEN"));
+                }
                 out.flush();
                 long t0 = System.nanoTime();
                 while (!stop.requested() && (System.nanoTime() - t0) / 1_000_000 < limitMs) {
