@@ -68,6 +68,10 @@ final class ServeCommand implements Callable<Integer> {
             + "dashboard (/).")
     boolean noDashboard;
 
+    @Option(names = "--demo", paramLabel = "N", description = "Also run the demo's simulated application: N traces a "
+            + "second into experiment 'vigil-demo', scored live by the demo's Java scorers (to try the dashboard).")
+    Integer demoRate;
+
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long (default: run until stopped).")
     String duration;
 
@@ -96,6 +100,7 @@ final class ServeCommand implements Callable<Integer> {
                     throw new UserError(e.getMessage(), e);
                 }
                 vigil.startMonitoring();
+                ServeDemo demo = demoRate == null ? null : new ServeDemo(vigil, demoRate);
                 out.println("Serving OTLP/HTTP at " + server.url() + "/v1/traces on " + s.describe()
                         + (token == null ? " (no token: loopback only unless --host is given)" : " (bearer token required)")
                         + (events == null ? "" : "; evaluation events to " + exportOtlp) + ". Ctrl-C stops.");
@@ -110,6 +115,9 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 out.println((stop.requested() ? "Stopping (signal)" : "Stopping") + ": draining requests and scoring...");
                 out.flush();
+                if (demo != null) {
+                    demo.close();
+                }
                 server.close();
                 vigil.close();
                 if (events != null) {

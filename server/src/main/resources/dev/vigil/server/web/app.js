@@ -240,7 +240,7 @@
   // ------------------------------------------------------------------ traces
 
   async function traces() {
-    const filter = el('input', { id: 'filter', placeholder: "e.g. trace.status = 'ERROR' AND attributes.latency_ms > 1000",
+    const filter = el('input', { id: 'filter', placeholder: "e.g. trace.status = 'ERROR' OR trace.execution_time_ms > 2000",
       value: sessionStorage.getItem('filter') || '' });
     const err = errorBox('filter-error');
     const head = el('thead', {});
@@ -281,7 +281,7 @@
       head.replaceChildren(el('tr', {}, ['Time', 'Trace', 'Status', 'Latency', 'Tokens', 'Judge cost', 'Request', 'Response']
         .map((h) => el('th', { class: ['Latency', 'Tokens', 'Judge cost'].includes(h) ? 'num' : '' }, h)), names.map((n) => el('th', {}, n))));
       body.replaceChildren(...rows.map((r) => el('tr', { 'data-trace': r.traceId },
-        el('td', {}, fmtTime(r.requestTime)),
+        el('td', { class: 'time' }, fmtTime(r.requestTime)),
         el('td', {}, el('a', { href: '#/trace/' + encodeURIComponent(r.traceId) }, r.traceId.slice(0, 14) + (r.traceId.length > 14 ? '…' : ''))),
         el('td', { class: 'state-' + r.state }, r.state),
         el('td', { class: 'num' }, r.executionDurationMs == null ? '' : r.executionDurationMs + ' ms'),
