@@ -299,7 +299,8 @@
       return el('td', { class: v === true || v === 'yes' ? 'pass' : v === false || v === 'no' ? 'fail' : '' }, t);
     }
     await load(true);
-    every(2000, async () => { if (!next && err.hidden) await load(true); });
+    // live: the first page is fetched again every 2 s, unless older pages were loaded or the filter is bad
+    every(2000, async () => { if (rows.length <= 50 && err.hidden) await load(true); });
   }
 
   // ------------------------------------------------------------------ one trace

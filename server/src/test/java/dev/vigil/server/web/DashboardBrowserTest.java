@@ -445,6 +445,22 @@ class DashboardBrowserTest {
 
     @Test
     @Order(9)
+    void newTracesAndScores_appearWithoutAReload() throws Exception {
+        open("#/traces");
+        waiting().until(d -> !d.findElements(By.cssSelector("#traces-body tr[data-trace]")).isEmpty());
+        driver.executeScript("window.vigilNoReload = true;");
+        Trace fresh = new TraceGenerator(7, app.id(), Instant.now(), Duration.ofSeconds(1)).errorRate(0).ragTrace(
+                Instant.now());
+        app.log(fresh);
+        By row = By.cssSelector("#traces-body tr[data-trace='" + fresh.traceId() + "']");
+        waiting().until(d -> !d.findElements(row).isEmpty());
+        // the judge's feedback arrives in the same row once scored
+        waiting().until(d -> d.findElement(row).getText().contains("yes"));
+        assertThat(driver.executeScript("return window.vigilNoReload === true")).isEqualTo(true);
+    }
+
+    @Test
+    @Order(10)
     void withAToken_theLoginFormSignsInAndThePagesLoad() throws Exception {
         try (VigilServer guarded = VigilServer.builder(vigil).host("127.0.0.1").port(0).token("letmein")
                 .dashboard(true).start()) {
