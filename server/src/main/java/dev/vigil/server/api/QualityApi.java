@@ -83,10 +83,11 @@ final class QualityApi {
             List<ScoredValue> whole = values.stream().map(v -> new ScoredValue(Instant.EPOCH, v.assessment()))
                     .toList();
             List<Object> metrics = new ArrayList<>();
+            List<BucketStats> spark = Aggregator.aggregate(values, bucket, rate);
             for (BucketStats b : Aggregator.aggregate(whole, Bucket.DAY, rate)) {
                 Map<String, Object> metric = point(b);
                 metric.remove("bucketStart");
-                metric.put("sparkline", Aggregator.aggregate(values, bucket, rate).stream()
+                metric.put("sparkline", spark.stream()
                         .filter(x -> x.feedbackName().equals(b.feedbackName())).map(QualityApi::point).toList());
                 metrics.add(metric);
             }
