@@ -68,6 +68,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Also send every assessment as a gen_ai.evaluation.result OpenTelemetry event to this OTLP/HTTP endpoint.")
     String exportOtlp;
 
+    @Option(names = "--no-dashboard", description = "Serve only OTLP, health and metrics: no REST API (/api/v1) and no "
+            + "dashboard (/).")
+    boolean noDashboard;
+
+    @Option(names = "--demo", paramLabel = "N", description = "Also run the demo's simulated application: N traces a "
+            + "second into experiment 'vigil-demo', scored live by the demo's Java scorers (to try the dashboard).")
+    Integer demoRate;
+
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long (default: run until stopped).")
     String duration;
 
@@ -93,15 +101,21 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                     server = VigilServer.builder(vigil).host(host).port(port).token(token).quietPeriod(quiet)
                             .maxAge(age).maxRequestBytes(maxRequestBytes).maxOpenTraces(maxOpenTraces)
-                            .maxEngineBacklog(maxEngineBacklog).lateSpanRule(lateSpans).experimentAttribute(experimentFrom).start();
+                            .maxEngineBacklog(maxEngineBacklog).lateSpanRule(lateSpans).experimentAttribute(experimentFrom)
+                            .dashboard(!noDashboard).start();
                 } catch (RuntimeException e) {
                     vigil.close();
                     throw new UserError(e.getMessage(), e);
                 }
                 vigil.startMonitoring();
+                ServeDemo demo = demoRate == null ? null : new ServeDemo(vigil, demoRate);
                 out.println("Serving OTLP/HTTP at " + server.url() + "/v1/traces on " + s.describe()
                         + (token == null ? " (no token: loopback only unless --host is given)" : " (bearer token required)")
                         + (events == null ? "" : "; evaluation events to " + exportOtlp) + ". Ctrl-C stops.");
+                if (!noDashboard) {
+                    out.println("Dashboard: " + server.url() + "/   REST API: " + server.url() + "/api/v1 (OpenAPI at "
+                            + "/api/v1/openapi.json)" + (token == null ? "" : "; sign in with VIGIL_SERVER_TOKEN"));
+                }
                 out.flush();
                 long t0 = System.nanoTime();
                 while (!stop.requested() && (System.nanoTime() - t0) / 1_000_000 < limitMs) {
@@ -109,6 +123,9 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 out.println((stop.requested() ? "Stopping (signal)" : "Stopping") + ": draining requests and scoring...");
                 out.flush();
+                if (demo != null) {
+                    demo.close();
+                }
                 server.close();
                 vigil.close();
                 if (events != null) {

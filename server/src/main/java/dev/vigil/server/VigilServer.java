@@ -9,6 +9,10 @@ import dev.vigil.otel.ExperimentRouter;
 import dev.vigil.otel.OtlpDecoder;
 import dev.vigil.otel.OtlpIngest;
 import dev.vigil.otel.TraceAssembler;
+import dev.vigil.server.api.ApiRouter;
+import dev.vigil.server.api.HttpIo;
+import dev.vigil.server.web.DashboardHandler;
+import dev.vigil.server.web.TokenAuth;
 import dev.vigil.spi.json.Json;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -22,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +80,10 @@ public final class VigilServer implements AutoCloseable {
         Gauge.builder("vigil.otlp.open.traces", assembler, TraceAssembler::openTraces).register(metrics);
         String host = b.host != null ? b.host : b.token == null ? InetAddress.getLoopbackAddress().getHostAddress()
                 : "0.0.0.0";
+        if (b.dashboard && b.token == null && !InetAddress.getByName(host).isLoopbackAddress()) {
+            throw new IOException("the dashboard and API need VIGIL_SERVER_TOKEN to listen on " + host
+                    + " (without a token they listen on loopback only): set the token or leave out --host");
+        }
         this.http = HttpServer.create(new InetSocketAddress(host, b.port), 0);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         String token = b.token;
@@ -83,6 +92,26 @@ public final class VigilServer implements AutoCloseable {
         http.createContext("/health", this::health);
         http.createContext("/metrics", guarded(token, this::metrics));
         b.routes.forEach((path, handler) -> http.createContext(path, guarded(token, handler)));
+        if (b.dashboard) {
+            TokenAuth auth = new TokenAuth(token);
+            ApiRouter api = new ApiRouter(b.vigil, b.clock.withZone(ZoneOffset.UTC), b.maxRequestBytes);
+            http.createContext(ApiRouter.PREFIX, ex -> {
+                if (!auth.allows(ex)) {
+                    try (ex) {
+                        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                        HttpIo.send(ex, 401, "application/json; charset=utf-8", Json.write(Map.of("error", Map.of(
+                                "code", "UNAUTHENTICATED", "message", "missing or wrong token: send Authorization:"
+                                        + " Bearer $VIGIL_SERVER_TOKEN, or sign in at /login")))
+                                .getBytes(StandardCharsets.UTF_8));
+                    }
+                    return;
+                }
+                api.handle(ex);
+            });
+            if (!b.routes.containsKey("/")) {
+                http.createContext("/", new DashboardHandler(auth));
+            }
+        }
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vigil-server-assembler");
             t.setDaemon(true);
@@ -228,6 +257,7 @@ public final class VigilServer implements AutoCloseable {
         private Admission admission;
         private Duration grace = Duration.ofSeconds(5);
         private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
+        private boolean dashboard;
 
         private Builder(Vigil vigil) {
             this.vigil = Objects.requireNonNull(vigil, "vigil");
@@ -333,6 +363,18 @@ public final class VigilServer implements AutoCloseable {
          */
         public Builder route(String path, HttpHandler handler) {
             routes.put(path, handler);
+            return this;
+        }
+
+        /**
+         * Serves the REST API at {@code /api/v1} and the dashboard at {@code /} (with the login form when a token
+         * is set). Without a token they need a loopback address: {@link #start()} refuses another host.
+         *
+         * @param v true to serve them (default false)
+         * @return this
+         */
+        public Builder dashboard(boolean v) {
+            dashboard = v;
             return this;
         }
 

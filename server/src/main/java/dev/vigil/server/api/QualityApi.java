@@ -1,0 +1,238 @@
+package dev.vigil.server.api;
+
+import dev.vigil.core.ExperimentHandle;
+import dev.vigil.core.Vigil;
+import dev.vigil.core.aggregate.Aggregator;
+import dev.vigil.core.aggregate.Bucket;
+import dev.vigil.core.aggregate.BucketStats;
+import dev.vigil.core.backfill.BackfillProgress;
+import dev.vigil.core.backfill.BackfillScorer;
+import dev.vigil.core.backfill.BackfillService;
+import dev.vigil.core.registry.RegisteredScorer;
+import dev.vigil.spi.store.Job;
+import dev.vigil.spi.store.JobStatus;
+import dev.vigil.spi.store.ScoredValue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Overview, aggregates (trends with confidence intervals), backfills and engine health. */
+final class QualityApi {
+
+    private final Vigil vigil;
+    private final Clock clock;
+    private final EngineHealthView health;
+    private final ScorersApi scorers;
+
+    QualityApi(Vigil vigil, Clock clock, EngineHealthView health, ScorersApi scorers) {
+        this.vigil = vigil;
+        this.clock = clock;
+        this.health = health;
+        this.scorers = scorers;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                new Route("GET", "/health", req -> Route.Reply.ok(health.engine())),
+                new Route("GET", "/experiments/{experiment}/overview", this::overview),
+                new Route("GET", "/experiments/{experiment}/aggregates", this::aggregates),
+                new Route("GET", "/experiments/{experiment}/backfills", this::backfills),
+                new Route("POST", "/experiments/{experiment}/backfills", this::startBackfill),
+                new Route("GET", "/experiments/{experiment}/backfills/{jobId}", this::backfill),
+                new Route("POST", "/experiments/{experiment}/backfills/{jobId}/cancel", this::cancel));
+    }
+
+    private Instant[] range(Request req, Duration dflt) {
+        Instant to = req.timeQuery("to");
+        Instant from = req.timeQuery("from");
+        to = to == null ? clock.instant().plusSeconds(1) : to;
+        from = from == null ? to.minus(dflt) : from;
+        if (!to.isAfter(from)) {
+            throw ApiException.badRequest("'to' (" + to + ") must be after 'from' (" + from + ")");
+        }
+        return new Instant[] {from, to};
+    }
+
+    private static Bucket bucket(Request req) {
+        String b = req.queryParam("bucket");
+        if (b == null) {
+            return Bucket.HOUR;
+        }
+        try {
+            return Bucket.valueOf(b.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("bucket must be minute, hour or day, got '" + b + "'");
+        }
+    }
+
+    /** Per scorer: its registration, counters, the value over the range with its 95 % interval, and a sparkline. */
+    private Route.Reply overview(Request req) {
+        ExperimentHandle exp = TracesApi.experiment(vigil, req.param("experiment"));
+        Instant[] r = range(req, Duration.ofHours(24));
+        Bucket bucket = bucket(req);
+        List<Object> out = new ArrayList<>();
+        for (RegisteredScorer s : exp.scorers().list()) {
+            Map<String, Object> m = scorers.view(exp, s);
+            List<ScoredValue> values = vigil.store().assessments().valuesByScorer(exp.id(), s.name(), r[0], r[1]);
+            double rate = s.sampleRate() > 0 ? s.sampleRate() : 1.0;
+            List<ScoredValue> whole = values.stream().map(v -> new ScoredValue(Instant.EPOCH, v.assessment()))
+                    .toList();
+            List<Object> metrics = new ArrayList<>();
+            List<BucketStats> spark = Aggregator.aggregate(values, bucket, rate);
+            for (BucketStats b : Aggregator.aggregate(whole, Bucket.DAY, rate)) {
+                Map<String, Object> metric = point(b);
+                metric.remove("bucketStart");
+                metric.put("sparkline", spark.stream()
+                        .filter(x -> x.feedbackName().equals(b.feedbackName())).map(QualityApi::point).toList());
+                metrics.add(metric);
+            }
+            m.put("metrics", metrics);
+            out.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("experiment", exp.name());
+        body.put("from", r[0].toString());
+        body.put("to", r[1].toString());
+        body.put("traceCount", vigil.store().traces().count(exp.id()));
+        body.put("engine", health.engine());
+        body.put("scorers", out);
+        return Route.Reply.ok(body);
+    }
+
+    /** One scorer's feedback per bucket: value (pass rate or mean), 95 % interval, sample size, errors. */
+    private Route.Reply aggregates(Request req) {
+        ExperimentHandle exp = TracesApi.experiment(vigil, req.param("experiment"));
+        String name = req.queryParam("scorer");
+        if (name == null) {
+            throw ApiException.badRequest("give scorer=NAME (one of: " + String.join(", ", exp.scorers().list()
+                    .stream().map(RegisteredScorer::name).toList()) + ")");
+        }
+        Instant[] r = range(req, Duration.ofDays(1));
+        Bucket bucket = bucket(req);
+        String version = req.queryParam("version");
+        int v = version == null ? 0 : req.intQuery("version", 0, 1, Integer.MAX_VALUE);
+        List<ScoredValue> values = vigil.store().assessments().valuesByScorer(exp.id(), name, r[0], r[1]);
+        if (v > 0) {
+            values = values.stream().filter(x -> x.assessment().scorerVersion() == v).toList();
+        }
+        double rate = exp.scorers().find(name).map(RegisteredScorer::sampleRate).filter(x -> x > 0).orElse(1.0);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("scorer", name);
+        body.put("version", v == 0 ? null : v);
+        body.put("bucket", bucket.name().toLowerCase(Locale.ROOT));
+        body.put("from", r[0].toString());
+        body.put("to", r[1].toString());
+        body.put("buckets", Aggregator.aggregate(values, bucket, rate).stream().map(QualityApi::point).toList());
+        return Route.Reply.ok(body);
+    }
+
+    static Map<String, Object> point(BucketStats b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bucketStart", b.bucketStart().toString());
+        m.put("feedbackName", b.feedbackName());
+        m.put("count", b.count());
+        m.put("errors", b.errors());
+        m.put("sampleRate", b.sampleRate());
+        if (b.passRate().isPresent()) {
+            BucketStats.PassRate p = b.passRate().get();
+            m.put("kind", "passRate");
+            m.put("n", p.n());
+            m.put("value", p.rate());
+            m.put("low", p.ci().low());
+            m.put("high", p.ci().high());
+        } else if (b.numeric().isPresent()) {
+            BucketStats.NumericSummary s = b.numeric().get();
+            m.put("kind", "mean");
+            m.put("n", s.n());
+            m.put("value", s.mean());
+            m.put("low", s.meanCi().map(i -> i.low()).orElse(null));
+            m.put("high", s.meanCi().map(i -> i.high()).orElse(null));
+        } else {
+            m.put("kind", "categories");
+            m.put("n", b.count() - b.errors());
+            m.put("value", null);
+            m.put("categories", b.categories());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> progress(BackfillProgress p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jobId", p.jobId());
+        m.put("status", p.status().name());
+        m.put("scanned", p.scanned());
+        m.put("sampled", p.sampled());
+        m.put("scored", p.scored());
+        m.put("failed", p.failed());
+        m.put("skipped", p.skipped());
+        m.put("estimatedRemaining", p.estimatedRemaining());
+        double pct = p.status() == JobStatus.SUCCEEDED ? 100
+                : p.scanned() + p.estimatedRemaining() == 0 ? 0
+                : Math.min(99.9, 100.0 * p.scanned() / (p.scanned() + p.estimatedRemaining()));
+        m.put("percent", pct);
+        m.put("message", p.message());
+        return m;
+    }
+
+    private Route.Reply backfills(Request req) {
+        ExperimentHandle exp = TracesApi.experiment(vigil, req.param("experiment"));
+        List<Object> out = new ArrayList<>();
+        for (Job j : vigil.store().jobs().list(exp.id())) {
+            if (BackfillService.JOB_TYPE.equals(j.type())) {
+                Map<String, Object> m = progress(BackfillProgress.of(j));
+                m.put("spec", j.spec());
+                out.add(m);
+            }
+        }
+        return Route.Reply.ok(Map.of("backfills", out));
+    }
+
+    private Job job(ExperimentHandle exp, String jobId) {
+        return vigil.store().jobs().get(jobId).filter(j -> j.experimentId().equals(exp.id())
+                && BackfillService.JOB_TYPE.equals(j.type())).orElseThrow(() -> ApiException.notFound(
+                        "no backfill job '" + jobId + "' in experiment '" + exp.name() + "'"));
+    }
+
+    private Route.Reply backfill(Request req) {
+        ExperimentHandle exp = TracesApi.experiment(vigil, req.param("experiment"));
+        return Route.Reply.ok(progress(exp.backfillProgress(job(exp, req.param("jobId")).jobId())));
+    }
+
+    private Route.Reply cancel(Request req) {
+        ExperimentHandle exp = TracesApi.experiment(vigil, req.param("experiment"));
+        return Route.Reply.ok(progress(exp.cancelBackfill(job(exp, req.param("jobId")).jobId())));
+    }
+
+    private Route.Reply startBackfill(Request req) {
+        ExperimentHandle exp = TracesApi.experiment(vigil, req.param("experiment"));
+        Map<String, Object> body = req.body();
+        if (!(body.get("scorers") instanceof List<?> list) || list.isEmpty()) {
+            throw ApiException.badRequest("give the scorers to backfill: {\"scorers\": [{\"name\": \"concise\", "
+                    + "\"sampleRate\": 0.5}], \"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-02T00:00:00Z\"}");
+        }
+        List<BackfillScorer> scorers = new ArrayList<>();
+        for (Object o : list) {
+            if (o instanceof String s) {
+                scorers.add(BackfillScorer.of(s));
+            } else if (o instanceof Map<?, ?> m && m.get("name") instanceof String n) {
+                scorers.add(m.get("sampleRate") == null ? BackfillScorer.of(n)
+                        : BackfillScorer.of(n, ScorersApi.sampling(Map.of("sampleRate", m.get("sampleRate")),
+                                Double.NaN, null).sampleRate()));
+            } else {
+                throw ApiException.badRequest("each scorer is a name or {\"name\": ..., \"sampleRate\": ...}");
+            }
+        }
+        Instant from = Request.time("from", body.get("from"));
+        Instant to = Request.time("to", body.get("to"));
+        if (from == null || to == null) {
+            throw ApiException.badRequest("a backfill needs 'from' and 'to' (ISO-8601 instants or epoch ms)");
+        }
+        String id = exp.backfill(scorers, from, to);
+        return Route.Reply.created(progress(exp.backfillProgress(id)));
+    }
+}
