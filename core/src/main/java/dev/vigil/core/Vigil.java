@@ -8,6 +8,7 @@ import dev.vigil.core.engine.Pauser;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.core.engine.RetryPolicy;
 import dev.vigil.core.engine.ScorerRunner;
+import dev.vigil.core.engine.TraceBatchScorer;
 import dev.vigil.core.evaluate.Evaluator;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.metrics.EngineStats;
@@ -56,6 +57,7 @@ public final class Vigil implements AutoCloseable {
     private final EngineMetrics metrics;
     private final ScorerRunner runner;
     private final MonitoringEngine engine;
+    private final TraceBatchScorer batchScorer;
     private final BackfillService backfills;
     private final Evaluator evaluator;
     private final Map<String, ScorerRegistry> registries = new ConcurrentHashMap<>();
@@ -75,6 +77,8 @@ public final class Vigil implements AutoCloseable {
                 b.pauser, b.ticker, () -> ThreadLocalRandom.current().nextDouble());
         this.engine = new MonitoringEngine(store, this::activeScorers, sampler::keep, options, runner, metrics, clock,
                 b.ticker);
+        this.batchScorer = new TraceBatchScorer(store, this::activeScorers, sampler::keep, options, runner, metrics,
+                clock, b.ticker);
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
                 b.backfillParallelism);
@@ -106,7 +110,10 @@ public final class Vigil implements AutoCloseable {
             ScorerRegistry r = ScorerRegistry.builder(store.scorers(), id).clock(clock).maxActive(maxActiveScorers)
                     .build();
             // stop / delete / start through this process take effect at once
-            r.addListener(() -> engine.refreshScorers(id));
+            r.addListener(() -> {
+                engine.refreshScorers(id);
+                batchScorer.refreshScorers(id);
+            });
             return r;
         });
     }
@@ -159,6 +166,16 @@ public final class Vigil implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * The scorer for traces from an external source (the Kafka module) instead of the store tail: use it in
+     * place of {@link #startMonitoring()}, not beside it.
+     *
+     * @return the batch scorer sharing this instance's scorers, runner and metrics
+     */
+    public TraceBatchScorer batchScorer() {
+        return batchScorer;
+    }
+
     /** @return the backfill service */
     public BackfillService backfills() {
         return backfills;
@@ -198,6 +215,7 @@ public final class Vigil implements AutoCloseable {
         }
         closed = true;
         engine.close();
+        batchScorer.close();
         backfills.close();
         runner.close();
         if (ownsStore) {
