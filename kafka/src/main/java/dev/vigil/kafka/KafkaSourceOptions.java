@@ -53,7 +53,7 @@ public record KafkaSourceOptions(String bootstrapServers, String groupId, List<S
         if (deadLetterTopic == null || deadLetterTopic.isBlank()) {
             throw new IllegalArgumentException("a dead-letter topic is required (dlq=...)");
         }
-        if (topics.contains(deadLetterTopic) || topics.contains(assessmentsTopic)) {
+        if (topics.contains(deadLetterTopic) || assessmentsTopic != null && topics.contains(assessmentsTopic)) {
             throw new IllegalArgumentException("the dead-letter and assessments topics must differ from the trace"
                     + " topics " + topics);
         }

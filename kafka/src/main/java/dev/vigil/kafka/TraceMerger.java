@@ -7,6 +7,8 @@ import dev.vigil.spi.model.TraceInfo;
 import dev.vigil.spi.model.TraceState;
 import dev.vigil.spi.store.Store;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,8 @@ import java.util.TreeMap;
  * updates the stored trace and keeps its assessments: the engine does not score a pair twice.
  */
 final class TraceMerger {
+
+    private static final Set<String> ENTRY_KINDS = Set.of("SERVER", "CONSUMER");
 
     private final Store store;
 
@@ -81,14 +85,20 @@ final class TraceMerger {
     }
 
     /**
-     * An OTLP trace is complete only once a span without parent has ended: a batch holding only child spans (the
-     * root still running or in a later record) stays IN_PROGRESS, whatever span the mapper took for its root.
+     * An OTLP trace is complete only once its local root has ended: a span without parent, or the entry span of a
+     * request from a remote caller (kind SERVER or CONSUMER, its parent not among the trace's spans). A batch
+     * holding only inner spans (the root still running or in a later record) stays IN_PROGRESS, whatever span the
+     * mapper took for its root.
      */
-    private static Trace completeOnlyWithRoot(Trace t) {
+    static Trace completeOnlyWithRoot(Trace t) {
         if (!isOtlp(t) || !t.info().state().isComplete()) {
             return t;
         }
-        boolean rootEnded = t.spans().stream().anyMatch(s -> s.isRoot() && s.endTimeUnixNano() != 0);
+        Set<String> ids = new HashSet<>();
+        t.spans().forEach(s -> ids.add(s.spanId()));
+        boolean rootEnded = t.spans().stream().anyMatch(s -> s.endTimeUnixNano() != 0 && (s.isRoot()
+                || !ids.contains(s.parentSpanId()) && ENTRY_KINDS.contains(
+                        String.valueOf(s.attributes().get("otel.span.kind")))));
         if (rootEnded) {
             return t;
         }
