@@ -1,6 +1,8 @@
 package dev.vigil.cli;
 
 import dev.vigil.core.Vigil;
+import dev.vigil.kafka.KafkaSourceOptions;
+import dev.vigil.kafka.KafkaTraceSource;
 import dev.vigil.otel.EvaluationEventExporter;
 import dev.vigil.otel.TraceAssembler;
 import dev.vigil.server.VigilServer;
@@ -64,6 +66,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "Also send every assessment as a gen_ai.evaluation.result OpenTelemetry event to this OTLP/HTTP endpoint.")
     String exportOtlp;
 
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE,...",
+            description = "Score a Kafka trace topic as a member of a consumer group instead of tailing the store: "
+                    + "bootstrap=HOST:PORT,topic=otlp_spans[,group=vigil][,format=otlp_proto|otlp_json|mlflow_json]"
+                    + "[,experiment=NAME][,dlq=TOPIC][,assessments=TOPIC][,any Kafka client property]. "
+                    + "Run several `vigil serve --kafka` on one PostgreSQL store to scale out.")
+    String kafka;
+
+    @Option(names = "--engine-id", paramLabel = "ID",
+            description = "This engine's id among those sharing the store (default: serve-PID@HOST).")
+    String engineId;
+
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long (default: run until stopped).")
     String duration;
 
@@ -77,11 +90,22 @@ final class ServeCommand implements Callable<Integer> {
         if (maxRequestBytes < 1 || maxOpenTraces < 1) {
             throw new UserError("--max-request-size and --max-open-traces must be at least 1");
         }
+        KafkaSourceOptions kafkaOptions;
+        try {
+            kafkaOptions = kafka == null ? null : KafkaSourceOptions.parse(kafka);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        String id = engineId != null ? engineId : "serve-" + ProcessHandle.current().pid() + "@" + hostName();
         try (StopSignal stop = new StopSignal()) {
             EvaluationEventExporter events = exportOtlp == null ? null : EvaluationEventExporter.otlpHttp(exportOtlp);
             try (Store opened = openStore()) {
                 Store s = events == null ? opened : events.wrap(opened);
-                Vigil vigil = Vigil.builder().store(s).build();
+                Vigil.Builder builder = Vigil.builder().store(s);
+                if (engineId != null || kafkaOptions != null) {
+                    builder.engineId(id);
+                }
+                Vigil vigil = builder.build();
                 VigilServer server;
                 try {
                     server = VigilServer.builder(vigil).host(host).port(port).token(token).quietPeriod(quiet)
@@ -91,7 +115,24 @@ final class ServeCommand implements Callable<Integer> {
                     vigil.close();
                     throw new UserError(e.getMessage(), e);
                 }
-                vigil.startMonitoring();
+                KafkaTraceSource source = null;
+                if (kafkaOptions == null) {
+                    vigil.startMonitoring();
+                } else {
+                    try {
+                        source = KafkaTraceSource.start(vigil, kafkaOptions, id);
+                    } catch (RuntimeException e) {
+                        server.close();
+                        vigil.close();
+                        throw new UserError("cannot start the Kafka source: " + e.getMessage(), e);
+                    }
+                    out.println("Scoring Kafka topic(s) " + kafkaOptions.topics() + " at "
+                            + kafkaOptions.bootstrapServers() + " in group " + kafkaOptions.groupId() + " as " + id
+                            + "; poison records to " + kafkaOptions.deadLetterTopic()
+                            + (kafkaOptions.assessmentsTopic() == null ? ""
+                                    : "; assessments to " + kafkaOptions.assessmentsTopic())
+                            + ". Traces sent over OTLP/HTTP to this process are stored but not scored in this mode.");
+                }
                 out.println("Serving OTLP/HTTP at " + server.url() + "/v1/traces on " + s.describe()
                         + (token == null ? " (no token: loopback only unless --host is given)" : " (bearer token required)")
                         + (events == null ? "" : "; evaluation events to " + exportOtlp) + ". Ctrl-C stops.");
@@ -103,6 +144,13 @@ final class ServeCommand implements Callable<Integer> {
                 out.println((stop.requested() ? "Stopping (signal)" : "Stopping") + ": draining requests and scoring...");
                 out.flush();
                 server.close();
+                if (source != null) {
+                    source.close();
+                    KafkaTraceSource.Health h = source.health();
+                    out.println("Kafka: " + h.recordsRead() + " records read, " + h.deadLettered()
+                            + " dead-lettered, lag " + h.lag() + (h.lastError() == null ? "" : ", last error: "
+                            + h.lastError()));
+                }
                 vigil.close();
                 if (events != null) {
                     events.flush(Duration.ofSeconds(10));
@@ -112,6 +160,14 @@ final class ServeCommand implements Callable<Integer> {
                 out.flush();
             }
             return stop.requested() ? 130 : 0;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
         }
     }
 

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -81,6 +82,8 @@ public final class KafkaTraceSource implements AutoCloseable {
     /** The batches of one partition not yet committed, in offset order. Touched by the consumer thread only. */
     private static final class PartitionState {
         final java.util.ArrayDeque<Batch> batches = new java.util.ArrayDeque<>();
+        /** The offset past the batches done in order (committable), or -1. */
+        long done = -1;
         long committed = -1;
     }
 
@@ -287,7 +290,6 @@ public final class KafkaTraceSource implements AutoCloseable {
                 continue;
             }
             PartitionState st = e.getValue();
-            long to = -1;
             while (!st.batches.isEmpty() && st.batches.peekFirst().done().isDone()) {
                 Batch b = st.batches.pollFirst();
                 if (b.done().isCompletedExceptionally()) {
@@ -299,10 +301,10 @@ public final class KafkaTraceSource implements AutoCloseable {
                     }
                     break;
                 }
-                to = b.next();
+                st.done = b.next();
             }
-            if (to > st.committed) {
-                commits.put(tp, new OffsetAndMetadata(to));
+            if (st.done > st.committed) {
+                commits.put(tp, new OffsetAndMetadata(st.done));
             }
         }
         if (commits.isEmpty()) {
@@ -316,9 +318,10 @@ public final class KafkaTraceSource implements AutoCloseable {
                     st.committed = Math.max(st.committed, o.offset());
                 }
             });
-        } catch (CommitFailedException e) {
-            // the group rebalanced: the new owner reads these batches again, and skips what is stored
-            LOG.info("kafka source {}: commit refused after a rebalance: {}", clientId, e.getMessage());
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // the group is rebalancing: committed again on the next loop if the partitions stay here, else the new
+            // owner reads these batches again and skips what is stored
+            LOG.info("kafka source {}: commit deferred by a rebalance: {}", clientId, e.getMessage());
         }
     }
 

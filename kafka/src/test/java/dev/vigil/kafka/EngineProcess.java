@@ -24,8 +24,8 @@ public final class EngineProcess {
             vigil.experiment(experiment);
             KafkaSourceOptions options = KafkaSourceOptions.builder().bootstrapServers(bootstrap).groupId(group)
                     .topic(topic).experiment(experiment).pollTimeout(Duration.ofMillis(100))
-                    .clientProperty("session.timeout.ms", "6000")
-                    .clientProperty("heartbeat.interval.ms", "1000")
+                    .clientProperty("session.timeout.ms", "4000")
+                    .clientProperty("heartbeat.interval.ms", "500")
                     .clientProperty("max.poll.records", "200")
                     .build();
             try (KafkaTraceSource source = KafkaTraceSource.start(vigil, options, id)) {

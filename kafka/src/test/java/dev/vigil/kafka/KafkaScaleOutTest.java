@@ -85,19 +85,23 @@ class KafkaScaleOutTest {
         Random random = new Random(19);
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicInteger produced = new AtomicInteger();
-        Thread producer = Thread.ofPlatform().name("trace-producer").start(() -> produce(produced, producing));
-        int kills = 0;
+        AtomicInteger killed = new AtomicInteger();
+        Thread producer = Thread.ofPlatform().name("trace-producer")
+                .start(() -> produce(produced, producing, killed));
         boolean fourthAdded = false;
         String lastVictim = null;
-        while (kills < KILLS) {
-            Thread.sleep(1_500 + random.nextInt(3_000));
+        while (killed.get() < KILLS) {
+            // kill at a random point once every live engine has joined and holds partitions
+            awaitAllAssigned();
+            Thread.sleep(500 + random.nextInt(2_500));
             List<String> live = new ArrayList<>(engines.keySet());
+            live.remove("e4"); // the added engine stays, to show it took a share
             live.sort(null);
             String victim = live.get(random.nextInt(live.size()));
             Engine e = engines.remove(victim);
             e.process().destroyForcibly(); // SIGKILL
             e.process().waitFor(1, TimeUnit.MINUTES);
-            kills++;
+            int kills = killed.incrementAndGet();
             lastVictim = victim;
             if (kills < KILLS) {
                 start(victim + "r" + kills, url); // a replacement, as an orchestrator would
@@ -113,7 +117,11 @@ class KafkaScaleOutTest {
 
         Map<TopicPartition, Long> ends = endOffsets();
         await("offsets caught up on every partition (the last victim " + lastVictim + "'s taken over)",
-                Duration.ofMinutes(8), () -> committed().equals(ends));
+                Duration.ofMinutes(8), () -> {
+                    Map<TopicPartition, Long> c = committed();
+                    return ends.entrySet().stream().allMatch(e -> c.getOrDefault(e.getKey(), 0L)
+                            .equals(e.getValue()));
+                });
 
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT COUNT(*), COUNT(DISTINCT (trace_id, name, scorer_name,"
@@ -134,14 +142,28 @@ class KafkaScaleOutTest {
                 assertThat(r.getLong(1)).as("traces").isEqualTo(TRACES);
             }
         }
-        assertThat(Files.readString(logs.resolve("e4.log"))).as("the fourth engine's log").contains("assigned");
+        await("the fourth engine took partitions", Duration.ofMinutes(1), () -> {
+            try {
+                return Files.readString(logs.resolve("e4.log")).contains("kafka source e4: assigned");
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
-    /** Produces the stream: one record per trace, every tenth trace split in two records (inner span first). */
-    private void produce(AtomicInteger produced, AtomicBoolean producing) {
+    /**
+     * Produces the stream: one record per trace, every tenth trace split in two records (inner span first); paced
+     * in chunks along the kills, so that the kills fall all over the stream.
+     */
+    private void produce(AtomicInteger produced, AtomicBoolean producing, AtomicInteger killed) {
         try (KafkaProducer<byte[], byte[]> p = KafkaFixtures.producer(kafka.bootstrapServers())) {
-            int batch = 500;
+            int batch = Math.max(1, TRACES / (2 * KILLS + 2));
             for (int from = 0; from < TRACES && producing.get(); from += batch) {
+                // two chunks per kill: wait (a bounded time) for the kills to keep up
+                long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (killed.get() * 2 + 2 < from / batch && System.nanoTime() - waitUntil < 0) {
+                    Thread.sleep(100);
+                }
                 List<KafkaFixtures.SdkTrace> traces = KafkaFixtures.sdkTraces(Math.min(batch, TRACES - from));
                 for (int i = 0; i < traces.size(); i++) {
                     KafkaFixtures.SdkTrace t = traces.get(i);
@@ -154,7 +176,6 @@ class KafkaScaleOutTest {
                     }
                     produced.incrementAndGet();
                 }
-                Thread.sleep(200); // a stream over time, not one burst
             }
             p.flush();
         } catch (InterruptedException e) {
@@ -174,6 +195,20 @@ class KafkaScaleOutTest {
         Engine e = new Engine(id, pb.start(), log);
         engines.put(id, e);
         all.add(e);
+    }
+
+    private void awaitAllAssigned() {
+        await("every live engine joined and was assigned partitions", Duration.ofMinutes(3),
+                () -> engines.values().stream().allMatch(e -> {
+                    try {
+                        if (!e.process().isAlive()) {
+                            throw new AssertionError("engine " + e.id() + " exited: " + Files.readString(e.log()));
+                        }
+                        return Files.readString(e.log()).contains("kafka source " + e.id() + ": assigned");
+                    } catch (IOException ex) {
+                        return false;
+                    }
+                }));
     }
 
     private void awaitReady() {

@@ -47,6 +47,7 @@ final class TestKafka {
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("group.min.session.timeout.ms", "1000")
                     .setConfigProp("message.max.bytes", String.valueOf(MAX_MESSAGE_BYTES))
                     .setConfigProp("replica.fetch.max.bytes", String.valueOf(MAX_MESSAGE_BYTES))
                     .setConfigProp("num.network.threads", "2")
