@@ -71,11 +71,26 @@ class KafkaEngineBenchmark {
         kafka.createTopic(topic, PARTITIONS);
         List<String> ids = new ArrayList<>();
         traceIds.put(topic, ids);
+        List<Map.Entry<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>,
+                java.util.concurrent.Future<?>>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> p = KafkaFixtures.producer(kafka.bootstrapServers())) {
             for (int from = 0; from < TRACES; from += 1000) {
                 for (KafkaFixtures.SdkTrace t : KafkaFixtures.sdkTraces(Math.min(1000, TRACES - from))) {
                     ids.add(t.mlflowTraceId());
-                    p.send(KafkaFixtures.record(topic, t.otelTraceId(), KafkaFixtures.otlpProto(t.spans())));
+                    var record = KafkaFixtures.record(topic, t.otelTraceId(), KafkaFixtures.otlpProto(t.spans()));
+                    sent.add(Map.entry(record, p.send(record)));
+                }
+            }
+            // a new topic's leader may move right after creation: send again what the broker refused
+            for (var e : sent) {
+                try {
+                    e.getValue().get();
+                } catch (Exception failed) {
+                    try {
+                        p.send(e.getKey()).get();
+                    } catch (Exception again) {
+                        throw new IllegalStateException("cannot produce the benchmark's traces: " + again, again);
+                    }
                 }
             }
         }
