@@ -7,6 +7,7 @@ module dev.vigil.cli {
     requires dev.vigil.storage.fs;
     requires dev.vigil.otel;
     requires dev.vigil.server;
+    requires dev.vigil.kafka;
     requires info.picocli;
     requires org.slf4j;
 

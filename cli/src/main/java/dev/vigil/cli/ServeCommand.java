@@ -1,6 +1,8 @@
 package dev.vigil.cli;
 
 import dev.vigil.core.Vigil;
+import dev.vigil.kafka.KafkaSourceOptions;
+import dev.vigil.kafka.KafkaTraceSource;
 import dev.vigil.otel.EvaluationEventExporter;
 import dev.vigil.otel.TraceAssembler;
 import dev.vigil.server.VigilServer;
@@ -76,6 +78,17 @@ final class ServeCommand implements Callable<Integer> {
             + "second into experiment 'vigil-demo', scored live by the demo's Java scorers (to try the dashboard).")
     Integer demoRate;
 
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE,...",
+            description = "Score a Kafka trace topic as a member of a consumer group instead of tailing the store: "
+                    + "bootstrap=HOST:PORT,topic=otlp_spans[,group=vigil][,format=otlp_proto|otlp_json|mlflow_json]"
+                    + "[,experiment=NAME][,dlq=TOPIC][,assessments=TOPIC][,any Kafka client property]. "
+                    + "Run several `vigil serve --kafka` on one PostgreSQL store to scale out.")
+    String kafka;
+
+    @Option(names = "--engine-id", paramLabel = "ID",
+            description = "This engine's id among those sharing the store (default: serve-PID@HOST).")
+    String engineId;
+
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long (default: run until stopped).")
     String duration;
 
@@ -92,11 +105,22 @@ final class ServeCommand implements Callable<Integer> {
         if (maxEngineBacklog < 0) {
             throw new UserError("--max-engine-backlog must be 0 or more, got " + maxEngineBacklog);
         }
+        KafkaSourceOptions kafkaOptions;
+        try {
+            kafkaOptions = kafka == null ? null : KafkaSourceOptions.parse(kafka);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        String id = engineId != null ? engineId : "serve-" + ProcessHandle.current().pid() + "@" + hostName();
         try (StopSignal stop = new StopSignal()) {
             EvaluationEventExporter events = exportOtlp == null ? null : EvaluationEventExporter.otlpHttp(exportOtlp);
             try (Store opened = openStore()) {
                 Store s = events == null ? opened : events.wrap(opened);
-                Vigil vigil = Vigil.builder().store(s).build();
+                Vigil.Builder builder = Vigil.builder().store(s);
+                if (engineId != null || kafkaOptions != null) {
+                    builder.engineId(id);
+                }
+                Vigil vigil = builder.build();
                 VigilServer server;
                 try {
                     server = VigilServer.builder(vigil).host(host).port(port).token(token).quietPeriod(quiet)
@@ -107,7 +131,24 @@ final class ServeCommand implements Callable<Integer> {
                     vigil.close();
                     throw new UserError(e.getMessage(), e);
                 }
-                vigil.startMonitoring();
+                KafkaTraceSource source = null;
+                if (kafkaOptions == null) {
+                    vigil.startMonitoring();
+                } else {
+                    try {
+                        source = KafkaTraceSource.start(vigil, kafkaOptions, id);
+                    } catch (RuntimeException e) {
+                        server.close();
+                        vigil.close();
+                        throw new UserError("cannot start the Kafka source: " + e.getMessage(), e);
+                    }
+                    out.println("Scoring Kafka topic(s) " + kafkaOptions.topics() + " at "
+                            + kafkaOptions.bootstrapServers() + " in group " + kafkaOptions.groupId() + " as " + id
+                            + "; poison records to " + kafkaOptions.deadLetterTopic()
+                            + (kafkaOptions.assessmentsTopic() == null ? ""
+                                    : "; assessments to " + kafkaOptions.assessmentsTopic())
+                            + ". Traces sent over OTLP/HTTP to this process are stored but not scored in this mode.");
+                }
                 ServeDemo demo = demoRate == null ? null : new ServeDemo(vigil, demoRate);
                 out.println("Serving OTLP/HTTP at " + server.url() + "/v1/traces on " + s.describe()
                         + (token == null ? " (no token: loopback only unless --host is given)" : " (bearer token required)")
@@ -127,6 +168,13 @@ final class ServeCommand implements Callable<Integer> {
                     demo.close();
                 }
                 server.close();
+                if (source != null) {
+                    source.close();
+                    KafkaTraceSource.Health h = source.health();
+                    out.println("Kafka: " + h.recordsRead() + " records read, " + h.deadLettered()
+                            + " dead-lettered, lag " + h.lag() + (h.lastError() == null ? "" : ", last error: "
+                            + h.lastError()));
+                }
                 vigil.close();
                 if (events != null) {
                     events.flush(Duration.ofSeconds(10));
@@ -136,6 +184,14 @@ final class ServeCommand implements Callable<Integer> {
                 out.flush();
             }
             return stop.requested() ? 130 : 0;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
         }
     }
 

@@ -12,6 +12,7 @@ import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.ScorerStatus;
 import dev.vigil.core.engine.Unavailable;
 import dev.vigil.core.engine.ScorerRunner;
+import dev.vigil.core.engine.TraceBatchScorer;
 import dev.vigil.core.evaluate.Evaluator;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.metrics.EngineStats;
@@ -60,6 +61,7 @@ public final class Vigil implements AutoCloseable {
     private final EngineMetrics metrics;
     private final ScorerRunner runner;
     private final MonitoringEngine engine;
+    private final TraceBatchScorer batchScorer;
     private final BackfillService backfills;
     private final Evaluator evaluator;
     private final Map<String, ScorerRegistry> registries = new ConcurrentHashMap<>();
@@ -82,6 +84,8 @@ public final class Vigil implements AutoCloseable {
         }
         this.engine = new MonitoringEngine(store, this::activeScorers, sampler::keep, options, runner, metrics, clock,
                 b.ticker);
+        this.batchScorer = new TraceBatchScorer(store, this::activeScorers, sampler::keep, options, runner, metrics,
+                clock, b.ticker);
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
                 b.backfillParallelism);
@@ -121,7 +125,10 @@ public final class Vigil implements AutoCloseable {
             ScorerRegistry r = ScorerRegistry.builder(store.scorers(), id).clock(clock).maxActive(maxActiveScorers)
                     .build();
             // stop / delete / start through this process take effect at once
-            r.addListener(() -> engine.refreshScorers(id));
+            r.addListener(() -> {
+                engine.refreshScorers(id);
+                batchScorer.refreshScorers(id);
+            });
             return r;
         });
     }
@@ -270,6 +277,16 @@ public final class Vigil implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * The scorer for traces from an external source (the Kafka module) instead of the store tail: use it in
+     * place of {@link #startMonitoring()}, not beside it.
+     *
+     * @return the batch scorer sharing this instance's scorers, runner and metrics
+     */
+    public TraceBatchScorer batchScorer() {
+        return batchScorer;
+    }
+
     /** @return the backfill service */
     public BackfillService backfills() {
         return backfills;
@@ -309,6 +326,7 @@ public final class Vigil implements AutoCloseable {
         }
         closed = true;
         engine.close();
+        batchScorer.close();
         backfills.close();
         runner.close();
         if (ownsStore) {
