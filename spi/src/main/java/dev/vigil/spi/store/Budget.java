@@ -1,8 +1,10 @@
 package dev.vigil.spi.store;
 
 import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.notify.NotifierConfig;
 import dev.vigil.spi.scorer.ScorerVersion;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,9 +20,28 @@ import java.util.Objects;
  * @param maxUsd the USD limit, 0 for none
  * @param action what happens at the limit
  * @param updatedAt when it was last set
+ * @param destinations where its alerts (80 % and 100 % of a limit, once per period) are sent, like a monitor's;
+ *     empty: only logged. Their settings are secrets: never shown by {@link #toString()} nor the API
  */
 public record Budget(String experimentId, String name, String scorerName, BudgetPeriod period, long maxTokens,
-        double maxUsd, BudgetAction action, Instant updatedAt) {
+        double maxUsd, BudgetAction action, Instant updatedAt, List<NotifierConfig> destinations) {
+
+    /**
+     * A budget whose alerts are only logged.
+     *
+     * @param experimentId the experiment
+     * @param name the budget's name
+     * @param scorerName the scorer it limits, or null for every judge scorer
+     * @param period the period
+     * @param maxTokens the token limit, 0 for none
+     * @param maxUsd the USD limit, 0 for none
+     * @param action what happens at the limit
+     * @param updatedAt when it was last set
+     */
+    public Budget(String experimentId, String name, String scorerName, BudgetPeriod period, long maxTokens,
+            double maxUsd, BudgetAction action, Instant updatedAt) {
+        this(experimentId, name, scorerName, period, maxTokens, maxUsd, action, updatedAt, List.of());
+    }
 
     /** Validates. */
     public Budget {
@@ -46,6 +67,16 @@ public record Budget(String experimentId, String name, String scorerName, Budget
             throw new InvalidInputException("budget '" + name + "' has no limit; give a token limit, a USD limit "
                     + "or both");
         }
+        destinations = destinations == null ? List.of() : List.copyOf(destinations);
+    }
+
+    /**
+     * @param newDestinations where its alerts go
+     * @return a copy with those destinations
+     */
+    public Budget withDestinations(List<NotifierConfig> newDestinations) {
+        return new Budget(experimentId, name, scorerName, period, maxTokens, maxUsd, action, updatedAt,
+                newDestinations);
     }
 
     /**

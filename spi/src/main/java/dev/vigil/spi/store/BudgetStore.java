@@ -8,6 +8,11 @@ import java.util.Optional;
  * Budgets on LLM-judge spend and their per-period counters. The store keeps the counters, so every engine sharing
  * it enforces the same budget: {@link #reserve} is atomic (on a shared database a single conditional update), so
  * engines together never reserve past a limit.
+ *
+ * <p>A call in flight holds its reservation under an id until it settles it ({@link #settle(Budget, Instant,
+ * String, long, long, int)}); a reservation of an engine that died is never settled, so it is held only until its
+ * expiry: {@link #reclaimExpired(Instant)} returns it to the budget, and a settle arriving after that adds the
+ * usage without releasing the amount twice.
  */
 public interface BudgetStore {
 
@@ -94,4 +99,50 @@ public interface BudgetStore {
      * @return true if the mark was raised by this call
      */
     boolean markAlerted(Budget budget, Instant periodStart, int percent);
+
+    /**
+     * Like {@link #reserve(Budget, Instant, long, long)}, and keeps the reservation under an id until
+     * {@code expiresAt}, so that one never settled (its engine died) is reclaimed by {@link #reclaimExpired}.
+     * Nothing is kept for an empty reservation (0 tokens and 0 nano-dollars).
+     *
+     * @param budget the budget
+     * @param periodStart the period
+     * @param reservationId a new, unique id (e.g. a random UUID)
+     * @param tokens tokens to reserve, 0 or more
+     * @param nanoUsd nano-dollars to reserve, 0 or more
+     * @param expiresAt when an unsettled reservation may be reclaimed
+     * @return true if reserved, false if it would pass a limit (nothing changed)
+     */
+    boolean reserve(Budget budget, Instant periodStart, String reservationId, long tokens, long nanoUsd,
+            Instant expiresAt);
+
+    /**
+     * Settles a call that reserved with an id: releases what the reservation still holds (nothing if it was
+     * reclaimed) and adds what the call really used.
+     *
+     * @param budget the budget
+     * @param periodStart the period the reservation was made in
+     * @param reservationId the reservation's id
+     * @param tokens tokens used
+     * @param nanoUsd nano-dollars used
+     * @param calls 1 to count the call (it reported usage), 0 to only release the reservation
+     */
+    void settle(Budget budget, Instant periodStart, String reservationId, long tokens, long nanoUsd, int calls);
+
+    /**
+     * Returns every reservation held past its expiry (by a call whose engine died before settling it) to its
+     * budget's counters, whichever engine made it. Safe to call from several engines at once: each reservation is
+     * returned once.
+     *
+     * @param now the current time
+     * @return how many reservations were reclaimed
+     */
+    int reclaimExpired(Instant now);
+
+    /**
+     * @param experimentId the experiment
+     * @param name the budget
+     * @return how many reservations (with an id) are held on it now, in any period
+     */
+    int heldReservations(String experimentId, String name);
 }

@@ -3,6 +3,7 @@ package dev.vigil.storage.fs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.json.Json;
+import dev.vigil.spi.notify.NotifierConfig;
 import dev.vigil.spi.store.Budget;
 import dev.vigil.spi.store.BudgetAction;
 import dev.vigil.spi.store.BudgetPeriod;
@@ -34,6 +35,11 @@ final class FsBudgetStore implements BudgetStore {
     private final TreeMap<String, Budget> budgets = new TreeMap<>();
     /** "experiment\0name" → period start → counters. */
     private final Map<String, TreeMap<Instant, BudgetUsage>> usage = new TreeMap<>();
+    /** reservation id → reservation held by a call in flight. */
+    private final Map<String, Held> held = new TreeMap<>();
+
+    private record Held(String experimentId, String name, Instant periodStart, long tokens, long nanoUsd,
+            Instant expiresAt) {}
 
     FsBudgetStore(FileStore store) {
         this.store = store;
@@ -59,7 +65,8 @@ final class FsBudgetStore implements BudgetStore {
                         b.hasNonNull("scorer") ? b.get("scorer").asText() : null,
                         BudgetPeriod.valueOf(b.get("period").asText()), b.get("max_tokens").asLong(),
                         b.get("max_usd").asDouble(), BudgetAction.valueOf(b.get("action").asText()),
-                        Instant.parse(b.get("updated_at").asText()));
+                        Instant.parse(b.get("updated_at").asText()),
+                        NotifierConfig.readAll(b.hasNonNull("notify") ? b.get("notify").asText() : null));
                 budgets.put(key(budget.experimentId(), budget.name()), budget);
             }
             for (JsonNode u : node.path("usage")) {
@@ -70,6 +77,11 @@ final class FsBudgetStore implements BudgetStore {
                         u.get("alerted_percent").asInt());
                 usage.computeIfAbsent(key(bu.experimentId(), bu.budgetName()), k -> new TreeMap<>())
                         .put(bu.periodStart(), bu);
+            }
+            for (JsonNode r : node.path("reservations")) {
+                held.put(r.get("id").asText(), new Held(r.get("experiment_id").asText(), r.get("budget").asText(),
+                        Instant.parse(r.get("period_start").asText()), r.get("tokens").asLong(),
+                        r.get("nusd").asLong(), Instant.parse(r.get("expires_at").asText())));
             }
         }
         loaded = true;
@@ -87,6 +99,9 @@ final class FsBudgetStore implements BudgetStore {
             o.put("max_usd", b.maxUsd());
             o.put("action", b.action().name());
             o.put("updated_at", b.updatedAt().toString());
+            if (!b.destinations().isEmpty()) {
+                o.put("notify", NotifierConfig.writeAll(b.destinations()));
+            }
             bs.add(o);
         }
         List<Object> us = new ArrayList<>();
@@ -109,6 +124,19 @@ final class FsBudgetStore implements BudgetStore {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("budgets", bs);
         all.put("usage", us);
+        List<Object> rs = new ArrayList<>();
+        held.forEach((id, h) -> {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("id", id);
+            o.put("experiment_id", h.experimentId());
+            o.put("budget", h.name());
+            o.put("period_start", h.periodStart().toString());
+            o.put("tokens", h.tokens());
+            o.put("nusd", h.nanoUsd());
+            o.put("expires_at", h.expiresAt().toString());
+            rs.add(o);
+        });
+        all.put("reservations", rs);
         FsFiles.writeState(file(), Json.write(all).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -167,6 +195,8 @@ final class FsBudgetStore implements BudgetStore {
             if (old == null && oldUsage == null) {
                 return false;
             }
+            Map<String, Held> oldHeld = new TreeMap<>(held);
+            held.values().removeIf(h -> h.experimentId().equals(experimentId) && h.name().equals(name));
             try {
                 persist();
             } catch (RuntimeException e) {
@@ -174,6 +204,8 @@ final class FsBudgetStore implements BudgetStore {
                 if (oldUsage != null) {
                     usage.put(k, oldUsage);
                 }
+                held.clear();
+                held.putAll(oldHeld);
                 throw e;
             }
             return old != null;
@@ -265,5 +297,104 @@ final class FsBudgetStore implements BudgetStore {
             throw new InvalidInputException("budget amounts must be 0 or more, got " + tokens + " tokens and "
                     + nanoUsd + " nano-USD");
         }
+    }
+
+    private static BudgetUsage release(BudgetUsage u, long tokens, long nanoUsd) {
+        return new BudgetUsage(u.experimentId(), u.budgetName(), u.periodStart(), u.spentTokens(), u.spentNanoUsd(),
+                Math.max(0, u.reservedTokens() - tokens), Math.max(0, u.reservedNanoUsd() - nanoUsd), u.calls(),
+                u.skipped(), u.alertedPercent());
+    }
+
+    @Override
+    public boolean reserve(Budget b, Instant periodStart, String reservationId, long tokens, long nanoUsd,
+            Instant expiresAt) {
+        checkAmounts(tokens, nanoUsd);
+        Objects.requireNonNull(reservationId, "reservationId");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        return store.write(() -> {
+            load();
+            if (held.containsKey(reservationId)) {
+                throw new InvalidInputException("reservation " + reservationId + " is already held");
+            }
+            boolean keep = tokens > 0 || nanoUsd > 0;
+            if (keep) {
+                held.put(reservationId, new Held(b.experimentId(), b.name(), periodStart, tokens, nanoUsd,
+                        expiresAt));
+            }
+            try {
+                boolean ok = reserve(b, periodStart, tokens, nanoUsd);
+                if (!ok && keep) {
+                    held.remove(reservationId);
+                }
+                return ok;
+            } catch (RuntimeException e) {
+                held.remove(reservationId);
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void settle(Budget b, Instant periodStart, String reservationId, long tokens, long nanoUsd, int calls) {
+        checkAmounts(tokens, nanoUsd);
+        store.write(() -> {
+            load();
+            Held h = held.remove(reservationId);
+            try {
+                settle(b, periodStart, h == null ? 0 : h.tokens(), h == null ? 0 : h.nanoUsd(), tokens, nanoUsd,
+                        calls);
+            } catch (RuntimeException e) {
+                if (h != null) {
+                    held.put(reservationId, h);
+                }
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public int reclaimExpired(Instant now) {
+        Objects.requireNonNull(now, "now");
+        return store.write(() -> {
+            load();
+            Map<String, Held> expired = new TreeMap<>();
+            held.forEach((id, h) -> {
+                if (!h.expiresAt().isAfter(now)) {
+                    expired.put(id, h);
+                }
+            });
+            if (expired.isEmpty()) {
+                return 0;
+            }
+            Map<String, TreeMap<Instant, BudgetUsage>> before = new TreeMap<>();
+            usage.forEach((k, v) -> before.put(k, new TreeMap<>(v)));
+            expired.forEach((id, h) -> {
+                held.remove(id);
+                TreeMap<Instant, BudgetUsage> periods = usage.get(key(h.experimentId(), h.name()));
+                BudgetUsage u = periods == null ? null : periods.get(h.periodStart());
+                if (u != null) {
+                    periods.put(h.periodStart(), release(u, h.tokens(), h.nanoUsd()));
+                }
+            });
+            try {
+                persist();
+            } catch (RuntimeException e) {
+                held.putAll(expired);
+                usage.clear();
+                usage.putAll(before);
+                throw e;
+            }
+            return expired.size();
+        });
+    }
+
+    @Override
+    public int heldReservations(String experimentId, String name) {
+        return store.read(() -> {
+            load();
+            return (int) held.values().stream()
+                    .filter(h -> h.experimentId().equals(experimentId) && h.name().equals(name)).count();
+        });
     }
 }

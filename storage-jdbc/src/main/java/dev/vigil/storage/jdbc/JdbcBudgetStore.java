@@ -1,6 +1,7 @@
 package dev.vigil.storage.jdbc;
 
 import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.notify.NotifierConfig;
 import dev.vigil.spi.store.Budget;
 import dev.vigil.spi.store.BudgetAction;
 import dev.vigil.spi.store.BudgetPeriod;
@@ -18,14 +19,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Budgets in {@code budgets} and their counters in {@code budget_usage} (migration V6). A reservation is one
+ * Budgets in {@code budgets} and their counters in {@code budget_usage} (migration V6), the reservations of calls in
+ * flight in {@code budget_reservations} and alert destinations in {@code budgets.notify_json} (V8). A reservation is one
  * conditional {@code UPDATE} whose {@code WHERE} holds the limits, so concurrent engines on one database never
  * reserve past a limit (PostgreSQL re-checks the condition on the newest row version after taking its lock).
  */
 final class JdbcBudgetStore implements BudgetStore {
 
     private static final String BCOLS = "experiment_id, name, scorer_name, period, max_tokens, max_usd, action, "
-            + "updated_ns";
+            + "updated_ns, notify_json";
     private static final String UCOLS = "experiment_id, budget_name, period_start_ns, spent_tokens, spent_nusd, "
             + "reserved_tokens, reserved_nusd, calls, skipped, alerted_percent";
     private static final String KEY = " WHERE experiment_id = ? AND budget_name = ? AND period_start_ns = ?";
@@ -53,7 +55,7 @@ final class JdbcBudgetStore implements BudgetStore {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO budgets (" + BCOLS
-                    + ", max_nusd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ", max_nusd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, b.experimentId());
                 ps.setString(2, b.name());
                 ps.setString(3, b.scorerName());
@@ -62,7 +64,8 @@ final class JdbcBudgetStore implements BudgetStore {
                 ps.setDouble(6, b.maxUsd());
                 ps.setString(7, b.action().name());
                 ps.setLong(8, EpochNanos.of(b.updatedAt()));
-                ps.setLong(9, b.maxNanoUsd());
+                ps.setString(9, b.destinations().isEmpty() ? null : NotifierConfig.writeAll(b.destinations()));
+                ps.setLong(10, b.maxNanoUsd());
                 ps.executeUpdate();
             }
             return b;
@@ -101,7 +104,8 @@ final class JdbcBudgetStore implements BudgetStore {
             while (rs.next()) {
                 out.add(new Budget(rs.getString(1), rs.getString(2), rs.getString(3),
                         BudgetPeriod.valueOf(rs.getString(4)), rs.getLong(5), rs.getDouble(6),
-                        BudgetAction.valueOf(rs.getString(7)), EpochNanos.toInstant(rs.getLong(8))));
+                        BudgetAction.valueOf(rs.getString(7)), EpochNanos.toInstant(rs.getLong(8)),
+                        NotifierConfig.readAll(rs.getString(9))));
             }
         }
         return out;
@@ -110,11 +114,13 @@ final class JdbcBudgetStore implements BudgetStore {
     @Override
     public boolean delete(String experimentId, String name) {
         return db.inTransaction("delete budget '" + name + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM budget_usage WHERE experiment_id = ? AND budget_name = ?")) {
-                ps.setString(1, experimentId);
-                ps.setString(2, name);
-                ps.executeUpdate();
+            for (String table : List.of("budget_usage", "budget_reservations")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM " + table + " WHERE experiment_id = ? AND budget_name = ?")) {
+                    ps.setString(1, experimentId);
+                    ps.setString(2, name);
+                    ps.executeUpdate();
+                }
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM budgets WHERE experiment_id = ? AND name = ?")) {
@@ -171,6 +177,12 @@ final class JdbcBudgetStore implements BudgetStore {
     public boolean reserve(Budget b, Instant periodStart, long tokens, long nanoUsd) {
         checkAmounts(tokens, nanoUsd);
         Objects.requireNonNull(periodStart, "periodStart");
+        return db.inTransaction("reserve against budget '" + b.name() + "'",
+                c -> reserve(c, b, periodStart, tokens, nanoUsd));
+    }
+
+    private static boolean reserve(Connection c, Budget b, Instant periodStart, long tokens, long nanoUsd)
+            throws SQLException {
         StringBuilder sql = new StringBuilder("UPDATE budget_usage SET reserved_tokens = reserved_tokens + ?, "
                 + "reserved_nusd = reserved_nusd + ?").append(KEY);
         if (b.maxTokens() > 0) {
@@ -179,24 +191,143 @@ final class JdbcBudgetStore implements BudgetStore {
         if (b.maxNanoUsd() > 0) {
             sql.append(" AND spent_nusd + reserved_nusd < ? AND spent_nusd + reserved_nusd + ? <= ?");
         }
+        ensureRow(c, b, periodStart);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, tokens);
+            ps.setLong(2, nanoUsd);
+            key(ps, b.experimentId(), b.name(), periodStart, 3);
+            int i = 6;
+            if (b.maxTokens() > 0) {
+                ps.setLong(i++, b.maxTokens());
+                ps.setLong(i++, tokens);
+                ps.setLong(i++, b.maxTokens());
+            }
+            if (b.maxNanoUsd() > 0) {
+                ps.setLong(i++, b.maxNanoUsd());
+                ps.setLong(i++, nanoUsd);
+                ps.setLong(i, b.maxNanoUsd());
+            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    @Override
+    public boolean reserve(Budget b, Instant periodStart, String reservationId, long tokens, long nanoUsd,
+            Instant expiresAt) {
+        checkAmounts(tokens, nanoUsd);
+        Objects.requireNonNull(periodStart, "periodStart");
+        Objects.requireNonNull(reservationId, "reservationId");
+        Objects.requireNonNull(expiresAt, "expiresAt");
         return db.inTransaction("reserve against budget '" + b.name() + "'", c -> {
-            ensureRow(c, b, periodStart);
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                ps.setLong(1, tokens);
-                ps.setLong(2, nanoUsd);
-                key(ps, b.experimentId(), b.name(), periodStart, 3);
-                int i = 6;
-                if (b.maxTokens() > 0) {
-                    ps.setLong(i++, b.maxTokens());
-                    ps.setLong(i++, tokens);
-                    ps.setLong(i++, b.maxTokens());
+            if (!reserve(c, b, periodStart, tokens, nanoUsd)) {
+                return false;
+            }
+            if (tokens > 0 || nanoUsd > 0) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_reservations (reservation_id, "
+                        + "experiment_id, budget_name, period_start_ns, tokens, nusd, expires_ns) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, reservationId);
+                    key(ps, b.experimentId(), b.name(), periodStart, 2);
+                    ps.setLong(5, tokens);
+                    ps.setLong(6, nanoUsd);
+                    ps.setLong(7, EpochNanos.of(expiresAt));
+                    ps.executeUpdate();
                 }
-                if (b.maxNanoUsd() > 0) {
-                    ps.setLong(i++, b.maxNanoUsd());
-                    ps.setLong(i++, nanoUsd);
-                    ps.setLong(i, b.maxNanoUsd());
+            }
+            return true;
+        });
+    }
+
+    /** Deletes a held reservation and releases it from its counters; false if it is not held (any more). */
+    private static boolean releaseHeld(Connection c, String reservationId) throws SQLException {
+        String experimentId;
+        String name;
+        long periodNs;
+        long tokens;
+        long nusd;
+        try (PreparedStatement ps = c.prepareStatement("SELECT experiment_id, budget_name, period_start_ns, tokens, "
+                + "nusd FROM budget_reservations WHERE reservation_id = ?")) {
+            ps.setString(1, reservationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
                 }
-                return ps.executeUpdate() == 1;
+                experimentId = rs.getString(1);
+                name = rs.getString(2);
+                periodNs = rs.getLong(3);
+                tokens = rs.getLong(4);
+                nusd = rs.getLong(5);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM budget_reservations WHERE reservation_id = ?")) {
+            ps.setString(1, reservationId);
+            if (ps.executeUpdate() != 1) {
+                return false; // released by a concurrent reclaim, which committed first
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE budget_usage SET "
+                + "reserved_tokens = CASE WHEN reserved_tokens > ? THEN reserved_tokens - ? ELSE 0 END, "
+                + "reserved_nusd = CASE WHEN reserved_nusd > ? THEN reserved_nusd - ? ELSE 0 END" + KEY)) {
+            ps.setLong(1, tokens);
+            ps.setLong(2, tokens);
+            ps.setLong(3, nusd);
+            ps.setLong(4, nusd);
+            ps.setString(5, experimentId);
+            ps.setString(6, name);
+            ps.setLong(7, periodNs);
+            ps.executeUpdate();
+        }
+        return true;
+    }
+
+    @Override
+    public void settle(Budget b, Instant periodStart, String reservationId, long tokens, long nanoUsd, int calls) {
+        checkAmounts(tokens, nanoUsd);
+        Objects.requireNonNull(reservationId, "reservationId");
+        db.inTransaction("settle a call against budget '" + b.name() + "'", c -> {
+            releaseHeld(c, reservationId);
+            settle(c, b, periodStart, 0, 0, tokens, nanoUsd, calls);
+            return null;
+        });
+    }
+
+    @Override
+    public int reclaimExpired(Instant now) {
+        Objects.requireNonNull(now, "now");
+        List<String> expired = db.autoCommit("find expired budget reservations", c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT reservation_id FROM budget_reservations WHERE expires_ns <= ?")) {
+                ps.setLong(1, EpochNanos.of(now));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+        int reclaimed = 0;
+        for (String id : expired) {
+            if (db.inTransaction("reclaim budget reservation " + id, c -> releaseHeld(c, id))) {
+                reclaimed++;
+            }
+        }
+        return reclaimed;
+    }
+
+    @Override
+    public int heldReservations(String experimentId, String name) {
+        return db.autoCommit("count reservations of budget '" + name + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM budget_reservations "
+                    + "WHERE experiment_id = ? AND budget_name = ?")) {
+                ps.setString(1, experimentId);
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
             }
         });
     }
@@ -207,23 +338,28 @@ final class JdbcBudgetStore implements BudgetStore {
         checkAmounts(reservedTokens, reservedNanoUsd);
         checkAmounts(tokens, nanoUsd);
         db.inTransaction("settle a call against budget '" + b.name() + "'", c -> {
-            ensureRow(c, b, periodStart);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_usage SET "
-                    + "reserved_tokens = CASE WHEN reserved_tokens > ? THEN reserved_tokens - ? ELSE 0 END, "
-                    + "reserved_nusd = CASE WHEN reserved_nusd > ? THEN reserved_nusd - ? ELSE 0 END, "
-                    + "spent_tokens = spent_tokens + ?, spent_nusd = spent_nusd + ?, calls = calls + ?" + KEY)) {
-                ps.setLong(1, reservedTokens);
-                ps.setLong(2, reservedTokens);
-                ps.setLong(3, reservedNanoUsd);
-                ps.setLong(4, reservedNanoUsd);
-                ps.setLong(5, tokens);
-                ps.setLong(6, nanoUsd);
-                ps.setLong(7, Math.max(0, calls));
-                key(ps, b.experimentId(), b.name(), periodStart, 8);
-                ps.executeUpdate();
-            }
+            settle(c, b, periodStart, reservedTokens, reservedNanoUsd, tokens, nanoUsd, calls);
             return null;
         });
+    }
+
+    private static void settle(Connection c, Budget b, Instant periodStart, long reservedTokens,
+            long reservedNanoUsd, long tokens, long nanoUsd, int calls) throws SQLException {
+        ensureRow(c, b, periodStart);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE budget_usage SET "
+                + "reserved_tokens = CASE WHEN reserved_tokens > ? THEN reserved_tokens - ? ELSE 0 END, "
+                + "reserved_nusd = CASE WHEN reserved_nusd > ? THEN reserved_nusd - ? ELSE 0 END, "
+                + "spent_tokens = spent_tokens + ?, spent_nusd = spent_nusd + ?, calls = calls + ?" + KEY)) {
+            ps.setLong(1, reservedTokens);
+            ps.setLong(2, reservedTokens);
+            ps.setLong(3, reservedNanoUsd);
+            ps.setLong(4, reservedNanoUsd);
+            ps.setLong(5, tokens);
+            ps.setLong(6, nanoUsd);
+            ps.setLong(7, Math.max(0, calls));
+            key(ps, b.experimentId(), b.name(), periodStart, 8);
+            ps.executeUpdate();
+        }
     }
 
     @Override

@@ -20,6 +20,11 @@ final class MemoryBudgetStore implements BudgetStore {
     private final Map<String, TreeMap<String, Budget>> budgets = new HashMap<>();
     /** (experiment, name, period) → counters. */
     private final Map<List<Object>, BudgetUsage> usage = new HashMap<>();
+    /** reservation id → reservation held by a call in flight. */
+    private final Map<String, Held> held = new HashMap<>();
+
+    private record Held(String experimentId, String name, Instant periodStart, long tokens, long nanoUsd,
+            Instant expiresAt) {}
 
     MemoryBudgetStore(MemoryStore store) {
         this.store = store;
@@ -58,6 +63,7 @@ final class MemoryBudgetStore implements BudgetStore {
             TreeMap<String, Budget> m = budgets.get(experimentId);
             boolean existed = m != null && m.remove(name) != null;
             usage.keySet().removeIf(k -> k.get(0).equals(experimentId) && k.get(1).equals(name));
+            held.values().removeIf(h -> h.experimentId().equals(experimentId) && h.name().equals(name));
             return existed;
         });
     }
@@ -133,5 +139,67 @@ final class MemoryBudgetStore implements BudgetStore {
             throw new InvalidInputException("budget amounts must be 0 or more, got " + tokens + " tokens and "
                     + nanoUsd + " nano-USD");
         }
+    }
+
+    @Override
+    public boolean reserve(Budget b, Instant periodStart, String reservationId, long tokens, long nanoUsd,
+            Instant expiresAt) {
+        checkAmounts(tokens, nanoUsd);
+        Objects.requireNonNull(reservationId, "reservationId");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        return store.write(() -> {
+            if (held.containsKey(reservationId)) {
+                throw new InvalidInputException("reservation " + reservationId + " is already held");
+            }
+            if (!reserve(b, periodStart, tokens, nanoUsd)) {
+                return false;
+            }
+            if (tokens > 0 || nanoUsd > 0) {
+                held.put(reservationId, new Held(b.experimentId(), b.name(), periodStart, tokens, nanoUsd,
+                        expiresAt));
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public void settle(Budget b, Instant periodStart, String reservationId, long tokens, long nanoUsd, int calls) {
+        checkAmounts(tokens, nanoUsd);
+        store.write(() -> {
+            Held h = held.remove(reservationId);
+            settle(b, periodStart, h == null ? 0 : h.tokens(), h == null ? 0 : h.nanoUsd(), tokens, nanoUsd, calls);
+            return null;
+        });
+    }
+
+    @Override
+    public int reclaimExpired(Instant now) {
+        Objects.requireNonNull(now, "now");
+        return store.write(() -> {
+            List<String> expired = new ArrayList<>();
+            held.forEach((id, h) -> {
+                if (!h.expiresAt().isAfter(now)) {
+                    expired.add(id);
+                }
+            });
+            for (String id : expired) {
+                Held h = held.remove(id);
+                List<Object> k = List.of(h.experimentId(), h.name(), h.periodStart());
+                BudgetUsage u = usage.get(k);
+                if (u != null) {
+                    usage.put(k, new BudgetUsage(u.experimentId(), u.budgetName(), u.periodStart(), u.spentTokens(),
+                            u.spentNanoUsd(), Math.max(0, u.reservedTokens() - h.tokens()),
+                            Math.max(0, u.reservedNanoUsd() - h.nanoUsd()), u.calls(), u.skipped(),
+                            u.alertedPercent()));
+                }
+            }
+            return expired.size();
+        });
+    }
+
+    @Override
+    public int heldReservations(String experimentId, String name) {
+        return store.read(() -> (int) held.values().stream()
+                .filter(h -> h.experimentId().equals(experimentId) && h.name().equals(name)).count());
     }
 }
