@@ -52,7 +52,7 @@ final class StoreMixin {
      * @return the engine on that store, not monitoring yet
      */
     Vigil vigil(Store s) {
-        return Vigil.builder().store(s).build();
+        return Vigil.builder().store(s).dashboardUrl(System.getenv(MonitorsCommand.SERVER_URL_ENV)).build();
     }
 
     /**

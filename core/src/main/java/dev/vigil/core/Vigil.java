@@ -80,7 +80,11 @@ public final class Vigil implements AutoCloseable {
         this.runner = new ScorerRunner(options.retry(), options.providerLimits(), options.defaultProviderLimit(),
                 b.pauser, b.ticker, () -> ThreadLocalRandom.current().nextDouble());
         if (keepsBudgets(store)) {
-            runner.guardCalls(new dev.vigil.core.budget.BudgetGuard(store.budgets(), clock, b.budgetAlerts));
+            java.time.Duration ttl = options.scorerTimeout().multipliedBy(3);
+            runner.guardCalls(new dev.vigil.core.budget.BudgetGuard(store.budgets(), clock,
+                    b.budgetAlerts != null ? b.budgetAlerts : budgetNotifications(store, clock, b.dashboardUrl),
+                    ttl.compareTo(dev.vigil.core.budget.BudgetGuard.DEFAULT_RESERVATION_TTL) > 0 ? ttl
+                            : dev.vigil.core.budget.BudgetGuard.DEFAULT_RESERVATION_TTL));
         }
         this.engine = new MonitoringEngine(store, this::activeScorers, sampler::keep, options, runner, metrics, clock,
                 b.ticker);
@@ -90,6 +94,20 @@ public final class Vigil implements AutoCloseable {
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
                 b.backfillParallelism);
         this.evaluator = new Evaluator(runner, options.scorerTimeout(), b.backfillParallelism);
+    }
+
+    /** Budget alerts through the notifiers found by ServiceLoader; undeliverable ones kept as dead letters. */
+    private static dev.vigil.core.budget.BudgetNotifications budgetNotifications(Store store, Clock clock,
+            String dashboardUrl) {
+        java.util.function.Consumer<dev.vigil.spi.notify.NotifierContext.DeadLetter> dead;
+        try {
+            dead = new dev.vigil.core.notify.DurableDeadLetters(store.jobs(), clock);
+        } catch (UnsupportedOperationException e) {
+            dead = d -> { };
+        }
+        return dev.vigil.core.budget.BudgetNotifications.async(dev.vigil.core.monitor.NotificationDispatcher.loaded(
+                new dev.vigil.spi.notify.NotifierContext(clock, d -> Thread.sleep(d.toMillis()),
+                        java.util.Optional.ofNullable(dashboardUrl), dead)));
     }
 
     private static boolean keepsBudgets(Store store) {
@@ -346,8 +364,8 @@ public final class Vigil implements AutoCloseable {
         private final EngineOptions.Builder options = EngineOptions.builder();
         private int backfillPageSize = 1_000;
         private int backfillParallelism = 16;
-        private java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> budgetAlerts =
-                dev.vigil.core.budget.BudgetGuard.logAlerts();
+        private java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> budgetAlerts;
+        private String dashboardUrl;
         private int maxActiveScorers = ScorerRegistry.DEFAULT_MAX_ACTIVE;
 
         private Builder() {}
@@ -511,15 +529,26 @@ public final class Vigil implements AutoCloseable {
             return this;
         }
 
-        /** @param v traces per backfill page (and checkpoint), 1–10000 @return this */
         /**
-         * @param v where alerts of ALERT budgets go (by default a logged warning)
+         * @param v where budgets' alerts go (by default logged and sent to each budget's destinations through the
+         *     notifiers found by ServiceLoader: {@link dev.vigil.core.budget.BudgetNotifications})
          * @return this
          */
         public Builder budgetAlerts(java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> v) {
             budgetAlerts = java.util.Objects.requireNonNull(v, "budgetAlerts");
             return this;
         }
+
+        /**
+         * @param v the server's base URL, for links in budget notifications (none by default)
+         * @return this
+         */
+        public Builder dashboardUrl(String v) {
+            dashboardUrl = v == null || v.isBlank() ? null : v;
+            return this;
+        }
+
+        /** @param v traces per backfill page (and checkpoint), 1–10000 @return this */
 
         public Builder backfillPageSize(int v) {
             if (v < 1 || v > 10_000) {

@@ -11,12 +11,15 @@ import dev.vigil.spi.store.BudgetAction;
 import dev.vigil.spi.store.BudgetStore;
 import dev.vigil.spi.store.BudgetUsage;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,7 +32,14 @@ import org.slf4j.LoggerFactory;
  * call this guard saw, else 0); if
  * one refuses, the call is skipped as {@value #BUDGET_EXCEEDED} (no assessment) and counted as a skip. After the
  * call the reservation is settled with the usage the judge reported in its feedback metadata
- * ({@link JudgeUsage}). ALERT budgets only count, and raise an alert at 80 % and 100 % once per period.
+ * ({@link JudgeUsage}). ALERT budgets only count. Every budget raises an alert when its spend reaches 80 % and
+ * 100 % of a limit (a STOP budget also at its first refused call: it is used up), once per threshold and period
+ * across engines and restarts (the store's alert mark).
+ *
+ * <p>A reservation is held in the store under a random id until {@code reservationTtl} after the call started; one
+ * never settled (its engine died mid-call) is returned to the budget by whichever engine next runs
+ * {@link BudgetStore#reclaimExpired} — every guard does at most every {@code reservationTtl / 4} of its clock, and
+ * before it refuses a call. The TTL must exceed the longest a judge call may take (the scorer timeout).
  *
  * <p>Bound: engines never reserve past a limit, so overspend comes only from calls that used more than their
  * estimate — at most one call per call in flight, and none while estimates match real usage. A judge call is
@@ -48,6 +58,8 @@ public final class BudgetGuard implements CallGuard {
     private final BudgetStore budgets;
     private final Clock clock;
     private final Consumer<BudgetAlert> alerts;
+    private final Duration reservationTtl;
+    private final AtomicReference<Instant> nextReclaim = new AtomicReference<>(Instant.MIN);
     /** experiment\0scorer → {tokens, nano-USD} per call, last seen. */
     private final Map<String, long[]> lastMean = new ConcurrentHashMap<>();
 
@@ -57,17 +69,57 @@ public final class BudgetGuard implements CallGuard {
      * @param alerts where ALERT budgets' alerts go
      */
     public BudgetGuard(BudgetStore budgets, Clock clock, Consumer<BudgetAlert> alerts) {
+        this(budgets, clock, alerts, DEFAULT_RESERVATION_TTL);
+    }
+
+    /**
+     * @param budgets the store's budgets
+     * @param clock the clock (which period a call counts in, when reservations expire)
+     * @param alerts where budgets' alerts go
+     * @param reservationTtl how long a call's reservation is held before it may be reclaimed (longer than any
+     *     judge call may take; at least 1 second)
+     */
+    public BudgetGuard(BudgetStore budgets, Clock clock, Consumer<BudgetAlert> alerts, Duration reservationTtl) {
         this.budgets = Objects.requireNonNull(budgets, "budgets");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
+        if (reservationTtl == null || reservationTtl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("the reservation TTL must be 1 second or more, got " + reservationTtl);
+        }
+        this.reservationTtl = reservationTtl;
     }
+
+    /** The default time a reservation is held before it may be reclaimed. */
+    public static final Duration DEFAULT_RESERVATION_TTL = Duration.ofMinutes(10);
 
     /** @return an alert sink that logs a warning */
     public static Consumer<BudgetAlert> logAlerts() {
         return a -> LOG.warn("{} [alert {}]", a.describe(), a.id());
     }
 
-    private record Held(Budget budget, Instant period, long tokens, long nanoUsd) {}
+    private record Held(Budget budget, Instant period, String id, long tokens, long nanoUsd) {}
+
+    /** Returns expired reservations of dead engines, at most every TTL / 4 unless forced. */
+    private int reclaim(Instant now, boolean force) {
+        Instant next = nextReclaim.get();
+        if (!force && now.isBefore(next)) {
+            return 0;
+        }
+        if (!nextReclaim.compareAndSet(next, now.plus(reservationTtl.dividedBy(4))) && !force) {
+            return 0; // another thread of this engine is reclaiming
+        }
+        try {
+            int n = budgets.reclaimExpired(now);
+            if (n > 0) {
+                LOG.info("returned {} budget reservation{} held past {} by calls never settled (an engine stopped "
+                        + "mid-call)", n, n == 1 ? "" : "s", reservationTtl);
+            }
+            return n;
+        } catch (RuntimeException e) {
+            LOG.warn("expired budget reservations could not be reclaimed; trying again later: {}", e.toString());
+            return 0;
+        }
+    }
 
     @Override
     public Permit admit(String experimentId, String scorerName, Scorer scorer) {
@@ -86,23 +138,29 @@ public final class BudgetGuard implements CallGuard {
                 return Permit.GRANTED;
             }
             Instant now = clock.instant();
+            reclaim(now, false);
             for (Budget b : covering) {
                 Instant period = b.period().start(now);
                 if (b.action() != BudgetAction.STOP) {
-                    held.add(new Held(b, period, 0, 0));
+                    held.add(new Held(b, period, null, 0, 0));
                     continue;
                 }
                 long[] est = estimate(b, period, experimentId, scorerName);
-                if (!budgets.reserve(b, period, est[0], est[1])) {
+                String id = UUID.randomUUID().toString();
+                Instant expires = now.plus(reservationTtl);
+                boolean reserved = budgets.reserve(b, period, id, est[0], est[1], expires)
+                        || (reclaim(now, true) > 0 && budgets.reserve(b, period, id, est[0], est[1], expires));
+                if (!reserved) {
                     release(held);
                     budgets.recordSkip(b, period);
                     BudgetUsage u = budgets.usage(experimentId, b.name(), period);
+                    alertExhausted(b, period, u);
                     return refused(AssessmentError.of(BUDGET_EXCEEDED, "scorer '" + scorerName + "' not called: "
                             + "budget '" + b.name() + "' is used up this " + b.period().name().toLowerCase(Locale.ROOT)
                             + " (" + spend(b, u) + "); calls resume at " + b.period().next(now)
                             + " or when the budget is raised"));
                 }
-                held.add(new Held(b, period, est[0], est[1]));
+                held.add(new Held(b, period, id, est[0], est[1]));
             }
         } catch (RuntimeException e) {
             LOG.warn("budgets of experiment {} could not be checked before a call of scorer '{}'; calling it: {}",
@@ -126,10 +184,12 @@ public final class BudgetGuard implements CallGuard {
                 }
                 for (Held h : held) {
                     try {
-                        budgets.settle(h.budget(), h.period(), h.tokens(), h.nanoUsd(), used[0], used[1], calls);
-                        if (h.budget().action() == BudgetAction.ALERT) {
-                            checkAlert(h.budget(), h.period());
+                        if (h.id() == null) {
+                            budgets.settle(h.budget(), h.period(), 0, 0, used[0], used[1], calls);
+                        } else {
+                            budgets.settle(h.budget(), h.period(), h.id(), used[0], used[1], calls);
                         }
+                        checkAlert(h.budget(), h.period());
                     } catch (RuntimeException e) {
                         LOG.warn("could not settle a call of scorer '{}' against budget '{}': {}", scorerName,
                                 h.budget().name(), e.toString());
@@ -153,9 +213,9 @@ public final class BudgetGuard implements CallGuard {
 
     private void release(List<Held> held) {
         for (Held h : held) {
-            if (h.tokens() > 0 || h.nanoUsd() > 0) {
+            if (h.id() != null && (h.tokens() > 0 || h.nanoUsd() > 0)) {
                 try {
-                    budgets.settle(h.budget(), h.period(), h.tokens(), h.nanoUsd(), 0, 0, 0);
+                    budgets.settle(h.budget(), h.period(), h.id(), 0, 0, 0);
                 } catch (RuntimeException e) {
                     LOG.warn("could not release a reservation on budget '{}': {}", h.budget().name(), e.toString());
                 }
@@ -188,12 +248,27 @@ public final class BudgetGuard implements CallGuard {
                 b.maxNanoUsd() > 0 ? (double) u.spentNanoUsd() / b.maxNanoUsd() : 0);
         int percent = fraction >= 1 ? 100 : fraction >= 0.8 ? 80 : 0;
         if (percent > u.alertedPercent() && budgets.markAlerted(b, period, percent)) {
-            String id = "budget-" + b.experimentId() + "-" + b.name() + "-" + period.toEpochMilli() + "-" + percent;
-            try {
-                alerts.accept(new BudgetAlert(id, b, u, percent, clock.instant()));
-            } catch (RuntimeException e) {
-                LOG.warn("budget alert {} could not be handed over: {}", id, e.toString());
+            send(b, period, u, percent);
+        }
+    }
+
+    /** A STOP budget refused a call: it is used up, whatever share its spend reached (estimates run ahead). */
+    private void alertExhausted(Budget b, Instant period, BudgetUsage u) {
+        try {
+            if (u.alertedPercent() < 100 && budgets.markAlerted(b, period, 100)) {
+                send(b, period, u, 100);
             }
+        } catch (RuntimeException e) {
+            LOG.warn("the alert mark of budget '{}' could not be raised: {}", b.name(), e.toString());
+        }
+    }
+
+    private void send(Budget b, Instant period, BudgetUsage u, int percent) {
+        String id = "budget-" + b.experimentId() + "-" + b.name() + "-" + period.toEpochMilli() + "-" + percent;
+        try {
+            alerts.accept(new BudgetAlert(id, b, u, percent, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.warn("budget alert {} could not be handed over: {}", id, e.toString());
         }
     }
 

@@ -25,10 +25,10 @@ public final class LogNotifier implements Notifier {
     @Override
     public boolean send(Notification n, NotifierConfig config, NotifierContext context) {
         String line = NotificationJson.write(n);
-        if (n.to().equals("WARNING") || n.to().equals("CRITICAL")) {
-            LOG.warn("monitor {} {} -> {}: {}", n.subject(), n.from(), n.to(), line);
+        if (n.to().equals("WARNING") || n.to().equals("CRITICAL") || n.to().equals("EXHAUSTED")) {
+            LOG.warn("{} {} {} -> {}: {}", n.kind(), n.subject(), n.from(), n.to(), line);
         } else {
-            LOG.info("monitor {} {} -> {}: {}", n.subject(), n.from(), n.to(), line);
+            LOG.info("{} {} {} -> {}: {}", n.kind(), n.subject(), n.from(), n.to(), line);
         }
         return true;
     }

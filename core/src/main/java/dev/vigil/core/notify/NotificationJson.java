@@ -5,7 +5,7 @@ import dev.vigil.spi.notify.Notification;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The webhook's JSON body of a notification (NaN values are left out). */
+/** The webhook's JSON body of a notification (NaN values are left out; a budget's names its budget, not a monitor). */
 final class NotificationJson {
     private NotificationJson() {}
 
@@ -13,7 +13,8 @@ final class NotificationJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", n.id());
         m.put("experiment_id", n.experimentId());
-        m.put("monitor", n.subject());
+        m.put("kind", n.kind());
+        m.put(n.isBudget() ? "budget" : "monitor", n.subject());
         m.put("from", n.from());
         m.put("to", n.to());
         m.put("at", n.at().toString());

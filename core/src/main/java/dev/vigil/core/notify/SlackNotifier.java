@@ -40,6 +40,9 @@ public final class SlackNotifier implements Notifier {
      * @return the message text (Slack mrkdwn)
      */
     static String text(Notification n, NotifierContext context) {
+        if (n.isBudget()) {
+            return budgetText(n, context);
+        }
         String icon = switch (n.to()) {
             case "CRITICAL" -> ":red_circle:";
             case "WARNING" -> ":warning:";
@@ -67,6 +70,24 @@ public final class SlackNotifier implements Notifier {
         context.dashboardUrl().ifPresent(url -> b.append("\n<").append(url.replaceAll("/+$", ""))
                 .append("/experiments/").append(n.experimentId()).append("/monitors/").append(n.subject())
                 .append("|Open in Vigil>"));
+        return b.toString();
+    }
+
+    private static String budgetText(Notification n, NotifierContext context) {
+        StringBuilder b = new StringBuilder();
+        if (n.test()) {
+            b.append("[TEST] ");
+        }
+        b.append("EXHAUSTED".equals(n.to()) ? ":no_entry:" : ":money_with_wings:").append(" *budget ")
+                .append(n.subject()).append("* ").append("EXHAUSTED".equals(n.to()) ? "is used up" : "passed 80 %")
+                .append('\n').append(n.metric());
+        if (Double.isFinite(n.value())) {
+            b.append(String.format(Locale.ROOT, " (%.0f %% used)", n.value() * 100));
+        }
+        b.append(", ").append(n.sampleSize()).append(" judge calls\nperiod ").append(n.windowStart()).append(" – ")
+                .append(n.windowEnd());
+        context.dashboardUrl().ifPresent(url -> b.append("\n<").append(url.replaceAll("/+$", ""))
+                .append("/experiments/").append(n.experimentId()).append("/budgets|Open in Vigil>"));
         return b.toString();
     }
 

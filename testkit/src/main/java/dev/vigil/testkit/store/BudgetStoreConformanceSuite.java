@@ -197,6 +197,7 @@ public abstract class BudgetStoreConformanceSuite {
         Budget b = store.budgets().put(budget("a", "safety", 500, 2.5));
         store.budgets().reserve(b, DAY, 10, 1000);
         store.budgets().settle(b, DAY, 10, 1000, 12, 900, 1);
+        assertThat(store.budgets().markAlerted(b, DAY, 80)).isTrue();
         store.close();
         store = reopenStore(clock);
         if (store == null) {
@@ -207,6 +208,8 @@ public abstract class BudgetStoreConformanceSuite {
         assertThat(u.spentTokens()).isEqualTo(12);
         assertThat(u.spentNanoUsd()).isEqualTo(900);
         assertThat(u.calls()).isEqualTo(1);
+        assertThat(u.alertedPercent()).as("an alert sent before a restart is not sent again").isEqualTo(80);
+        assertThat(store.budgets().markAlerted(b, DAY, 80)).isFalse();
     }
 
     private static final Duration TTL = Duration.ofMinutes(10);
