@@ -1,15 +1,22 @@
 package dev.vigil.cli;
 
+import dev.vigil.core.budget.BudgetSpec;
+import dev.vigil.core.monitor.NotificationDispatcher;
 import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.notify.NotifierConfig;
+import dev.vigil.spi.notify.NotifierContext;
 import dev.vigil.spi.store.Budget;
-import dev.vigil.spi.store.BudgetAction;
-import dev.vigil.spi.store.BudgetPeriod;
 import dev.vigil.spi.store.BudgetUsage;
 import dev.vigil.spi.store.Store;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,15 +37,6 @@ final class BudgetsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    private static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UserError(option + " '" + value + "' is not one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
-        }
     }
 
     /** {@code vigil budgets set NAME}. */
@@ -62,21 +60,57 @@ final class BudgetsCommand implements Runnable {
                 description = "day (default), week or month; periods start at 00:00 UTC, weeks on Monday.")
         String period;
         @Option(names = "--action", defaultValue = "stop", paramLabel = "ACTION",
-                description = "stop (default): skip further judge calls as BUDGET_EXCEEDED; alert: notify at 80 %% and 100 %%.")
+                description = "stop (default): skip further judge calls as BUDGET_EXCEEDED; alert: calls go on. "
+                        + "Either way an alert is sent at 80 %% and 100 %% of a limit, once per period.")
         String action;
+        @Option(names = "--slack", paramLabel = "URL|env:VAR",
+                description = "Send its alerts to this Slack incoming webhook (a secret: prefer env:VAR).")
+        String slack;
+        @Option(names = "--webhook", paramLabel = "URL|env:VAR", description = "Send its alerts to this webhook.")
+        String webhook;
+        @Option(names = "--webhook-secret", paramLabel = "KEY|env:VAR",
+                description = "HMAC-SHA256 key for the webhook's X-Vigil-Signature header (16+ characters).")
+        String webhookSecret;
+        @Option(names = "--log", description = "Also write its alerts to the log (they are always logged as warnings).")
+        boolean log;
+
+        List<NotifierConfig> destinations() {
+            List<NotifierConfig> out = new ArrayList<>();
+            if (slack != null) {
+                out.add(new NotifierConfig("slack", Map.of("url", MonitorsCommand.DefinitionOptions.secret(slack,
+                        "--slack"))));
+            }
+            if (webhook != null) {
+                Map<String, String> settings = new LinkedHashMap<>();
+                settings.put("url", MonitorsCommand.DefinitionOptions.secret(webhook, "--webhook"));
+                if (webhookSecret != null) {
+                    settings.put("secret", MonitorsCommand.DefinitionOptions.secret(webhookSecret,
+                            "--webhook-secret"));
+                }
+                out.add(new NotifierConfig("webhook", settings));
+            } else if (webhookSecret != null) {
+                throw new UserError("--webhook-secret needs --webhook URL");
+            }
+            if (log) {
+                out.add(new NotifierConfig("log", Map.of()));
+            }
+            return out;
+        }
 
         @Override
         public Integer call() {
-            if (usd == null && tokens == null) {
-                throw new UserError("budget '" + name + "' needs a limit: --usd AMOUNT, --tokens N or both");
+            BudgetSpec spec0 = new BudgetSpec(name, scorer, usd, tokens, period, action, destinations());
+            NotificationDispatcher notifiers = notifiers();
+            try {
+                spec0.toBudget("-", "--", notifiers::validate, Instant.now()); // checked before the store is opened
+            } catch (InvalidInputException e) {
+                throw new UserError(e.getMessage(), e);
             }
             try (Store s = store.open()) {
                 String exp = store.experiment(s).experimentId();
                 Budget b;
                 try {
-                    b = s.budgets().put(new Budget(exp, name, scorer, choice(BudgetPeriod.class, "--period", period),
-                            tokens == null ? 0 : tokens, usd == null ? 0 : usd,
-                            choice(BudgetAction.class, "--action", action), Instant.now()));
+                    b = s.budgets().put(spec0.toBudget(exp, "--", notifiers::validate, Instant.now()));
                 } catch (UnsupportedOperationException e) {
                     throw new UserError("the store " + s.describe() + " does not keep budgets");
                 } catch (InvalidInputException e) {
@@ -86,6 +120,12 @@ final class BudgetsCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    /** @return the notifiers found by ServiceLoader, to validate destinations with */
+    static NotificationDispatcher notifiers() {
+        return NotificationDispatcher.loaded(new NotifierContext(Clock.systemUTC(), d -> { }, Optional.empty(),
+                d -> { }));
     }
 
     static String describe(Budget b) {
@@ -99,6 +139,10 @@ final class BudgetsCommand implements Runnable {
         s.append(" per ").append(b.period().name().toLowerCase(Locale.ROOT)).append(" for ")
                 .append(b.scorerName() == null ? "every judge scorer" : "scorer '" + b.scorerName() + "'")
                 .append(", action ").append(b.action().name().toLowerCase(Locale.ROOT));
+        if (!b.destinations().isEmpty()) {
+            s.append(", alerts to ").append(String.join(", ", b.destinations().stream().map(NotifierConfig::type)
+                    .toList()));
+        }
         return s.toString();
     }
 

@@ -158,7 +158,7 @@ final class MonitorsCommand implements Runnable {
             }
         }
 
-        private static String secret(String value, String option) {
+        static String secret(String value, String option) {
             if (value.startsWith("env:")) {
                 String v = System.getenv(value.substring(4));
                 if (v == null || v.isBlank()) {

@@ -70,6 +70,30 @@ class BudgetsCommandTest {
     }
 
     @Test
+    void alertDestinations_areStoredWithTheBudget_checkedFirst_andNeverPrinted() {
+        String url = "https://hooks.slack.com/services/T000/B000/CLISECRET";
+        Cli.Result set = cli.run("budgets", "set", "daily-usd", "--usd", "5", "--action", "alert", "--slack", url,
+                "--log");
+        assertThat(set.code()).as(set.err()).isZero();
+        assertThat(set.out()).isEqualTo("Budget 'daily-usd' set: $5.00 per day for every judge scorer, action "
+                + "alert, alerts to slack, log.\n");
+        String exp = store.experiments().findByName("default").orElseThrow().experimentId();
+        assertThat(store.budgets().get(exp, "daily-usd").orElseThrow().destinations())
+                .extracting(dev.vigil.spi.notify.NotifierConfig::type).containsExactly("slack", "log");
+        assertThat(store.budgets().get(exp, "daily-usd").orElseThrow().destinations().get(0).settings())
+                .containsEntry("url", url);
+
+        Cli.Result badUrl = cli.run("budgets", "set", "other", "--usd", "1", "--webhook", "ftp://CLISECRET-host/x");
+        assertThat(badUrl.code()).isNotZero();
+        assertThat(badUrl.err()).contains("url").doesNotContain("CLISECRET");
+        Cli.Result shortKey = cli.run("budgets", "set", "other", "--usd", "1", "--webhook", "https://example.com/h",
+                "--webhook-secret", "tiny");
+        assertThat(shortKey.err()).contains("16").doesNotContain("tiny");
+        assertThat(store.budgets().get(exp, "other")).isEmpty();
+        assertThat(cli.run("budgets", "list").out()).doesNotContain("CLISECRET");
+    }
+
+    @Test
     void backfillDryRun_estimatesCallsTokensAndCost_againstTheBudget_andStartsNothing() {
         Experiment e = store.experiments().getOrCreate("default");
         List<Trace> traces = new TraceGenerator(5, e.experimentId(), Instant.now().minus(Duration.ofHours(2)),

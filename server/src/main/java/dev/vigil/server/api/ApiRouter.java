@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST/JSON API under {@code /api/v1}: experiments, scorers, traces, assessments, aggregates, backfills and
- * health, plus its OpenAPI document at {@code /api/v1/openapi.json}. Errors are {@code {"error": {"code",
+ * The REST/JSON API under {@code /api/v1}: experiments, scorers, traces, assessments, aggregates, backfills,
+ * budgets, monitors and health, plus its OpenAPI document at {@code /api/v1/openapi.json}. Errors are {@code {"error": {"code",
  * "message"}}} with a 4xx status and never a stack trace; an unexpected failure is a 500 whose message names the
  * failure's class only (the details go to the server log).
  *
@@ -56,6 +56,7 @@ public final class ApiRouter implements HttpHandler {
         all.addAll(new TracesApi(vigil, clock).routes());
         all.addAll(scorers.routes());
         all.addAll(new QualityApi(vigil, clock, health, scorers).routes());
+        all.addAll(new BudgetsApi(vigil, clock).routes());
         this.routes = List.copyOf(all);
         try (InputStream in = ApiRouter.class.getResourceAsStream("openapi.json")) {
             if (in == null) {
