@@ -2,12 +2,16 @@ package dev.vigil.server.api;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
+import dev.vigil.core.budget.BackfillEstimate;
 import dev.vigil.core.budget.BudgetSpec;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorDefinition;
 import dev.vigil.core.monitor.MonitorService;
 import dev.vigil.core.monitor.NotificationDispatcher;
 import dev.vigil.core.notify.DurableDeadLetters;
+import dev.vigil.core.registry.RegisteredScorer;
+import dev.vigil.core.sampling.Sampler;
+import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.notify.NotifierConfig;
 import dev.vigil.spi.notify.NotifierContext;
 import dev.vigil.spi.store.Budget;
@@ -25,7 +29,8 @@ import java.util.Optional;
 /**
  * Budgets and monitors, as {@code vigil budgets} and {@code vigil monitors list|get|history}: list, get, set and
  * delete budgets with this period's use (the same checks and messages as the CLI, through {@link BudgetSpec}), and
- * the monitors with their current state and recent transitions. Notifier settings (webhook URLs, HMAC keys) are
+ * the monitors with their current state and recent transitions, and what a backfill of a scorer would cost before it
+ * starts (as {@code vigil backfill --dry-run}). Notifier settings (webhook URLs, HMAC keys) are
  * secrets: they are accepted on a write but never shown; a view names the notifier types only.
  */
 final class BudgetsApi {
@@ -51,7 +56,8 @@ final class BudgetsApi {
                 new Route("PUT", budget, this::setBudget),
                 new Route("DELETE", budget, this::deleteBudget),
                 new Route("GET", "/experiments/{experiment}/monitors", this::listMonitors),
-                new Route("GET", "/experiments/{experiment}/monitors/{name}", this::getMonitor));
+                new Route("GET", "/experiments/{experiment}/monitors/{name}", this::getMonitor),
+                new Route("GET", "/experiments/{experiment}/scorers/{name}/backfill-estimate", this::estimate));
     }
 
     private BudgetStore budgets() {
@@ -237,6 +243,65 @@ final class BudgetsApi {
         List<MonitorTransition> recent = svc.history(exp.id(), name, req.intQuery("history", HISTORY, 1, 500));
         Map<String, Object> v = view(svc, m, recent);
         v.put("history", recent.stream().map(BudgetsApi::transition).toList());
+        return Route.Reply.ok(v);
+    }
+
+    private Route.Reply estimate(Request req) {
+        ExperimentHandle exp = TracesApi.experiment(vigil, req.param("experiment"));
+        String name = req.param("name");
+        RegisteredScorer r;
+        try {
+            r = exp.scorers().get(name);
+        } catch (NotFoundException e) {
+            throw ApiException.notFound(e.getMessage());
+        }
+        Instant now = clock.instant();
+        Instant from = req.timeQuery("from");
+        if (from == null) {
+            throw ApiException.badRequest("from is required: the start of the range to backfill, an ISO-8601 "
+                    + "instant (2026-01-31T12:00:00Z) or epoch milliseconds");
+        }
+        Instant to = req.timeQuery("to") == null ? now : req.timeQuery("to");
+        if (!from.isBefore(to)) {
+            throw ApiException.badRequest("from (" + from + ") must be before to (" + to + ")");
+        }
+        double rate = r.sampleRate();
+        String rateText = req.queryParam("sampleRate");
+        if (rateText != null) {
+            try {
+                rate = Double.parseDouble(rateText.strip());
+            } catch (NumberFormatException e) {
+                rate = Double.NaN;
+            }
+            if (!(rate > 0) || rate > 1) {
+                throw ApiException.badRequest("sampleRate must be a number in (0, 1], got '" + rateText + "'");
+            }
+        }
+        double keep = rate;
+        Sampler sampler = Sampler.defaultSampler();
+        BackfillEstimate e = BackfillEstimate.of(vigil.store(), exp.id(), r.name(), r.version(),
+                t -> t.info().state().isComplete() && r.filter().test(t) && sampler.keep(t.traceId(), r.name(), keep),
+                from, to, now);
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("scorer", r.name());
+        v.put("version", r.version());
+        v.put("sampleRate", keep);
+        v.put("from", from.toString());
+        v.put("to", to.toString());
+        v.put("traces", e.traces());
+        v.put("calls", e.calls());
+        v.put("basedOnCalls", e.basedOnCalls());
+        v.put("meanTokens", e.meanTokens());
+        v.put("meanUsd", e.meanUsd());
+        v.put("tokens", e.tokens());
+        v.put("usd", e.usd());
+        List<Object> checks = new ArrayList<>();
+        for (BackfillEstimate.BudgetCheck c : e.budgets()) {
+            Map<String, Object> b = BudgetSpec.view(c.budget(), c.usage(), now);
+            b.put("fits", c.fits());
+            checks.add(b);
+        }
+        v.put("budgets", checks);
         return Route.Reply.ok(v);
     }
 }

@@ -3,6 +3,17 @@ package dev.vigil.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.ExperimentHandle;
+import dev.vigil.core.engine.FeedbackAssessment;
+import dev.vigil.core.metrics.JudgeUsage;
+import dev.vigil.core.scorer.Scorers;
+import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.AssessmentSource;
+import dev.vigil.spi.model.FeedbackValue;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.scorer.Feedback;
+import dev.vigil.spi.scorer.SamplingConfig;
+import dev.vigil.testkit.TraceGenerator;
+import java.util.ArrayList;
 import dev.vigil.core.Vigil;
 import dev.vigil.core.monitor.ConfidenceMode;
 import dev.vigil.core.monitor.Direction;
@@ -139,6 +150,45 @@ class BudgetsApiTest {
         assertThat(r.status()).as(r.text()).isEqualTo(400);
         assertThat(error(r)).containsEntry("code", "INVALID_PARAMETER_VALUE");
         return error(r).get("message").toString();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void backfillEstimate_countsCallsTokensAndCost_againstTheBudget() throws Exception {
+        List<Trace> traces = new TraceGenerator(5, app.id(), Instant.now().minus(Duration.ofHours(2)),
+                Duration.ofSeconds(30)).traces(100);
+        app.log(traces);
+        app.scorers().register(Scorers.code("concise", in -> Feedback.of(true))).start(SamplingConfig.of(1.0));
+        List<Assessment> past = new ArrayList<>();
+        for (Trace t : traces.subList(0, 20)) {
+            past.add(Assessment.builder().name("concise").traceId(t.traceId()).source(AssessmentSource.code("concise"))
+                    .createTime(t.info().requestTime()).value(FeedbackValue.of(true))
+                    .metadata(Map.of(Assessment.METADATA_SCORER_NAME, "concise", Assessment.METADATA_SCORER_VERSION,
+                            "1", FeedbackAssessment.METADATA_SAMPLE_RATE, "1.0", JudgeUsage.INPUT_TOKENS, "80",
+                            JudgeUsage.OUTPUT_TOKENS, "20", JudgeUsage.COST_USD, "0.002"))
+                    .build());
+        }
+        vigil.store().assessments().upsertScorerFeedback(past);
+        assertThat(put("/experiments/shop/budgets/concise-daily", Map.of("scorer", "concise", "usd", 0.05))
+                .status()).isEqualTo(201);
+        long calls = traces.stream().filter(t -> t.info().state().isComplete()).count() - 20;
+
+        Http.Reply r = http.get("/experiments/shop/scorers/concise/backfill-estimate?from="
+                + Instant.now().minus(Duration.ofHours(3)));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.json()).containsEntry("traces", 100L).containsEntry("calls", calls)
+                .containsEntry("basedOnCalls", 20L).containsEntry("tokens", calls * 100)
+                .containsEntry("meanTokens", 100.0);
+        assertThat((Double) r.json().get("usd")).isCloseTo(calls * 0.002, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(RestApiTest.list(r.json().get("budgets"))).singleElement()
+                .satisfies(b -> assertThat(b).containsEntry("name", "concise-daily").containsEntry("fits", false));
+        assertThat(vigil.store().jobs().list(app.id())).as("nothing started").isEmpty();
+
+        assertThat(message(http.get("/experiments/shop/scorers/concise/backfill-estimate")))
+                .startsWith("from is required");
+        assertThat(message(http.get("/experiments/shop/scorers/concise/backfill-estimate?from=1h&sampleRate=2")))
+                .contains("from must be an ISO-8601 instant");
+        assertThat(http.get("/experiments/shop/scorers/nope/backfill-estimate?from=0").status()).isEqualTo(404);
     }
 
     @Test
