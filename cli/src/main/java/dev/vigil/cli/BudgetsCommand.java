@@ -101,12 +101,12 @@ final class BudgetsCommand implements Runnable {
         public Integer call() {
             BudgetSpec spec0 = new BudgetSpec(name, scorer, usd, tokens, period, action, destinations());
             NotificationDispatcher notifiers = notifiers();
-            try {
-                spec0.toBudget("-", "--", notifiers::validate, Instant.now()); // checked before the store is opened
-            } catch (InvalidInputException e) {
-                throw new UserError(e.getMessage(), e);
-            }
-            try (Store s = store.open()) {
+            try (Store s = store.open()) { // a store that cannot be opened is said first, as by every command
+                try {
+                    spec0.toBudget("-", "--", notifiers::validate, Instant.now()); // before the experiment is made
+                } catch (InvalidInputException e) {
+                    throw new UserError(e.getMessage(), e);
+                }
                 String exp = store.experiment(s).experimentId();
                 Budget b;
                 try {
