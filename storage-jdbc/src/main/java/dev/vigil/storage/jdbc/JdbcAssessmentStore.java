@@ -57,7 +57,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
             }
             TracePlace p = places.get(withId.traceId());
             JdbcRollupStore.apply(c, new RollupRules.Accumulator()
-                    .add(RollupRules.contribution(p.experimentId(), p.time(), withId)).rows());
+                    .add(RollupRules.contribution(p.experimentId(), p.time(), asRead(withId))).rows());
             return withId;
         });
     }
@@ -108,7 +108,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
                         stored.put(key, new Existing(withId.assessmentId(), withId.createTime(), null, withId));
                         out.add(withId);
                         TracePlace p = places.get(a.traceId());
-                        deltas.add(RollupRules.contribution(p.experimentId(), p.time(), withId));
+                        deltas.add(RollupRules.contribution(p.experimentId(), p.time(), asRead(withId)));
                     } else {
                         Assessment replaced = AssessmentRules.replacing(a, e.id(), e.created());
                         upd.setLong(1, EpochNanos.of(replaced.lastUpdateTime()));
@@ -121,9 +121,9 @@ final class JdbcAssessmentStore implements AssessmentStore {
                         TracePlace p = places.get(a.traceId());
                         Assessment old = e.old();
                         if (old != null) {
-                            deltas.subtract(RollupRules.contribution(p.experimentId(), p.time(), old));
+                            deltas.subtract(RollupRules.contribution(p.experimentId(), p.time(), asRead(old)));
                         }
-                        deltas.add(RollupRules.contribution(p.experimentId(), p.time(), replaced));
+                        deltas.add(RollupRules.contribution(p.experimentId(), p.time(), asRead(replaced)));
                     }
                 }
                 if (nIns > 0) {
@@ -154,6 +154,17 @@ final class JdbcAssessmentStore implements AssessmentStore {
                 return null;
             }
         }
+    }
+
+    /**
+     * @param a an assessment about to be written
+     * @return it as it will be read back: the JSON keeps a non-finite number as a string
+     */
+    static Assessment asRead(Assessment a) {
+        if (a.value() instanceof FeedbackValue f && f.value() instanceof Number n && !Double.isFinite(n.doubleValue())) {
+            return MlflowJson.readAssessment(MlflowJson.writeAssessment(a));
+        }
+        return a;
     }
 
     /** Where a trace sits: its experiment and request time. */
