@@ -93,6 +93,11 @@ final class Cli {
         }
 
         @Override
+        public dev.vigil.spi.store.RollupStore rollups() {
+            return store.rollups();
+        }
+
+        @Override
         public String describe() {
             return store.describe();
         }
