@@ -18,6 +18,7 @@ CREATE TABLE rollups (
     PRIMARY KEY (experiment_id, scorer_name, hour_ms, feedback_name, scorer_version, sample_rate)
 );
 
+-- A category is keyed by the SHA-256 of its text (hex): a value can be longer than an index entry may be.
 CREATE TABLE rollup_categories (
     experiment_id TEXT NOT NULL,
     scorer_name TEXT NOT NULL,
@@ -25,9 +26,10 @@ CREATE TABLE rollup_categories (
     feedback_name TEXT NOT NULL,
     scorer_version INTEGER NOT NULL,
     sample_rate DOUBLE PRECISION NOT NULL,
+    category_key TEXT NOT NULL,
     category TEXT NOT NULL,
     value_count INTEGER NOT NULL,
-    PRIMARY KEY (experiment_id, scorer_name, hour_ms, feedback_name, scorer_version, sample_rate, category)
+    PRIMARY KEY (experiment_id, scorer_name, hour_ms, feedback_name, scorer_version, sample_rate, category_key)
 );
 
 -- A database that already holds scorer feedback has no rollups for it until they are rebuilt: readers scan.

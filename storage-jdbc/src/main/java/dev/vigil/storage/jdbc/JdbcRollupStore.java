@@ -161,9 +161,7 @@ final class JdbcRollupStore implements RollupStore {
                 bindRow(ins, r);
                 ins.addBatch();
                 for (Map.Entry<String, Long> e : r.categories().entrySet()) {
-                    bindKey(cat, r.key(), 1);
-                    cat.setString(7, e.getKey());
-                    cat.setLong(8, e.getValue());
+                    bindCategory(cat, r.key(), e.getKey(), e.getValue());
                     cat.addBatch();
                 }
                 if (++n % JdbcTraceStore.CHUNK == 0) {
@@ -180,7 +178,25 @@ final class JdbcRollupStore implements RollupStore {
             + "numeric_count, value_sum, value_sum_sq, judged_count, passed_count) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_CATEGORY = "INSERT INTO rollup_categories (" + KEY_COLUMNS
-            + ", category, value_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + ", category_key, category, value_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** @return the key of a category: the hex SHA-256 of its text (a value may be longer than an index entry) */
+    static String categoryKey(String category) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(category.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static void bindCategory(PreparedStatement ps, Rollup.Key k, String category, long count)
+            throws SQLException {
+        bindKey(ps, k, 1);
+        ps.setString(7, categoryKey(category));
+        ps.setString(8, category);
+        ps.setLong(9, count);
+    }
 
     private static void bindRow(PreparedStatement ps, Rollup r) throws SQLException {
         bindKey(ps, r.key(), 1);
@@ -307,26 +323,24 @@ final class JdbcRollupStore implements RollupStore {
 
     private static void applyCategories(Connection c, List<Rollup> deltas) throws SQLException {
         try (PreparedStatement upd = c.prepareStatement("UPDATE rollup_categories SET value_count = value_count + ?"
-                + KEY + " AND category = ?");
+                + KEY + " AND category_key = ?");
                 PreparedStatement ins = c.prepareStatement(INSERT_CATEGORY);
                 PreparedStatement del = c.prepareStatement("DELETE FROM rollup_categories" + KEY
-                        + " AND category = ? AND value_count <= 0")) {
+                        + " AND category_key = ? AND value_count <= 0")) {
             for (Rollup d : deltas) {
                 for (Map.Entry<String, Long> e : d.categories().entrySet()) {
                     upd.setLong(1, e.getValue());
                     bindKey(upd, d.key(), 2);
-                    upd.setString(8, e.getKey());
+                    upd.setString(8, categoryKey(e.getKey()));
                     if (upd.executeUpdate() == 0) {
                         if (e.getValue() <= 0) {
                             continue; // rows not built yet (rollups not ready): the rebuild recomputes them
                         }
-                        bindKey(ins, d.key(), 1);
-                        ins.setString(7, e.getKey());
-                        ins.setLong(8, e.getValue());
+                        bindCategory(ins, d.key(), e.getKey(), e.getValue());
                         ins.executeUpdate();
                     } else if (e.getValue() < 0) {
                         bindKey(del, d.key(), 1);
-                        del.setString(7, e.getKey());
+                        del.setString(7, categoryKey(e.getKey()));
                         del.executeUpdate();
                     }
                 }
