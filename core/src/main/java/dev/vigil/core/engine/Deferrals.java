@@ -11,14 +11,44 @@ import java.time.Instant;
  * never to an error assessment; its next attempt waits {@code retryFirstDelay}, doubled per further failure up to
  * {@code retryMaxDelay}. A paused scorer's pairs wait {@code retryMaxDelay} (resuming makes them due at once); an
  * unavailable scorer's pairs are due at once, for a process that can build it.
+ *
+ * <p>The one deferral rule of Vigil: the monitoring engine, backfill (which leaves such pairs in the same queue)
+ * and {@code evaluate} (which stores nothing, so it waits the same delays in memory) all use it.
  */
-final class Deferrals {
+public final class Deferrals {
     private final Duration first;
     private final Duration max;
 
-    Deferrals(Duration first, Duration max) {
+    /**
+     * @param first the wait before a deferred pair's first later attempt, positive
+     * @param max the longest wait between later attempts, not shorter than {@code first}
+     */
+    public Deferrals(Duration first, Duration max) {
+        if (first == null || max == null || first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
+            throw new IllegalArgumentException("retry delays must be positive with max >= first, got first="
+                    + first + ", max=" + max);
+        }
         this.first = first;
         this.max = max;
+    }
+
+    /**
+     * A failed run's pair for the queue, keyed by scorer version (backfill has no {@link ActiveScorer}).
+     *
+     * @param previous the pair's queue entry when this run was itself a later attempt, else null
+     * @param key the scorer version
+     * @param traceId the trace
+     * @param kind the failure kind
+     * @param message the failure's message
+     * @param now the current time
+     * @return the pair's next queue entry
+     */
+    public PendingRetry afterFailure(PendingRetry previous, ScorerKey key, String traceId, FailureKind kind,
+            String message, Instant now) {
+        int attempts = previous == null ? 1 : previous.attempts() + 1;
+        Instant firstFailed = previous == null ? now : previous.firstFailedAt();
+        return new PendingRetry(key.experimentId(), traceId, key.name(), key.version(), attempts, firstFailed,
+                now.plus(delay(attempts)), kind, message);
     }
 
     /**
@@ -50,8 +80,11 @@ final class Deferrals {
                 "scorer cannot run in this process: " + reason);
     }
 
-    /** @return the wait before the given attempt number (1-based) */
-    Duration delay(int attempts) {
+    /**
+     * @param attempts how many deferred attempts failed so far, 1 or more
+     * @return the wait before the next attempt: {@code first}, doubled per further failure, at most {@code max}
+     */
+    public Duration delay(int attempts) {
         Duration d = first;
         for (int i = 1; i < attempts && d.compareTo(max) < 0; i++) {
             d = d.multipliedBy(2);
