@@ -933,7 +933,7 @@ public final class MonitoringEngine implements AutoCloseable {
             int n = authFailures.computeIfAbsent(s.key(), k -> new AtomicInteger()).incrementAndGet();
             if (n >= options.authFailuresBeforePause()) {
                 ScorerStatus paused = new ScorerStatus(s.key(), ScorerStatus.State.PAUSED,
-                        "paused after " + n + " consecutive authentication failures; last: "
+                        dev.vigil.core.ScorerHealth.PAUSED_PREFIX + n + " consecutive authentication failures; last: "
                                 + o.failure().message() + " — fix the credentials, then resume the scorer",
                         clock.instant());
                 if (statuses.putIfAbsent(s.key(), paused) == null) {
