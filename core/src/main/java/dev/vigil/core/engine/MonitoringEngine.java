@@ -1,17 +1,11 @@
 package dev.vigil.core.engine;
 
 import dev.vigil.core.metrics.EngineMetrics;
-import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.Scorer;
-import dev.vigil.spi.scorer.ScorerInput;
-import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.Store;
-import dev.vigil.spi.store.TailEntry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +51,6 @@ public final class MonitoringEngine implements AutoCloseable {
     public static final String STREAM = "traces";
 
     private final Store store;
-    private final SamplingDecision sampling;
     private final EngineOptions options;
     private final EngineMetrics metrics;
     private final Clock clock;
@@ -73,13 +66,13 @@ public final class MonitoringEngine implements AutoCloseable {
     private final DurableWrites writes;
     private final WorkRunner works;
     private final RetryDrain retries;
+    private final ArrivalReader reader;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean signalled;
     private volatile boolean stopping;
     private volatile long closeDeadline = Long.MAX_VALUE;
     private volatile Thread loop;
-    private volatile long maxSequenceSeen;
 
     /**
      * @param store the store to tail and write to
@@ -94,7 +87,6 @@ public final class MonitoringEngine implements AutoCloseable {
     public MonitoringEngine(Store store, ActiveScorerSource source, SamplingDecision sampling, EngineOptions options,
             ScorerRunner runner, EngineMetrics metrics, Clock clock, LongSupplier ticker) {
         this.store = store;
-        this.sampling = sampling;
         this.options = options;
         this.metrics = metrics;
         this.clock = clock;
@@ -106,7 +98,9 @@ public final class MonitoringEngine implements AutoCloseable {
                 () -> stopping && System.nanoTime() - closeDeadline > 0);
         this.works = new WorkRunner(store, runner, states, deferrals, writes, tracker, metrics, options, clock,
                 () -> stopping, this::finished);
-        this.retries = new RetryDrain(store, states, deferrals, options, clock, this::withoutScored,
+        this.reader = new ArrivalReader(store, table, states, sampling, deferrals, writes, metrics, options, clock,
+                this::dispatch);
+        this.retries = new RetryDrain(store, states, deferrals, options, clock, reader::withoutScored,
                 this::dispatch);
         AtomicInteger n = new AtomicInteger();
         this.cpuPool = Executors.newFixedThreadPool(options.cpuThreads(), r -> {
@@ -242,7 +236,7 @@ public final class MonitoringEngine implements AutoCloseable {
             synchronized (p) {
                 c = p.committed;
             }
-            lag = Math.max(lag, maxSequenceSeen - c);
+            lag = Math.max(lag, reader.maxSequenceSeen() - c);
         }
         return lag;
     }
@@ -279,7 +273,7 @@ public final class MonitoringEngine implements AutoCloseable {
         while (!stopping) {
             try {
                 table.maintain(false);
-                boolean progressed = readOnce();
+                boolean progressed = reader.readOnce();
                 table.commitAll();
                 progressed |= retries.drain(!table.held().isEmpty());
                 metrics.loopSucceeded();
@@ -312,123 +306,6 @@ public final class MonitoringEngine implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Reads one batch of arrivals from the lowest held cursor and dispatches its sampled pairs. */
-    private boolean readOnce() {
-        Map<Integer, Partition> held = table.held();
-        if (held.isEmpty()) {
-            return false;
-        }
-        long from = table.lowestReadPosition();
-        List<TailEntry> entries = store.traces().tail(from, options.batchSize());
-        if (entries.isEmpty()) {
-            return false;
-        }
-        Instant now = clock.instant();
-        long considered = from;
-        List<Work> work = new ArrayList<>();
-        List<PendingRetry> deferNow = new ArrayList<>();
-        int partitions = options.partitions();
-        for (TailEntry e : entries) {
-            maxSequenceSeen = Math.max(maxSequenceSeen, e.sequence());
-            Trace t = e.trace();
-            Partition p = held.get(partitionOf(t.traceId(), partitions));
-            boolean mine;
-            if (p == null) {
-                mine = false;
-            } else {
-                synchronized (p) {
-                    mine = e.sequence() > p.readUpTo;
-                }
-            }
-            if (mine && t.info().state().isComplete()) {
-                if (!options.settleDelay().isZero()) {
-                    Instant end = t.info().requestTime().plusMillis(
-                            t.info().executionDurationMs() == null ? 0 : t.info().executionDurationMs());
-                    if (end.plus(options.settleDelay()).isAfter(now)) {
-                        break; // not settled yet: stop here, the cursor waits for it
-                    }
-                }
-                metrics.traceSeen(t.experimentId());
-                ScorerInput input = null;
-                for (ActiveScorer s : states.active(t.experimentId())) {
-                    if (!s.sampling().isActive() || !states.inSnapshot(s)) {
-                        continue;
-                    }
-                    boolean match;
-                    try {
-                        match = s.filter().test(t);
-                    } catch (RuntimeException ex) {
-                        LOG.warn("filter of scorer {} failed on trace {}: {}", s.key(), t.traceId(), ex.toString());
-                        match = false;
-                    }
-                    if (match && sampling.keep(t.traceId(), s.name(), s.sampling().sampleRate())) {
-                        if (states.isPaused(s.key())) {
-                            deferNow.add(deferrals.whilePaused(s, t.traceId(), states.pauseReason(s.key()), now));
-                            continue;
-                        }
-                        if (s.scorer() instanceof Unavailable u) {
-                            deferNow.add(deferrals.unavailableHere(null, s, t.traceId(), u.unavailableReason(), now));
-                            continue;
-                        }
-                        if (input == null) {
-                            input = ScorerInput.of(t);
-                        }
-                        work.add(new Work(e.sequence(), p, t, input, s, null));
-                    }
-                }
-            }
-            considered = e.sequence();
-        }
-        if (!deferNow.isEmpty() && !writes.durably("defer " + deferNow.size() + " pair(s) of paused or unavailable "
-                + "scorers", () -> store.retries().defer(deferNow))) {
-            return false; // closing: nothing read is committed, the arrivals are read again after a restart
-        }
-        work = withoutScored(work);
-        for (Work w : work) {
-            w.partition().add(w.seq(), 1);
-            metrics.sampled(w.scorer().name());
-        }
-        for (Partition p : held.values()) {
-            synchronized (p) {
-                if (considered > p.readUpTo) {
-                    p.readUpTo = considered;
-                }
-            }
-        }
-        dispatch(work);
-        return considered > from;
-    }
-
-    /** Drops pairs already stored for the same scorer version (a restart re-reading, a backfill before us). */
-    private List<Work> withoutScored(List<Work> work) {
-        if (work.isEmpty()) {
-            return work;
-        }
-        Map<ScorerKey, List<String>> byScorer = new HashMap<>();
-        for (Work w : work) {
-            byScorer.computeIfAbsent(w.scorer().key(), k -> new ArrayList<>()).add(w.trace().traceId());
-        }
-        Map<ScorerKey, Set<String>> scored = new HashMap<>();
-        for (var entry : byScorer.entrySet()) {
-            Set<String> done = store.assessments().tracesScoredBy(entry.getKey().name(), entry.getKey().version(),
-                    entry.getValue());
-            if (!done.isEmpty()) {
-                scored.put(entry.getKey(), done);
-            }
-        }
-        if (scored.isEmpty()) {
-            return work;
-        }
-        List<Work> out = new ArrayList<>(work.size());
-        for (Work w : work) {
-            Set<String> done = scored.get(w.scorer().key());
-            if (done == null || !done.contains(w.trace().traceId())) {
-                out.add(w);
-            }
-        }
-        return out;
     }
 
     private void dispatch(List<Work> work) {
