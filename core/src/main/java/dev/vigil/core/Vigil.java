@@ -2,7 +2,7 @@ package dev.vigil.core;
 
 import dev.vigil.core.backfill.BackfillService;
 import dev.vigil.core.engine.ActiveScorer;
-import dev.vigil.core.engine.Deferrals;
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.engine.EngineOptions;
 import dev.vigil.core.engine.MonitoringEngine;
 import dev.vigil.core.engine.Pauser;

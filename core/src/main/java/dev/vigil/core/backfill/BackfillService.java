@@ -1,6 +1,6 @@
 package dev.vigil.core.backfill;
 
-import dev.vigil.core.engine.Deferrals;
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.engine.FeedbackAssessment;
 import dev.vigil.core.engine.Outcome;
 import dev.vigil.core.engine.SamplingDecision;

@@ -1,5 +1,6 @@
 package dev.vigil.core.engine;
 
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.ScorerInput;

@@ -1,5 +1,6 @@
 package dev.vigil.core.engine;
 
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.spi.store.PendingRetry;

@@ -1,6 +1,6 @@
 package dev.vigil.core.evaluate;
 
-import dev.vigil.core.engine.Deferrals;
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.engine.Outcome;
 import dev.vigil.core.engine.Pauser;
 import dev.vigil.core.engine.ScorerRunner;

@@ -1,5 +1,7 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.retry;
 
+import dev.vigil.core.engine.ActiveScorer;
+import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.store.PendingRetry;
 import java.time.Duration;
@@ -53,10 +55,15 @@ public final class Deferrals {
 
     /**
      * @param previous the pair's queue entry when this run was itself a later attempt, else null
+     * @param s the scorer version
+     * @param traceId the trace
+     * @param kind the failure kind
+     * @param message the failure's message
      * @param paused whether the scorer is paused now (its pairs wait for a resume)
+     * @param now the current time
      * @return the pair's next queue entry after a failed run
      */
-    PendingRetry afterFailure(PendingRetry previous, ActiveScorer s, String traceId, FailureKind kind,
+    public PendingRetry afterFailure(PendingRetry previous, ActiveScorer s, String traceId, FailureKind kind,
             String message, boolean paused, Instant now) {
         int attempts = previous == null ? 1 : previous.attempts() + 1;
         Instant firstFailed = previous == null ? now : previous.firstFailedAt();
@@ -65,14 +72,28 @@ public final class Deferrals {
                 message);
     }
 
-    /** @return a pair read while its scorer is paused: it waits for the resume */
-    PendingRetry whilePaused(ActiveScorer s, String traceId, String reason, Instant now) {
+    /**
+     * @param s the scorer version
+     * @param traceId the trace
+     * @param reason why it is paused, or null
+     * @param now the current time
+     * @return a pair read while its scorer is paused: it waits for the resume
+     */
+    public PendingRetry whilePaused(ActiveScorer s, String traceId, String reason, Instant now) {
         return new PendingRetry(s.experimentId(), traceId, s.name(), s.version(), 1, now, now.plus(max),
                 FailureKind.AUTH, reason == null ? "scorer paused" : reason);
     }
 
-    /** @return a pair this process cannot score: due at once, for another process */
-    PendingRetry unavailableHere(PendingRetry previous, ActiveScorer s, String traceId, String reason, Instant now) {
+    /**
+     * @param previous the pair's queue entry, or null for a pair read now
+     * @param s the scorer version
+     * @param traceId the trace
+     * @param reason what this process misses to build the scorer
+     * @param now the current time
+     * @return a pair this process cannot score: due at once, for another process
+     */
+    public PendingRetry unavailableHere(PendingRetry previous, ActiveScorer s, String traceId, String reason,
+            Instant now) {
         if (previous != null) {
             return previous.dueAt(now);
         }
