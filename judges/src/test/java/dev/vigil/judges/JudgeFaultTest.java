@@ -129,7 +129,6 @@ class JudgeFaultTest {
         // phase 2, virtual [30 s, 120 s): the storm ends; 5xx bursts, hanging connections, resets, garbage bodies
         // and content refusals among normal answers
         awaitVirtual(30);
-        System.out.println("storm over at virtual " + virtualSeconds.get() + " s: " + vigil.scorerHealth(exp.id()));
         long beforeFaults = openai.requestCount();
         List<ScriptedReply> faults = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -154,7 +153,6 @@ class JudgeFaultTest {
 
         // phase 3, virtual [120 s, …): the key expired (401) while another 1,000 traces arrive
         awaitVirtual(120);
-        System.out.println("401s from virtual " + virtualSeconds.get() + " s: " + vigil.scorerHealth(exp.id()));
         openai.fallback(oa.unauthorized());
         List<Trace> more = new TraceGenerator(42, exp.id()).traces(1_000);
         traces.addAll(more);
@@ -170,7 +168,6 @@ class JudgeFaultTest {
         awaitVirtual(150);
         openai.fallback(oa.answer(YES));
         assertThat(vigil.engine().resume(key)).isTrue();
-        System.out.println("resumed at virtual " + virtualSeconds.get() + " s: " + vigil.scorerHealth(exp.id()));
 
         List<String> ids = traces.stream().map(Trace::traceId).toList();
         awaitCondition("every pair scored and the retry queue empty", () ->
