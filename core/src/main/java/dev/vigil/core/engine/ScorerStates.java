@@ -40,6 +40,7 @@ final class ScorerStates {
     private final Map<String, Snapshot> scorers = new ConcurrentHashMap<>();
     private final Map<ScorerKey, ScorerStatus> statuses = new ConcurrentHashMap<>();
     private final Map<ScorerKey, AtomicInteger> authFailures = new ConcurrentHashMap<>();
+    private final Map<ScorerKey, Long> resumes = new ConcurrentHashMap<>();
 
     ScorerStates(ActiveScorerSource source, EngineOptions options, Clock clock, LongSupplier ticker) {
         this.source = source;
@@ -118,10 +119,27 @@ final class ScorerStates {
     }
 
     /**
-     * Counts a run's authentication failure (pausing the scorer after {@code authFailuresBeforePause} in a row),
-     * or resets the count after a success.
+     * @param key a scorer version
+     * @return how many times it was resumed: a run reads it before it starts, so that its outcome is judged
+     *     against the pause state it started under
      */
-    void trackAuth(ActiveScorer s, Outcome o) {
+    long resumes(ScorerKey key) {
+        return resumes.getOrDefault(key, 0L);
+    }
+
+    /**
+     * Counts a run's authentication failure (pausing the scorer after {@code authFailuresBeforePause} in a row),
+     * or resets the count after a success. A failure of a run that started before the scorer was last resumed
+     * (a call with the old credentials still in flight) does not count: it must not undo the resume.
+     *
+     * @param s the scorer version
+     * @param o the run's outcome
+     * @param resumesAtStart {@link #resumes} read when the run started
+     */
+    void trackAuth(ActiveScorer s, Outcome o, long resumesAtStart) {
+        if (o.authFailure() && resumesAtStart != resumes(s.key())) {
+            return;
+        }
         if (o.authFailure()) {
             int n = authFailures.computeIfAbsent(s.key(), k -> new AtomicInteger()).incrementAndGet();
             if (n >= options.authFailuresBeforePause()) {
@@ -147,6 +165,7 @@ final class ScorerStates {
      * @return true if it was paused
      */
     boolean clearPause(ScorerKey key) {
+        resumes.merge(key, 1L, Long::sum);
         authFailures.remove(key);
         ScorerStatus s = statuses.remove(key);
         return s != null && s.state() == ScorerStatus.State.PAUSED;

@@ -87,11 +87,12 @@ final class WorkRunner {
                     }
                     continue; // stopped or deleted since it was read: no new work for it
                 }
+                long resumes = states.resumes(s.key());
                 Outcome o = runner.run(s.scorer(), s.name(), w.input(), options.scorerTimeout());
                 if (stopping.getAsBoolean() && Thread.currentThread().isInterrupted()) {
                     return; // closing past the drain timeout: not recorded, scored again after a restart
                 }
-                states.trackAuth(s, o);
+                states.trackAuth(s, o, resumes);
                 // re-check: a scorer stopped or deleted while it ran writes nothing (one paused by this very
                 // failure defers the pair)
                 if (!states.isActive(s) && !states.isPaused(s.key())) {
