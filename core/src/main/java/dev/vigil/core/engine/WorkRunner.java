@@ -147,6 +147,12 @@ final class WorkRunner {
                         e.toString());
             }
         }
+        // usage first: whoever waits on the scored/failed counters then sees the tokens and cost too
+        for (Feedback f : o.feedback()) {
+            if (!f.metadata().isEmpty()) {
+                JudgeUsage.report(f.metadata(), name, metrics);
+            }
+        }
         // a scorer that raised or returned garbage ends as error feedback (not as a failed run): it is a failure
         // all the same for the counters
         AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
@@ -159,11 +165,6 @@ final class WorkRunner {
             Instant completed = w.trace().info().requestTime().plusMillis(
                     w.trace().info().executionDurationMs() == null ? 0 : w.trace().info().executionDurationMs());
             tracker.success(s.key(), now, Duration.between(completed, now));
-        }
-        for (Feedback f : o.feedback()) {
-            if (!f.metadata().isEmpty()) {
-                JudgeUsage.report(f.metadata(), name, metrics);
-            }
         }
     }
 }
