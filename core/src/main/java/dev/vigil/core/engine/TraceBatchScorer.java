@@ -207,16 +207,23 @@ public final class TraceBatchScorer implements AutoCloseable {
      * @return how many pairs were taken from the queue
      */
     public int drainRetries() {
+        return drain().taken();
+    }
+
+    /** @param taken pairs claimed @param putBack of those, pairs put back untried (due at once for another process) */
+    private record Drained(int taken, int putBack) {}
+
+    private Drained drain() {
         int room = Math.min(256, options.maxInFlight() - inFlight.get());
         if (closed || !hasRetryQueue || room <= 0) {
-            return 0;
+            return new Drained(0, 0);
         }
         RetryQueue queue = store.retries();
         Instant now = clock.instant();
         Duration holdFor = options.scorerTimeout().multipliedBy(4).plus(options.drainTimeout());
         List<PendingRetry> due = queue.claim(now, room, holdFor);
         if (due.isEmpty()) {
-            return 0;
+            return new Drained(0, 0);
         }
         List<Work> work = new ArrayList<>();
         List<PendingRetry> back = new ArrayList<>();
@@ -246,7 +253,7 @@ public final class TraceBatchScorer implements AutoCloseable {
             // closed meanwhile: the claimed pairs come due again after their hold
             LOG.warn("engine {}: retried pairs not finished: {}", options.engineId(), e.getCause().toString());
         }
-        return due.size();
+        return new Drained(due.size(), back.size());
     }
 
     /**
@@ -260,15 +267,17 @@ public final class TraceBatchScorer implements AutoCloseable {
         retryLoop = Thread.ofVirtual().name("vigil-batch-retries").start(() -> {
             long idleMs = Math.max(10, options.pollInterval().toMillis());
             while (!closed) {
-                int taken;
+                boolean progressed;
                 try {
-                    taken = drainRetries();
+                    Drained d = drain();
+                    // pairs only put back (a scorer this process cannot build) are due at once again: wait
+                    progressed = d.taken() > d.putBack();
                 } catch (RuntimeException e) {
                     LOG.warn("engine {}: draining the retry queue failed (will retry): {}", options.engineId(),
                             e.toString());
-                    taken = 0;
+                    progressed = false;
                 }
-                if (taken == 0 && !closed) {
+                if (!progressed && !closed) {
                     LockSupport.parkNanos(idleMs * 1_000_000L); // close() unparks; no interrupt near the store
                 }
             }

@@ -165,4 +165,27 @@ class TraceBatchScorerRetriesTest {
         assertThat(store.retries().count(exp.id(), "judge", 1)).isZero();
         assertThat(feedback(exp, t.traceId())).isEmpty();
     }
+
+    @Test
+    void aScorerThisProcessCannotBuild_isNotRun_itsPairsWaitForAProcessThatCan() throws Exception {
+        Store store = memory();
+        Vigil first = vigil(store);
+        first.experiment("shop").scorers().registerOrGet(dev.vigil.core.scorer.Scorers.code("judge", in -> 1))
+                .start(SamplingConfig.of(1.0));
+        first.close();
+        // another process: the lambda cannot be rebuilt here
+        Vigil second = vigil(store);
+        ExperimentHandle exp = second.experiment("shop");
+        List<Trace> traces = new TraceGenerator(34, exp.id()).traces(3);
+        exp.log(traces);
+
+        second.batchScorer().score(traces, a -> { }).get(1, TimeUnit.MINUTES);
+
+        assertThat(store.retries().list(exp.id(), "judge", 1, 10)).hasSize(3)
+                .allSatisfy(p -> assertThat(p.lastMessage()).contains("cannot run in this process"));
+        // the drain takes them and puts them back, due at once for another process, without running them
+        assertThat(second.batchScorer().drainRetries()).isEqualTo(3);
+        assertThat(store.retries().count(exp.id(), "judge", 1)).isEqualTo(3);
+        assertThat(traces).allSatisfy(t -> assertThat(feedback(exp, t.traceId())).isEmpty());
+    }
 }
