@@ -147,6 +147,39 @@ class KafkaLagAndRetriesTest {
     }
 
     @Test
+    void perPartitionLagSeries_followTheAssignment_whenASecondEngineJoins() throws Exception {
+        kafka.createTopic(topic, 2);
+        Vigil vigil = keep(Vigil.builder().store("memory:").engineId("e1").build());
+        ExperimentHandle exp = vigil.experiment("kafka-test");
+        exp.scorers().register(Scorers.code("ok", in -> true)).start(SamplingConfig.of(1.0));
+        List<KafkaFixtures.SdkTrace> traces = KafkaFixtures.sdkTraces(8);
+        produce(traces);
+        VigilServer server = keep(VigilServer.builder(vigil).port(0).start());
+        KafkaTraceSource first = keep(new KafkaTraceSource(vigil.store(), vigil.batchScorer(), options().build(),
+                "e1", Duration.ofSeconds(30)));
+        first.start();
+        keep(KafkaLagMeters.bind(first, server.metrics()));
+        await("both partitions' lag series at 0", DEADLINE, () -> {
+            Map<String, Long> lag = partitionLag(get(server, "/metrics"));
+            return lag.keySet().equals(java.util.Set.of("0", "1")) && lag.values().stream().allMatch(v -> v == 0);
+        });
+
+        Vigil other = keep(Vigil.builder().store("memory:").engineId("e2").build());
+        other.experiment("kafka-test");
+        KafkaTraceSource second = keep(new KafkaTraceSource(other.store(), other.batchScorer(), options().build(),
+                "e2", Duration.ofSeconds(30)));
+        second.start();
+
+        await("one partition each", DEADLINE, () -> first.health().partitions().size() == 1
+                && second.health().partitions().size() == 1);
+        await("the revoked partition's series is gone", DEADLINE,
+                () -> partitionLag(get(server, "/metrics")).size() == 1);
+        String kept = first.health().partitions().iterator().next();
+        assertThat(partitionLag(get(server, "/metrics"))).containsOnlyKeys(kept.substring(kept.lastIndexOf('-') + 1));
+        assertThat(totalLag(get(server, "/metrics"))).isZero();
+    }
+
+    @Test
     void transientScorerFailure_isDeferredToTheRetryQueue_offsetsCommitted_thenScoredOnce() throws Exception {
         kafka.createTopic(topic, 2);
         MutableClock clock = MutableClock.atDefaultStart();
