@@ -3,15 +3,16 @@ package dev.vigil.core.engine;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.store.Store;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's writes to the store: retried with back-off (50 ms doubling to 5 s) until they succeed or the engine
- * gives up while closing, so that a store outage delays scoring but loses nothing (the cursor stays before what
- * was not written).
+ * The engine's and the batch scorer's writes to the store: retried with back-off (50 ms doubling to 5 s) until they
+ * succeed or the owner gives up while closing, so that a store outage delays scoring but loses nothing (the cursor
+ * or the source's offset stays before what was not written).
  */
 final class DurableWrites {
 
@@ -63,38 +64,41 @@ final class DurableWrites {
      * @return true if stored (or nothing to store), false if given up (the cursor then stays before it)
      */
     boolean feedback(List<Assessment> batch) {
+        return upsertFeedback(batch, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #feedback(List)}, collecting the assessments as stored.
+     *
+     * @param batch the feedback
+     * @param out receives the assessments as stored
+     * @return true if done, false if given up
+     */
+    boolean upsertFeedback(List<Assessment> batch, List<Assessment> out) {
         if (batch.isEmpty()) {
             return true;
         }
-        long backoffMs = 50;
-        while (true) {
+        boolean[] refused = new boolean[1];
+        boolean done = durably("storing feedback", () -> {
             try {
-                store.assessments().upsertScorerFeedback(batch);
-                return true;
+                out.addAll(store.assessments().upsertScorerFeedback(batch));
             } catch (InvalidInputException e) {
-                if (batch.size() > 1) {
-                    boolean all = true;
-                    for (Assessment a : batch) {
-                        all &= feedback(List.of(a));
-                    }
-                    return all;
+                refused[0] = true;
+                if (batch.size() == 1) {
+                    // the trace was deleted (or the feedback is unstorable): nothing to retry
+                    LOG.warn("engine {}: feedback of scorer '{}' on trace {} cannot be stored: {}", engineId,
+                            batch.get(0).scorerName(), batch.get(0).traceId(), e.getMessage());
                 }
-                // the trace was deleted (or the feedback is unstorable): nothing to retry
-                LOG.warn("engine {}: feedback of scorer '{}' on trace {} cannot be stored: {}", engineId,
-                        batch.get(0).scorerName(), batch.get(0).traceId(), e.getMessage());
-                return true;
-            } catch (RuntimeException e) {
-                if (givingUp.getAsBoolean()) {
-                    return false;
-                }
-                LOG.warn("engine {}: storing feedback failed, retrying in {} ms: {}", engineId, backoffMs,
-                        e.toString());
-                if (!sleep(backoffMs)) {
-                    return false;
-                }
-                backoffMs = Math.min(5_000, backoffMs * 2);
             }
+        });
+        if (!done || !refused[0] || batch.size() == 1) {
+            return done;
         }
+        boolean all = true;
+        for (Assessment a : batch) {
+            all &= upsertFeedback(List.of(a), out);
+        }
+        return all;
     }
 
     private static boolean sleep(long ms) {
