@@ -98,6 +98,16 @@ final class Cli {
         }
 
         @Override
+        public dev.vigil.spi.store.RetryQueue retries() {
+            return store.retries();
+        }
+
+        @Override
+        public dev.vigil.spi.store.Coordination coordination() {
+            return store.coordination();
+        }
+
+        @Override
         public String describe() {
             return store.describe();
         }
