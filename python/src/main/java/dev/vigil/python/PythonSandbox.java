@@ -155,10 +155,23 @@ public final class PythonSandbox implements AutoCloseable {
 
         private Builder() {
             // the defaults, or the system properties that override them, checked like the setters
-            timeBudget(SandboxDefaults.timeBudget());
-            loadBudget(SandboxDefaults.loadBudget());
-            allocationBudgetBytes(SandboxDefaults.allocationBudgetBytes());
-            outputLimitBytes(SandboxDefaults.outputLimitBytes());
+            fromProperty(TIME_BUDGET_PROPERTY, () -> timeBudget(SandboxDefaults.timeBudget()));
+            fromProperty(LOAD_BUDGET_PROPERTY, () -> loadBudget(SandboxDefaults.loadBudget()));
+            fromProperty(ALLOCATION_BUDGET_PROPERTY,
+                    () -> allocationBudgetBytes(SandboxDefaults.allocationBudgetBytes()));
+            fromProperty(OUTPUT_LIMIT_PROPERTY, () -> outputLimitBytes(SandboxDefaults.outputLimitBytes()));
+        }
+
+        private static void fromProperty(String property, Runnable set) {
+            try {
+                set.run();
+            } catch (InvalidInputException e) {
+                String v = System.getProperty(property);
+                if (v == null || e.getMessage().startsWith("system property")) {
+                    throw e;
+                }
+                throw new InvalidInputException("system property " + property + "='" + v + "': " + e.getMessage());
+            }
         }
 
         /** @param budget the most one call may run (10 ms – 10 min) @return this */

@@ -56,12 +56,16 @@ final class SandboxDefaults {
                     + "1g, 768m, 256k or a number of bytes");
         }
         long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "k" -> n << 10;
-            case "m" -> n << 20;
-            case "g" -> n << 30;
-            default -> n;
+        long unit = switch (m.group(2)) {
+            case "k" -> 1L << 10;
+            case "m" -> 1L << 20;
+            case "g" -> 1L << 30;
+            default -> 1;
         };
+        if (n > Long.MAX_VALUE / unit) {
+            throw new InvalidInputException("system property " + property + "='" + v + "' is too large");
+        }
+        return n * unit;
     }
 
     static Duration timeBudget() {

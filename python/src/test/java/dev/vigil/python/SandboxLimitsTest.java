@@ -73,7 +73,7 @@ class SandboxLimitsTest {
     @Test
     void allocationHog_isStoppedByTheAllocationBudget_namingItAndHowToRaiseIt() throws Exception {
         Feedback f = (Feedback) score("allocates_forever",
-                "n = 0\nwhile True:\n    n += len(str(list(range(100000))))");
+                "while True:\n    b = bytearray(50000000)");
         assertThat(f.error().code()).isEqualTo("MEMORY_BUDGET_EXCEEDED");
         assertThat(f.error().message()).contains("allocated more than its 256 MiB allocation budget")
                 .contains("-Dvigil.python.allocationBudget=512m").contains("allocationBudgetBytes");
@@ -107,6 +107,13 @@ class SandboxLimitsTest {
                     .hasMessageContaining("vigil.python.timeBudget='ten seconds'").hasMessageContaining("10s");
         } finally {
             System.clearProperty(PythonSandbox.TIME_BUDGET_PROPERTY);
+        }
+        System.setProperty(PythonSandbox.OUTPUT_LIMIT_PROPERTY, "128g");
+        try {
+            assertThatThrownBy(PythonSandbox::builder).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("vigil.python.outputLimit='128g'").hasMessageContaining("output limit");
+        } finally {
+            System.clearProperty(PythonSandbox.OUTPUT_LIMIT_PROPERTY);
         }
         System.setProperty(PythonSandbox.OUTPUT_LIMIT_PROPERTY, "lots");
         try {
