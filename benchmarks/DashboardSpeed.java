@@ -8,8 +8,13 @@
  * Seeds (once per directory) N traces spread evenly over the last 30 days, each with one boolean feedback of scorer
  * 'quality' recorded at sample rate 1, then starts the server on the store and times GET .../overview?from=30d
  * (hourly sparkline) and GET .../aggregates?scorer=quality&bucket=hour&from=30d, 5 times each after a warm-up.
+ * The server reads hour buckets from the store's rollups; as the reference, the same run times the full scan the
+ * server did before (valuesByScorer over the 30 days + Aggregator.aggregate by hour, in process), twice.
+ * A store seeded before rollups existed needs 'vigil rollups rebuild' first (the server scans until then).
  */
 import dev.vigil.core.Vigil;
+import dev.vigil.core.aggregate.Aggregator;
+import dev.vigil.core.aggregate.Bucket;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.server.VigilServer;
 import dev.vigil.spi.model.Assessment;
@@ -86,6 +91,19 @@ public class DashboardSpeed {
                             u.substring(base.length(), u.indexOf('?')), best, total / 5, n);
                 }
             }
+            System.out.println("rollups ready: " + vigil.store().rollups().ready());
+            long best = Long.MAX_VALUE;
+            for (int k = 0; k < 2; k++) {
+                long t = System.nanoTime();
+                var values = vigil.store().assessments().valuesByScorer(exp.id(), "quality",
+                        now.minus(Duration.ofDays(30)), now.plusSeconds(1));
+                int buckets = Aggregator.aggregate(values, Bucket.HOUR, 1.0).size();
+                long ms = (System.nanoTime() - t) / 1_000_000;
+                best = Math.min(best, ms);
+                System.out.printf(Locale.ROOT, "reference full scan (valuesByScorer + Aggregator, in process): %d ms, "
+                        + "%d values, %d buckets%n", ms, values.size(), buckets);
+            }
+            System.out.printf(Locale.ROOT, "reference full scan: best %d ms%n", best);
         }
     }
 

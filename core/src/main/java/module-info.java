@@ -24,6 +24,9 @@ module dev.vigil.core {
     exports dev.vigil.core.monitor;
     exports dev.vigil.core.notify;
     exports dev.vigil.core.budget;
+    // not exported: dev.vigil.core.retry (the deferral rule shared by engine, backfill and evaluate) and
+    // dev.vigil.core.store.memory (reached through StoreProvider). The engine's parts (partition table, scorer
+    // states, work runner, retry drain, provider gates, watchdog) are package-private in dev.vigil.core.engine.
 
     uses dev.vigil.spi.scorer.ScorerCodec;
     uses dev.vigil.spi.notify.Notifier;

@@ -10,6 +10,7 @@ module dev.vigil.kafka {
     requires kafka.clients;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires static micrometer.core;
 
     exports dev.vigil.kafka;
 }

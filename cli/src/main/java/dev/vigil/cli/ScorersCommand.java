@@ -460,7 +460,7 @@ final class ScorersCommand implements Runnable {
     }
 
     /** {@code vigil scorers list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the experiment's scorers (latest version of each).")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the experiment's scorers (latest version of each) with their health: pairs pending in the retry queue, the last failure kind recorded there, paused or unavailable.")
     static final class ListScorers implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -471,8 +471,11 @@ final class ScorersCommand implements Runnable {
 
         @Override
         public Integer call() {
-            // read the stored versions as they are: listing needs no scorer rebuilt (no Python sandbox started)
-            Table t = new Table("NAME", ">VERSION", "KIND", "STATE", ">SAMPLE RATE", "FILTER");
+            // read the stored versions as they are: listing needs no scorer rebuilt (no Python sandbox started);
+            // health is what the store holds (ScorerHealth.fromStore): the engine's counters live in its process
+            Table t = new Table("NAME", ">VERSION", "KIND", "STATE", ">SAMPLE RATE", "FILTER", "HEALTH", ">PENDING",
+                    "LAST FAILURE");
+            List<String> notes = new java.util.ArrayList<>();
             try (Store s = store.open()) {
                 java.util.Optional<dev.vigil.spi.model.Experiment> exp = s.experiments().findByName(store.experiment);
                 Map<String, ScorerVersion> latest = new java.util.TreeMap<>();
@@ -482,8 +485,14 @@ final class ScorersCommand implements Runnable {
                 }
                 for (ScorerVersion v : all) {
                     if (allVersions || latest.get(v.name()) == v) {
+                        dev.vigil.core.ScorerHealth h = health(s, exp.get().experimentId(), v);
                         t.row(v.name(), v.version(), v.definition().kind(), state(v), pct(v.sampling().sampleRate()),
-                                v.sampling().filterString() == null ? "" : v.sampling().filterString());
+                                v.sampling().filterString() == null ? "" : v.sampling().filterString(),
+                                h == null ? "-" : healthWord(h), h == null ? "-" : h.pendingRetries(),
+                                h == null || h.lastErrorKind() == null ? "" : h.lastErrorKind().name());
+                        if (h != null && h.reason() != null) {
+                            notes.add(v.name() + " v" + v.version() + ": " + h.reason());
+                        }
                     }
                 }
             }
@@ -492,8 +501,29 @@ final class ScorersCommand implements Runnable {
                 out.println("No scorers in experiment '" + store.experiment + "'. Add one with 'vigil scorers register'.");
             } else {
                 t.print(out);
+                for (String n : notes) {
+                    out.println(n);
+                }
             }
             return 0;
+        }
+
+        /** @return the stored health, or null for a store without a retry queue */
+        private static dev.vigil.core.ScorerHealth health(Store s, String experimentId, ScorerVersion v) {
+            try {
+                return dev.vigil.core.ScorerHealth.fromStore(s.retries(), experimentId, v.name(), v.version());
+            } catch (UnsupportedOperationException e) {
+                return null;
+            }
+        }
+
+        private static String healthWord(dev.vigil.core.ScorerHealth h) {
+            return switch (h.state()) {
+                case PAUSED -> "paused";
+                case UNAVAILABLE -> "unavailable";
+                case QUARANTINED -> "quarantined";
+                case RUNNING -> h.pendingRetries() > 0 ? "retrying" : "ok";
+            };
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.core.Vigil;
+import dev.vigil.kafka.KafkaLagMeters;
 import dev.vigil.kafka.KafkaSourceOptions;
 import dev.vigil.kafka.KafkaTraceSource;
 import dev.vigil.otel.EvaluationEventExporter;
@@ -132,6 +133,7 @@ final class ServeCommand implements Callable<Integer> {
                     throw new UserError(e.getMessage(), e);
                 }
                 KafkaTraceSource source = null;
+                KafkaLagMeters lagMeters = null;
                 if (kafkaOptions == null) {
                     vigil.startMonitoring();
                 } else {
@@ -142,6 +144,10 @@ final class ServeCommand implements Callable<Integer> {
                         vigil.close();
                         throw new UserError("cannot start the Kafka source: " + e.getMessage(), e);
                     }
+                    // the consumer lag in /metrics (total and per partition) and in /health
+                    lagMeters = KafkaLagMeters.bind(source, server.metrics());
+                    KafkaTraceSource kafkaSource = source;
+                    server.healthSection("kafka", () -> kafkaSource.health().asMap());
                     out.println("Scoring Kafka topic(s) " + kafkaOptions.topics() + " at "
                             + kafkaOptions.bootstrapServers() + " in group " + kafkaOptions.groupId() + " as " + id
                             + "; poison records to " + kafkaOptions.deadLetterTopic()
@@ -169,6 +175,7 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 server.close();
                 if (source != null) {
+                    lagMeters.close();
                     source.close();
                     KafkaTraceSource.Health h = source.health();
                     out.println("Kafka: " + h.recordsRead() + " records read, " + h.deadLettered()

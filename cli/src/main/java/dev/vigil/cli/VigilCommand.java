@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCommand.Version.class,
         description = "Continuous quality monitoring for GenAI applications.",
-        subcommands = {DemoCommand.class, ExperimentsCommand.class, ScorersCommand.class, MonitorCommand.class, MonitorsCommand.class, BudgetsCommand.class, BackfillCommand.class, JobsCommand.class, ArchiveCommand.class, TracesCommand.class, ReportCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ExperimentsCommand.class, ScorersCommand.class, MonitorCommand.class, MonitorsCommand.class, BudgetsCommand.class, EngineCommand.class, RollupsCommand.class, BackfillCommand.class, JobsCommand.class, ArchiveCommand.class, TracesCommand.class, ReportCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class VigilCommand implements Runnable {
 
     /** Exit code for a usage or input error. */

@@ -93,6 +93,21 @@ final class Cli {
         }
 
         @Override
+        public dev.vigil.spi.store.RollupStore rollups() {
+            return store.rollups();
+        }
+
+        @Override
+        public dev.vigil.spi.store.RetryQueue retries() {
+            return store.retries();
+        }
+
+        @Override
+        public dev.vigil.spi.store.Coordination coordination() {
+            return store.coordination();
+        }
+
+        @Override
         public String describe() {
             return store.describe();
         }

@@ -45,6 +45,50 @@ public record ScorerHealth(String experimentId, String name, int version, State 
         failuresByKind = Map.copyOf(copy);
     }
 
+    /** The start of the reason the engine gives a scorer it paused (kept on its pairs in the retry queue). */
+    public static final String PAUSED_PREFIX = "paused after ";
+
+    /**
+     * The health of a scorer version as far as the store tells it, for a process that runs no engine (the CLI):
+     * the pairs pending in the retry queue, the last failure recorded on them, and the state the engine left
+     * there — PAUSED when its pairs wait for a resume, UNAVAILABLE when they wait for a process that can build
+     * the scorer. Run counters and latencies live in the engine's process and are null or zero here.
+     *
+     * @param queue the store's retry queue
+     * @param experimentId the experiment
+     * @param name the scorer name
+     * @param version the scorer version
+     * @return its stored health
+     */
+    public static ScorerHealth fromStore(dev.vigil.spi.store.RetryQueue queue, String experimentId, String name,
+            int version) {
+        long pending = queue.count(experimentId, name, version);
+        if (pending == 0) {
+            return new ScorerHealth(experimentId, name, version, State.RUNNING, null, null, null, null, null,
+                    Map.of(), 0, 0, null, null);
+        }
+        State state = State.RUNNING;
+        String reason = null;
+        FailureKind kind = null;
+        String message = null;
+        java.util.List<dev.vigil.spi.store.PendingRetry> sample = queue.list(experimentId, name, version, 100);
+        for (dev.vigil.spi.store.PendingRetry p : sample) {
+            if (p.lastKind() == FailureKind.AUTH && p.lastMessage().startsWith(PAUSED_PREFIX)) {
+                state = State.PAUSED;
+                reason = p.lastMessage();
+            } else if (p.lastKind() == null && state == State.RUNNING) {
+                state = State.UNAVAILABLE;
+                reason = p.lastMessage();
+            }
+            if (kind == null && p.lastKind() != null) {
+                kind = p.lastKind();
+                message = p.lastMessage();
+            }
+        }
+        return new ScorerHealth(experimentId, name, version, state, reason, null, null, kind, message, Map.of(), 0,
+                pending, null, null);
+    }
+
     /** A scorer version's run state. */
     public enum State {
         /** Scoring new traces. */

@@ -2,6 +2,7 @@ package dev.vigil.core;
 
 import dev.vigil.core.backfill.BackfillService;
 import dev.vigil.core.engine.ActiveScorer;
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.engine.EngineOptions;
 import dev.vigil.core.engine.MonitoringEngine;
 import dev.vigil.core.engine.Pauser;
@@ -86,10 +87,12 @@ public final class Vigil implements AutoCloseable {
                 b.ticker);
         this.batchScorer = new TraceBatchScorer(store, this::activeScorers, sampler::keep, options, runner, metrics,
                 clock, b.ticker);
+        Deferrals deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
-                b.backfillParallelism);
-        this.evaluator = new Evaluator(runner, options.scorerTimeout(), b.backfillParallelism);
+                b.backfillParallelism, deferrals);
+        this.evaluator = new Evaluator(runner, options.scorerTimeout(), b.backfillParallelism, deferrals, b.pauser,
+                b.evaluateDeferredRounds);
     }
 
     private static boolean keepsBudgets(Store store) {
@@ -346,6 +349,7 @@ public final class Vigil implements AutoCloseable {
         private final EngineOptions.Builder options = EngineOptions.builder();
         private int backfillPageSize = 1_000;
         private int backfillParallelism = 16;
+        private int evaluateDeferredRounds = 2;
         private java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> budgetAlerts =
                 dev.vigil.core.budget.BudgetGuard.logAlerts();
         private int maxActiveScorers = ScorerRegistry.DEFAULT_MAX_ACTIVE;
@@ -535,6 +539,20 @@ public final class Vigil implements AutoCloseable {
                 throw new InvalidInputException("backfillParallelism must be 1 or more, got " + v);
             }
             backfillParallelism = v;
+            return this;
+        }
+
+        /**
+         * @param v later rounds {@code evaluate} gives a pair whose run failed transiently (rate limit, overload,
+         *     timeout, connection, auth), each after the retry queue's back-off ({@code retryFirstDelay}, doubled
+         *     per round); 0 or more, default 2
+         * @return this
+         */
+        public Builder evaluateDeferredRounds(int v) {
+            if (v < 0) {
+                throw new InvalidInputException("evaluateDeferredRounds must be 0 or more, got " + v);
+            }
+            evaluateDeferredRounds = v;
             return this;
         }
 

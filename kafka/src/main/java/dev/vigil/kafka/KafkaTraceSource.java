@@ -55,8 +55,14 @@ import org.slf4j.LoggerFactory;
  * <h2>Backpressure</h2>
  * When the batch scorer has as many runs in flight as the engine's admission limit, every assigned partition is
  * paused (the consumer keeps polling, so it stays in the group) and resumed once below: nothing is dropped, and
- * nothing is buffered past one poll ({@code max.poll.records}, 100 by default). The consumer lag is
- * {@link #lag()} and part of {@link #health()}.
+ * nothing is buffered past one poll ({@code max.poll.records}, 100 by default). The consumer lag (total
+ * {@link #lag()}, per partition {@link #partitionLag()}) is part of {@link #health()}; {@link KafkaLagMeters}
+ * publishes it as gauges.
+ *
+ * <h2>Transient failures</h2>
+ * A scorer run that fails transiently after the immediate retries is deferred to the store's retry queue by the
+ * batch scorer: the batch counts as done once the pending retry is durable, so the offset moves on; the batch
+ * scorer's retry loop (started with the source) takes the pair again when it is due.
  */
 public final class KafkaTraceSource implements AutoCloseable {
 
@@ -66,15 +72,54 @@ public final class KafkaTraceSource implements AutoCloseable {
      * What the source is doing now.
      *
      * @param running true while the consume loop runs
-     * @param lag records on the assigned partitions not yet read (sum of the consumer's current lag)
+     * @param lag the consumer lag summed over the assigned partitions (see {@link #partitionLag})
      * @param partitions the partitions assigned, as {@code topic-partition}
      * @param paused true while reading is paused for backpressure
      * @param recordsRead records read
      * @param deadLettered records sent to the dead-letter topic
      * @param lastError the last failure of the loop, or null
+     * @param partitionLag the consumer lag per assigned partition ({@code topic-partition}, in name order), as
+     *     last measured: records past the offset this member committed (or, before its first commit, the offset
+     *     it resumed from), i.e. not yet stored and scored; a partition whose end offset is not known yet is
+     *     left out
      */
     public record Health(boolean running, long lag, Set<String> partitions, boolean paused, long recordsRead,
-            long deadLettered, String lastError) {}
+            long deadLettered, String lastError, Map<String, Long> partitionLag) {
+
+        /** Freezes. */
+        public Health {
+            partitions = java.util.Collections.unmodifiableSet(new TreeSet<>(partitions));
+            partitionLag = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(partitionLag));
+        }
+
+        /**
+         * @return this health as a JSON object's entries (the Kafka section of {@code vigil serve}'s
+         *     {@code /health}): {@code status} ({@code UP}, or {@code DOWN} once the consume loop stopped),
+         *     {@code lag}, {@code partitionLag}, {@code partitions}, {@code paused}, {@code recordsRead},
+         *     {@code deadLettered} and {@code lastError} (when there is one)
+         */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("status", running ? "UP" : "DOWN");
+            m.put("lag", lag);
+            m.put("partitionLag", partitionLag);
+            m.put("partitions", List.copyOf(partitions));
+            m.put("paused", paused);
+            m.put("recordsRead", recordsRead);
+            m.put("deadLettered", deadLettered);
+            if (lastError != null) {
+                m.put("lastError", lastError);
+            }
+            return m;
+        }
+    }
+
+    /** Told after each lag measurement (on the consumer's thread: keep it short). */
+    @FunctionalInterface
+    public interface LagListener {
+        /** @param partitionLag the lag per assigned partition, keyed as in {@link Health#partitionLag()} */
+        void measured(Map<String, Long> partitionLag);
+    }
 
     /** One polled batch of a partition. */
     private record Batch(long first, long next, java.util.concurrent.CompletableFuture<Void> done) {}
@@ -85,6 +130,8 @@ public final class KafkaTraceSource implements AutoCloseable {
         /** The offset past the batches done in order (committable), or -1. */
         long done = -1;
         long committed = -1;
+        /** The offset this member resumed from (the group's committed offset at assignment), or -1 until known. */
+        long start = -1;
     }
 
     private final Store store;
@@ -102,6 +149,8 @@ public final class KafkaTraceSource implements AutoCloseable {
     private final AtomicLong recordsRead = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile long lag;
+    private volatile Map<String, Long> partitionLag = Map.of();
+    private final List<LagListener> lagListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean paused;
     private volatile String lastError;
     private volatile boolean stopping;
@@ -178,18 +227,37 @@ public final class KafkaTraceSource implements AutoCloseable {
             throw new IllegalStateException("the Kafka source was closed; build a new one");
         }
         loop = Thread.ofPlatform().name("vigil-kafka-" + clientId).start(this::run);
+        scorer.startRetries();
     }
 
-    /** @return records on the assigned partitions not yet read, as last measured */
+    /**
+     * @return the consumer lag summed over the assigned partitions, as last measured: records not yet stored and
+     *     scored (past the committed offset)
+     */
     public long lag() {
         return lag;
+    }
+
+    /** @return the consumer lag per assigned partition, as last measured (see {@link Health#partitionLag()}) */
+    public Map<String, Long> partitionLag() {
+        return partitionLag;
+    }
+
+    /**
+     * Adds a listener told after each lag measurement (each loop turn), e.g. to keep per-partition gauges in step
+     * with the assignment.
+     *
+     * @param listener the listener
+     */
+    public void onLagMeasured(LagListener listener) {
+        lagListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /** @return what the source is doing now */
     public Health health() {
         Thread t = loop;
-        return new Health(t != null && t.isAlive() && !stopping, lag, Set.copyOf(new TreeSet<>(assigned)), paused,
-                recordsRead.get(), deadLettered.get(), lastError);
+        return new Health(t != null && t.isAlive() && !stopping, lag, new TreeSet<>(assigned), paused,
+                recordsRead.get(), deadLettered.get(), lastError, partitionLag);
     }
 
     private void run() {
@@ -250,6 +318,9 @@ public final class KafkaTraceSource implements AutoCloseable {
         long first = records.get(0).offset();
         long next = records.get(records.size() - 1).offset() + 1;
         PartitionState st = states.computeIfAbsent(tp, k -> new PartitionState());
+        if (st.start < 0) {
+            st.start = first;
+        }
         try {
             List<Trace> partials = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -350,15 +421,43 @@ public final class KafkaTraceSource implements AutoCloseable {
         }
     }
 
+    /**
+     * Lag per partition = the log end offset (position + the consumer's current lag) minus the offset this member
+     * committed, or the offset it resumed from before its first commit: the records read and not yet durable count,
+     * as {@code kafka-consumer-groups --describe} would show them.
+     */
     private void measureLag() {
         long sum = 0;
+        Map<String, Long> per = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
             var l = consumer.currentLag(tp);
-            if (l.isPresent()) {
-                sum += l.getAsLong();
+            if (l.isEmpty()) {
+                continue; // no position or end offset known yet
             }
+            long behind = l.getAsLong();
+            PartitionState st = states.get(tp);
+            if (st != null) {
+                long position = consumer.position(tp);
+                if (st.start < 0 && st.batches.isEmpty()) {
+                    st.start = position;
+                }
+                long mark = st.committed >= 0 ? st.committed : st.start;
+                if (mark >= 0 && mark < position) {
+                    behind += position - mark;
+                }
+            }
+            per.put(tp.topic() + "-" + tp.partition(), behind);
+            sum += behind;
         }
         lag = sum;
+        partitionLag = Map.copyOf(per);
+        for (LagListener listener : lagListeners) {
+            try {
+                listener.measured(partitionLag);
+            } catch (RuntimeException e) {
+                LOG.warn("kafka source {}: a lag listener failed: {}", clientId, e.toString());
+            }
+        }
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -398,10 +497,14 @@ public final class KafkaTraceSource implements AutoCloseable {
         }
 
         private void forget(Collection<TopicPartition> partitions) {
+            Map<String, Long> per = new HashMap<>(partitionLag);
             for (TopicPartition tp : partitions) {
                 states.remove(tp);
                 assigned.remove(tp.topic() + "-" + tp.partition());
+                per.remove(tp.topic() + "-" + tp.partition());
             }
+            partitionLag = Map.copyOf(per);
+            lag = per.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Timeout;
  * assessment, none is lost, the offsets caught up and the killed engines' partitions were taken over.
  *
  * <p>Sizes are system properties so CI runs the largest that fits: {@code vigil.kafka.scale.traces} (default
- * 6,000 so the test fits CI time on a 2-core machine; the issue asks 20,000) and {@code vigil.kafka.scale.kills} (default 10).
+ * 6,000 so the test fits CI time on a 2-core machine; the issue asks 20,000, which passed here in 286-331 s, see
+ * docs/scale-out.md) and {@code vigil.kafka.scale.kills} (default 10).
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class KafkaScaleOutTest {

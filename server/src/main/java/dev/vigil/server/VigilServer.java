@@ -33,9 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,7 @@ public final class VigilServer implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final MeterRegistry metrics;
     private final Duration grace;
+    private final Map<String, Supplier<Map<String, Object>>> healthSections = new ConcurrentSkipListMap<>();
 
     private VigilServer(Builder b) throws IOException {
         this.metrics = b.metrics;
@@ -155,13 +158,44 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a section to {@code GET /health} (e.g. a Kafka source's lag), read at each request. A section whose
+     * {@code status} entry is {@code "DOWN"} makes the whole health {@code DOWN} (HTTP 503); a section that throws
+     * is shown as {@code DOWN} with the failure.
+     *
+     * @param name the section's key in the health JSON (not {@code status} or {@code openTraces})
+     * @param section the section's entries
+     */
+    public void healthSection(String name, Supplier<Map<String, Object>> section) {
+        Objects.requireNonNull(section, "section");
+        if (name == null || name.isBlank() || name.equals("status") || name.equals("openTraces")) {
+            throw new IllegalArgumentException("a health section needs a name other than status and openTraces, got "
+                    + name);
+        }
+        healthSections.put(name, section);
+    }
+
     private void health(HttpExchange ex) throws IOException {
         try (ex) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", draining.get() ? "DRAINING" : "UP");
             body.put("openTraces", ingest.assembler().openTraces());
+            boolean down = false;
+            for (var e : healthSections.entrySet()) {
+                Map<String, Object> section;
+                try {
+                    section = e.getValue().get();
+                } catch (RuntimeException failure) {
+                    section = Map.of("status", "DOWN", "error", failure.toString());
+                }
+                down |= "DOWN".equals(section.get("status"));
+                body.put(e.getKey(), section);
+            }
+            if (down && !draining.get()) {
+                body.put("status", "DOWN");
+            }
             byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-            OtlpTracesHandler.send(ex, draining.get() ? 503 : 200, OtlpDecoder.Encoding.JSON, bytes);
+            OtlpTracesHandler.send(ex, draining.get() || down ? 503 : 200, OtlpDecoder.Encoding.JSON, bytes);
         }
     }
 

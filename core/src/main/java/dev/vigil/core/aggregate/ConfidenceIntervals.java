@@ -77,6 +77,26 @@ public final class ConfidenceIntervals {
             mean += v;
         }
         mean /= n;
+        double ss = 0;
+        for (double v : values) {
+            ss += (v - mean) * (v - mean);
+        }
+        return mean(n, mean, ss, sampleRate);
+    }
+
+    /**
+     * The same interval from a sample's moments (as rollups keep them).
+     *
+     * @param n sample size
+     * @param mean the sample mean
+     * @param sumOfSquaredDeviations {@code Σ (x - mean)²}
+     * @param sampleRate the rate it was drawn at
+     * @return the t interval of the population mean, or empty if it cannot be estimated
+     */
+    public static Optional<Interval> mean(long n, double mean, double sumOfSquaredDeviations, double sampleRate) {
+        if (n == 0) {
+            return Optional.empty();
+        }
         long population = populationSize(n, sampleRate);
         if (population <= n) {
             return Optional.of(new Interval(mean, mean));
@@ -84,11 +104,7 @@ public final class ConfidenceIntervals {
         if (n < 2) {
             return Optional.empty();
         }
-        double ss = 0;
-        for (double v : values) {
-            ss += (v - mean) * (v - mean);
-        }
-        double sd = Math.sqrt(ss / (n - 1));
+        double sd = Math.sqrt(Math.max(0, sumOfSquaredDeviations) / (n - 1));
         double fpc = Math.sqrt((double) (population - n) / (population - 1));
         double half = tQuantile975(n - 1) * sd / Math.sqrt(n) * fpc;
         return Optional.of(new Interval(mean - half, mean + half));

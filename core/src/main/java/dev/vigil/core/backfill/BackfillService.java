@@ -1,8 +1,10 @@
 package dev.vigil.core.backfill;
 
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.engine.FeedbackAssessment;
 import dev.vigil.core.engine.Outcome;
 import dev.vigil.core.engine.SamplingDecision;
+import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.ScorerRunner;
 import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.core.metrics.EngineMetrics;
@@ -20,6 +22,7 @@ import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStatus;
 import dev.vigil.spi.store.Lease;
+import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
@@ -55,6 +58,12 @@ import org.slf4j.LoggerFactory;
  *   <li>After each page the counters and the page token are saved in one job update: a job whose process died is
  *       resumed from its last page by any engine that takes its lease ({@link #resumeAbandoned()}).</li>
  *   <li>{@link #cancel} marks the job CANCELLED; the runner stops before its next page.</li>
+ *   <li>Scorers run through the same reliability layer as live monitoring ({@link ScorerRunner}); a pair whose
+ *       run ends on a transient or authentication failure after the immediate retries is not stored as an error:
+ *       it goes to the store's retry queue with the engine's back-off ({@link Deferrals}), counted as
+ *       {@code deferred}, and a monitoring engine scores it later while that scorer version is active. Only
+ *       permanent failures (bad request, refusal, unparseable answer, a scorer's exception) become error
+ *       feedback.</li>
  * </ul>
  */
 public final class BackfillService implements AutoCloseable {
@@ -76,6 +85,7 @@ public final class BackfillService implements AutoCloseable {
     private final Duration timeout;
     private final int pageSize;
     private final int parallelism;
+    private final Deferrals deferrals;
     private final ExecutorService jobsPool = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vigil-backfill-", 0).factory());
     private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
@@ -93,10 +103,11 @@ public final class BackfillService implements AutoCloseable {
      * @param timeout per-attempt scorer timeout
      * @param pageSize traces per page (and per checkpoint)
      * @param parallelism scorer runs at once within a page
+     * @param deferrals the back-off of pairs left in the retry queue after a transient failure
      */
     public BackfillService(Store store, Function<String, ScorerRegistry> registries, SamplingDecision sampling,
             ScorerRunner runner, EngineMetrics metrics, Clock clock, String owner, Duration leaseTtl,
-            Duration timeout, int pageSize, int parallelism) {
+            Duration timeout, int pageSize, int parallelism, Deferrals deferrals) {
         this.store = store;
         this.registries = registries;
         this.sampling = sampling;
@@ -108,6 +119,7 @@ public final class BackfillService implements AutoCloseable {
         this.timeout = timeout;
         this.pageSize = pageSize;
         this.parallelism = parallelism;
+        this.deferrals = Objects.requireNonNull(deferrals, "deferrals");
     }
 
     /**
@@ -374,7 +386,7 @@ public final class BackfillService implements AutoCloseable {
             while (!closed) {
                 TracePage page = store.traces().scan(new TraceQuery(job.experimentId(),
                         pageFrom.isBefore(start) ? start : pageFrom, end, pushed), token, pageSize);
-                scorePage(page.traces(), specs, progress, scoring);
+                scorePage(job.experimentId(), page.traces(), specs, progress, scoring);
                 progress.merge(BackfillProgress.SCANNED, (long) page.traces().size(), Long::sum);
                 if (!page.traces().isEmpty()) {
                     progress.put(BackfillProgress.LAST_TIME,
@@ -438,7 +450,7 @@ public final class BackfillService implements AutoCloseable {
         return Math.max(0, Math.round(scanned / covered) - scanned);
     }
 
-    private void scorePage(List<Trace> traces, List<Spec> specs, Map<String, Long> progress,
+    private void scorePage(String experimentId, List<Trace> traces, List<Spec> specs, Map<String, Long> progress,
             ExecutorService scoring) throws InterruptedException {
         record Pair(Trace trace, ScorerInput input, Spec spec) {}
         List<Pair> pairs = new ArrayList<>();
@@ -488,6 +500,7 @@ public final class BackfillService implements AutoCloseable {
             }));
         }
         List<Assessment> out = new ArrayList<>();
+        List<PendingRetry> defer = new ArrayList<>();
         Instant now = clock.instant();
         long scored = 0;
         long failed = 0;
@@ -498,6 +511,13 @@ public final class BackfillService implements AutoCloseable {
                 o = futures.get(i).get();
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IllegalStateException("scorer run failed unexpectedly", e.getCause());
+            }
+            if (o.transientFailure() || o.authFailure()) {
+                // deferred, not failed: the pair waits in the retry queue like a live one, no error row
+                defer.add(deferrals.afterFailure(null, new ScorerKey(experimentId, p.spec().name(),
+                        p.spec().version()), p.trace().traceId(), o.kind(), o.failure().message(), now));
+                metrics.failed(p.spec().name(), o.failure().code());
+                continue;
             }
             for (Feedback f : o.feedback()) {
                 out.add(FeedbackAssessment.of(f, p.spec().scorer(), p.spec().name(), p.spec().version(),
@@ -514,8 +534,14 @@ public final class BackfillService implements AutoCloseable {
         if (!out.isEmpty()) {
             store.assessments().upsertScorerFeedback(out);
         }
+        if (!defer.isEmpty()) {
+            // a store without a retry queue throws here: the job fails with that message, nothing is lost (its
+            // checkpoint is before this page)
+            store.retries().defer(defer);
+        }
         progress.merge(BackfillProgress.SCORED, scored, Long::sum);
         progress.merge(BackfillProgress.FAILED, failed, Long::sum);
+        progress.merge(BackfillProgress.DEFERRED, (long) defer.size(), Long::sum);
     }
 
     /** Stops running jobs (they stay RUNNING in the store and are resumed by the next engine). */

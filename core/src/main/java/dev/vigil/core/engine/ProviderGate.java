@@ -156,6 +156,16 @@ final class ProviderGate {
         }
     }
 
+    /**
+     * A call that failed for a reason of the scorer's own (no provider failure kind): it says nothing about the
+     * provider's health, but it must end a half-open trial, or the breaker would stay open for good.
+     */
+    synchronized void onScorerFailure() {
+        if (trialOut) {
+            breakerSuccess();
+        }
+    }
+
     /** A success: climb back towards the configured rate. */
     void onSuccess() {
         breakerSuccess();

@@ -222,6 +222,8 @@ public final class ScorerRunner implements AutoCloseable {
                     ? FailureKind.CONNECTION : null;
             if (gate != null && kind != null) {
                 gate.onFailure(kind, judge == null ? null : judge.retryAfter(), describe(failure));
+            } else if (gate != null) {
+                gate.onScorerFailure();
             }
             execution.recordException(failure);
             Duration retryAfter = judge == null ? null : judge.retryAfter();

@@ -54,4 +54,16 @@ class ProviderGateTest {
         assertThat(gate.breakerPermits()).isFalse();
         assertThat(gate.breakerRemaining()).isEqualTo(ProviderGate.BREAKER_OPEN);
     }
+
+    @Test
+    void trialEndedByTheScorersOwnFailure_doesNotLeaveTheBreakerOpenForGood() {
+        for (int i = 0; i < 10; i++) {
+            gate.onFailure(FailureKind.OVERLOADED, null, "503");
+        }
+        ticker.addAndGet(ProviderGate.BREAKER_OPEN.toNanos());
+        assertThat(gate.breakerPermits()).isTrue(); // the trial
+        gate.onScorerFailure(); // e.g. the judge threw an IllegalStateException: no provider kind
+
+        assertThat(gate.breakerPermits()).as("calls go through again").isTrue();
+    }
 }

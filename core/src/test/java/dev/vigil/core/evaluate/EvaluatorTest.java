@@ -94,4 +94,51 @@ class EvaluatorTest {
         assertThatThrownBy(() -> exp.evaluateRecords(List.of(new EvaluationRecord("x", "y", null)), List.of(a, a)))
                 .hasMessageContaining("two scorers are named 'same'");
     }
+
+    @Test
+    void transientFailure_isRunAgainAfterTheQueuesBackOff_notCountedAsAnError() {
+        List<java.time.Duration> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Vigil v = Vigil.builder().store("memory:").pauser(pauses::add)
+                .retry(new dev.vigil.core.engine.RetryPolicy(1, java.time.Duration.ofMillis(1),
+                        java.time.Duration.ofMillis(1), java.time.Duration.ofMinutes(1), 0.0))
+                .retryFirstDelay(java.time.Duration.ofSeconds(30)).evaluateDeferredRounds(2).build()) {
+            ExperimentHandle exp = v.experiment("dev");
+            List<Trace> traces = new TraceGenerator(2, exp.id()).traces(4);
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            // the provider is overloaded for the first 6 calls, then answers
+            Scorer judge = dev.vigil.core.engine.TestScorers.of("judge", Scorer.Workload.IO, in -> {
+                if (calls.incrementAndGet() <= 6) {
+                    throw new dev.vigil.spi.judge.JudgeException(dev.vigil.spi.judge.FailureKind.OVERLOADED,
+                            "503", 503, null);
+                }
+                return "yes";
+            });
+            EvaluationResult r = exp.evaluate(traces, List.of(judge));
+            assertThat(r.items()).allSatisfy(i -> assertThat(i.value("judge")).isEqualTo("yes"));
+            assertThat(r.metrics()).containsEntry("judge/mean", 1.0).doesNotContainKey("judge/error_count")
+                    .doesNotContainKey("judge/transient_failure_count");
+            // first round: 4 failures; second round after 30 s: 2 more failures; third after 60 s: all answer
+            assertThat(pauses).containsExactly(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void transientFailure_outlastingTheRounds_isReportedAsTransient_notAsAnError() {
+        try (Vigil v = Vigil.builder().store("memory:").pauser(d -> { })
+                .retry(new dev.vigil.core.engine.RetryPolicy(1, java.time.Duration.ofMillis(1),
+                        java.time.Duration.ofMillis(1), java.time.Duration.ofMinutes(1), 0.0))
+                .evaluateDeferredRounds(1).build()) {
+            ExperimentHandle exp = v.experiment("dev");
+            List<Trace> traces = new TraceGenerator(3, exp.id()).traces(3);
+            Scorer judge = dev.vigil.core.engine.TestScorers.of("judge", Scorer.Workload.IO, in -> {
+                throw new dev.vigil.spi.judge.JudgeException(dev.vigil.spi.judge.FailureKind.RATE_LIMITED,
+                        "429", 429, null);
+            });
+            EvaluationResult r = exp.evaluate(traces, List.of(judge));
+            assertThat(r.items()).allSatisfy(i ->
+                    assertThat(i.feedback().get("judge").get(0).error().code()).isEqualTo("RATE_LIMITED"));
+            assertThat(r.metrics()).containsEntry("judge/transient_failure_count", 3.0)
+                    .doesNotContainKey("judge/error_count");
+        }
+    }
 }

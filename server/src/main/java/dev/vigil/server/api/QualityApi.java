@@ -5,12 +5,14 @@ import dev.vigil.core.Vigil;
 import dev.vigil.core.aggregate.Aggregator;
 import dev.vigil.core.aggregate.Bucket;
 import dev.vigil.core.aggregate.BucketStats;
+import dev.vigil.core.aggregate.RollupAggregator;
 import dev.vigil.core.backfill.BackfillProgress;
 import dev.vigil.core.backfill.BackfillScorer;
 import dev.vigil.core.backfill.BackfillService;
 import dev.vigil.core.registry.RegisteredScorer;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStatus;
+import dev.vigil.spi.store.Rollup;
 import dev.vigil.spi.store.ScoredValue;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,21 +72,39 @@ final class QualityApi {
         }
     }
 
+    /**
+     * Hour and day buckets are read from the store's hourly rollups (O(hours) rows; the partial hours at the ends of
+     * the range from the values); minute buckets, and stores without ready rollups, from every value.
+     */
+    private static boolean usesRollups(Bucket bucket) {
+        return bucket != Bucket.MINUTE;
+    }
+
     /** Per scorer: its registration, counters, the value over the range with its 95 % interval, and a sparkline. */
     private Route.Reply overview(Request req) {
         ExperimentHandle exp = TracesApi.experiment(vigil, req.param("experiment"));
         Instant[] r = range(req, Duration.ofHours(24));
         Bucket bucket = bucket(req);
         List<Object> out = new ArrayList<>();
+        boolean rollups = usesRollups(bucket);
         for (RegisteredScorer s : exp.scorers().list()) {
             Map<String, Object> m = scorers.view(exp, s);
-            List<ScoredValue> values = vigil.store().assessments().valuesByScorer(exp.id(), s.name(), r[0], r[1]);
             double rate = s.sampleRate() > 0 ? s.sampleRate() : 1.0;
-            List<ScoredValue> whole = values.stream().map(v -> new ScoredValue(Instant.EPOCH, v.assessment()))
-                    .toList();
+            List<BucketStats> spark;
+            List<BucketStats> whole;
+            if (rollups) {
+                List<Rollup> rows = RollupAggregator.rows(vigil.store(), exp.id(), s.name(), 0, r[0], r[1]);
+                spark = RollupAggregator.aggregate(rows, bucket, rate);
+                whole = RollupAggregator.whole(rows, rate);
+            } else {
+                List<ScoredValue> values = vigil.store().assessments().valuesByScorer(exp.id(), s.name(), r[0],
+                        r[1]);
+                spark = Aggregator.aggregate(values, bucket, rate);
+                whole = Aggregator.aggregate(values.stream()
+                        .map(v -> new ScoredValue(Instant.EPOCH, v.assessment())).toList(), Bucket.DAY, rate);
+            }
             List<Object> metrics = new ArrayList<>();
-            List<BucketStats> spark = Aggregator.aggregate(values, bucket, rate);
-            for (BucketStats b : Aggregator.aggregate(whole, Bucket.DAY, rate)) {
+            for (BucketStats b : whole) {
                 Map<String, Object> metric = point(b);
                 metric.remove("bucketStart");
                 metric.put("sparkline", spark.stream()
@@ -99,6 +119,7 @@ final class QualityApi {
         body.put("from", r[0].toString());
         body.put("to", r[1].toString());
         body.put("traceCount", vigil.store().traces().count(exp.id()));
+        body.put("computedFrom", rollups && RollupAggregator.usable(vigil.store()) ? "rollups" : "values");
         body.put("engine", health.engine());
         body.put("scorers", out);
         return Route.Reply.ok(body);
@@ -116,18 +137,27 @@ final class QualityApi {
         Bucket bucket = bucket(req);
         String version = req.queryParam("version");
         int v = version == null ? 0 : req.intQuery("version", 0, 1, Integer.MAX_VALUE);
-        List<ScoredValue> values = vigil.store().assessments().valuesByScorer(exp.id(), name, r[0], r[1]);
-        if (v > 0) {
-            values = values.stream().filter(x -> x.assessment().scorerVersion() == v).toList();
-        }
         double rate = exp.scorers().find(name).map(RegisteredScorer::sampleRate).filter(x -> x > 0).orElse(1.0);
+        boolean rollups = usesRollups(bucket);
+        List<BucketStats> buckets;
+        if (rollups) {
+            buckets = RollupAggregator.aggregate(RollupAggregator.rows(vigil.store(), exp.id(), name, v, r[0], r[1]),
+                    bucket, rate);
+        } else {
+            List<ScoredValue> values = vigil.store().assessments().valuesByScorer(exp.id(), name, r[0], r[1]);
+            if (v > 0) {
+                values = values.stream().filter(x -> x.assessment().scorerVersion() == v).toList();
+            }
+            buckets = Aggregator.aggregate(values, bucket, rate);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scorer", name);
         body.put("version", v == 0 ? null : v);
         body.put("bucket", bucket.name().toLowerCase(Locale.ROOT));
         body.put("from", r[0].toString());
         body.put("to", r[1].toString());
-        body.put("buckets", Aggregator.aggregate(values, bucket, rate).stream().map(QualityApi::point).toList());
+        body.put("computedFrom", rollups && RollupAggregator.usable(vigil.store()) ? "rollups" : "values");
+        body.put("buckets", buckets.stream().map(QualityApi::point).toList());
         return Route.Reply.ok(body);
     }
 

@@ -66,6 +66,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public RollupStore rollups() {
+        return delegate.rollups();
+    }
+
+    @Override
     public long skippedRows() {
         return delegate.skippedRows();
     }

@@ -62,6 +62,16 @@ public interface Store extends AutoCloseable {
         throw new UnsupportedOperationException("store " + describe() + " does not keep budgets");
     }
 
+    /**
+     * Hourly rollups of scorer feedback, kept as feedback is written. Stores without them fail with
+     * {@link UnsupportedOperationException}; readers then scan the values.
+     *
+     * @return the rollups
+     */
+    default RollupStore rollups() {
+        throw new UnsupportedOperationException("store " + describe() + " does not keep rollups");
+    }
+
     /** @return the URI this store was opened from, any password masked */
     String describe();
 

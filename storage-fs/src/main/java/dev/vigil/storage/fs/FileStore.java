@@ -79,6 +79,7 @@ final class FileStore implements FsStore {
     final FsRetryQueue retries;
     final FsCoordination coordination;
     final FsBudgetStore budgets;
+    final FsRollupStore rollups;
     final TraceArchiver archiver;
 
     private FileStore(Path root, String uri, StoreOptions storeOptions) {
@@ -132,6 +133,7 @@ final class FileStore implements FsStore {
         this.retries = new FsRetryQueue(this);
         this.coordination = new FsCoordination(this, jobs);
         this.budgets = new FsBudgetStore(this);
+        this.rollups = new FsRollupStore(this);
         this.archiver = new TraceArchiver(this);
         try {
             experiments.load(rb);
@@ -299,6 +301,11 @@ final class FileStore implements FsStore {
     @Override
     public dev.vigil.spi.store.BudgetStore budgets() {
         return budgets;
+    }
+
+    @Override
+    public dev.vigil.spi.store.RollupStore rollups() {
+        return rollups;
     }
 
     @Override

@@ -106,6 +106,10 @@ final class FsAssessmentStore implements AssessmentStore {
     private void apply(Assessment a) {
         Assessment old = byId.put(a.assessmentId(), a);
         if (old != null) {
+            store.rollups.applyLocked(old, -1);
+        }
+        store.rollups.applyLocked(a, 1);
+        if (old != null) {
             if (!old.traceId().equals(a.traceId())) {
                 LinkedHashSet<String> ids = idsByTrace.get(old.traceId());
                 if (ids != null) {
@@ -195,6 +199,11 @@ final class FsAssessmentStore implements AssessmentStore {
     @Override
     public List<Assessment> listByTrace(String traceId) {
         return store.read(() -> listLocked(traceId));
+    }
+
+    /** Call under the lock: every assessment. */
+    Collection<Assessment> allLocked() {
+        return List.copyOf(byId.values());
     }
 
     /** Call under the lock. */

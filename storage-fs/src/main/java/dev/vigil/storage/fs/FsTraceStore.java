@@ -119,7 +119,11 @@ final class FsTraceStore implements TraceStore {
 
     /** Puts a ref in every index, replacing the trace's older ref. Call under the write lock. */
     private void index(TraceRef ref) {
-        TraceRef old = byId.put(ref.traceId(), ref);
+        TraceRef old = byId.get(ref.traceId());
+        if (old != null) {
+            store.rollups.moveLocked(old, ref);
+        }
+        byId.put(ref.traceId(), ref);
         if (old != null) {
             arrivals.remove(old.sequence());
             NavigableMap<ScanKey, TraceRef> exp = byExperiment.get(old.experimentId());

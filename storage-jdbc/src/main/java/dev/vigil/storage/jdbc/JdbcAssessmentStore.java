@@ -7,6 +7,7 @@ import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.store.AssessmentStore;
 import dev.vigil.spi.store.support.AssessmentRules;
 import dev.vigil.spi.store.support.AssessmentRules.FeedbackKey;
+import dev.vigil.spi.store.support.RollupRules;
 import dev.vigil.spi.store.support.StoreArguments;
 import dev.vigil.spi.store.ScoredValue;
 import java.sql.Connection;
@@ -43,7 +44,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
         AssessmentRules.checkAppend(assessment, db.limits());
         Assessment withId = AssessmentRules.withId(assessment);
         return db.inTransaction("append assessment '" + assessment.name() + "' to trace " + assessment.traceId(), c -> {
-            requireTraces(c, List.of(withId));
+            Map<String, TracePlace> places = requireTraces(c, List.of(withId));
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 bindInsert(ps, withId);
                 ps.executeUpdate();
@@ -54,6 +55,9 @@ final class JdbcAssessmentStore implements AssessmentStore {
                 }
                 throw e;
             }
+            TracePlace p = places.get(withId.traceId());
+            JdbcRollupStore.apply(c, new RollupRules.Accumulator()
+                    .add(RollupRules.contribution(p.experimentId(), p.time(), asRead(withId))).rows());
             return withId;
         });
     }
@@ -84,9 +88,10 @@ final class JdbcAssessmentStore implements AssessmentStore {
             return List.of();
         }
         return db.inTransaction("write " + assessments.size() + " scorer feedback(s)", c -> {
-            requireTraces(c, assessments);
+            Map<String, TracePlace> places = requireTraces(c, assessments);
             Map<FeedbackKey, Existing> stored = existingKeys(c, assessments);
             List<Assessment> out = new ArrayList<>(assessments.size());
+            RollupRules.Accumulator deltas = new RollupRules.Accumulator();
             try (PreparedStatement ins = c.prepareStatement(INSERT);
                     PreparedStatement upd = c.prepareStatement(
                             "UPDATE assessments SET updated_ns = ?, body = ? WHERE assessment_id = ?")) {
@@ -100,8 +105,10 @@ final class JdbcAssessmentStore implements AssessmentStore {
                         bindInsert(ins, withId);
                         ins.addBatch();
                         nIns++;
-                        stored.put(key, new Existing(withId.assessmentId(), withId.createTime()));
+                        stored.put(key, new Existing(withId.assessmentId(), withId.createTime(), null, withId));
                         out.add(withId);
+                        TracePlace p = places.get(a.traceId());
+                        deltas.add(RollupRules.contribution(p.experimentId(), p.time(), asRead(withId)));
                     } else {
                         Assessment replaced = AssessmentRules.replacing(a, e.id(), e.created());
                         upd.setLong(1, EpochNanos.of(replaced.lastUpdateTime()));
@@ -110,6 +117,13 @@ final class JdbcAssessmentStore implements AssessmentStore {
                         upd.addBatch();
                         nUpd++;
                         out.add(replaced);
+                        stored.put(key, new Existing(e.id(), e.created(), null, replaced));
+                        TracePlace p = places.get(a.traceId());
+                        Assessment old = e.old();
+                        if (old != null) {
+                            deltas.subtract(RollupRules.contribution(p.experimentId(), p.time(), asRead(old)));
+                        }
+                        deltas.add(RollupRules.contribution(p.experimentId(), p.time(), asRead(replaced)));
                     }
                 }
                 if (nIns > 0) {
@@ -119,12 +133,47 @@ final class JdbcAssessmentStore implements AssessmentStore {
                     upd.executeBatch();
                 }
             }
+            JdbcRollupStore.apply(c, deltas.rows());
             return out;
         });
     }
 
-    /** The idempotency key of scorer feedback. */
-    private record Existing(String id, Instant created) {}
+    /**
+     * Stored scorer feedback of a key: its id, create time, and its value (the stored body, or the assessment
+     * written earlier in the same batch).
+     */
+    private record Existing(String id, Instant created, String body, Assessment written) {
+        /** @return the stored feedback, or null if its row cannot be read (its rollup share is then unknown) */
+        Assessment old() {
+            if (written != null) {
+                return written;
+            }
+            try {
+                return MlflowJson.readAssessment(body);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * @param a an assessment about to be written
+     * @return it as it will be read back: the JSON keeps a non-finite number as a string
+     */
+    static Assessment asRead(Assessment a) {
+        if (a.value() instanceof FeedbackValue f && f.value() instanceof Number n && !Double.isFinite(n.doubleValue())) {
+            return MlflowJson.readAssessment(MlflowJson.writeAssessment(a));
+        }
+        return a;
+    }
+
+    /** Where a trace sits: its experiment and request time. */
+    record TracePlace(String experimentId, Instant time) {}
+
+    /** @return the instant of a trace's request_ms and request_sub_ns columns */
+    static Instant time(long ms, int subNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(ms, 1000), Math.floorMod(ms, 1000) * 1_000_000L + subNanos);
+    }
 
     private static Map<FeedbackKey, Existing> existingKeys(Connection c, List<Assessment> batch) throws SQLException {
         Set<String> traceIds = new LinkedHashSet<>();
@@ -136,7 +185,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
         for (int i = 0; i < ids.size(); i += JdbcTraceStore.CHUNK) {
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + JdbcTraceStore.CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, name, scorer_name, scorer_version, "
-                    + "assessment_id, created_ns FROM assessments WHERE scorer_name IS NOT NULL AND trace_id IN ("
+                    + "assessment_id, created_ns, body FROM assessments WHERE scorer_name IS NOT NULL AND trace_id IN ("
                     + FilterSql.placeholders(chunk.size()) + ")")) {
                 for (int j = 0; j < chunk.size(); j++) {
                     ps.setString(j + 1, chunk.get(j));
@@ -145,7 +194,8 @@ final class JdbcAssessmentStore implements AssessmentStore {
                     while (rs.next()) {
                         if (scorers.contains(rs.getString(3))) {
                             out.put(new FeedbackKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)),
-                                    new Existing(rs.getString(5), EpochNanos.toInstant(rs.getLong(6))));
+                                    new Existing(rs.getString(5), EpochNanos.toInstant(rs.getLong(6)),
+                                            rs.getString(7), null));
                         }
                     }
                 }
@@ -154,16 +204,38 @@ final class JdbcAssessmentStore implements AssessmentStore {
         return out;
     }
 
-    private static void requireTraces(Connection c, List<Assessment> batch) throws SQLException {
+    private static Map<String, TracePlace> requireTraces(Connection c, List<Assessment> batch) throws SQLException {
         Set<String> ids = new LinkedHashSet<>();
         batch.forEach(a -> ids.add(a.traceId()));
-        Set<String> stored = JdbcTraceStore.existing(c, "traces", "trace_id", ids);
+        Map<String, TracePlace> stored = places(c, ids);
         for (String id : ids) {
-            if (!stored.contains(id)) {
+            if (!stored.containsKey(id)) {
                 throw new InvalidInputException("trace " + id + " is not stored; store the trace before its "
                         + "assessments (nothing was written)");
             }
         }
+        return stored;
+    }
+
+    /** @return the experiment and request time of those of the traces that are stored */
+    static Map<String, TracePlace> places(Connection c, Collection<String> traceIds) throws SQLException {
+        Map<String, TracePlace> out = new HashMap<>();
+        List<String> list = new ArrayList<>(traceIds);
+        for (int i = 0; i < list.size(); i += JdbcTraceStore.CHUNK) {
+            List<String> chunk = list.subList(i, Math.min(list.size(), i + JdbcTraceStore.CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, experiment_id, request_ms, "
+                    + "request_sub_ns FROM traces WHERE trace_id IN (" + FilterSql.placeholders(chunk.size()) + ")")) {
+                for (int j = 0; j < chunk.size(); j++) {
+                    ps.setString(j + 1, chunk.get(j));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), new TracePlace(rs.getString(2), time(rs.getLong(3), rs.getInt(4))));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class JdbcStore implements Store {
     private final JdbcRetryQueue retries;
     private final JdbcCoordination coordination;
     private final JdbcBudgetStore budgets;
+    private final JdbcRollupStore rollups;
 
     private final StoreLock lock;
 
@@ -63,6 +64,7 @@ public final class JdbcStore implements Store {
         this.retries = new JdbcRetryQueue(db);
         this.coordination = new JdbcCoordination(db);
         this.budgets = new JdbcBudgetStore(db);
+        this.rollups = new JdbcRollupStore(db);
     }
 
     /**
@@ -245,6 +247,11 @@ public final class JdbcStore implements Store {
     @Override
     public dev.vigil.spi.store.BudgetStore budgets() {
         return budgets;
+    }
+
+    @Override
+    public dev.vigil.spi.store.RollupStore rollups() {
+        return rollups;
     }
 
     @Override

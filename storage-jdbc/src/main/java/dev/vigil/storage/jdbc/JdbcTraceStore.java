@@ -90,6 +90,9 @@ final class JdbcTraceStore implements TraceStore {
                 }
             }
             Set<String> stored = existing(c, "traces", "trace_id", byId.keySet());
+            if (!stored.isEmpty()) {
+                JdbcRollupStore.moveTraces(c, byId, stored);
+            }
             long last = Counters.next(c, "trace_seq", rows.size());
             long seq = last - rows.size() + 1;
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO traces (experiment_id, seq, request_ms, "

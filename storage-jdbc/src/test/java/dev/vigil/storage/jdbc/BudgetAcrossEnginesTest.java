@@ -90,7 +90,7 @@ class BudgetAcrossEnginesTest {
                 JdbcStore store = JdbcStore.open(url, new StoreOptions(java.time.Clock.systemUTC(),
                         Map.of("pool.size", "4")));
                 engines.add(Vigil.builder().store(store).clock(clock).engineId("engine-" + i).partitions(ENGINES)
-                        .leaseTtl(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+                        .leaseTtl(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                         .providerLimit("fakeai", new ProviderLimit(1, 1000.0)).build());
             }
             Vigil first = engines.get(0);
@@ -101,6 +101,10 @@ class BudgetAcrossEnginesTest {
                 v.experiment("budgets").scorers().registerOrGet(judge(calls)).start(SamplingConfig.of(1.0));
                 v.startMonitoring();
             }
+            // traces arrive once the partitions are shared out: a partition handed over mid-stream is re-read from
+            // its committed cursor by its new owner, and a re-read refused call counts as a second skip
+            await("each engine holds one partition", () -> engines.stream()
+                    .allMatch(v -> v.engine().heldPartitions().size() == 1));
             List<Trace> day1 = new TraceGenerator(17, exp.id(), DAY1.minusSeconds(600), Duration.ofSeconds(1))
                     .traces(60);
             exp.log(day1);

@@ -74,6 +74,9 @@ final class MemoryAssessmentStore implements AssessmentStore {
                     Assessment old = byTrace.get(a.traceId()).get(existingId);
                     stored = AssessmentRules.replacing(a, old.assessmentId(), old.createTime());
                     byTrace.get(a.traceId()).put(existingId, stored); // keeps its place in creation order
+                    Trace trace = store.traceStore().traceLocked(a.traceId());
+                    store.rollupStore().subtractLocked(trace, old);
+                    store.rollupStore().addLocked(trace, stored);
                 } else {
                     String id = a.assessmentId() != null && !ids.contains(a.assessmentId()) ? a.assessmentId()
                             : AssessmentRules.newId();
@@ -135,6 +138,7 @@ final class MemoryAssessmentStore implements AssessmentStore {
 
     private void insertLocked(Assessment a) {
         byTrace.computeIfAbsent(a.traceId(), t -> new LinkedHashMap<>()).put(a.assessmentId(), a);
+        store.rollupStore().addLocked(store.traceStore().traceLocked(a.traceId()), a);
         ids.add(a.assessmentId());
         if (a.scorerName() != null) {
             FeedbackKey key = FeedbackKey.of(a);

@@ -41,6 +41,7 @@ final class MemoryStore implements Store {
     private final MemoryRetryQueue retries;
     private final MemoryCoordination coordination;
     private final MemoryBudgetStore budgets;
+    private final MemoryRollupStore rollups;
 
     /**
      * @param uri the URI it was opened from
@@ -59,6 +60,7 @@ final class MemoryStore implements Store {
         this.retries = new MemoryRetryQueue(this);
         this.coordination = new MemoryCoordination(this, jobs);
         this.budgets = new MemoryBudgetStore(this);
+        this.rollups = new MemoryRollupStore(this);
     }
 
     @Override
@@ -107,6 +109,11 @@ final class MemoryStore implements Store {
     }
 
     @Override
+    public dev.vigil.spi.store.RollupStore rollups() {
+        return rollups;
+    }
+
+    @Override
     public String describe() {
         return uri;
     }
@@ -126,6 +133,10 @@ final class MemoryStore implements Store {
 
     MemoryTraceStore traceStore() {
         return traces;
+    }
+
+    MemoryRollupStore rollupStore() {
+        return rollups;
     }
 
     MemoryAssessmentStore assessmentStore() {

@@ -56,6 +56,7 @@ final class MemoryTraceStore implements TraceStore {
                 if (old != null) {
                     arrivals.remove(old.sequence());
                     byExperiment.get(old.trace().experimentId()).remove(keyOf(old.trace()));
+                    store.rollupStore().moveLocked(old.trace(), t);
                 }
                 long seq = ++lastSequence;
                 byId.put(t.traceId(), new Stored(t, seq));
@@ -109,6 +110,11 @@ final class MemoryTraceStore implements TraceStore {
     }
 
     /** Call under the lock. */
+    /** Call under the lock: every stored trace. */
+    java.util.Collection<Trace> allLocked() {
+        return byId.values().stream().map(Stored::trace).toList();
+    }
+
     Trace traceLocked(String traceId) {
         Stored s = byId.get(traceId);
         return s == null ? null : s.trace();

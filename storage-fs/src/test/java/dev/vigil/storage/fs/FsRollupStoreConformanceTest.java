@@ -1,0 +1,25 @@
+package dev.vigil.storage.fs;
+
+import dev.vigil.spi.store.Store;
+import dev.vigil.spi.store.StoreOptions;
+import dev.vigil.spi.store.Stores;
+import dev.vigil.testkit.store.RollupStoreConformanceSuite;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file store's rollups pass the rollup store conformance suite, including a reopen. */
+class FsRollupStoreConformanceTest extends RollupStoreConformanceSuite {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Store openStore(Clock clock) {
+        return Stores.open("fs:" + dir.resolve("store"), StoreOptions.withClock(clock));
+    }
+
+    @Override
+    protected Store reopenStore(Clock clock) {
+        return Stores.open("fs:" + dir.resolve("store"), StoreOptions.withClock(clock));
+    }
+}
