@@ -1,6 +1,7 @@
 package dev.vigil.python;
 
 import dev.vigil.python.internal.InProcessRuntime;
+import dev.vigil.python.internal.LimitMessages;
 import dev.vigil.python.internal.ProcessRuntime;
 import dev.vigil.python.internal.SandboxSettings;
 import dev.vigil.python.internal.ScorerRuntime;
@@ -12,6 +13,10 @@ import java.util.Objects;
  * Where Python scorers run, and their limits: one shared GraalPy engine with a pool of contexts for
  * {@link Isolation#IN_PROCESS}, and a pool of child JVMs for {@link Isolation#PROCESS}, each started on first use.
  * Thread-safe; close it to stop its threads and child processes. Most applications use {@link #shared()}.
+ *
+ * <p>The default limits can be set with system properties ({@value #TIME_BUDGET_PROPERTY},
+ * {@value #LOAD_BUDGET_PROPERTY}, {@value #ALLOCATION_BUDGET_PROPERTY}, {@value #OUTPUT_LIMIT_PROPERTY}); the
+ * message of a scorer stopped by a limit names the limit and how to raise it.
  *
  * <p>The optimizing Truffle runtime is used when the JVM has it and {@link Builder#optimizingRuntime} is on (the
  * default, also settable with {@code -Dvigil.python.optimizing=false}); without it GraalPy runs interpreted and
@@ -32,6 +37,14 @@ public final class PythonSandbox implements AutoCloseable {
     public static final int DEFAULT_PROCESS_HEAP_MB = 768;
     /** System property that switches the optimizing runtime off ({@code false}) by default. */
     public static final String OPTIMIZING_PROPERTY = "vigil.python.optimizing";
+    /** System property of the default time budget ({@code 10s}, {@code 500ms}, {@code 2m}, {@code PT10S}). */
+    public static final String TIME_BUDGET_PROPERTY = LimitMessages.TIME_BUDGET_PROPERTY;
+    /** System property of the default load budget (as {@link #TIME_BUDGET_PROPERTY}). */
+    public static final String LOAD_BUDGET_PROPERTY = LimitMessages.LOAD_BUDGET_PROPERTY;
+    /** System property of the default allocation budget ({@code 1g}, {@code 768m}, {@code 0}: none). */
+    public static final String ALLOCATION_BUDGET_PROPERTY = LimitMessages.ALLOCATION_BUDGET_PROPERTY;
+    /** System property of the default output limit ({@code 256k}, {@code 1m}). */
+    public static final String OUTPUT_LIMIT_PROPERTY = LimitMessages.OUTPUT_LIMIT_PROPERTY;
 
     private static final Object SHARED_LOCK = new Object();
     private static PythonSandbox shared;
@@ -129,18 +142,37 @@ public final class PythonSandbox implements AutoCloseable {
 
     /** Builds a {@link PythonSandbox}; every setter validates on the spot. */
     public static final class Builder {
-        private Duration timeBudget = DEFAULT_TIME_BUDGET;
-        private Duration loadBudget = DEFAULT_LOAD_BUDGET;
-        private long allocationBudgetBytes = DEFAULT_ALLOCATION_BUDGET_BYTES;
+        private Duration timeBudget;
+        private Duration loadBudget;
+        private long allocationBudgetBytes;
         private int contexts = Runtime.getRuntime().availableProcessors();
-        private int outputLimitBytes = DEFAULT_OUTPUT_LIMIT_BYTES;
+        private int outputLimitBytes;
         private boolean optimizingRuntime = !"false".equalsIgnoreCase(System.getProperty(OPTIMIZING_PROPERTY));
         private int quarantineAfterOverruns = DEFAULT_QUARANTINE_AFTER_OVERRUNS;
         private int processes = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private int processHeapMb = DEFAULT_PROCESS_HEAP_MB;
         private Duration cancelGrace = Duration.ofSeconds(1);
 
-        private Builder() {}
+        private Builder() {
+            // the defaults, or the system properties that override them, checked like the setters
+            fromProperty(TIME_BUDGET_PROPERTY, () -> timeBudget(SandboxDefaults.timeBudget()));
+            fromProperty(LOAD_BUDGET_PROPERTY, () -> loadBudget(SandboxDefaults.loadBudget()));
+            fromProperty(ALLOCATION_BUDGET_PROPERTY,
+                    () -> allocationBudgetBytes(SandboxDefaults.allocationBudgetBytes()));
+            fromProperty(OUTPUT_LIMIT_PROPERTY, () -> outputLimitBytes(SandboxDefaults.outputLimitBytes()));
+        }
+
+        private static void fromProperty(String property, Runnable set) {
+            try {
+                set.run();
+            } catch (InvalidInputException e) {
+                String v = System.getProperty(property);
+                if (v == null || e.getMessage().startsWith("system property")) {
+                    throw e;
+                }
+                throw new InvalidInputException("system property " + property + "='" + v + "': " + e.getMessage());
+            }
+        }
 
         /** @param budget the most one call may run (10 ms – 10 min) @return this */
         public Builder timeBudget(Duration budget) {

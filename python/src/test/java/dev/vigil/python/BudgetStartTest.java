@@ -47,7 +47,7 @@ class BudgetStartTest {
                     """).isolation(isolation).sandbox(sandbox).build();
             Feedback stopped = (Feedback) looping.score(TestSandboxes.input("b3", "q", "a"));
             assertThat(stopped.error().code()).isEqualTo("TIMEOUT");
-            assertThat(stopped.error().message()).contains("2 s budget");
+            assertThat(stopped.error().message()).contains("2 s time budget");
         }
     }
 }

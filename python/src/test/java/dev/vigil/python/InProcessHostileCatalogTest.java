@@ -54,6 +54,15 @@ class InProcessHostileCatalogTest extends HostileCatalogContract {
         await(Duration.ofMinutes(2), () -> s.status().isQuarantined());
         assertThat(s.status().state()).isEqualTo(ScorerStatus.State.QUARANTINED);
         assertThat(s.status().reason()).contains("cannot be interrupted in-process").contains("written off");
+        // The feedback, the log and the quarantine reason name the same limit, and the feedback says how to raise it
+        // (issue #20: the log said "overran its 5 s budget" while the feedback said MEMORY_BUDGET_EXCEEDED).
+        if (f.error().code().equals("TIMEOUT")) {
+            assertThat(f.error().message()).contains("2 s time budget").contains("-Dvigil.python.timeBudget=4s");
+            assertThat(s.status().reason()).contains("went past its 2 s time budget");
+        } else {
+            assertThat(f.error().message()).contains("allocation budget").contains("-Dvigil.python.allocationBudget=");
+            assertThat(s.status().reason()).contains("allocation budget").doesNotContain("time budget");
+        }
         assertThat(sandbox.writtenOffThreads()).isEqualTo(writtenOffBefore + 1);
         Feedback refused = (Feedback) s.score(TestSandboxes.input("u2", "q", "a"));
         assertThat(refused.error().code()).isEqualTo(PythonScorer.QUARANTINED);

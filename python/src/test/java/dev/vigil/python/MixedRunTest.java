@@ -85,8 +85,9 @@ class MixedRunTest {
         pool.shutdown();
         assertThat(wrong).isEmpty();
         for (PythonScorer h : hostile) {
-            // the three that never end on their own overrun their budget on every call and are quarantined
-            if (Set.of("loops", "grows", "prints").contains(h.name())) {
+            // the two that never end on their own overrun their budget on every call and are quarantined; the
+            // endless printer is stopped at once by the output limit (an error, not an overrun)
+            if (Set.of("loops", "grows").contains(h.name())) {
                 assertThat(h.status().state()).as(h.name()).isEqualTo(ScorerStatus.State.QUARANTINED);
             } else {
                 assertThat(h.status().state()).as(h.name()).isEqualTo(ScorerStatus.State.ACTIVE);

@@ -5,14 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A scorer's stdout and stderr for one call: kept up to a limit, past which output is dropped (a scorer printing
- * without end fills nothing and is stopped by its time budget). Never throws: a failed write would leave text in
- * Python's buffers that the next call would print.
+ * A scorer's stdout and stderr for one call: kept up to a limit, past which output is dropped and the moment it was
+ * first exceeded is kept (the harness makes {@code print} raise past the limit; the caller's watchdog stops a scorer
+ * that prints on regardless). Never throws: a failed write would leave text in Python's buffers that the next call
+ * would print.
  */
 final class BoundedOutput extends OutputStream {
     private final int limit;
     private byte[] buf = new byte[256];
     private int size;
+    private boolean truncated;
+    private volatile long exceededAtNanos;
 
     BoundedOutput(int limit) {
         this.limit = limit;
@@ -21,6 +24,7 @@ final class BoundedOutput extends OutputStream {
     synchronized void reset() {
         size = 0;
         truncated = false;
+        exceededAtNanos = 0;
         if (buf.length > 4096) {
             buf = new byte[256];
         }
@@ -30,6 +34,11 @@ final class BoundedOutput extends OutputStream {
         return size;
     }
 
+    /** @return when ({@link System#nanoTime()}, never 0) output first went past the limit in this call; 0 if not */
+    long exceededAtNanos() {
+        return exceededAtNanos;
+    }
+
     synchronized String text() {
         String t = new String(buf, 0, size, StandardCharsets.UTF_8);
         return truncated ? t + "\n[output truncated at " + limit + " bytes]" : t;
@@ -37,29 +46,29 @@ final class BoundedOutput extends OutputStream {
 
     @Override
     public synchronized void write(int b) {
-        if (ensure(1)) {
+        if (room(1) == 1) {
             buf[size++] = (byte) b;
         }
     }
 
     @Override
     public synchronized void write(byte[] b, int off, int len) {
-        if (ensure(len)) {
-            System.arraycopy(b, off, buf, size, len);
-            size += len;
-        }
+        int n = room(len);
+        System.arraycopy(b, off, buf, size, n);
+        size += n;
     }
 
-    private boolean truncated;
-
-    private boolean ensure(int more) {
-        if ((long) size + more > limit) {
+    /** @return how many of {@code more} bytes fit (the buffer grown for them); notes the overflow */
+    private int room(int more) {
+        int n = (int) Math.min(more, (long) limit - size);
+        if (n < more && !truncated) {
             truncated = true;
-            return false;
+            long now = System.nanoTime();
+            exceededAtNanos = now == 0 ? 1 : now;
         }
-        if (size + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.min(limit, Math.max(buf.length * 2, size + more)));
+        if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.min(limit, Math.max(buf.length * 2, size + n)));
         }
-        return true;
+        return n;
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
@@ -26,7 +27,12 @@ import org.slf4j.LoggerFactory;
 final class ContextWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessRuntime.class);
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static final int WORKER_SPINS = 20_000;
+    /**
+     * How long an idle worker polls for the next call before parking: a scorer called in a loop finds its worker
+     * awake (a hand-off well under a microsecond instead of a futex wake-up), and an idle pool costs at most this
+     * much CPU per call, on one worker at a time.
+     */
+    static final long WORKER_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final InProcessRuntime runtime;
     private final SandboxSettings settings;
@@ -73,14 +79,29 @@ final class ContextWorker implements Runnable {
     }
 
     private InProcessCall next() {
-        // Spin briefly before parking: a scorer called in a loop finds its worker awake (the hand-off then
-        // costs well under a microsecond instead of a futex wake-up).
-        for (int i = 0; i < WORKER_SPINS; i++) {
-            InProcessCall c = runtime.queue().poll();
-            if (c != null) {
-                return c;
+        InProcessCall c = runtime.queue().poll();
+        if (c != null) {
+            return c;
+        }
+        // One idle worker at a time spins briefly before parking (see WORKER_SPIN_NANOS); with several workers
+        // spinning, a single caller's calls would alternate between them and every core would spin.
+        if (runtime.tryStartSpinning()) {
+            try {
+                long end = System.nanoTime() + WORKER_SPIN_NANOS;
+                int i = 0;
+                while (true) {
+                    Thread.onSpinWait();
+                    c = runtime.queue().poll();
+                    if (c != null) {
+                        return c;
+                    }
+                    if ((++i & 15) == 0 && System.nanoTime() - end > 0) {
+                        break;
+                    }
+                }
+            } finally {
+                runtime.stopSpinning();
             }
-            Thread.onSpinWait();
         }
         try {
             return runtime.queue().take();
@@ -102,6 +123,7 @@ final class ContextWorker implements Runnable {
                 .build();
         ctx.eval(runtime.harness());
         Value bindings = ctx.getBindings("python");
+        bindings.getMember("limit_output").executeVoid(settings.outputLimitBytes());
         load = bindings.getMember("load");
         analyze = bindings.getMember("analyze_safe");
         loaded.clear();
@@ -109,6 +131,8 @@ final class ContextWorker implements Runnable {
     }
 
     private void execute(InProcessCall c) {
+        // Before the call is seen running: the caller's watchdog reads this call's output state.
+        output.reset();
         c.slot = this;
         c.allocStart = THREADS.getCurrentThreadAllocatedBytes();
         // Preparing the call (a context after a replaced one, the scorer's source) is under the load budget;
@@ -190,9 +214,12 @@ final class ContextWorker implements Runnable {
         if (c.onRunning != null && c.state == InProcessCall.RUNNING) {
             c.onRunning.run();
         }
+        long started = System.nanoTime();
         Value r = fn.execute(GuestArguments.wrap(in.inputs()), GuestArguments.wrap(in.outputs()),
                 GuestArguments.wrap(in.expectations()), GuestArguments.trace(in.trace()));
-        return GuestResults.read(code.name(), r, output.size() == 0 ? null : output.text());
+        runtime.recordCall(System.nanoTime() - started);
+        return GuestResults.read(code.name(), r, output.size() == 0 ? null : output.text(),
+                settings.outputLimitBytes());
     }
 
     private Object analyze(InProcessCall c) {

@@ -15,11 +15,13 @@ import org.graalvm.polyglot.Value;
 /**
  * Reads what the harness returns into Java: Python's bool/int/str come back as themselves, everything else as a
  * small tagged tuple ({@code ("D", float)}, {@code ("F", feedback)}, {@code ("L", [feedback...])},
- * {@code ("T", type name)}, {@code ("X", exception type, message, traceback)}).
+ * {@code ("T", type name)}, {@code ("X", exception type, message, traceback)}, {@code ("O",)} past the output limit).
  */
 final class GuestResults {
     /** Error code of a scorer that returned a type Vigil cannot record. */
     static final String INVALID_RETURN_TYPE = "INVALID_RETURN_TYPE";
+    /** Error code of a scorer that printed more than the output limit. */
+    static final String OUTPUT_LIMIT_EXCEEDED = "OUTPUT_LIMIT_EXCEEDED";
 
     private GuestResults() {}
 
@@ -27,9 +29,10 @@ final class GuestResults {
      * @param scorer the scorer's name, for messages
      * @param r what the harness returned
      * @param output what the scorer printed (attached to errors)
+     * @param outputLimit the output limit in bytes (for the message of a scorer that went past it)
      * @return Boolean, Long, Double, String, Feedback, List of Feedback, or null
      */
-    static Object read(String scorer, Value r, String output) {
+    static Object read(String scorer, Value r, String output, int outputLimit) {
         if (r.isNull()) {
             return null;
         }
@@ -65,6 +68,9 @@ final class GuestResults {
                 return Feedback.error(new AssessmentError(INVALID_RETURN_TYPE, "scorer '" + scorer + "' returned a "
                         + r.getArrayElement(1).asString() + "; a scorer returns bool, int, float, str, Feedback, a list "
                         + "of Feedback, or None", null));
+            case "O":
+                return Feedback.error(new AssessmentError(OUTPUT_LIMIT_EXCEEDED, LimitMessages.output(scorer,
+                        outputLimit), withOutput(null, output)));
             case "X": {
                 String type = r.getArrayElement(1).asString();
                 String message = r.getArrayElement(2).asString();

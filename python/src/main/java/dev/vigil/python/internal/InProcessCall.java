@@ -40,6 +40,8 @@ final class InProcessCall {
     /** True while the worker prepares the call (context, source) under the load budget. */
     volatile boolean loading = true;
     volatile long allocStart;
+    /** The limit an aborted call went past ("its 5 s time budget"), for the write-off's reason. */
+    volatile String limitHit;
     Object result;
 
     InProcessCall(ScorerCode code, ScorerInput input, boolean analyze, Consumer<String> onWrittenOff,

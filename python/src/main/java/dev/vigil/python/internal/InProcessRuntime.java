@@ -48,7 +48,12 @@ public final class InProcessRuntime implements ScorerRuntime {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final AtomicBoolean WARNED_INTERPRETED = new AtomicBoolean();
     private static final long WATCH_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final int CALLER_SPINS = 2_000;
+    /**
+     * How long a caller spins for its result before parking, when recent calls were that short. Bounded by time,
+     * not by a count of spins (a spin's length varies 10x between CPUs), and kept short: on an oversubscribed machine
+     * a spinning caller takes the core that its worker, or the Truffle compiler, needs.
+     */
+    static final long CALLER_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
 
     private final SandboxSettings settings;
     private final Engine engine;
@@ -58,6 +63,10 @@ public final class InProcessRuntime implements ScorerRuntime {
     private final ExecutorService reaper;
     private final AtomicInteger slotNumbers = new AtomicInteger();
     private final AtomicInteger writtenOff = new AtomicInteger();
+    /** 1 while a worker spins for the next call: at most one idle worker spins, the others park at once. */
+    private final AtomicInteger spinningWorkers = new AtomicInteger();
+    /** A moving average of recent calls' run time, in ns: callers do not spin for calls longer than their spin. */
+    private volatile long recentCallNanos;
     private final boolean optimizing;
     private final boolean settleBeforeReturning;
     private volatile boolean closed;
@@ -136,6 +145,21 @@ public final class InProcessRuntime implements ScorerRuntime {
         return closed;
     }
 
+    /** @return true if the calling worker may spin for the next call (then it must call {@link #stopSpinning}) */
+    boolean tryStartSpinning() {
+        return spinningWorkers.get() == 0 && spinningWorkers.compareAndSet(0, 1);
+    }
+
+    void stopSpinning() {
+        spinningWorkers.set(0);
+    }
+
+    /** Records how long a scorer call ran (moving average over about the last eight calls; races are harmless). */
+    void recordCall(long nanos) {
+        long avg = recentCallNanos;
+        recentCallNanos = avg + ((nanos - avg) >> 3);
+    }
+
     /** @return true if the optimizing Truffle runtime compiles the scorers */
     public boolean optimizing() {
         return optimizing;
@@ -202,8 +226,8 @@ public final class InProcessRuntime implements ScorerRuntime {
      * budget.
      */
     private Outcome await(InProcessCall c) {
-        for (int i = 0; i < CALLER_SPINS && c.state < InProcessCall.DONE; i++) {
-            Thread.onSpinWait();
+        if (recentCallNanos < CALLER_SPIN_NANOS) {
+            spin(c);
         }
         long allocationBudget = settings.allocationBudgetBytes();
         while (true) {
@@ -222,33 +246,57 @@ public final class InProcessRuntime implements ScorerRuntime {
             long remaining = c.deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
                 if (c.abort()) {
-                    String out = c.slot.output.text();
-                    stopAborted(c);
-                    String what = loading && !c.analyze
-                            ? "took longer than its " + describe(settings.loadBudget()) + " load budget to load"
-                            : "ran longer than its " + describe(c.analyze ? settings.loadBudget()
-                                    : settings.timeBudget()) + " budget";
-                    return new Outcome(error("TIMEOUT", "scorer '" + c.code.name() + "' " + what
-                            + " and was stopped", out), true);
+                    String message;
+                    if (loading && !c.analyze) {
+                        c.limitHit = "its " + LimitMessages.describe(settings.loadBudget()) + " load budget";
+                        message = LimitMessages.loadTimeout(c.code.name(), settings.loadBudget());
+                    } else {
+                        Duration budget = c.analyze ? settings.loadBudget() : settings.timeBudget();
+                        c.limitHit = LimitMessages.timeLimit(budget);
+                        message = c.analyze ? LimitMessages.loadTimeout(c.code.name(), budget)
+                                : LimitMessages.timeout(c.code.name(), budget);
+                    }
+                    return stopWith(c, "TIMEOUT", message);
                 }
                 continue;
             }
             if (allocationBudget > 0) {
                 long allocated = THREADS.getThreadAllocatedBytes(c.slot.threadId) - c.allocStart;
                 if (allocated > allocationBudget && c.abort()) {
-                    String out = c.slot.output.text();
-                    stopAborted(c);
-                    return new Outcome(error("MEMORY_BUDGET_EXCEEDED", "scorer '" + c.code.name()
-                            + "' allocated more than its " + (allocationBudget >> 20) + " MiB budget and was stopped",
-                            out), true);
+                    c.limitHit = LimitMessages.memoryLimit(allocationBudget);
+                    return stopWith(c, "MEMORY_BUDGET_EXCEEDED", LimitMessages.memory(c.code.name(),
+                            allocationBudget));
                 }
+            }
+            // The harness makes print raise past the output limit; a scorer that swallows that and prints on
+            // (or writes to sys.__stdout__) is stopped here once it has had the cancel grace to end on its own.
+            long exceeded = c.slot.output.exceededAtNanos();
+            if (exceeded != 0 && System.nanoTime() - exceeded > settings.cancelGrace().toNanos() && c.abort()) {
+                c.limitHit = LimitMessages.outputLimit(settings.outputLimitBytes());
+                return stopWith(c, "OUTPUT_LIMIT_EXCEEDED", LimitMessages.output(c.code.name(),
+                        settings.outputLimitBytes()));
             }
             LockSupport.parkNanos(c, Math.min(WATCH_SLICE_NANOS, remaining));
         }
     }
 
-    private static String describe(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    /** Spins for a short call's result (see {@link #CALLER_SPIN_NANOS}); the worker unparks a parked caller. */
+    private static void spin(InProcessCall c) {
+        long end = System.nanoTime() + CALLER_SPIN_NANOS;
+        int i = 0;
+        while (c.state < InProcessCall.DONE) {
+            Thread.onSpinWait();
+            if ((++i & 31) == 0 && System.nanoTime() - end > 0) {
+                return;
+            }
+        }
+    }
+
+    /** Answers an aborted call with an error feedback (and what it printed), and stops it. */
+    private Outcome stopWith(InProcessCall c, String code, String message) {
+        String out = c.slot.output.text();
+        stopAborted(c);
+        return new Outcome(error(code, message, out), true);
     }
 
     static Feedback error(String code, String message, String output) {
@@ -310,10 +358,8 @@ public final class InProcessRuntime implements ScorerRuntime {
         if (!closed) {
             startSlot();
         }
-        String reason = "scorer '" + c.code.name() + "' overran its " + describe(settings.timeBudget())
-                + " budget inside an operation that cannot be interrupted in-process (e.g. sum(range(10**12)) or "
-                + "pow(3, 10**8)); its thread was written off. Run it in a worker process to bound such code (vigil scorers register --isolation process; "
-                + "in Java, Isolation.PROCESS).";
+        String reason = LimitMessages.writtenOff(c.code.name(), c.limitHit == null
+                ? LimitMessages.timeLimit(settings.timeBudget()) : c.limitHit);
         LOG.warn(reason);
         c.onWrittenOff.accept(reason);
     }

@@ -255,8 +255,8 @@ public final class ProcessRuntime implements ScorerRuntime {
             // that child, loading the source under the load budget): the call's time budget starts then.
             JsonNode resp = w.roundTrip(req, preparationNanos(), hardDeadlineNanos(settings.timeBudget()));
             if (resp == null) {
-                return new Outcome(InProcessRuntime.error("TIMEOUT", "scorer '" + code.name() + "' ran longer than "
-                        + "its budget and its worker process did not answer: the process was killed", null), true);
+                return new Outcome(InProcessRuntime.error("TIMEOUT", LimitMessages.timeout(code.name(),
+                        settings.timeBudget()) + " (its worker process did not answer and was killed)", null), true);
             }
             w.loaded.add(code.id());
             boolean overrun = resp.get("overrun").asBoolean();

@@ -458,6 +458,68 @@ _SHIM.update({"mlflow": _mlflow, "mlflow.entities": _entities, "mlflow.entities.
               "mlflow.entities.trace": _entities_trace})
 
 
+# ---------------------------------------------------------------------------------------------- output
+class OutputLimitExceeded(BaseException):
+    """Raised by print (any write to sys.stdout/sys.stderr) past the sandbox's output limit for one call. A
+    BaseException, like KeyboardInterrupt: `except Exception` in a scorer does not swallow it."""
+
+
+_output = {"limit": 64 << 10, "written": 0, "over": False}
+
+
+class _LimitedStream:
+    """A scorer's sys.stdout / sys.stderr: passes text to the captured stream and counts its UTF-8 bytes; the write
+    that crosses the limit is passed whole (so the host sees the limit crossed), flushed, and raises, as does every
+    later write of the call."""
+
+    def __init__(self, target):
+        object.__setattr__(self, "_target", target)
+
+    def write(self, text):
+        state = _output
+        if state["over"]:
+            raise OutputLimitExceeded("output limit of %d bytes exceeded" % state["limit"])
+        n = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        state["written"] += n
+        self._target.write(text)
+        if state["written"] > state["limit"]:
+            state["over"] = True
+            self._target.flush()
+            raise OutputLimitExceeded("output limit of %d bytes exceeded" % state["limit"])
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        self._target.flush()
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def __getattr__(self, key):
+        return getattr(self._target, key)
+
+    def __setattr__(self, key, value):
+        raise AttributeError("sys.stdout is read-only in the Vigil sandbox")
+
+
+def limit_output(limit):
+    """Called once per context by the host: the output limit of one call, in bytes."""
+    _output["limit"] = int(limit)
+    _sys.stdout = _LimitedStream(_sys.stdout)
+    _sys.stderr = _LimitedStream(_sys.stderr)
+
+
+def _output_reset():
+    _output["written"] = 0
+    _output["over"] = False
+
+
 # ---------------------------------------------------------------------------------------------- loading
 def _error_code(e):
     return type(e).__name__
@@ -491,17 +553,26 @@ def analyze(name, source, entry):
 def analyze_safe(name, source, entry):
     """analyze() with its failures as data: ("OK", entry, decorated name, aggregations, params),
     ("S", message, line, column, text) for a syntax error, ("E", type, message, traceback) otherwise."""
+    _output_reset()
     try:
         entry_name, decorated, aggregations, params = analyze(name, source, entry)
+        if _output["over"]:
+            raise OutputLimitExceeded("output limit of %d bytes exceeded" % _output["limit"])
         return ("OK", entry_name, decorated, aggregations, list(params))
+    except OutputLimitExceeded:
+        return ("E", "OutputLimitExceeded", "its module-level code printed more than the output limit (%d bytes)"
+                % _output["limit"], "")
     except SyntaxError as e:
         line, offset, text = e.lineno or 0, e.offset or 0, (e.text or "").rstrip("\n")
-        if isinstance(e, IndentationError) and "unexpected indent" in str(e.msg):
-            # GraalPy reports an unexpected indent at line 1 whatever its line; find it with the tokenizer.
-            found = _unexpected_indent_line(source)
-            if found:
-                line = found
-                text = source.splitlines()[found - 1]
+        if isinstance(e, IndentationError):
+            if "unexpected indent" in str(e.msg):
+                # GraalPy reports an unexpected indent at line 1 whatever its line; find it with the tokenizer.
+                line = _unexpected_indent_line(source) or line
+            lines = source.splitlines()
+            if 0 < line <= len(lines):
+                # An indentation error is where the line's code starts (GraalPy gives no column, or column 1, for
+                # some of them).
+                text = lines[line - 1]
                 offset = len(text) - len(text.lstrip()) + 1
         return ("S", str(e.msg), line, offset, text)
     except SystemExit as e:
@@ -679,8 +750,13 @@ def _flush():
 
 def _guard(call):
     def guarded(i, o, e, t):
+        _output_reset()
         try:
-            return call(i, o, e, t)
+            r = call(i, o, e, t)
+            # A scorer that caught OutputLimitExceeded and returned still went past the limit.
+            return ("O",) if _output["over"] else r
+        except OutputLimitExceeded:
+            return ("O",)
         except SystemExit as ex:
             return ("X", "SystemExit", "sys.exit(%s) is not allowed in a scorer" % (ex.code,), _tb(ex))
         except RecursionError as ex:
