@@ -191,7 +191,7 @@ final class FsScorerStore implements ScorerStore {
         return store.write(() -> {
             NavigableMap<Integer, ScorerVersion> versions = versionsLocked(experimentId, name);
             if (versions == null || !versions.containsKey(version)) {
-                return false;
+                return deleteUnreadable(experimentId, name, version);
             }
             NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(experimentId);
             next.get(name).remove(version);
@@ -201,5 +201,24 @@ final class FsScorerStore implements ScorerStore {
             persist(experimentId, next);
             return true;
         });
+    }
+
+    /** Deletes an unreadable record of one version, if there is one; under the write lock. */
+    private boolean deleteUnreadable(String experimentId, String name, int version) {
+        List<JsonNode> bad = unreadable.getOrDefault(experimentId, List.of());
+        List<JsonNode> kept = new ArrayList<>(bad);
+        kept.removeIf(n -> name != null && name.equals(StateJson.text(n, "name"))
+                && n.path("version").canConvertToInt() && n.path("version").asInt() == version);
+        if (kept.size() == bad.size()) {
+            return false;
+        }
+        unreadable.put(experimentId, kept);
+        try {
+            persist(experimentId, copy(experimentId));
+        } catch (RuntimeException e) {
+            unreadable.put(experimentId, bad);
+            throw e;
+        }
+        return true;
     }
 }

@@ -201,6 +201,19 @@ public abstract class UnreadableRowsConformanceSuite {
     }
 
     @Test
+    void undecodableScorerVersion_isRemovedByDeletingThatVersion_theNextVersionFollowsIt() {
+        Experiment e = store.experiments().getOrCreate("scorers");
+        store.scorers().create(scorer(e.experimentId(), "a", 1));
+        ScorerVersion bad = store.scorers().create(scorer(e.experimentId(), "a", 2));
+        store = plantUndecodableScorer(store, bad);
+
+        assertThat(store.scorers().delete(e.experimentId(), "a", 2)).isTrue();
+        assertThat(store.scorers().delete(e.experimentId(), "a", 2)).isFalse();
+        assertThat(store.scorers().create(scorer(e.experimentId(), "a", 2)).version()).isEqualTo(2);
+        assertThat(store.scorers().list(e.experimentId())).extracting(ScorerVersion::version).containsExactly(1, 2);
+    }
+
+    @Test
     void jobWithUnknownStatus_isSkipped_listAndGetGoOn_otherJobsUpdate() {
         Experiment e = store.experiments().getOrCreate("jobs");
         Job older = store.jobs().create(new Job("job-1", e.experimentId(), "backfill", Map.of("from", "x"),
