@@ -473,6 +473,7 @@ final class ScorersCommand implements Runnable {
         public Integer call() {
             // read the stored versions as they are: listing needs no scorer rebuilt (no Python sandbox started)
             Table t = new Table("NAME", ">VERSION", "KIND", "STATE", ">SAMPLE RATE", "FILTER");
+            long skipped;
             try (Store s = store.open()) {
                 java.util.Optional<dev.vigil.spi.model.Experiment> exp = s.experiments().findByName(store.experiment);
                 Map<String, ScorerVersion> latest = new java.util.TreeMap<>();
@@ -486,12 +487,16 @@ final class ScorersCommand implements Runnable {
                                 v.sampling().filterString() == null ? "" : v.sampling().filterString());
                     }
                 }
+                skipped = s.skippedRows();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (t.isEmpty()) {
                 out.println("No scorers in experiment '" + store.experiment + "'. Add one with 'vigil scorers register'.");
             } else {
                 t.print(out);
+            }
+            if (skipped > 0) {
+                out.println(SkippedRowsNote.text(skipped));
             }
             return 0;
         }

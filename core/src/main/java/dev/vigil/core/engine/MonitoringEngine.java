@@ -624,7 +624,7 @@ public final class MonitoringEngine implements AutoCloseable {
         work = withoutScored(work);
         for (Work w : work) {
             w.partition().add(w.seq(), 1);
-            metrics.sampled(w.scorer().name());
+            metrics.sampled(w.scorer().experimentId(), w.scorer().name());
         }
         for (Partition p : held.values()) {
             synchronized (p) {
@@ -801,10 +801,10 @@ public final class MonitoringEngine implements AutoCloseable {
         AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
                 .filter(Feedback::isError).map(Feedback::error).findFirst().orElse(null);
         if (error != null) {
-            metrics.failed(name, error.code());
+            metrics.failed(s.experimentId(), name, error.code());
             tracker.failure(s.key(), now, o.kind(), error.code(), error.message(), deferred);
         } else {
-            metrics.scored(name, o.durationNanos());
+            metrics.scored(s.experimentId(), name, o.durationNanos());
             Instant completed = w.trace().info().requestTime().plusMillis(
                     w.trace().info().executionDurationMs() == null ? 0 : w.trace().info().executionDurationMs());
             tracker.success(s.key(), now, Duration.between(completed, now));

@@ -157,7 +157,7 @@ public final class TraceBatchScorer implements AutoCloseable {
         List<CompletableFuture<Assessment[]>> runs = new ArrayList<>(work.size());
         inFlight.addAndGet(work.size());
         for (Work w : work) {
-            metrics.sampled(w.scorer().name());
+            metrics.sampled(w.scorer().experimentId(), w.scorer().name());
             runs.add(CompletableFuture.supplyAsync(() -> run(w), pool)
                     .whenComplete((r, e) -> inFlight.decrementAndGet()));
         }
@@ -184,9 +184,9 @@ public final class TraceBatchScorer implements AutoCloseable {
         AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
                 .filter(Feedback::isError).map(Feedback::error).findFirst().orElse(null);
         if (error != null) {
-            metrics.failed(s.name(), error.code());
+            metrics.failed(s.experimentId(), s.name(), error.code());
         } else {
-            metrics.scored(s.name(), o.durationNanos());
+            metrics.scored(s.experimentId(), s.name(), o.durationNanos());
         }
         List<Assessment> out = new ArrayList<>(o.feedback().size());
         for (Feedback f : o.feedback()) {
