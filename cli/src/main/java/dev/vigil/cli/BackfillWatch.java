@@ -48,7 +48,8 @@ final class BackfillWatch {
      * @param p the progress
      * @param baseline traces the job had scanned when this run started watching it
      * @param elapsedMillis time watched
-     * @return the bar: before the first page is saved the total is unknown and shown as such, never as 0/0
+     * @return the bar: before the first page is read the total is unknown and shown as such, never as 0/0; a total
+     *     estimated from the time range covered so far is marked {@code ~}
      */
     static String render(BackfillProgress p, long baseline, long elapsedMillis) {
         boolean succeeded = p.status().name().equals("SUCCEEDED");
@@ -60,7 +61,9 @@ final class BackfillWatch {
                 : rate > 0 && p.estimatedRemaining() > 0
                         ? "ETA " + Math.max(1, Math.round(p.estimatedRemaining() / rate)) + "s" : "ETA –";
         int pct = total == 0 ? (p.status().isTerminal() ? 100 : 0) : (int) Math.min(100, 100 * p.scanned() / total);
-        String scanned = totalKnown ? p.scanned() + "/" + total : "reading the first page";
+        // while pages remain, the total is an estimate from the share of the time range covered: marked with ~
+        boolean estimated = !p.status().isTerminal() && p.estimatedRemaining() > 0;
+        String scanned = totalKnown ? p.scanned() + "/" + (estimated ? "~" : "") + total : "reading the first page";
         return String.format(Locale.ROOT, "%s %3d%%  scanned %s  scored %d  failed %d  skipped %d  %.0f traces/s  %s  job %s",
                 LiveLine.bar(pct, 100, 24), pct, scanned, p.scored(), p.failed(), p.skipped(), rate, eta,
                 p.jobId());

@@ -123,14 +123,14 @@ final class DemoCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             while (producer.isAlive() && !stop.requested()) {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                line.update(status(vigil.stats(), ms, runFor, logged.get()), ms);
+                line.update(status(vigil.stats(exp.id()), ms, runFor, logged.get()), ms);
                 stop.pause(500);
             }
             producer.join(5000);
             // let the engine finish the traces already logged (bounded)
             long drainUntil = System.nanoTime() + 20_000_000_000L;
             while (!stop.requested() && System.nanoTime() < drainUntil) {
-                EngineStats.Snapshot snap = vigil.stats();
+                EngineStats.Snapshot snap = vigil.stats(exp.id());
                 if (snap.tracesSeen() >= logged.get() && snap.queueDepth() == 0 && snap.cursorLag() == 0) {
                     break;
                 }
@@ -138,10 +138,10 @@ final class DemoCommand implements Callable<Integer> {
                 line.update(status(snap, ms, runFor, logged.get()) + "  draining", ms);
                 stop.pause(200);
             }
-            line.finish(status(vigil.stats(), (System.nanoTime() - t0) / 1_000_000, runFor, logged.get()));
+            line.finish(status(vigil.stats(exp.id()), (System.nanoTime() - t0) / 1_000_000, runFor, logged.get()));
             Instant end = clock.instant().plusMillis(1);
             out.println();
-            printTable(out, s, exp, vigil.stats(), plan, begin, end, clock);
+            printTable(out, s, exp, vigil.stats(exp.id()), plan, begin, end, clock);
             DemoMonitor.show(out, s, exp.id(), clock);
 
             if (!stop.requested()) {

@@ -37,6 +37,7 @@ final class JobsCommand implements Callable<Integer> {
             List<Job> jobs = s.jobs().list(exp.experimentId());
             if (jobs.isEmpty()) {
                 out.println("No jobs in experiment '" + exp.name() + "'. Start one with 'vigil backfill --scorer NAME'.");
+                SkippedRowsNote.print(out, s);
                 return 0;
             }
             Table t = new Table("JOB", "TYPE", "STATUS", ">SCANNED", ">SCORED", ">FAILED", "UPDATED", "MESSAGE");
@@ -48,6 +49,7 @@ final class JobsCommand implements Callable<Integer> {
                                 : j.message() == null ? "" : j.message());
             }
             t.print(out);
+            SkippedRowsNote.print(out, s);
             return 0;
         }
     }

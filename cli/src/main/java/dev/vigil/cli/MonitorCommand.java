@@ -62,31 +62,33 @@ final class MonitorCommand implements Callable<Integer> {
                     if (ms >= limitMs) {
                         break;
                     }
-                    line.update(status(vigil, ms), ms);
+                    line.update(status(vigil, exp.id(), ms), ms);
                     stop.pause(Math.min(1000, limitMs - ms));
                 }
-                line.finish(status(vigil, (System.nanoTime() - t0) / 1_000_000));
+                line.finish(status(vigil, exp.id(), (System.nanoTime() - t0) / 1_000_000));
                 out.println((stop.requested() ? "Stopping (signal): " : "Stopping: ") + "draining the work in flight...");
                 out.flush();
                 alerts.close();
                 EngineStats.Snapshot before = vigil.stats();
                 vigil.close();
-                EngineStats.Snapshot after = vigil.stats();
+                // this experiment's counts: the engine also scores the other experiments of the store
+                EngineStats.Snapshot after = vigil.stats(exp.id());
+                long elsewhere = vigil.stats().tracesSeen() - after.tracesSeen();
                 EngineStats.LoopHealth health = vigil.loopHealth();
                 if (health.failing()) {
                     // the truth: the loop was failing when it stopped, whatever it had done before
                     out.printf("Stopped after errors: the tail loop was failing (%d failed turns, the last: %s); "
-                                    + "%d traces seen, %d scored, %d errors.%n",
+                                    + "%d traces seen, %d scored, %d errors%s.%n",
                             health.failures(), health.lastFailure(), after.tracesSeen(), total(after, true),
-                            total(after, false));
+                            total(after, false), otherExperiments(elsewhere));
                     out.flush();
                     return 1;
                 }
-                out.printf("Stopped cleanly: %d traces seen, %d scored, %d errors; %d runs were in flight at the signal.%n",
-                        after.tracesSeen(), total(after, true), total(after, false), before.queueDepth());
+                out.printf("Stopped cleanly: %d traces seen, %d scored, %d errors in experiment '%s'%s; %d runs were in "
+                                + "flight at the signal.%n", after.tracesSeen(), total(after, true), total(after, false),
+                        exp.name(), otherExperiments(elsewhere), before.queueDepth());
                 if (vigil.skippedRows() > 0) {
-                    out.printf("Skipped %d unreadable stored row%s (each logged once with its id).%n",
-                            vigil.skippedRows(), vigil.skippedRows() == 1 ? "" : "s");
+                    out.println(SkippedRowsNote.text(vigil.skippedRows()));
                 }
                 out.flush();
             }
@@ -114,11 +116,20 @@ final class MonitorCommand implements Callable<Integer> {
         return n;
     }
 
-    private static String status(Vigil vigil, long ms) {
-        EngineStats.Snapshot s = vigil.stats();
+    /** @return what the engine read of the store's other experiments (it scores their active scorers too), or "" */
+    static String otherExperiments(long traces) {
+        return traces <= 0 ? "" : " (and " + traces + " trace" + (traces == 1 ? "" : "s")
+                + " of other experiments, scored by their own scorers)";
+    }
+
+    /** The status line: the counts of the monitored experiment; queue and lag are the engine's, for the store. */
+    static String status(Vigil vigil, String experimentId, long ms) {
+        EngineStats.Snapshot s = vigil.stats(experimentId);
+        long elsewhere = vigil.stats().tracesSeen() - s.tracesSeen();
         EngineStats.LoopHealth h = vigil.loopHealth();
-        String line = String.format(Locale.ROOT, "%6ds  traces seen %d  scored %d  errors %d  in flight %d  cursor lag %d",
-                ms / 1000, s.tracesSeen(), total(s, true), total(s, false), s.queueDepth(), s.cursorLag());
+        String line = String.format(Locale.ROOT, "%6ds  traces seen %d%s  scored %d  errors %d  in flight %d  cursor lag %d",
+                ms / 1000, s.tracesSeen(), elsewhere > 0 ? " (+" + elsewhere + " other experiments)" : "",
+                total(s, true), total(s, false), s.queueDepth(), s.cursorLag());
         return h.failing() ? line + "  FAILING (" + h.consecutive() + "x): " + h.lastFailure() : line;
     }
 }

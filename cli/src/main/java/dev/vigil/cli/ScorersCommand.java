@@ -476,6 +476,7 @@ final class ScorersCommand implements Runnable {
             Table t = new Table("NAME", ">VERSION", "KIND", "STATE", ">SAMPLE RATE", "FILTER", "HEALTH", ">PENDING",
                     "LAST FAILURE");
             List<String> notes = new java.util.ArrayList<>();
+            long skipped;
             try (Store s = store.open()) {
                 java.util.Optional<dev.vigil.spi.model.Experiment> exp = s.experiments().findByName(store.experiment);
                 Map<String, ScorerVersion> latest = new java.util.TreeMap<>();
@@ -495,6 +496,7 @@ final class ScorersCommand implements Runnable {
                         }
                     }
                 }
+                skipped = s.skippedRows();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (t.isEmpty()) {
@@ -504,6 +506,9 @@ final class ScorersCommand implements Runnable {
                 for (String n : notes) {
                     out.println(n);
                 }
+            }
+            if (skipped > 0) {
+                out.println(SkippedRowsNote.text(skipped));
             }
             return 0;
         }

@@ -57,6 +57,25 @@ class EngineCommandsTest {
     }
 
     @Test
+    void monitor_countsOnlyTheTracesOfItsExperiment_andSaysWhatItReadOfTheOthers() {
+        List<Trace> traces = seed(40);
+        Experiment other = store.experiments().getOrCreate("other");
+        store.traces().put(new TraceGenerator(12, other.experimentId(), Instant.now().minusSeconds(5),
+                Duration.ofMillis(100)).traces(15));
+        cli.run("scorers", "register", "no_secrets", "--java", "dev.vigil.cli.demo.DemoScorers$NoSecrets",
+                "--start", "--sample-rate", "1.0");
+        cli.run("scorers", "register", "no_secrets", "-e", "other", "--java",
+                "dev.vigil.cli.demo.DemoScorers$NoSecrets", "--start", "--sample-rate", "1.0");
+
+        Cli.Result r = cli.run("monitor", "--duration", "3s", "--status-every", "1s");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Stopped cleanly: 40 traces seen, 40 scored, 0 errors in experiment 'default' "
+                + "(and 15 traces of other experiments, scored by their own scorers)");
+        assertThat(assessed(traces, "no_secrets")).isEqualTo(40);
+    }
+
+    @Test
     void backfill_withRate_printsJobAndProgressBar_andScoresHistory() {
         List<Trace> traces = seed(200);
         cli.run("scorers", "register", "concise", "--java", "dev.vigil.cli.demo.DemoScorers$Concise");
@@ -75,6 +94,34 @@ class EngineCommandsTest {
         Cli.Result status = cli.run("jobs", "status", id);
         assertThat(status.out()).contains("status:   succeeded").contains("\"name\":\"concise\"").contains("\"sampleRate\":1.0");
         assertThat(cli.run("jobs", "resume", id).out()).isEqualTo("Job " + id + " is succeeded: nothing to resume.\n");
+    }
+
+    @Test
+    void backfill_jobIsListedRunningAtOnce_beforeItsFirstPageIsScored() throws Exception {
+        List<Trace> traces = seed(30);
+        assertThat(cli.run("scorers", "register", "gated", "--java", "dev.vigil.cli.GatedScorer").code()).isZero();
+        GatedScorer.GATE.drainPermits();
+        java.util.concurrent.CompletableFuture<Cli.Result> backfill = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> cli.run("backfill", "--scorer", "gated:1.0", "--from", "1h"));
+        try {
+            // issue #20: the job row appeared ~28 s after the start, once the first page was scored
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            String row = null;
+            while (row == null) {
+                assertThat(System.nanoTime() - deadline).as("the job listed as running within 2 minutes").isNegative();
+                assertThat(backfill).isNotDone();
+                row = cli.run("jobs").out().lines().filter(l -> l.startsWith("backfill-") && l.contains(" running "))
+                        .findFirst().orElse(null);
+                Thread.sleep(50);
+            }
+            assertThat(assessed(traces, "gated")).as("nothing of the first page is scored yet").isZero();
+        } finally {
+            GatedScorer.GATE.release(10_000);
+        }
+        Cli.Result r = backfill.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("scanned 30/30  scored 30  failed 0");
+        assertThat(assessed(traces, "gated")).isEqualTo(30);
     }
 
     @Test

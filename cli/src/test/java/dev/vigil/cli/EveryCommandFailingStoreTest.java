@@ -82,6 +82,7 @@ class EveryCommandFailingStoreTest {
     private static final Map<String, List<String>> EXTRA = Map.of(
             "scorers update", List.of("--sample-rate", "0.5"),
             "monitors create", List.of("--scorer", "x", "--critical", "0.5"),
+            // a budget needs a limit, checked before the store is opened
             "budgets set", List.of("--usd", "5"));
 
     /** A store opener as the real one, with a short connection timeout so that each command fails in a second. */

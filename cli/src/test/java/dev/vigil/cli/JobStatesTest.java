@@ -96,6 +96,6 @@ class JobStatesTest {
 
         String bar = BackfillWatch.render(resumed, 900, 2_000);
 
-        assertThat(bar).contains("scanned 1000/2000").contains(" 50 traces/s").contains("ETA 20s");
+        assertThat(bar).contains("scanned 1000/~2000").contains(" 50 traces/s").contains("ETA 20s");
     }
 }

@@ -187,6 +187,14 @@ public final class Vigil implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /**
+     * @param experimentId an experiment id
+     * @return the engine's counters for that experiment's traces and scorers (see {@link EngineStats#snapshot(String)})
+     */
+    public EngineStats.Snapshot stats(String experimentId) {
+        return stats.snapshot(experimentId);
+    }
+
     /** @return the tail loop's health: whether it is failing now, and how often it failed */
     public EngineStats.LoopHealth loopHealth() {
         return stats.loopHealth();

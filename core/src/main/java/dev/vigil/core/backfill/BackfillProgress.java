@@ -8,9 +8,11 @@ import dev.vigil.spi.store.JobStatus;
  *
  * @param jobId the job
  * @param status its status
- * @param scanned traces read from the store (matching the time range and pushed-down filter)
+ * @param scanned traces read from the store (matching the time range and pushed-down filter), counting the page
+ *     being scored
  * @param sampled (trace, scorer) pairs picked by filter and sample
- * @param scored pairs scored and stored by this job
+ * @param scored pairs scored by this job (stored when their page ends: while a page is scored in this process, its
+ *     runs are counted as they finish)
  * @param failed pairs whose scorer failed permanently (stored as error feedback)
  * @param skipped pairs already scored by the same scorer version (by live monitoring or before a crash)
  * @param estimatedRemaining traces left to scan, estimated from the share of the time range covered
@@ -54,7 +56,11 @@ public record BackfillProgress(String jobId, JobStatus status, long scanned, lon
      * @return its progress
      */
     public static BackfillProgress of(Job job) {
-        var p = job.progress();
+        return of(job, job.progress());
+    }
+
+    /** A running job's progress with counters newer than those saved (the page being scored). */
+    static BackfillProgress of(Job job, java.util.Map<String, Long> p) {
         return new BackfillProgress(job.jobId(), job.status(), p.getOrDefault(SCANNED, 0L),
                 p.getOrDefault(SAMPLED, 0L), p.getOrDefault(SCORED, 0L), p.getOrDefault(FAILED, 0L),
                 p.getOrDefault(SKIPPED, 0L), p.getOrDefault(REMAINING, 0L), job.message(),

@@ -89,6 +89,7 @@ public final class BackfillService implements AutoCloseable {
     private final ExecutorService jobsPool = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vigil-backfill-", 0).factory());
     private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+    private final Map<String, LivePage> pages = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -183,7 +184,35 @@ public final class BackfillService implements AutoCloseable {
      * @throws NotFoundException if there is no such job
      */
     public BackfillProgress progress(String jobId) {
-        return BackfillProgress.of(job(jobId));
+        Job j = job(jobId);
+        LivePage live = pages.get(jobId);
+        return live == null || j.status().isTerminal() ? BackfillProgress.of(j) : live.over(j);
+    }
+
+    /**
+     * The page this process is scoring for a job, before the page is saved: the page counted as scanned, and its
+     * runs counted as they finish, so that a progress bar moves from the first page on instead of once per saved
+     * page. Its feedback is stored, and the counters saved in the job, when the page ends.
+     */
+    private static final class LivePage {
+        final Map<String, Long> base;
+        final java.util.concurrent.atomic.AtomicLong scored = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+
+        LivePage(Map<String, Long> base) {
+            this.base = Map.copyOf(base);
+        }
+
+        void done(boolean runFailed) {
+            (runFailed ? failed : scored).incrementAndGet();
+        }
+
+        BackfillProgress over(Job job) {
+            Map<String, Long> p = new HashMap<>(base);
+            p.merge(BackfillProgress.SCORED, scored.get(), Long::sum);
+            p.merge(BackfillProgress.FAILED, failed.get(), Long::sum);
+            return BackfillProgress.of(job, p);
+        }
     }
 
     private Job job(String jobId) {
@@ -386,7 +415,16 @@ public final class BackfillService implements AutoCloseable {
             while (!closed) {
                 TracePage page = store.traces().scan(new TraceQuery(job.experimentId(),
                         pageFrom.isBefore(start) ? start : pageFrom, end, pushed), token, pageSize);
-                scorePage(job.experimentId(), page.traces(), specs, progress, scoring);
+                Map<String, Long> ahead = new LinkedHashMap<>(progress);
+                ahead.merge(BackfillProgress.SCANNED, (long) page.traces().size(), Long::sum);
+                if (!page.traces().isEmpty()) {
+                    ahead.put(BackfillProgress.LAST_TIME,
+                            page.traces().get(page.traces().size() - 1).info().requestTime().toEpochMilli());
+                }
+                ahead.put(BackfillProgress.REMAINING, page.hasNext() ? estimateRemaining(ahead, start, end) : 0);
+                LivePage live = new LivePage(ahead);
+                pages.put(jobId, live);
+                scorePage(job.experimentId(), page.traces(), specs, progress, scoring, live);
                 progress.merge(BackfillProgress.SCANNED, (long) page.traces().size(), Long::sum);
                 if (!page.traces().isEmpty()) {
                     progress.put(BackfillProgress.LAST_TIME,
@@ -395,6 +433,7 @@ public final class BackfillService implements AutoCloseable {
                 progress.put(BackfillProgress.REMAINING, page.hasNext() ? estimateRemaining(progress, start, end) : 0);
                 JobStatus next = page.hasNext() ? JobStatus.RUNNING : JobStatus.SUCCEEDED;
                 Job saved = save(job, next, progress, page.nextPageToken());
+                pages.remove(jobId, live);
                 if (saved == null) {
                     return; // cancelled meanwhile
                 }
@@ -418,6 +457,7 @@ public final class BackfillService implements AutoCloseable {
                 }
             }
         } finally {
+            pages.remove(jobId);
             store.jobs().release(lease);
         }
     }
@@ -451,7 +491,7 @@ public final class BackfillService implements AutoCloseable {
     }
 
     private void scorePage(String experimentId, List<Trace> traces, List<Spec> specs, Map<String, Long> progress,
-            ExecutorService scoring) throws InterruptedException {
+            ExecutorService scoring, LivePage live) throws InterruptedException {
         record Pair(Trace trace, ScorerInput input, Spec spec) {}
         List<Pair> pairs = new ArrayList<>();
         Map<String, ScorerInput> inputs = new HashMap<>();
@@ -493,7 +533,9 @@ public final class BackfillService implements AutoCloseable {
             futures.add(scoring.submit(() -> {
                 permits.acquire();
                 try {
-                    return runner.run(p.spec().scorer(), p.spec().name(), p.input(), timeout);
+                    Outcome o = runner.run(p.spec().scorer(), p.spec().name(), p.input(), timeout);
+                    live.done(o.failed());
+                    return o;
                 } finally {
                     permits.release();
                 }

@@ -137,7 +137,7 @@ final class ArrivalReader {
         work = withoutScored(work);
         for (Work w : work) {
             w.partition().add(w.seq(), 1);
-            metrics.sampled(w.scorer().name());
+            metrics.sampled(w.scorer().experimentId(), w.scorer().name());
         }
         for (Partition p : held.values()) {
             synchronized (p) {

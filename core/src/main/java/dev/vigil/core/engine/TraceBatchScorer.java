@@ -302,7 +302,7 @@ public final class TraceBatchScorer implements AutoCloseable {
         List<CompletableFuture<Ran>> runs = new ArrayList<>(work.size());
         inFlight.addAndGet(work.size());
         for (Work w : work) {
-            metrics.sampled(w.scorer().name());
+            metrics.sampled(w.scorer().experimentId(), w.scorer().name());
             CompletableFuture<Ran> r;
             try {
                 r = CompletableFuture.supplyAsync(() -> run(w), pool);
@@ -321,9 +321,9 @@ public final class TraceBatchScorer implements AutoCloseable {
         AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
                 .filter(Feedback::isError).map(Feedback::error).findFirst().orElse(null);
         if (error != null) {
-            metrics.failed(s.name(), error.code());
+            metrics.failed(s.experimentId(), s.name(), error.code());
         } else {
-            metrics.scored(s.name(), o.durationNanos());
+            metrics.scored(s.experimentId(), s.name(), o.durationNanos());
         }
         Instant now = clock.instant();
         if (hasRetryQueue && (o.transientFailure() || o.authFailure())) {

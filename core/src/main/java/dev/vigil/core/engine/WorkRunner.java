@@ -158,10 +158,10 @@ final class WorkRunner {
         AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
                 .filter(Feedback::isError).map(Feedback::error).findFirst().orElse(null);
         if (error != null) {
-            metrics.failed(name, error.code());
+            metrics.failed(s.experimentId(), name, error.code());
             tracker.failure(s.key(), now, o.kind(), error.code(), error.message(), deferred);
         } else {
-            metrics.scored(name, o.durationNanos());
+            metrics.scored(s.experimentId(), name, o.durationNanos());
             Instant completed = w.trace().info().requestTime().plusMillis(
                     w.trace().info().executionDurationMs() == null ? 0 : w.trace().info().executionDurationMs());
             tracker.success(s.key(), now, Duration.between(completed, now));

@@ -37,6 +37,16 @@ public interface EngineMetrics {
     default void sampled(String scorer) {}
 
     /**
+     * A trace of an experiment passed a scorer's filter and sample. By default reported as {@link #sampled(String)}.
+     *
+     * @param experimentId the experiment of the scorer and trace
+     * @param scorer the scorer name
+     */
+    default void sampled(String experimentId, String scorer) {
+        sampled(scorer);
+    }
+
+    /**
      * A scorer produced feedback that was stored.
      *
      * @param scorer the scorer name
@@ -45,12 +55,36 @@ public interface EngineMetrics {
     default void scored(String scorer, long durationNanos) {}
 
     /**
+     * A scorer of an experiment produced feedback that was stored. By default reported as
+     * {@link #scored(String, long)}.
+     *
+     * @param experimentId the experiment of the scorer
+     * @param scorer the scorer name
+     * @param durationNanos how long it ran
+     */
+    default void scored(String experimentId, String scorer, long durationNanos) {
+        scored(scorer, durationNanos);
+    }
+
+    /**
      * A scorer run failed and an error feedback was stored.
      *
      * @param scorer the scorer name
      * @param code the error code
      */
     default void failed(String scorer, String code) {}
+
+    /**
+     * A scorer run of an experiment failed and an error feedback was stored. By default reported as
+     * {@link #failed(String, String)}.
+     *
+     * @param experimentId the experiment of the scorer
+     * @param scorer the scorer name
+     * @param code the error code
+     */
+    default void failed(String experimentId, String scorer, String code) {
+        failed(scorer, code);
+    }
 
     /**
      * A judge reported its usage (from the feedback metadata: {@link JudgeUsage}).
@@ -118,6 +152,21 @@ public interface EngineMetrics {
             @Override
             public void sampled(String scorer) {
                 each.accept(m -> m.sampled(scorer));
+            }
+
+            @Override
+            public void sampled(String experimentId, String scorer) {
+                each.accept(m -> m.sampled(experimentId, scorer));
+            }
+
+            @Override
+            public void scored(String experimentId, String scorer, long durationNanos) {
+                each.accept(m -> m.scored(experimentId, scorer, durationNanos));
+            }
+
+            @Override
+            public void failed(String experimentId, String scorer, String code) {
+                each.accept(m -> m.failed(experimentId, scorer, code));
             }
 
             @Override

@@ -6,11 +6,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
-/** In-memory counters of what the engine did, always kept; {@link #snapshot()} reads them. */
+/**
+ * In-memory counters of what the engine did, always kept: for the whole engine ({@link #snapshot()}) and per
+ * experiment ({@link #snapshot(String)}), since one engine scores the traces of every experiment of its store.
+ */
 public final class EngineStats implements EngineMetrics {
 
     private final LongAdder seen = new LongAdder();
     private final Map<String, PerScorer> scorers = new ConcurrentHashMap<>();
+    private final Map<String, PerExperiment> experiments = new ConcurrentHashMap<>();
     private volatile LongSupplier queueDepth = () -> 0;
     private volatile LongSupplier cursorLag = () -> 0;
     private final java.util.concurrent.atomic.AtomicLong loopFailures = new java.util.concurrent.atomic.AtomicLong();
@@ -65,13 +69,27 @@ public final class EngineStats implements EngineMetrics {
         final java.util.concurrent.atomic.DoubleAdder cost = new java.util.concurrent.atomic.DoubleAdder();
     }
 
+    private static final class PerExperiment {
+        final LongAdder seen = new LongAdder();
+        final Map<String, PerScorer> scorers = new ConcurrentHashMap<>();
+    }
+
     private PerScorer of(String scorer) {
         return scorers.computeIfAbsent(scorer, s -> new PerScorer());
+    }
+
+    private PerScorer of(String experimentId, String scorer) {
+        return experiment(experimentId).scorers.computeIfAbsent(scorer, s -> new PerScorer());
+    }
+
+    private PerExperiment experiment(String experimentId) {
+        return experiments.computeIfAbsent(experimentId == null ? "" : experimentId, e -> new PerExperiment());
     }
 
     @Override
     public void traceSeen(String experimentId) {
         seen.increment();
+        experiment(experimentId).seen.increment();
     }
 
     @Override
@@ -99,6 +117,24 @@ public final class EngineStats implements EngineMetrics {
     }
 
     @Override
+    public void sampled(String experimentId, String scorer) {
+        sampled(scorer);
+        of(experimentId, scorer).sampled.increment();
+    }
+
+    @Override
+    public void scored(String experimentId, String scorer, long durationNanos) {
+        scored(scorer, durationNanos);
+        of(experimentId, scorer).scored.increment();
+    }
+
+    @Override
+    public void failed(String experimentId, String scorer, String code) {
+        failed(scorer, code);
+        of(experimentId, scorer).failed.increment();
+    }
+
+    @Override
     public void scored(String scorer, long durationNanos) {
         of(scorer).scored.increment();
     }
@@ -122,11 +158,30 @@ public final class EngineStats implements EngineMetrics {
         this.cursorLag = cursorLag;
     }
 
-    /** @return the counters now */
+    /** @return the counters now, over every experiment */
     public Snapshot snapshot() {
+        return new Snapshot(seen.sum(), counts(scorers), queueDepth.getAsLong(), cursorLag.getAsLong());
+    }
+
+    /**
+     * The counters of one experiment: the traces of it the engine read, and the runs of its scorers that the
+     * engine reported with their experiment (live monitoring and the batch scorer; judge usage and backfill runs
+     * are counted only in {@link #snapshot()}). The queue depth and cursor lag are the engine's, for every
+     * experiment: the engine reads one stream of traces for its whole store.
+     *
+     * @param experimentId an experiment id
+     * @return its counters now (zeros if the engine saw nothing of it)
+     */
+    public Snapshot snapshot(String experimentId) {
+        PerExperiment e = experiments.get(experimentId);
+        return new Snapshot(e == null ? 0 : e.seen.sum(), e == null ? Map.of() : counts(e.scorers),
+                queueDepth.getAsLong(), cursorLag.getAsLong());
+    }
+
+    private static Map<String, ScorerCounts> counts(Map<String, PerScorer> scorers) {
         Map<String, ScorerCounts> out = new TreeMap<>();
         scorers.forEach((k, p) -> out.put(k, new ScorerCounts(p.sampled.sum(), p.scored.sum(), p.failed.sum(),
                 p.inputTokens.sum(), p.outputTokens.sum(), p.cost.sum())));
-        return new Snapshot(seen.sum(), out, queueDepth.getAsLong(), cursorLag.getAsLong());
+        return out;
     }
 }

@@ -66,6 +66,41 @@ class BackfillTest {
     }
 
     @Test
+    void progress_movesWithinTheFirstPage_beforeThePageIsSaved() throws Exception {
+        Vigil vigil = vigil(memory(), 1_000);
+        ExperimentHandle exp = vigil.experiment("shop");
+        exp.log(new TraceGenerator(2, exp.id(), START, Duration.ofSeconds(1)).traces(30));
+        java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(0);
+        exp.scorers().register(Scorers.code("gated", in -> {
+            try {
+                gate.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        })).start(SamplingConfig.of(1.0));
+
+        String job = exp.backfill(START, START.plusSeconds(60), "gated");
+        // issue #20: the bar showed nothing until the whole first page (1,000 traces) was scored and saved
+        assertThat(exp.backfillProgress(job).status()).isIn(JobStatus.PENDING, JobStatus.RUNNING);
+        gate.release(5);
+        Await.until("5 runs of the first page counted", () -> exp.backfillProgress(job).scored() == 5,
+                () -> exp.backfillProgress(job));
+
+        BackfillProgress midPage = exp.backfillProgress(job);
+        assertThat(midPage.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(midPage.scanned()).as("the page read is counted as scanned").isEqualTo(30);
+        assertThat(midPage.scored()).isEqualTo(5);
+        assertThat(vigil.store().jobs().get(job).orElseThrow().progress()).as("nothing of the page saved yet")
+                .doesNotContainKey(BackfillProgress.SCORED);
+        gate.release(1_000);
+        BackfillProgress done = awaitDone(exp, job);
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.scanned()).isEqualTo(30);
+        assertThat(done.scored()).isEqualTo(30);
+    }
+
+    @Test
     void backfill_scoresTheSampledMatchingHistoryInRange_andReportsProgress() {
         Vigil vigil = vigil(memory(), 100);
         ExperimentHandle exp = vigil.experiment("shop");

@@ -29,6 +29,8 @@ import java.util.OptionalLong;
 final class FsJobStore implements JobStore {
     private final FileStore store;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    /** Job records this version cannot decode: skipped when read, written back as they were (never lost). */
+    private final List<JsonNode> unreadableJobs = new java.util.ArrayList<>();
     private final Map<String, Long> cursors = new LinkedHashMap<>();
     private final Map<String, Lease> leases = new LinkedHashMap<>();
     private long lastToken;
@@ -61,7 +63,15 @@ final class FsJobStore implements JobStore {
         JsonNode j = FileStore.readStateJson(jobsFile());
         if (j != null) {
             for (JsonNode n : j) {
-                Job job = StateJson.job(n);
+                Job job;
+                try {
+                    job = StateJson.job(n);
+                } catch (RuntimeException e) {
+                    // a status this version does not know, a damaged record: skipped, logged once, kept on disk
+                    store.skipped.skip("job", String.valueOf(StateJson.text(n, "job_id")), String.valueOf(e));
+                    unreadableJobs.add(n);
+                    continue;
+                }
                 jobs.put(job.jobId(), job);
             }
         }
@@ -82,6 +92,7 @@ final class FsJobStore implements JobStore {
     private void persistJobs(Map<String, Job> next) {
         ArrayNode arr = StateJson.array();
         next.values().forEach(job -> arr.add(StateJson.job(job)));
+        unreadableJobs.forEach(arr::add);
         FsFiles.writeState(jobsFile(), StateJson.bytes(arr));
     }
 

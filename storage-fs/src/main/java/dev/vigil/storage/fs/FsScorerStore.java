@@ -26,6 +26,11 @@ final class FsScorerStore implements ScorerStore {
     private final FileStore store;
     /** experiment id → name → version → record. */
     private final Map<String, NavigableMap<String, NavigableMap<Integer, ScorerVersion>>> registry = new HashMap<>();
+    /**
+     * Per experiment, the scorer records this version cannot decode: skipped when read (logged and counted once),
+     * written back as they were on every rewrite, dropped only by a delete of their name.
+     */
+    private final Map<String, List<JsonNode>> unreadable = new HashMap<>();
 
     FsScorerStore(FileStore store) {
         this.store = store;
@@ -39,7 +44,15 @@ final class FsScorerStore implements ScorerStore {
                 continue;
             }
             for (JsonNode n : arr) {
-                ScorerVersion v = StateJson.scorer(n);
+                ScorerVersion v;
+                try {
+                    v = StateJson.scorer(n);
+                } catch (RuntimeException ex) {
+                    store.skipped.skip("scorer", StateJson.text(n, "name") + " v" + StateJson.text(n, "version")
+                            + " of experiment " + e.experimentId(), String.valueOf(ex));
+                    unreadable.computeIfAbsent(e.experimentId(), k -> new ArrayList<>()).add(n);
+                    continue;
+                }
                 names(v.experimentId()).computeIfAbsent(v.name(), k -> new TreeMap<>()).put(v.version(), v);
             }
         }
@@ -53,6 +66,7 @@ final class FsScorerStore implements ScorerStore {
     private void persist(String experimentId, NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next) {
         ArrayNode arr = StateJson.array();
         next.values().forEach(versions -> versions.values().forEach(v -> arr.add(StateJson.scorer(v))));
+        unreadable.getOrDefault(experimentId, List.of()).forEach(arr::add);
         FsFiles.writeState(store.experiments.dirOf(experimentId).resolve(STATE_FILE), StateJson.bytes(arr));
         registry.put(experimentId, next);
     }
@@ -70,7 +84,8 @@ final class FsScorerStore implements ScorerStore {
         return store.write(() -> {
             store.requireExperiment(version.experimentId(), "scorer '" + version.name() + "'");
             NavigableMap<Integer, ScorerVersion> versions = names(version.experimentId()).get(version.name());
-            int latest = versions == null || versions.isEmpty() ? 0 : versions.lastKey();
+            int latest = Math.max(versions == null || versions.isEmpty() ? 0 : versions.lastKey(),
+                    unreadableLatest(version.experimentId(), version.name()));
             Revisions.checkNextVersion("scorer '" + version.name() + "' in experiment " + version.experimentId(),
                     latest, version.version());
             NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(version.experimentId());
@@ -134,17 +149,39 @@ final class FsScorerStore implements ScorerStore {
         });
     }
 
+    /** @return the highest version number among the unreadable records of a name, 0 if none */
+    private int unreadableLatest(String experimentId, String name) {
+        int max = 0;
+        for (JsonNode n : unreadable.getOrDefault(experimentId, List.of())) {
+            if (name.equals(StateJson.text(n, "name")) && n.path("version").canConvertToInt()) {
+                max = Math.max(max, n.path("version").asInt());
+            }
+        }
+        return max;
+    }
+
     @Override
     public int delete(String experimentId, String name) {
         return store.write(() -> {
             NavigableMap<Integer, ScorerVersion> versions = versionsLocked(experimentId, name);
-            if (versions == null || versions.isEmpty()) {
+            List<JsonNode> bad = unreadable.getOrDefault(experimentId, List.of());
+            int unreadableOfName = (int) bad.stream().filter(n -> name != null
+                    && name.equals(StateJson.text(n, "name"))).count();
+            if ((versions == null || versions.isEmpty()) && unreadableOfName == 0) {
                 return 0;
             }
-            int n = versions.size();
+            int n = (versions == null ? 0 : versions.size()) + unreadableOfName;
+            List<JsonNode> kept = new ArrayList<>(bad);
+            kept.removeIf(x -> name.equals(StateJson.text(x, "name")));
+            unreadable.put(experimentId, kept);
             NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(experimentId);
             next.remove(name);
-            persist(experimentId, next);
+            try {
+                persist(experimentId, next);
+            } catch (RuntimeException e) {
+                unreadable.put(experimentId, bad); // not written: the unreadable records stay as they are
+                throw e;
+            }
             return n;
         });
     }
@@ -154,7 +191,7 @@ final class FsScorerStore implements ScorerStore {
         return store.write(() -> {
             NavigableMap<Integer, ScorerVersion> versions = versionsLocked(experimentId, name);
             if (versions == null || !versions.containsKey(version)) {
-                return false;
+                return deleteUnreadable(experimentId, name, version);
             }
             NavigableMap<String, NavigableMap<Integer, ScorerVersion>> next = copy(experimentId);
             next.get(name).remove(version);
@@ -164,5 +201,24 @@ final class FsScorerStore implements ScorerStore {
             persist(experimentId, next);
             return true;
         });
+    }
+
+    /** Deletes an unreadable record of one version, if there is one; under the write lock. */
+    private boolean deleteUnreadable(String experimentId, String name, int version) {
+        List<JsonNode> bad = unreadable.getOrDefault(experimentId, List.of());
+        List<JsonNode> kept = new ArrayList<>(bad);
+        kept.removeIf(n -> name != null && name.equals(StateJson.text(n, "name"))
+                && n.path("version").canConvertToInt() && n.path("version").asInt() == version);
+        if (kept.size() == bad.size()) {
+            return false;
+        }
+        unreadable.put(experimentId, kept);
+        try {
+            persist(experimentId, copy(experimentId));
+        } catch (RuntimeException e) {
+            unreadable.put(experimentId, bad);
+            throw e;
+        }
+        return true;
     }
 }

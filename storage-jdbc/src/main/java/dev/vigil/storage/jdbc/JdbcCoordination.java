@@ -49,7 +49,7 @@ final class JdbcCoordination implements Coordination {
         requireFence(fence);
         return db.inTransaction("update job " + updated.jobId() + " fenced by " + fence.resource(), c -> {
             checkFence(c, fence, "updating job " + updated.jobId());
-            return JdbcJobStore.update(c, updated);
+            return JdbcJobStore.update(c, updated, db.skipped());
         });
     }
 

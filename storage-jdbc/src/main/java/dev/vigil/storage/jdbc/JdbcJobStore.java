@@ -76,11 +76,11 @@ final class JdbcJobStore implements JobStore {
     @Override
     public Job update(Job u) {
         StoreArguments.present(u, "update needs a job");
-        return db.inTransaction("update job " + u.jobId(), c -> update(c, u));
+        return db.inTransaction("update job " + u.jobId(), c -> update(c, u, db.skipped()));
     }
 
     /** The revision-checked update, inside the caller's transaction (the fenced update runs it after its check). */
-    static Job update(Connection c, Job u) throws SQLException {
+    static Job update(Connection c, Job u, dev.vigil.spi.store.SkippedRows skipped) throws SQLException {
         {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, progress = ?, checkpoint = ?, "
                     + "message = ?, revision = ?, updated_ns = ?, spec = ?, job_type = ?, experiment_id = ? "
@@ -101,7 +101,7 @@ final class JdbcJobStore implements JobStore {
                 }
             }
             // the compare-and-set missed: say why, by the same rule as every store
-            Optional<Job> current = get(c, u.jobId());
+            Optional<Job> current = get(c, u.jobId(), skipped);
             Revisions.checkUpdate("job " + u.jobId(), current.map(Job::revision).orElse(null), u.revision());
             throw Revisions.stale("job " + u.jobId(), current.get().revision(), u.revision());
         }
@@ -109,13 +109,14 @@ final class JdbcJobStore implements JobStore {
 
     @Override
     public Optional<Job> get(String jobId) {
-        return db.autoCommit("read job " + jobId, c -> get(c, jobId));
+        return db.autoCommit("read job " + jobId, c -> get(c, jobId, db.skipped()));
     }
 
-    private static Optional<Job> get(Connection c, String jobId) throws SQLException {
+    private static Optional<Job> get(Connection c, String jobId, dev.vigil.spi.store.SkippedRows skipped)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE job_id = ?")) {
             ps.setString(1, jobId);
-            List<Job> out = read(ps);
+            List<Job> out = read(ps, skipped);
             return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
         }
     }
@@ -126,26 +127,56 @@ final class JdbcJobStore implements JobStore {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
                     + " FROM jobs WHERE experiment_id = ? ORDER BY created_ns DESC, ord DESC")) {
                 ps.setString(1, experimentId);
-                return read(ps);
+                return read(ps, db.skipped());
             }
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Job> read(PreparedStatement ps) throws SQLException {
+    /**
+     * Reads job rows leniently: a row this version cannot decode (a status it does not know, as a newer version's
+     * may be; a spec or progress that is not valid JSON) is logged and counted once in
+     * {@link dev.vigil.spi.store.Store#skippedRows()} and skipped, so that one bad row never stops {@code jobs list},
+     * a resume or the engine's watch for abandoned jobs.
+     */
+    private static List<Job> read(PreparedStatement ps, dev.vigil.spi.store.SkippedRows skipped) throws SQLException {
         List<Job> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Map<String, Object> spec = (Map<String, Object>) Json.parse(rs.getString(4));
-                Map<String, Object> rawProgress = (Map<String, Object>) Json.parse(rs.getString(6));
-                Map<String, Long> progress = new LinkedHashMap<>();
-                rawProgress.forEach((k, v) -> progress.put(k, ((Number) v).longValue()));
-                out.add(new Job(rs.getString(1), rs.getString(2), rs.getString(3), spec,
-                        JobStatus.valueOf(rs.getString(5)), progress, rs.getString(7), rs.getString(8), rs.getLong(9),
-                        EpochNanos.toInstant(rs.getLong(10)), EpochNanos.toInstant(rs.getLong(11))));
+                try {
+                    out.add(decode(rs));
+                } catch (RuntimeException e) {
+                    skipped.skip("job", rs.getString(1), e.getMessage());
+                }
             }
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Job decode(ResultSet rs) throws SQLException {
+        Object spec = Json.parse(rs.getString(4));
+        Object rawProgress = Json.parse(rs.getString(6));
+        if (!(spec instanceof Map) || !(rawProgress instanceof Map)) {
+            throw new IllegalArgumentException("its spec and progress must be JSON objects");
+        }
+        Map<String, Long> progress = new LinkedHashMap<>();
+        ((Map<String, Object>) rawProgress).forEach((k, v) -> {
+            if (!(v instanceof Number n)) {
+                throw new IllegalArgumentException("its progress count '" + k + "' is not a number: " + v);
+            }
+            progress.put(k, n.longValue());
+        });
+        String status = rs.getString(5);
+        JobStatus parsed;
+        try {
+            parsed = JobStatus.valueOf(status);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("unknown job status '" + status + "' (this version knows "
+                    + java.util.Arrays.toString(JobStatus.values()) + ")");
+        }
+        return new Job(rs.getString(1), rs.getString(2), rs.getString(3), (Map<String, Object>) spec, parsed,
+                progress, rs.getString(7), rs.getString(8), rs.getLong(9), EpochNanos.toInstant(rs.getLong(10)),
+                EpochNanos.toInstant(rs.getLong(11)));
     }
 
     @Override

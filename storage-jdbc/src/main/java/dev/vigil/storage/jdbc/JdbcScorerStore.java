@@ -113,7 +113,7 @@ final class JdbcScorerStore implements ScorerStore {
         return db.autoCommit("read scorer '" + name + "' v" + version, c -> get(c, experimentId, name, version));
     }
 
-    private static Optional<ScorerVersion> get(Connection c, String experimentId, String name, int version)
+    private Optional<ScorerVersion> get(Connection c, String experimentId, String name, int version)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
                 + " FROM scorer_versions WHERE experiment_id = ? AND name = ? AND version = ?")) {
@@ -128,11 +128,12 @@ final class JdbcScorerStore implements ScorerStore {
     @Override
     public Optional<ScorerVersion> latest(String experimentId, String name) {
         return db.autoCommit("read latest scorer '" + name + "'", c -> {
+            // the newest version this process can read: an unreadable newer row is skipped (logged once)
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM scorer_versions "
-                    + "WHERE experiment_id = ? AND name = ? ORDER BY version DESC LIMIT 1")) {
+                    + "WHERE experiment_id = ? AND name = ? ORDER BY version DESC")) {
                 ps.setString(1, experimentId);
                 ps.setString(2, name);
-                List<ScorerVersion> out = read(ps);
+                List<ScorerVersion> out = read(ps, 1);
                 return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
             }
         });
@@ -177,18 +178,42 @@ final class JdbcScorerStore implements ScorerStore {
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<ScorerVersion> read(PreparedStatement ps) throws SQLException {
+    private List<ScorerVersion> read(PreparedStatement ps) throws SQLException {
+        return read(ps, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads scorer rows leniently: a row this version cannot decode (its definition is not valid JSON, or its
+     * values break a rule, as a damaged row or a newer version's may) is logged and counted once in
+     * {@link dev.vigil.spi.store.Store#skippedRows()} and skipped, so that one bad row never stops a listing or the
+     * engine's registry.
+     *
+     * @param limit the most rows to return
+     */
+    private List<ScorerVersion> read(PreparedStatement ps, int limit) throws SQLException {
         List<ScorerVersion> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Map<String, Object> config = (Map<String, Object>) Json.parse(rs.getString(5));
-                out.add(new ScorerVersion(rs.getString(1), rs.getString(2), rs.getInt(3),
-                        new ScorerDefinition(rs.getString(4), config),
-                        new SamplingConfig(rs.getDouble(6), rs.getString(7)), rs.getLong(8),
-                        EpochNanos.toInstant(rs.getLong(9)), EpochNanos.toInstant(rs.getLong(10))));
+            while (out.size() < limit && rs.next()) {
+                try {
+                    out.add(decode(rs));
+                } catch (RuntimeException e) {
+                    db.skipped().skip("scorer", rs.getString(2) + " v" + rs.getInt(3) + " of experiment "
+                            + rs.getString(1), e.getMessage());
+                }
             }
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ScorerVersion decode(ResultSet rs) throws SQLException {
+        Object config = Json.parse(rs.getString(5));
+        if (config != null && !(config instanceof Map)) {
+            throw new IllegalArgumentException("its definition's config is not a JSON object");
+        }
+        return new ScorerVersion(rs.getString(1), rs.getString(2), rs.getInt(3),
+                new ScorerDefinition(rs.getString(4), (Map<String, Object>) config),
+                new SamplingConfig(rs.getDouble(6), rs.getString(7)), rs.getLong(8),
+                EpochNanos.toInstant(rs.getLong(9)), EpochNanos.toInstant(rs.getLong(10)));
     }
 }

@@ -55,6 +55,29 @@ class JdbcUnreadableRowsTests {
             return store;
         }
 
+        @Override
+        protected Store plantUndecodableScorer(Store store, dev.vigil.spi.scorer.ScorerVersion version) {
+            try (Connection c = raw(dialect(), url); PreparedStatement ps = c.prepareStatement("UPDATE scorer_versions"
+                    + " SET config = ? WHERE experiment_id = ? AND name = ? AND version = ?")) {
+                ps.setString(1, "{\"class\": \"com.example.a\""); // cut short: not JSON
+                ps.setString(2, version.experimentId());
+                ps.setString(3, version.name());
+                ps.setInt(4, version.version());
+                if (ps.executeUpdate() != 1) {
+                    throw new AssertionError("no scorer row " + version);
+                }
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+            return store;
+        }
+
+        @Override
+        protected Store plantUnknownJobStatus(Store store, dev.vigil.spi.store.Job job) {
+            update("UPDATE jobs SET status = ? WHERE job_id = ?", "PAUSED_BY_A_NEWER_VERSION", job.jobId());
+            return store;
+        }
+
         private void update(String sql, String body, String id) {
             try (Connection c = raw(dialect(), url); PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, body);

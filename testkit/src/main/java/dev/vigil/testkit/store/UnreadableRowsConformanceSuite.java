@@ -6,6 +6,11 @@ import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.scorer.SamplingConfig;
+import dev.vigil.spi.scorer.ScorerDefinition;
+import dev.vigil.spi.scorer.ScorerVersion;
+import dev.vigil.spi.store.Job;
+import dev.vigil.spi.store.JobStatus;
 import dev.vigil.spi.store.ScoredValue;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TailEntry;
@@ -16,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +71,26 @@ public abstract class UnreadableRowsConformanceSuite {
      * @return the store to go on with
      */
     protected abstract Store plantUndecodableTrace(Store store, Trace trace);
+
+    /**
+     * Makes a stored scorer version undecodable behind the store's back, as a damaged row or a newer version's
+     * might be: its definition is no longer a valid one (the JDBC stores: its config is not JSON).
+     *
+     * @param store the open store
+     * @param version the stored scorer version
+     * @return the store to go on with
+     */
+    protected abstract Store plantUndecodableScorer(Store store, ScorerVersion version);
+
+    /**
+     * Gives a stored job a status this version does not know ({@code PAUSED_BY_A_NEWER_VERSION}), behind the
+     * store's back.
+     *
+     * @param store the open store
+     * @param job the stored job
+     * @return the store to go on with
+     */
+    protected abstract Store plantUnknownJobStatus(Store store, Job job);
 
     @BeforeEach
     void openFreshStore() {
@@ -135,6 +161,73 @@ public abstract class UnreadableRowsConformanceSuite {
             token = page.nextPageToken();
         } while (token != null);
         assertThat(scanned).containsExactly("tr-a2");
+        assertThat(store.skippedRows()).isEqualTo(1);
+    }
+
+    private ScorerVersion scorer(String experimentId, String name, int version) {
+        return new ScorerVersion(experimentId, name, version, new ScorerDefinition("java",
+                Map.of("class", "com.example." + name)), new SamplingConfig(0.5, null), 1, clock.instant(),
+                clock.instant());
+    }
+
+    @Test
+    void undecodableScorerRow_isSkipped_listLatestAndGetGoOn() {
+        Experiment e = store.experiments().getOrCreate("scorers");
+        store.scorers().create(scorer(e.experimentId(), "a", 1));
+        ScorerVersion bad = store.scorers().create(scorer(e.experimentId(), "a", 2));
+        store.scorers().create(scorer(e.experimentId(), "b", 1));
+        store = plantUndecodableScorer(store, bad);
+
+        assertThat(store.scorers().list(e.experimentId()))
+                .extracting(v -> v.name() + " v" + v.version()).containsExactly("a v1", "b v1");
+        assertThat(store.scorers().latest(e.experimentId(), "a")).get().extracting(ScorerVersion::version)
+                .as("the newest version this process can read").isEqualTo(1);
+        assertThat(store.scorers().get(e.experimentId(), "a", 2)).isEmpty();
+        assertThat(store.scorers().latest(e.experimentId(), "b")).isPresent();
+        assertThat(store.skippedRows()).as("one unreadable row, counted once however often it is met").isEqualTo(1);
+    }
+
+    @Test
+    void undecodableScorerRow_isRemovedByDeletingItsName_andTheNameCanBeRegisteredAgain() {
+        Experiment e = store.experiments().getOrCreate("scorers");
+        store.scorers().create(scorer(e.experimentId(), "a", 1));
+        ScorerVersion bad = store.scorers().create(scorer(e.experimentId(), "a", 2));
+        store = plantUndecodableScorer(store, bad);
+
+        assertThat(store.scorers().delete(e.experimentId(), "a")).as("both rows, the unreadable one too")
+                .isEqualTo(2);
+        assertThat(store.scorers().create(scorer(e.experimentId(), "a", 1)).version()).isEqualTo(1);
+        assertThat(store.scorers().list(e.experimentId())).extracting(ScorerVersion::version).containsExactly(1);
+    }
+
+    @Test
+    void undecodableScorerVersion_isRemovedByDeletingThatVersion_theNextVersionFollowsIt() {
+        Experiment e = store.experiments().getOrCreate("scorers");
+        store.scorers().create(scorer(e.experimentId(), "a", 1));
+        ScorerVersion bad = store.scorers().create(scorer(e.experimentId(), "a", 2));
+        store = plantUndecodableScorer(store, bad);
+
+        assertThat(store.scorers().delete(e.experimentId(), "a", 2)).isTrue();
+        assertThat(store.scorers().delete(e.experimentId(), "a", 2)).isFalse();
+        assertThat(store.scorers().create(scorer(e.experimentId(), "a", 2)).version()).isEqualTo(2);
+        assertThat(store.scorers().list(e.experimentId())).extracting(ScorerVersion::version).containsExactly(1, 2);
+    }
+
+    @Test
+    void jobWithUnknownStatus_isSkipped_listAndGetGoOn_otherJobsUpdate() {
+        Experiment e = store.experiments().getOrCreate("jobs");
+        Job older = store.jobs().create(new Job("job-1", e.experimentId(), "backfill", Map.of("from", "x"),
+                JobStatus.RUNNING, Map.of("scanned", 3L), null, null, 1, clock.instant(), clock.instant()));
+        clock.advance(java.time.Duration.ofSeconds(1));
+        Job newer = store.jobs().create(new Job("job-2", e.experimentId(), "backfill", Map.of("from", "y"),
+                JobStatus.PENDING, Map.of(), null, null, 1, clock.instant(), clock.instant()));
+        store = plantUnknownJobStatus(store, older);
+
+        assertThat(store.jobs().list(e.experimentId())).extracting(Job::jobId).containsExactly("job-2");
+        assertThat(store.jobs().get("job-1")).isEmpty();
+        Job done = store.jobs().update(newer.next(JobStatus.SUCCEEDED, Map.of("scanned", 5L), null, "done",
+                clock.instant()));
+        assertThat(store.jobs().get("job-2")).contains(done);
         assertThat(store.skippedRows()).isEqualTo(1);
     }
 }
