@@ -11,6 +11,9 @@ import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.store.Store;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,6 +89,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "Run several `vigil serve --kafka` on one PostgreSQL store to scale out.")
     String kafka;
 
+    @Option(names = "--monitor-every", defaultValue = "10s", paramLabel = "TIME",
+            description = "How often the store's monitors (alerts) are checked for being due, in every experiment "
+                    + "(each monitor still runs on its own interval; default ${DEFAULT-VALUE}, at least 1s).")
+    String monitorEvery;
+
     @Option(names = "--engine-id", paramLabel = "ID",
             description = "This engine's id among those sharing the store (default: serve-PID@HOST).")
     String engineId;
@@ -100,6 +108,10 @@ final class ServeCommand implements Callable<Integer> {
         long limitMs = duration == null ? Long.MAX_VALUE : MonitorCommand.length(duration, "--duration").toMillis();
         Duration quiet = MonitorCommand.length(quietPeriod, "--quiet-period");
         Duration age = MonitorCommand.length(maxAge, "--max-trace-age");
+        Duration monitorTick = MonitorCommand.length(monitorEvery, "--monitor-every");
+        if (monitorTick.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new UserError("--monitor-every must be 1s or more, got " + monitorEvery);
+        }
         if (maxRequestBytes < 1 || maxOpenTraces < 1) {
             throw new UserError("--max-request-size and --max-open-traces must be at least 1");
         }
@@ -164,8 +176,14 @@ final class ServeCommand implements Callable<Integer> {
                             + "/api/v1/openapi.json)" + (token == null ? "" : "; sign in with VIGIL_SERVER_TOKEN"));
                 }
                 out.flush();
+                // monitors (alerts) of every experiment are evaluated beside the engine, as 'vigil monitor' does;
+                // an experiment created while serving gets its scheduler at the next turn of the loop below
+                dev.vigil.core.monitor.MonitorService monitors = MonitorsCommand.service(s, java.time.Clock.systemUTC())
+                        .useHealth(dev.vigil.core.monitor.EngineHealth.of(vigil));
+                Map<String, dev.vigil.core.monitor.MonitorScheduler> alerts = new LinkedHashMap<>();
                 long t0 = System.nanoTime();
                 while (!stop.requested() && (System.nanoTime() - t0) / 1_000_000 < limitMs) {
+                    scheduleMonitors(s, monitors, monitorTick, alerts);
                     stop.pause(Math.min(1000, limitMs - (System.nanoTime() - t0) / 1_000_000));
                 }
                 out.println((stop.requested() ? "Stopping (signal)" : "Stopping") + ": draining requests and scoring...");
@@ -174,6 +192,7 @@ final class ServeCommand implements Callable<Integer> {
                     demo.close();
                 }
                 server.close();
+                alerts.values().forEach(dev.vigil.core.monitor.MonitorScheduler::close);
                 if (source != null) {
                     lagMeters.close();
                     source.close();
@@ -191,6 +210,20 @@ final class ServeCommand implements Callable<Integer> {
                 out.flush();
             }
             return stop.requested() ? 130 : 0;
+        }
+    }
+
+    /** Starts a monitor scheduler for each experiment that has none yet; a store read failure waits a turn. */
+    private static void scheduleMonitors(Store s, dev.vigil.core.monitor.MonitorService monitors, Duration tick,
+            Map<String, dev.vigil.core.monitor.MonitorScheduler> alerts) {
+        List<dev.vigil.spi.model.Experiment> experiments;
+        try {
+            experiments = s.experiments().list();
+        } catch (RuntimeException e) {
+            return;
+        }
+        for (dev.vigil.spi.model.Experiment e : experiments) {
+            alerts.computeIfAbsent(e.experimentId(), id -> new dev.vigil.core.monitor.MonitorScheduler(monitors, id, tick));
         }
     }
 
