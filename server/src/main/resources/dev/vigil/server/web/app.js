@@ -112,12 +112,13 @@
     const health = el('div', { class: 'cards', id: 'engine' });
     const body = el('tbody', { id: 'ov-body' });
     const err = errorBox('ov-error');
+    const alerts = alertsSection();
     const table = el('table', { id: 'ov-table' }, el('thead', {}, el('tr', {},
       ['Scorer', 'Kind', 'State', 'Rate', 'Filter', 'Sampled', 'Scored', 'Errors', 'Feedback', 'Value', '95 % interval',
         'n', 'Trend'].map((h) => el('th', { class: ['Sampled', 'Scored', 'Errors', 'Value', 'n', 'Rate'].includes(h) ? 'num' : '' }, h)))), body);
     setPage(el('div', {}, el('h2', {}, 'Overview'),
       el('div', { class: 'row' }, el('label', { class: 'f' }, 'Range', range)), err, el('h3', {}, 'Engine'), health,
-      el('h3', {}, 'Scorers'), el('div', { class: 'panel' }, table)));
+      el('h3', {}, 'Scorers'), el('div', { class: 'panel' }, table), alerts.node));
     range.addEventListener('change', () => { sessionStorage.setItem('range', range.value); load(); });
     async function load() {
       const d = await api('GET', exp() + '/overview?bucket=hour&from=' + encodeURIComponent(rangeFrom(range.value)));
@@ -150,7 +151,73 @@
       return el('div', { class: 'card' }, el('div', { class: 'k' }, k), el('div', { class: 'v ' + (cls || '') }, v));
     }
     await load().catch((e) => showError(err, e));
-    every(2000, load);
+    await alerts.load();
+    every(2000, () => Promise.all([load(), alerts.load()]));
+  }
+
+  // ------------------------------------------------------------------ alerts (monitors and budgets)
+
+  /** The monitors with their state and the budgets with this period's use; each list fails on its own. */
+  function alertsSection() {
+    const mBody = el('tbody', { id: 'mon-body' });
+    const bBody = el('tbody', { id: 'bud-body' });
+    const mErr = errorBox('mon-error');
+    const bErr = errorBox('bud-error');
+    const head = (cols, nums) => el('thead', {}, el('tr', {}, cols.map((h) => el('th', { class: nums.includes(h) ? 'num' : '' }, h))));
+    const node = el('div', { id: 'alerts' },
+      el('h3', {}, 'Monitors'), mErr, el('div', { class: 'panel' }, el('table', { id: 'mon-table' },
+        head(['Monitor', 'Scorer', 'Metric', 'State', 'Since', 'Value', '95 % interval', 'n'], ['Value', 'n']), mBody)),
+      el('h3', {}, 'Budgets'), bErr, el('div', { class: 'panel' }, el('table', { id: 'bud-table' },
+        head(['Budget', 'Scorer', 'Period', 'Limit', 'Spent', 'Used', ''], ['Limit', 'Spent', 'Used']), bBody)));
+    const monValue = (m, v) => v == null ? '–' : (m.metric === 'pass_rate' ? pct(v) : num(v, 3));
+    async function loadMonitors() {
+      const list = (await api('GET', exp() + '/monitors')).monitors;
+      const rows = list.map((m) => {
+        const t = m.last || {};
+        return el('tr', { 'data-monitor': m.name },
+          el('td', {}, m.name), el('td', {}, m.scorer), el('td', {}, m.describe || m.metric),
+          el('td', { class: 'state state-' + m.state }, m.state), el('td', { class: 'time since' }, fmtTime(m.since)),
+          el('td', { class: 'num value' }, monValue(m, t.value)),
+          el('td', { class: 'ci interval' }, t.low == null ? '' : '[' + monValue(m, t.low) + ', ' + monValue(m, t.high) + ']'),
+          el('td', { class: 'num' }, t.sampleSize == null ? '' : t.sampleSize));
+      });
+      if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'No monitors: create one with \'vigil monitors create\'.')));
+      mBody.replaceChildren(...rows);
+      mErr.hidden = true;
+    }
+    function limit(b) {
+      const parts = [];
+      if (b.maxUsd != null) parts.push('$' + num(b.maxUsd, 2));
+      if (b.maxTokens != null) parts.push(b.maxTokens + ' tokens');
+      return parts.join(' / ');
+    }
+    function spent(b) {
+      const u = b.usage || {};
+      const parts = [];
+      if (b.maxUsd != null || b.maxTokens == null) parts.push('$' + num(u.spentUsd, 4));
+      if (b.maxTokens != null) parts.push(u.spentTokens + ' tokens');
+      return parts.join(' / ');
+    }
+    async function loadBudgets() {
+      const list = (await api('GET', exp() + '/budgets')).budgets;
+      const rows = list.map((b) => {
+        const share = b.usage ? b.usage.usedShare : null;
+        const width = share == null ? 0 : Math.max(0, Math.min(1, share)) * 100;
+        return el('tr', { 'data-budget': b.name },
+          el('td', {}, b.name), el('td', {}, b.scorer), el('td', {}, b.period),
+          el('td', { class: 'num limit' }, limit(b)), el('td', { class: 'num spent' }, spent(b)),
+          el('td', { class: 'num used' + (share != null && share >= 1 ? ' fail' : '') }, pct(share)),
+          el('td', {}, el('div', { class: 'bar', title: pct(share) },
+            el('div', { style: 'width: ' + width.toFixed(1) + '%' + (share != null && share >= 1 ? '; background: var(--bad)' : '') }))));
+      });
+      if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'No budgets: set one with \'vigil budgets set\'.')));
+      bBody.replaceChildren(...rows);
+      bErr.hidden = true;
+    }
+    async function load() {
+      await Promise.all([loadMonitors().catch((e) => showError(mErr, e)), loadBudgets().catch((e) => showError(bErr, e))]);
+    }
+    return { node, load };
   }
 
   // ------------------------------------------------------------------ trends
