@@ -266,6 +266,65 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(1)
+    @SuppressWarnings("unchecked")
+    void overview_showsTheMonitorsStateAndTheBudgetsUse_asTheApiGivesThem() throws Exception {
+        // one monitor, evaluated once against the scored traces, and one budget on the judge
+        var notifiers = dev.vigil.core.monitor.NotificationDispatcher.loaded(new dev.vigil.spi.notify.NotifierContext(
+                java.time.Clock.systemUTC(), d -> { }, java.util.Optional.empty(), d -> { }));
+        var monitors = new dev.vigil.core.monitor.MonitorService(vigil.store(), java.time.Clock.systemUTC(),
+                notifiers, 1.0);
+        monitors.create(app.id(), "safety-pass-rate", new dev.vigil.core.monitor.MonitorDefinition("safety", null,
+                dev.vigil.core.monitor.MonitorMetric.PASS_RATE, null, Duration.ofHours(24), Duration.ofMinutes(1),
+                dev.vigil.core.monitor.Direction.BELOW, 0.95, 0.9, 30, dev.vigil.core.monitor.ConfidenceMode.INTERVAL,
+                Duration.ZERO, 0.01, List.of()));
+        assertThat(monitors.evaluateNow(app.id(), "safety-pass-rate")).isPresent();
+        vigil.store().budgets().put(new dev.vigil.spi.store.Budget(app.id(), "safety-daily", "safety",
+                dev.vigil.spi.store.BudgetPeriod.DAY, 0, 5.0, dev.vigil.spi.store.BudgetAction.ALERT, Instant.now()));
+
+        Map<String, Object> m = list(api("/experiments/support-bot/monitors").get("monitors")).getFirst();
+        Map<String, Object> last = (Map<String, Object>) m.get("last");
+        assertThat(m.get("state")).isIn("OK", "WARNING", "CRITICAL");
+        Map<String, Object> b = list(api("/experiments/support-bot/budgets").get("budgets")).getFirst();
+        Map<String, Object> use = (Map<String, Object>) b.get("usage");
+
+        open("#/overview");
+        waiting().until(d -> !d.findElements(By.cssSelector("#mon-body tr[data-monitor]")).isEmpty()
+                && !d.findElements(By.cssSelector("#bud-body tr[data-budget]")).isEmpty());
+        String since = (String) driver.executeScript("return new Date(arguments[0]).toLocaleString();", m.get("since"));
+        String value = pct(last.get("value"));
+        String interval = "[" + pct(last.get("low")) + ", " + pct(last.get("high")) + "]";
+        waiting().until(d -> {
+            WebElement row = d.findElement(By.cssSelector("#mon-body tr[data-monitor='safety-pass-rate']"));
+            WebElement state = row.findElement(By.cssSelector("td.state"));
+            return row.getText().contains("safety") && state.getText().equals(m.get("state"))
+                    && state.getAttribute("class").contains("state-" + m.get("state"))
+                    && row.findElement(By.cssSelector("td.since")).getText().equals(since)
+                    && row.findElement(By.cssSelector("td.value")).getText().equals(value)
+                    && row.findElement(By.cssSelector("td.interval")).getText().equals(interval);
+        });
+        String colour = driver.findElement(By.cssSelector("#mon-body td.state")).getCssValue("color");
+        assertThat(colour).as("the state is coloured").isNotEqualTo(
+                driver.findElement(By.cssSelector("#mon-body td:first-child")).getCssValue("color"));
+
+        String spent = "$" + String.format(Locale.ROOT, "%.4f", ((Number) use.get("spentUsd")).doubleValue());
+        String used = pct(use.get("usedShare"));
+        waiting().until(d -> {
+            WebElement row = d.findElement(By.cssSelector("#bud-body tr[data-budget='safety-daily']"));
+            return row.getText().contains("safety") && row.getText().contains("day")
+                    && row.findElement(By.cssSelector("td.limit")).getText().equals("$5.00")
+                    && row.findElement(By.cssSelector("td.spent")).getText().equals(spent)
+                    && row.findElement(By.cssSelector("td.used")).getText().equals(used)
+                    && !row.findElements(By.cssSelector(".bar > div")).isEmpty();
+        });
+        shot("overview-alerts");
+    }
+
+    static String pct(Object share) {
+        return share == null ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * ((Number) share).doubleValue());
+    }
+
+    @Test
     @Order(2)
     void trends_chartHasOnePointPerBucketWithABand() throws Exception {
         open("#/trends");
