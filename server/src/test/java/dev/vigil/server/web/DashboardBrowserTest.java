@@ -317,6 +317,7 @@ class DashboardBrowserTest {
                     && row.findElement(By.cssSelector("td.used")).getText().equals(used)
                     && !row.findElements(By.cssSelector(".bar > div")).isEmpty();
         });
+        driver.executeScript("document.getElementById('alerts').scrollIntoView();");
         shot("overview-alerts");
     }
 
