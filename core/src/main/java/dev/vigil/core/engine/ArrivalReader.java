@@ -10,10 +10,8 @@ import dev.vigil.spi.store.TailEntry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,31 +150,6 @@ final class ArrivalReader {
 
     /** Drops pairs already stored for the same scorer version (a restart re-reading, a backfill before us). */
     List<Work> withoutScored(List<Work> work) {
-        if (work.isEmpty()) {
-            return work;
-        }
-        Map<ScorerKey, List<String>> byScorer = new HashMap<>();
-        for (Work w : work) {
-            byScorer.computeIfAbsent(w.scorer().key(), k -> new ArrayList<>()).add(w.trace().traceId());
-        }
-        Map<ScorerKey, Set<String>> scored = new HashMap<>();
-        for (var entry : byScorer.entrySet()) {
-            Set<String> done = store.assessments().tracesScoredBy(entry.getKey().name(), entry.getKey().version(),
-                    entry.getValue());
-            if (!done.isEmpty()) {
-                scored.put(entry.getKey(), done);
-            }
-        }
-        if (scored.isEmpty()) {
-            return work;
-        }
-        List<Work> out = new ArrayList<>(work.size());
-        for (Work w : work) {
-            Set<String> done = scored.get(w.scorer().key());
-            if (done == null || !done.contains(w.trace().traceId())) {
-                out.add(w);
-            }
-        }
-        return out;
+        return ScoredPairs.without(store, work, Work::scorer, w -> w.trace().traceId());
     }
 }

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -399,32 +398,7 @@ public final class TraceBatchScorer implements AutoCloseable {
 
     /** Drops pairs already stored for the same scorer version (a re-delivery after a crash or rebalance). */
     private List<Work> withoutScored(List<Work> work) {
-        if (work.isEmpty()) {
-            return work;
-        }
-        Map<ScorerKey, List<String>> byScorer = new HashMap<>();
-        for (Work w : work) {
-            byScorer.computeIfAbsent(w.scorer().key(), k -> new ArrayList<>()).add(w.trace().traceId());
-        }
-        Map<ScorerKey, Set<String>> scored = new HashMap<>();
-        for (var e : byScorer.entrySet()) {
-            Set<String> done = store.assessments().tracesScoredBy(e.getKey().name(), e.getKey().version(),
-                    e.getValue());
-            if (!done.isEmpty()) {
-                scored.put(e.getKey(), done);
-            }
-        }
-        if (scored.isEmpty()) {
-            return work;
-        }
-        List<Work> out = new ArrayList<>(work.size());
-        for (Work w : work) {
-            Set<String> done = scored.get(w.scorer().key());
-            if (done == null || !done.contains(w.trace().traceId())) {
-                out.add(w);
-            }
-        }
-        return out;
+        return ScoredPairs.without(store, work, Work::scorer, w -> w.trace().traceId());
     }
 
     /** Stops taking batches, waits up to the drain timeout for runs in flight, then interrupts the rest. */
