@@ -89,8 +89,8 @@ public final class Vigil implements AutoCloseable {
         }
         this.engine = new MonitoringEngine(store, this::activeScorers, sampler::keep, options, runner, metrics, clock,
                 b.ticker);
-        this.batchScorer = new TraceBatchScorer(store, this::activeScorers, sampler::keep, options, runner, metrics,
-                clock, b.ticker);
+        // the batch scorer shares the engine's scorer states (pauses) and run statistics (scorer health)
+        this.batchScorer = new TraceBatchScorer(engine, sampler::keep, runner, metrics, clock);
         Deferrals deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,

@@ -408,6 +408,26 @@ public final class MonitoringEngine implements AutoCloseable {
         table.held().clear();
     }
 
+    /** @return the store this engine tails and writes to */
+    Store store() {
+        return store;
+    }
+
+    /** @return the engine options */
+    EngineOptions options() {
+        return options;
+    }
+
+    /** @return the active scorers and pauses, shared with a {@link TraceBatchScorer} built on this engine */
+    ScorerStates scorerStates() {
+        return states;
+    }
+
+    /** @return the run statistics, shared with a {@link TraceBatchScorer} built on this engine */
+    RunTracker runTracker() {
+        return tracker;
+    }
+
     /** @return the traces pending per partition, for diagnostics */
     Map<Integer, Integer> pendingCounts() {
         Map<Integer, Integer> out = new TreeMap<>();

@@ -2,8 +2,8 @@ package dev.vigil.core.engine;
 
 import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.metrics.EngineMetrics;
+import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.model.Assessment;
-import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.ScorerInput;
@@ -17,17 +17,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * retry queue; a source moves its position (a Kafka offset) past the batch only then. Nothing is queued without bound: {@link #inFlight()} counts the scorer runs
  * admitted and not finished, which a source compares with {@link #maxInFlight()} to pause reading.
  *
+ * <p>It shares the {@link MonitoringEngine}'s scorer states and run statistics: a scorer version failing
+ * authentication {@code authFailuresBeforePause} times in a row is paused for both (its pairs wait in the retry
+ * queue, none is stored as an error), {@link MonitoringEngine#statuses()} and {@link MonitoringEngine#runStats()}
+ * (hence {@code Vigil.scorerHealth}) show this scorer's runs, and {@link MonitoringEngine#resume} makes the
+ * deferred pairs due for this scorer's retry loop.
+ *
  * <p>Thread-safe. Do not run it beside a started {@link MonitoringEngine} on the same traces (they would both
  * score them; idempotent upserts keep one assessment, but the work is done twice).
  */
@@ -60,50 +63,47 @@ public final class TraceBatchScorer implements AutoCloseable {
     }
 
     private final Store store;
-    private final ActiveScorerSource source;
+    private final ScorerStates states;
     private final SamplingDecision sampling;
     private final EngineOptions options;
     private final ScorerRunner runner;
     private final EngineMetrics metrics;
+    private final RunRecorder recorder;
     private final Clock clock;
-    private final LongSupplier ticker;
     private final Deferrals deferrals;
     private final DurableWrites writes;
     private final boolean hasRetryQueue;
     private final ExecutorService pool;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<String, Loaded> scorers = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile Thread retryLoop;
 
-    private record Loaded(List<ActiveScorer> scorers, long loadedAt) {}
-
-    /** One scorer run to do; {@code retry} is the pair's retry-queue entry when this is a later attempt. */
-    private record Work(Trace trace, ScorerInput input, ActiveScorer scorer, PendingRetry retry) {}
-
-    /** What one run produced: feedback to store, or the pair's next retry-queue entry (deferred, not failed). */
-    private record Ran(Work work, List<Assessment> assessments, PendingRetry deferred) {}
+    /**
+     * What one run produced: feedback to store, or the pair's next retry-queue entry (deferred, not failed); the
+     * outcome is null when the pair was not run (its scorer stopped, deleted or paused since it was read).
+     */
+    private record Ran(Work work, Outcome outcome, List<Assessment> assessments, PendingRetry deferred) {}
 
     /**
-     * @param store where assessments are written
-     * @param source the active scorers per experiment
+     * A batch scorer on an engine's store, options, scorer states (active scorers, pauses) and run statistics.
+     *
+     * @param engine the engine whose store, options, scorer states and run statistics it shares (it need not be
+     *     started)
      * @param sampling the sampling decision
-     * @param options engine options (engine id, scorer timeout, scorer refresh, in-flight limit, retry delays)
      * @param runner runs scorers with retries, timeouts and provider limits
      * @param metrics where to report
      * @param clock assessment times and retry due times
-     * @param ticker nanosecond ticker for the scorer refresh
      */
-    public TraceBatchScorer(Store store, ActiveScorerSource source, SamplingDecision sampling, EngineOptions options,
-            ScorerRunner runner, EngineMetrics metrics, Clock clock, LongSupplier ticker) {
-        this.store = store;
-        this.source = source;
+    public TraceBatchScorer(MonitoringEngine engine, SamplingDecision sampling, ScorerRunner runner,
+            EngineMetrics metrics, Clock clock) {
+        this.store = engine.store();
+        this.states = engine.scorerStates();
         this.sampling = sampling;
-        this.options = options;
+        this.options = engine.options();
         this.runner = runner;
         this.metrics = metrics;
+        this.recorder = new RunRecorder(store, metrics, engine.runTracker(), options.engineId());
         this.clock = clock;
-        this.ticker = ticker;
         this.deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
         this.hasRetryQueue = hasRetryQueue(store);
         this.writes = new DurableWrites(store, options.engineId(), () -> closed);
@@ -135,14 +135,14 @@ public final class TraceBatchScorer implements AutoCloseable {
      * @param experimentId the experiment whose scorers changed
      */
     public void refreshScorers(String experimentId) {
-        scorers.remove(experimentId);
+        states.refresh(experimentId);
     }
 
     /**
      * Scores the complete traces of a batch (incomplete ones are ignored). A run that ends on a transient failure
      * (rate limit, overload, timeout, connection) or an authentication failure after the immediate retries is
      * deferred to the store's retry queue, not stored as an error; so is a pair of a scorer this process cannot
-     * build. The batch counts as done once its assessments are stored and its deferred pairs are in the queue:
+     * build, and a pair of a paused scorer (it waits for the resume). The batch counts as done once its assessments are stored and its deferred pairs are in the queue:
      * the later attempts are {@link #drainRetries}' work, outside the source's position.
      *
      * @param traces traces, already stored
@@ -164,8 +164,8 @@ public final class TraceBatchScorer implements AutoCloseable {
             }
             metrics.traceSeen(t.experimentId());
             ScorerInput input = null;
-            for (ActiveScorer s : active(t.experimentId())) {
-                if (!s.sampling().isActive()) {
+            for (ActiveScorer s : states.active(t.experimentId())) {
+                if (!s.sampling().isActive() || !states.inSnapshot(s)) {
                     continue;
                 }
                 boolean match;
@@ -176,6 +176,10 @@ public final class TraceBatchScorer implements AutoCloseable {
                     match = false;
                 }
                 if (match && sampling.keep(t.traceId(), s.name(), s.sampling().sampleRate())) {
+                    if (hasRetryQueue && states.isPaused(s.key())) {
+                        deferNow.add(deferrals.whilePaused(s, t.traceId(), states.pauseReason(s.key()), now));
+                        continue;
+                    }
                     if (hasRetryQueue && s.scorer() instanceof Unavailable u) {
                         deferNow.add(deferrals.unavailableHere(null, s, t.traceId(), u.unavailableReason(), now));
                         continue;
@@ -183,7 +187,7 @@ public final class TraceBatchScorer implements AutoCloseable {
                     if (input == null) {
                         input = ScorerInput.of(t);
                     }
-                    work.add(new Work(t, input, s, null));
+                    work.add(new Work(-1, null, t, input, s, null));
                 }
             }
         }
@@ -228,14 +232,16 @@ public final class TraceBatchScorer implements AutoCloseable {
         List<Work> work = new ArrayList<>();
         List<PendingRetry> back = new ArrayList<>();
         for (PendingRetry p : due) {
-            ActiveScorer s = find(p);
+            ActiveScorer s = states.find(p);
             Optional<Trace> t = s == null ? Optional.empty() : store.traces().get(p.traceId());
             if (s == null || t.isEmpty()) {
                 queue.remove(p.traceId(), p.scorerName(), p.scorerVersion());
+            } else if (states.isPaused(s.key())) {
+                back.add(p.dueAt(now.plus(options.retryMaxDelay()))); // waits for the resume
             } else if (s.scorer() instanceof Unavailable u) {
                 back.add(deferrals.unavailableHere(p, s, p.traceId(), u.unavailableReason(), now));
             } else {
-                work.add(new Work(t.get(), ScorerInput.of(t.get()), s, p));
+                work.add(new Work(-1, null, t.get(), ScorerInput.of(t.get()), s, p));
             }
         }
         List<Work> todo = withoutScored(work);
@@ -284,15 +290,6 @@ public final class TraceBatchScorer implements AutoCloseable {
         });
     }
 
-    private ActiveScorer find(PendingRetry p) {
-        for (ActiveScorer s : active(p.experimentId())) {
-            if (s.name().equals(p.scorerName()) && s.version() == p.scorerVersion() && s.sampling().isActive()) {
-                return s;
-            }
-        }
-        return null;
-    }
-
     /** Runs the work on the pool, counted in flight; completes with every run's result in order. */
     private CompletableFuture<List<Ran>> runAll(List<Work> work) {
         if (work.isEmpty()) {
@@ -314,33 +311,40 @@ public final class TraceBatchScorer implements AutoCloseable {
                 .thenApply(v -> runs.stream().map(CompletableFuture::join).toList());
     }
 
+    /** Runs one pair, as the store-tail engine's {@link WorkRunner} does: pauses and auth failures included. */
     private Ran run(Work w) {
         ActiveScorer s = w.scorer();
+        if (!states.isActive(s)) {
+            if (hasRetryQueue && states.inSnapshot(s) && states.isPaused(s.key())) {
+                // paused since it was read: the pair waits for the resume
+                return new Ran(w, null, List.of(), deferrals.afterFailure(w.retry(), s, w.trace().traceId(),
+                        FailureKind.AUTH, states.pauseReason(s.key()), true, clock.instant()));
+            }
+            return new Ran(w, null, List.of(), null); // stopped or deleted since it was read: no new work for it
+        }
+        long resumes = states.resumes(s.key());
         Outcome o = runner.run(s.scorer(), s.name(), w.input(), options.scorerTimeout());
-        AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
-                .filter(Feedback::isError).map(Feedback::error).findFirst().orElse(null);
-        if (error != null) {
-            metrics.failed(s.experimentId(), s.name(), error.code());
-        } else {
-            metrics.scored(s.experimentId(), s.name(), o.durationNanos());
+        states.trackAuth(s, o, resumes);
+        if (!states.isActive(s) && !states.isPaused(s.key())) {
+            return new Ran(w, null, List.of(), null); // stopped or deleted while it ran: writes nothing
         }
         Instant now = clock.instant();
         if (hasRetryQueue && (o.transientFailure() || o.authFailure())) {
             // deferred, not failed: the pair waits in the retry queue, no error assessment
-            return new Ran(w, List.of(), deferrals.afterFailure(w.retry(), s, w.trace().traceId(), o.kind(),
-                    o.failure().message(), false, now));
+            return new Ran(w, o, List.of(), deferrals.afterFailure(w.retry(), s, w.trace().traceId(), o.kind(),
+                    o.failure().message(), states.isPaused(s.key()), now));
         }
         List<Assessment> out = new ArrayList<>(o.feedback().size());
         for (Feedback f : o.feedback()) {
             out.add(FeedbackAssessment.of(f, s.scorer(), s.name(), s.version(), w.trace().traceId(),
                     o.durationNanos(), s.sampling().sampleRate(), now));
         }
-        return new Ran(w, out, null);
+        return new Ran(w, o, out, null);
     }
 
     /**
-     * Stores the runs' feedback, then puts the deferred pairs in the retry queue, then takes the retried pairs that
-     * ended (scored or failed for good) out of it.
+     * Stores the runs' feedback, then puts the deferred pairs in the retry queue, then records each run (the
+     * retried pairs that ended leave the queue; counters and health, see {@link RunRecorder}).
      *
      * @return true if done, false if given up (closed)
      */
@@ -361,39 +365,16 @@ public final class TraceBatchScorer implements AutoCloseable {
                 () -> store.retries().defer(defer))) {
             return false;
         }
+        Instant now = clock.instant();
         for (Ran r : ran) {
-            Work w = r.work();
-            if (w.retry() != null && r.deferred() == null) {
-                try {
-                    store.retries().remove(w.trace().traceId(), w.scorer().name(), w.scorer().version());
-                } catch (RuntimeException e) {
-                    // it comes due again later and is then found scored and dropped
-                    LOG.warn("engine {}: cannot remove a retried pair from the retry queue: {}",
-                            options.engineId(), e.toString());
-                }
+            if (r.outcome() != null) {
+                recorder.record(r.work(), r.outcome(), r.deferred() != null, now);
             }
         }
         if (!stored.isEmpty()) {
             listener.stored(List.copyOf(stored));
         }
         return true;
-    }
-
-    private List<ActiveScorer> active(String experimentId) {
-        Loaded l = scorers.get(experimentId);
-        if (l == null || ticker.getAsLong() - l.loadedAt() > options.scorerRefresh().toNanos()) {
-            List<ActiveScorer> list;
-            try {
-                list = List.copyOf(source.active(experimentId));
-            } catch (RuntimeException e) {
-                LOG.warn("engine {}: cannot read the scorers of experiment {}: {}", options.engineId(),
-                        experimentId, e.toString());
-                list = l == null ? List.of() : l.scorers();
-            }
-            l = new Loaded(list, ticker.getAsLong());
-            scorers.put(experimentId, l);
-        }
-        return l.scorers();
     }
 
     /** Drops pairs already stored for the same scorer version (a re-delivery after a crash or rebalance). */

@@ -2,15 +2,12 @@ package dev.vigil.core.engine;
 
 import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.metrics.EngineMetrics;
-import dev.vigil.core.metrics.JudgeUsage;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.model.Assessment;
-import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.Store;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +39,7 @@ final class WorkRunner {
     private final ScorerStates states;
     private final Deferrals deferrals;
     private final DurableWrites writes;
-    private final RunTracker tracker;
-    private final EngineMetrics metrics;
+    private final RunRecorder recorder;
     private final EngineOptions options;
     private final Clock clock;
     private final BooleanSupplier stopping;
@@ -57,8 +53,7 @@ final class WorkRunner {
         this.states = states;
         this.deferrals = deferrals;
         this.writes = writes;
-        this.tracker = tracker;
-        this.metrics = metrics;
+        this.recorder = new RunRecorder(store, metrics, tracker, options.engineId());
         this.options = options;
         this.clock = clock;
         this.stopping = stopping;
@@ -119,8 +114,8 @@ final class WorkRunner {
                 stored = true;
                 Instant now = clock.instant();
                 for (int i = 0; i < outcomes.size(); i++) {
-                    Work w = ran.get(i);
-                    record(w, outcomes.get(i), now);
+                    Outcome o = outcomes.get(i);
+                    recorder.record(ran.get(i), o, o.transientFailure() || o.authFailure(), now);
                 }
             }
         } catch (VirtualMachineError e) {
@@ -130,41 +125,6 @@ final class WorkRunner {
                     options.engineId(), t);
         } finally {
             finished.finished(works, stored);
-        }
-    }
-
-    /** Counters, health and the retry queue after a run's result was stored. */
-    private void record(Work w, Outcome o, Instant now) {
-        ActiveScorer s = w.scorer();
-        String name = s.name();
-        boolean deferred = o.transientFailure() || o.authFailure();
-        if (w.retry() != null && !deferred) {
-            try {
-                store.retries().remove(w.trace().traceId(), name, s.version());
-            } catch (RuntimeException e) {
-                // it comes due again later and is then found scored and dropped
-                LOG.warn("engine {}: cannot remove a retried pair from the retry queue: {}", options.engineId(),
-                        e.toString());
-            }
-        }
-        // usage first: whoever waits on the scored/failed counters then sees the tokens and cost too
-        for (Feedback f : o.feedback()) {
-            if (!f.metadata().isEmpty()) {
-                JudgeUsage.report(f.metadata(), name, metrics);
-            }
-        }
-        // a scorer that raised or returned garbage ends as error feedback (not as a failed run): it is a failure
-        // all the same for the counters
-        AssessmentError error = o.failed() ? o.failure() : o.feedback().stream()
-                .filter(Feedback::isError).map(Feedback::error).findFirst().orElse(null);
-        if (error != null) {
-            metrics.failed(s.experimentId(), name, error.code());
-            tracker.failure(s.key(), now, o.kind(), error.code(), error.message(), deferred);
-        } else {
-            metrics.scored(s.experimentId(), name, o.durationNanos());
-            Instant completed = w.trace().info().requestTime().plusMillis(
-                    w.trace().info().executionDurationMs() == null ? 0 : w.trace().info().executionDurationMs());
-            tracker.success(s.key(), now, Duration.between(completed, now));
         }
     }
 }
