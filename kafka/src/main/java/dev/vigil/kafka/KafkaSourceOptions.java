@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * How a {@link KafkaTraceSource} connects and reads, the Kafka way: bootstrap servers, group id, topics and any
@@ -71,15 +75,21 @@ public record KafkaSourceOptions(String bootstrapServers, String groupId, List<S
         return new Builder();
     }
 
+    /** Vigil's own keys in {@code vigil serve --kafka}, as named in its errors. */
+    private static final String KEYS = "bootstrap, group, topic, format, experiment, dlq, assessments,"
+            + " max.record.bytes, or a Kafka consumer or producer property (e.g. security.protocol)";
+
     /**
      * Parses {@code vigil serve --kafka}'s value: comma-separated {@code key=value} pairs. Vigil's keys are
-     * {@code bootstrap}, {@code group}, {@code topic} (repeatable, or {@code ;}-separated), {@code format},
-     * {@code experiment}, {@code dlq}, {@code assessments}, {@code max.record.bytes}; any other key is a Kafka
-     * client property (e.g. {@code security.protocol=SASL_SSL}).
+     * {@code bootstrap} (several servers {@code ;}-separated), {@code group}, {@code topic} (repeatable, or
+     * {@code ;}-separated), {@code format}, {@code experiment}, {@code dlq}, {@code assessments},
+     * {@code max.record.bytes}; any other key must be a Kafka consumer or producer property (e.g.
+     * {@code security.protocol=SASL_SSL}) and is checked against the Kafka clients' own definition (its type and
+     * allowed values), so a misspelt key or a bad value is refused here rather than ignored by the clients.
      *
      * @param spec the value
      * @return the options
-     * @throws IllegalArgumentException naming the bad pair and what is allowed
+     * @throws IllegalArgumentException naming the bad key or pair and what is allowed
      */
     public static KafkaSourceOptions parse(String spec) {
         Builder b = builder();
@@ -94,41 +104,91 @@ public record KafkaSourceOptions(String bootstrapServers, String groupId, List<S
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--kafka: '" + pair.strip() + "' is not key=value; keys are"
-                        + " bootstrap, group, topic, format, experiment, dlq, assessments, max.record.bytes or a"
-                        + " Kafka client property");
+                throw new IllegalArgumentException("--kafka: '" + pair.strip() + "' is not key=value (several"
+                        + " bootstrap servers or topics are ;-separated); keys are " + KEYS);
             }
             String key = pair.substring(0, eq).strip();
             String value = pair.substring(eq + 1).strip();
             switch (key.toLowerCase(Locale.ROOT)) {
-                case "bootstrap", "bootstrap.servers" -> b.bootstrapServers(value);
-                case "group", "group.id" -> b.groupId(value);
+                case "bootstrap", "bootstrap.servers" -> b.bootstrapServers(required(key, value, "host:port[;host:port...]")
+                        .replace(';', ','));
+                case "group", "group.id" -> b.groupId(required(key, value, "a consumer group id"));
                 case "topic", "topics" -> {
-                    for (String t : value.split(";")) {
+                    for (String t : required(key, value, "a topic name[;topic...]").split(";")) {
                         if (!t.isBlank()) {
                             topics.add(t.strip());
                         }
                     }
                 }
-                case "format" -> b.format(RecordFormat.parse(value));
-                case "experiment" -> b.experiment(value);
-                case "dlq" -> b.deadLetterTopic(value);
-                case "assessments" -> b.assessmentsTopic(value);
-                case "max.record.bytes" -> {
+                case "format" -> {
                     try {
-                        b.maxRecordBytes(Integer.parseInt(value));
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--kafka: max.record.bytes must be a whole number of"
-                                + " bytes, got '" + value + "'");
+                        b.format(RecordFormat.parse(value));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--kafka format: " + e.getMessage(), e);
                     }
                 }
-                default -> b.clientProperty(key, value);
+                case "experiment" -> b.experiment(required(key, value, "an experiment name"));
+                case "dlq" -> b.deadLetterTopic(required(key, value, "a topic name"));
+                case "assessments" -> b.assessmentsTopic(required(key, value, "a topic name"));
+                case "max.record.bytes" -> {
+                    int bytes;
+                    try {
+                        bytes = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        bytes = 0;
+                    }
+                    if (bytes < 1) {
+                        throw new IllegalArgumentException("--kafka: max.record.bytes must be a whole number of"
+                                + " bytes, at least 1, got '" + value + "'");
+                    }
+                    b.maxRecordBytes(bytes);
+                }
+                default -> b.clientProperty(key, checkClientProperty(key, value));
             }
         }
         if (!topics.isEmpty()) {
             b.topics(topics);
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--kafka: " + e.getMessage(), e);
+        }
+    }
+
+    private static String required(String key, String value, String allowed) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("--kafka: " + key + " has no value; give " + allowed);
+        }
+        return value;
+    }
+
+    /**
+     * Checks a pass-through key against the Kafka clients' definitions: it must be a consumer or producer property
+     * (or a {@code config.providers} one), and its value must parse as that property's type and pass its validator.
+     */
+    private static String checkClientProperty(String key, String value) {
+        if (key.startsWith("config.providers.")) {
+            return value;
+        }
+        ConfigDef.ConfigKey def = ConsumerConfig.configDef().configKeys().get(key);
+        if (def == null) {
+            def = ProducerConfig.configDef().configKeys().get(key);
+        }
+        if (def == null) {
+            throw new IllegalArgumentException("--kafka: unknown key '" + key + "'; keys are " + KEYS);
+        }
+        try {
+            Object parsed = ConfigDef.parseType(key, value, def.type);
+            if (def.validator != null) {
+                def.validator.ensureValid(key, parsed);
+            }
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("--kafka " + key + ": " + e.getMessage()
+                    + (def.validator != null ? " (allowed: " + def.validator + ")" : " (a " + def.type.toString()
+                            .toLowerCase(Locale.ROOT) + ")"), e);
+        }
+        return value;
     }
 
     /** Builds {@link KafkaSourceOptions}. */

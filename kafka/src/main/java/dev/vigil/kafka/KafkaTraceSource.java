@@ -7,28 +7,21 @@ import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -62,7 +55,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Transient failures</h2>
  * A scorer run that fails transiently after the immediate retries is deferred to the store's retry queue by the
  * batch scorer: the batch counts as done once the pending retry is durable, so the offset moves on; the batch
- * scorer's retry loop (started with the source) takes the pair again when it is due.
+ * scorer's retry loop (started with the source) takes the pair again when it is due. A scorer paused after
+ * repeated authentication failures has its pairs deferred the same way until it is resumed.
+ *
+ * <p>Parts: this class runs the poll loop (dead letters, merging, handing batches to the scorer);
+ * {@link PartitionOffsets} keeps the offset commit bookkeeping, {@link RebalanceListener} handles revokes and
+ * assignments, {@link Backpressure} pauses reading at the admission limit, {@link ConsumerLag} measures the lag.
  */
 public final class KafkaTraceSource implements AutoCloseable {
 
@@ -121,19 +119,6 @@ public final class KafkaTraceSource implements AutoCloseable {
         void measured(Map<String, Long> partitionLag);
     }
 
-    /** One polled batch of a partition. */
-    private record Batch(long first, long next, java.util.concurrent.CompletableFuture<Void> done) {}
-
-    /** The batches of one partition not yet committed, in offset order. Touched by the consumer thread only. */
-    private static final class PartitionState {
-        final java.util.ArrayDeque<Batch> batches = new java.util.ArrayDeque<>();
-        /** The offset past the batches done in order (committable), or -1. */
-        long done = -1;
-        long committed = -1;
-        /** The offset this member resumed from (the group's committed offset at assignment), or -1 until known. */
-        long start = -1;
-    }
-
     private final Store store;
     private final TraceBatchScorer scorer;
     private final KafkaSourceOptions options;
@@ -144,14 +129,12 @@ public final class KafkaTraceSource implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DeadLetters deadLetters;
     private final AssessmentPublisher publisher;
-    private final Map<TopicPartition, PartitionState> states = new HashMap<>();
+    private final PartitionOffsets offsets;
+    private final ConsumerLag consumerLag;
+    private final Backpressure backpressure;
     private final Set<String> assigned = ConcurrentHashMap.newKeySet();
     private final AtomicLong recordsRead = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
-    private volatile long lag;
-    private volatile Map<String, Long> partitionLag = Map.of();
-    private final List<LagListener> lagListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile boolean paused;
     private volatile String lastError;
     private volatile boolean stopping;
     private volatile Thread loop;
@@ -203,6 +186,9 @@ public final class KafkaTraceSource implements AutoCloseable {
                     CooperativeStickyAssignor.class.getName());
         }
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.offsets = new PartitionOffsets(consumer, clientId, drainTimeout, () -> stopping);
+        this.consumerLag = new ConsumerLag(consumer, offsets, clientId);
+        this.backpressure = new Backpressure(consumer, scorer);
         Properties producers = new Properties();
         producers.putAll(base);
         for (String consumerOnly : List.of(ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
@@ -235,12 +221,12 @@ public final class KafkaTraceSource implements AutoCloseable {
      *     scored (past the committed offset)
      */
     public long lag() {
-        return lag;
+        return consumerLag.total();
     }
 
     /** @return the consumer lag per assigned partition, as last measured (see {@link Health#partitionLag()}) */
     public Map<String, Long> partitionLag() {
-        return partitionLag;
+        return consumerLag.perPartition();
     }
 
     /**
@@ -250,28 +236,29 @@ public final class KafkaTraceSource implements AutoCloseable {
      * @param listener the listener
      */
     public void onLagMeasured(LagListener listener) {
-        lagListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        consumerLag.addListener(listener);
     }
 
     /** @return what the source is doing now */
     public Health health() {
         Thread t = loop;
-        return new Health(t != null && t.isAlive() && !stopping, lag, new TreeSet<>(assigned), paused,
-                recordsRead.get(), deadLettered.get(), lastError, partitionLag);
+        return new Health(t != null && t.isAlive() && !stopping, consumerLag.total(), new TreeSet<>(assigned),
+                backpressure.paused(), recordsRead.get(), deadLettered.get(), lastError, consumerLag.perPartition());
     }
 
     private void run() {
         try {
-            consumer.subscribe(options.topics(), new Rebalance());
+            consumer.subscribe(options.topics(),
+                    new RebalanceListener(offsets, consumerLag, backpressure, assigned, clientId));
             while (!stopping) {
                 try {
-                    applyBackpressure();
+                    backpressure.apply();
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(options.pollTimeout());
                     for (TopicPartition tp : records.partitions()) {
                         process(tp, records.records(tp));
                     }
-                    commitReady(null);
-                    measureLag();
+                    offsets.commitReady(null);
+                    consumerLag.measure();
                 } catch (WakeupException e) {
                     // close() woke the poll up
                 } catch (KafkaException | IllegalStateException e) {
@@ -283,8 +270,8 @@ public final class KafkaTraceSource implements AutoCloseable {
                     sleep(1_000);
                 }
             }
-            drain(List.copyOf(states.keySet()));
-            commitReady(null);
+            offsets.drain(offsets.partitions());
+            offsets.commitReady(null);
         } catch (RuntimeException e) {
             lastError = e.toString();
             LOG.error("kafka source {}: stopped on an unexpected failure", clientId, e);
@@ -297,19 +284,6 @@ public final class KafkaTraceSource implements AutoCloseable {
         }
     }
 
-    private void applyBackpressure() {
-        boolean full = scorer.inFlight() >= scorer.maxInFlight();
-        if (full && !paused) {
-            consumer.pause(consumer.assignment());
-            paused = true;
-        } else if (full) {
-            consumer.pause(consumer.assignment()); // partitions assigned since
-        } else if (paused) {
-            consumer.resume(consumer.paused());
-            paused = false;
-        }
-    }
-
     /** Dead letters, stores and hands one partition's polled records to the scorer. */
     private void process(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records) {
         if (records.isEmpty()) {
@@ -317,10 +291,7 @@ public final class KafkaTraceSource implements AutoCloseable {
         }
         long first = records.get(0).offset();
         long next = records.get(records.size() - 1).offset() + 1;
-        PartitionState st = states.computeIfAbsent(tp, k -> new PartitionState());
-        if (st.start < 0) {
-            st.start = first;
-        }
+        offsets.started(tp, first);
         try {
             List<Trace> partials = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -335,7 +306,7 @@ public final class KafkaTraceSource implements AutoCloseable {
             }
             List<Trace> stored = merger.mergeAndStore(partials);
             var done = scorer.score(stored, publisher == null ? a -> { } : publisher::publish);
-            st.batches.add(new Batch(first, next, done));
+            offsets.add(tp, first, next, done);
             recordsRead.addAndGet(records.size());
         } catch (RuntimeException e) {
             // the store or the dead-letter topic failed: read this batch again after a pause
@@ -344,167 +315,6 @@ public final class KafkaTraceSource implements AutoCloseable {
                     records.size(), tp, first, e.toString());
             consumer.seek(tp, first);
             sleep(500);
-        }
-    }
-
-    /**
-     * Commits, per partition, the offset past the batches done in order. A batch that failed (the batch scorer
-     * was closed) makes its partition read again from that batch.
-     *
-     * @param only the partitions to commit, or null for all
-     */
-    private void commitReady(Collection<TopicPartition> only) {
-        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-        for (var e : states.entrySet()) {
-            TopicPartition tp = e.getKey();
-            if (only != null && !only.contains(tp)) {
-                continue;
-            }
-            PartitionState st = e.getValue();
-            while (!st.batches.isEmpty() && st.batches.peekFirst().done().isDone()) {
-                Batch b = st.batches.pollFirst();
-                if (b.done().isCompletedExceptionally()) {
-                    LOG.warn("kafka source {}: batch {}@{} not scored ({}); reading it again", clientId, tp,
-                            b.first(), b.done().exceptionNow());
-                    st.batches.clear();
-                    if (!stopping && consumer.assignment().contains(tp)) {
-                        consumer.seek(tp, b.first());
-                    }
-                    break;
-                }
-                st.done = b.next();
-            }
-            if (st.done > st.committed) {
-                commits.put(tp, new OffsetAndMetadata(st.done));
-            }
-        }
-        if (commits.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(commits);
-            commits.forEach((tp, o) -> {
-                PartitionState st = states.get(tp);
-                if (st != null) {
-                    st.committed = Math.max(st.committed, o.offset());
-                }
-            });
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            // the group is rebalancing: committed again on the next loop if the partitions stay here, else the new
-            // owner reads these batches again and skips what is stored
-            LOG.info("kafka source {}: commit deferred by a rebalance: {}", clientId, e.getMessage());
-        }
-    }
-
-    /** Waits up to the drain timeout for the batches in flight on these partitions. */
-    private void drain(Collection<TopicPartition> partitions) {
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        for (TopicPartition tp : partitions) {
-            PartitionState st = states.get(tp);
-            if (st == null) {
-                continue;
-            }
-            for (Batch b : st.batches) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    b.done().get(left, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    return; // not done: stays uncommitted, the next owner reads it again
-                }
-            }
-        }
-    }
-
-    /**
-     * Lag per partition = the log end offset (position + the consumer's current lag) minus the offset this member
-     * committed, or the offset it resumed from before its first commit: the records read and not yet durable count,
-     * as {@code kafka-consumer-groups --describe} would show them.
-     */
-    private void measureLag() {
-        long sum = 0;
-        Map<String, Long> per = new HashMap<>();
-        for (TopicPartition tp : consumer.assignment()) {
-            var l = consumer.currentLag(tp);
-            if (l.isEmpty()) {
-                continue; // no position or end offset known yet
-            }
-            long behind = l.getAsLong();
-            PartitionState st = states.get(tp);
-            if (st != null) {
-                long position = consumer.position(tp);
-                if (st.start < 0 && st.batches.isEmpty()) {
-                    st.start = position;
-                }
-                long mark = st.committed >= 0 ? st.committed : st.start;
-                if (mark >= 0 && mark < position) {
-                    behind += position - mark;
-                }
-            }
-            per.put(tp.topic() + "-" + tp.partition(), behind);
-            sum += behind;
-        }
-        lag = sum;
-        partitionLag = Map.copyOf(per);
-        for (LagListener listener : lagListeners) {
-            try {
-                listener.measured(partitionLag);
-            } catch (RuntimeException e) {
-                LOG.warn("kafka source {}: a lag listener failed: {}", clientId, e.toString());
-            }
-        }
-    }
-
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
-                return;
-            }
-            drain(partitions);
-            try {
-                commitReady(partitions);
-            } catch (RuntimeException e) {
-                LOG.warn("kafka source {}: commit on revoke failed: {}", clientId, e.toString());
-            }
-            forget(partitions);
-            LOG.info("kafka source {}: revoked {}", clientId, partitions);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            forget(partitions);
-            LOG.info("kafka source {}: lost {}", clientId, partitions);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                states.put(tp, new PartitionState());
-                assigned.add(tp.topic() + "-" + tp.partition());
-            }
-            if (paused) {
-                consumer.pause(partitions);
-            }
-            if (!partitions.isEmpty()) {
-                LOG.info("kafka source {}: assigned {}", clientId, partitions);
-            }
-        }
-
-        private void forget(Collection<TopicPartition> partitions) {
-            Map<String, Long> per = new HashMap<>(partitionLag);
-            for (TopicPartition tp : partitions) {
-                states.remove(tp);
-                assigned.remove(tp.topic() + "-" + tp.partition());
-                per.remove(tp.topic() + "-" + tp.partition());
-            }
-            partitionLag = Map.copyOf(per);
-            lag = per.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
