@@ -110,8 +110,8 @@ public record KafkaSourceOptions(String bootstrapServers, String groupId, List<S
             String key = pair.substring(0, eq).strip();
             String value = pair.substring(eq + 1).strip();
             switch (key.toLowerCase(Locale.ROOT)) {
-                case "bootstrap", "bootstrap.servers" -> b.bootstrapServers(required(key, value, "host:port[;host:port...]")
-                        .replace(';', ','));
+                case "bootstrap", "bootstrap.servers" ->
+                        b.bootstrapServers(required(key, value, "host:port[;host:port...]").replace(';', ','));
                 case "group", "group.id" -> b.groupId(required(key, value, "a consumer group id"));
                 case "topic", "topics" -> {
                     for (String t : required(key, value, "a topic name[;topic...]").split(";")) {
@@ -184,9 +184,9 @@ public record KafkaSourceOptions(String bootstrapServers, String groupId, List<S
                 def.validator.ensureValid(key, parsed);
             }
         } catch (ConfigException e) {
-            throw new IllegalArgumentException("--kafka " + key + ": " + e.getMessage()
-                    + (def.validator != null ? " (allowed: " + def.validator + ")" : " (a " + def.type.toString()
-                            .toLowerCase(Locale.ROOT) + ")"), e);
+            throw new IllegalArgumentException("--kafka " + key + ": " + e.getMessage() + " (allowed: "
+                    + def.type.toString().toLowerCase(Locale.ROOT) + (def.validator == null ? "" : " " + def.validator)
+                    + ")", e);
         }
         return value;
     }
