@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,16 +56,8 @@ class KafkaScorerPauseTest {
         return c;
     }
 
-    private void produce(List<KafkaFixtures.SdkTrace> traces) {
-        try (KafkaProducer<byte[], byte[]> p = KafkaFixtures.producer(kafka.bootstrapServers())) {
-            for (KafkaFixtures.SdkTrace t : traces) {
-                p.send(KafkaFixtures.record(topic, t.otelTraceId(), KafkaFixtures.otlpProto(t.spans())));
-            }
-        }
-    }
-
-    private static List<Assessment> judged(ExperimentHandle exp, KafkaFixtures.SdkTrace t, String judge) {
-        return exp.assessments(t.mlflowTraceId()).stream().filter(a -> judge.equals(a.scorerName())).toList();
+    private static List<Assessment> judged(ExperimentHandle exp, String traceId, String judge) {
+        return exp.assessments(traceId).stream().filter(a -> judge.equals(a.scorerName())).toList();
     }
 
     private static ScorerHealth health(Vigil vigil, ExperimentHandle exp, String judge) {
@@ -92,8 +83,7 @@ class KafkaScorerPauseTest {
                 .build());
         registered.start(SamplingConfig.of(1.0));
         String judge = registered.name();
-        List<KafkaFixtures.SdkTrace> first = KafkaFixtures.sdkTraces(6);
-        produce(first);
+        List<String> first = SharedTestBroker.produceOtlpProto(topic, 6);
         KafkaTraceSource source = keep(new KafkaTraceSource(store, vigil.batchScorer(),
                 KafkaSourceOptions.builder().bootstrapServers(kafka.bootstrapServers()).groupId(group).topic(topic)
                         .experiment("kafka-test").pollTimeout(Duration.ofMillis(50)).build(),
@@ -112,14 +102,13 @@ class KafkaScorerPauseTest {
         assertThat(paused.failuresByKind().get(FailureKind.AUTH)).isGreaterThanOrEqualTo(2L);
         assertThat(paused.lastSuccessAt()).isNull();
         assertThat(vigil.engine().statuses()).containsKey(new ScorerKey(exp.id(), judge, 1));
-        for (KafkaFixtures.SdkTrace t : first) {
+        for (String t : first) {
             assertThat(judged(exp, t, judge)).isEmpty();
         }
 
         // while paused, new records keep moving without calling the judge: their pairs wait for the resume
         int callsWhilePaused = openai.requestCount();
-        List<KafkaFixtures.SdkTrace> second = KafkaFixtures.sdkTraces(4);
-        produce(second);
+        List<String> second = SharedTestBroker.produceOtlpProto(topic, 4);
         await("10 pending pairs", DEADLINE, () -> store.retries().count(exp.id(), judge, 1) == 10);
         await("offsets committed past the new records", DEADLINE,
                 () -> KafkaTraceSourceTest.committed(kafka, topic, group) == 10);
@@ -132,11 +121,11 @@ class KafkaScorerPauseTest {
         // the credentials are fixed and the judge resumed: its deferred pairs are due at once and scored once each
         openai.fallback(wire.answer(Json.write(Map.of("rationale", "Harmless.", "result", "yes"))));
         assertThat(vigil.engine().resume(new ScorerKey(exp.id(), judge, 1))).isTrue();
-        List<KafkaFixtures.SdkTrace> all = new ArrayList<>(first);
+        List<String> all = new ArrayList<>(first);
         all.addAll(second);
         await("every trace judged once", DEADLINE, () -> all.stream().allMatch(t -> judged(exp, t, judge).size() == 1));
         await("queue drained", DEADLINE, () -> store.retries().count(exp.id(), judge, 1) == 0);
-        for (KafkaFixtures.SdkTrace t : all) {
+        for (String t : all) {
             Assessment a = judged(exp, t, judge).get(0);
             assertThat(a.feedback().error()).isNull();
             assertThat(a.feedback().value()).isEqualTo("yes");
