@@ -11,6 +11,6 @@ public final class OutputIsAnswer implements CodeScorer {
 
     @Override
     public Object score(ScorerInput in) {
-        return in.outputText().startsWith("\"answer");
+        return in.outputText().contains("answer ");
     }
 }
