@@ -142,8 +142,9 @@ public final class TraceBatchScorer implements AutoCloseable {
      * Scores the complete traces of a batch (incomplete ones are ignored). A run that ends on a transient failure
      * (rate limit, overload, timeout, connection) or an authentication failure after the immediate retries is
      * deferred to the store's retry queue, not stored as an error; so is a pair of a scorer this process cannot
-     * build, and a pair of a paused scorer (it waits for the resume). The batch counts as done once its assessments are stored and its deferred pairs are in the queue:
-     * the later attempts are {@link #drainRetries}' work, outside the source's position.
+     * build, and a pair of a paused scorer (it waits for the resume). The batch counts as done once its
+     * assessments are stored and its deferred pairs are in the queue: the later attempts are
+     * {@link #drainRetries}' work, outside the source's position.
      *
      * @param traces traces, already stored
      * @param listener told of the assessments stored (e.g. to publish them), before the future completes
