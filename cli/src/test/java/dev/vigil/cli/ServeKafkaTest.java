@@ -68,7 +68,7 @@ class ServeKafkaTest {
         String base = "http://127.0.0.1:" + port;
         // the duration bounds the run; everything below is seen while it serves
         CompletableFuture<Cli.Result> served = CompletableFuture.supplyAsync(() -> cli.run("serve", "--port",
-                Integer.toString(port), "--duration", "45s", "--engine-id", "cli-e1", "--kafka",
+                Integer.toString(port), "--duration", "30s", "--engine-id", "cli-e1", "--kafka",
                 "bootstrap=" + KafkaBroker.bootstrapServers() + ",topic=" + topic + ",group=" + group
                         + ",experiment=kafka-cli,session.timeout.ms=10000"));
 
@@ -110,7 +110,7 @@ class ServeKafkaTest {
     }
 
     private static void await(String what, CompletableFuture<Cli.Result> served, BooleanSupplier condition) {
-        long end = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             if (served.isDone()) {
                 throw new AssertionError("vigil serve ended before: " + what + "; " + served.join());
