@@ -1,6 +1,6 @@
 package dev.vigil.core.budget;
 
-import dev.vigil.core.engine.CallGuard;
+import dev.vigil.core.engine.internal.CallGuard;
 import dev.vigil.core.metrics.JudgeUsage;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSourceType;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bound: engines never reserve past a limit, so overspend comes only from calls that used more than their
  * estimate — at most one call per call in flight, and none while estimates match real usage. A judge call is
- * admitted once it holds its provider's concurrency slot ({@link dev.vigil.core.engine.ScorerRunner}), so an
+ * admitted once it holds its provider's concurrency slot ({@link dev.vigil.core.engine.internal.ScorerRunner}), so an
  * engine has at most that many calls in flight (one with a provider concurrency of 1). With no usage known yet
  * (a new scorer) a call reserves 0, so those first calls in flight are admitted while anything is left. Only scorers whose source is an LLM judge are guarded. A store failure while
  * reserving admits the call (logged): the engine cannot store results either while the store is down.

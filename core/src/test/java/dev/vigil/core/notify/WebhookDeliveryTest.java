@@ -3,7 +3,7 @@ package dev.vigil.core.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.core.engine.FeedbackAssessment;
+import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.core.monitor.ConfidenceMode;
 import dev.vigil.core.monitor.Direction;
 import dev.vigil.core.monitor.MonitorDefinition;

@@ -1,4 +1,4 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
 /**
  * Implemented by a stand-in for a registered scorer that this process cannot build (a lambda registered by another

@@ -1,4 +1,4 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;

@@ -1,4 +1,4 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,11 @@
-package dev.vigil.core.engine;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+package dev.vigil.core.engine.internal;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.ScorerHealth;
 import dev.vigil.core.Vigil;
+import dev.vigil.core.engine.RetryPolicy;
+import dev.vigil.core.engine.ScorerKey;
+import dev.vigil.core.engine.ScorerStatus;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Deferred, not failed: transient and auth failures wait in the store's retry queue, never as error rows. */
 class DeferredRetriesTest {

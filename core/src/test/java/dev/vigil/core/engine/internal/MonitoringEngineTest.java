@@ -1,9 +1,10 @@
-package dev.vigil.core.engine;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.vigil.core.engine.internal;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
+import dev.vigil.core.engine.RetryPolicy;
+import dev.vigil.core.engine.ScorerKey;
+import dev.vigil.core.engine.ScorerStatus;
 import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.core.sampling.Sampler;
 import dev.vigil.core.scorer.Scorers;
@@ -30,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MonitoringEngineTest {
 
@@ -392,7 +395,7 @@ class MonitoringEngineTest {
         first.startMonitoring();
         Await.until("batch 1 scored", () -> countFeedback(exp, batch1, "counting") == 30);
         first.close();
-        assertThat(store.jobs().cursor(MonitoringEngine.cursorName(1, 0))).isPresent();
+        assertThat(store.jobs().cursor(TailEngine.cursorName(1, 0))).isPresent();
 
         List<Trace> batch2 = new TraceGenerator(17, exp.id()).traces(20);
         store.traces().put(batch2); // written by "another process" while no engine runs
@@ -434,7 +437,7 @@ class MonitoringEngineTest {
         for (Trace t : traces) {
             assertThat(store.assessments().listByTrace(t.traceId())).hasSize(1);
         }
-        assertThat(store.jobs().cursor(MonitoringEngine.cursorName(1, 0)).orElse(0)).isGreaterThanOrEqualTo(3);
+        assertThat(store.jobs().cursor(TailEngine.cursorName(1, 0)).orElse(0)).isGreaterThanOrEqualTo(3);
     }
 
     @Test

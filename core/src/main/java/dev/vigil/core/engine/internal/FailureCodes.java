@@ -1,4 +1,4 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
 /** The error codes the engine records on error feedback (judge failures keep the judge's own code). */
 public final class FailureCodes {

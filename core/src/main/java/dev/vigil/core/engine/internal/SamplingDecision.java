@@ -1,4 +1,4 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
 /**
  * The deterministic sampling decision, shared by live monitoring and backfill so both pick the same traces

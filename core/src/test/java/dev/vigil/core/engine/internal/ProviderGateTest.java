@@ -1,12 +1,13 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.spi.judge.FailureKind;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ProviderGateTest {
 

@@ -1,9 +1,9 @@
-package dev.vigil.core.engine;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.vigil.core.engine.internal;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
+import dev.vigil.core.engine.RetryPolicy;
+import dev.vigil.core.engine.TraceBatchScorer;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.Assessment;
@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The batch scorer (the Kafka path) on the engine's retry queue: a transient failure after the immediate retries is

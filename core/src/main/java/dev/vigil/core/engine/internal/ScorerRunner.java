@@ -1,7 +1,10 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.scorer.ScorerResults;
 import dev.failsafe.Execution;
+import dev.vigil.core.engine.Pauser;
+import dev.vigil.core.engine.ProviderLimit;
+import dev.vigil.core.engine.RetryPolicy;
+import dev.vigil.core.scorer.ScorerResults;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.AssessmentError;
@@ -57,7 +60,7 @@ public final class ScorerRunner implements AutoCloseable {
     public ScorerRunner(RetryPolicy retry, Map<String, ProviderLimit> providerLimits, ProviderLimit defaultLimit,
             Pauser pauser, LongSupplier ticker, DoubleSupplier random) {
         this.retry = retry;
-        this.failsafeRetry = retry.toFailsafe();
+        this.failsafeRetry = failsafe(retry);
         this.providerLimits = Map.copyOf(providerLimits);
         this.defaultLimit = defaultLimit;
         this.pauser = pauser;
@@ -253,6 +256,29 @@ public final class ScorerRunner implements AutoCloseable {
                     new AssessmentError(code, message, judge != null ? null : stackTrace(failure))), start,
                     attempt, kind);
         }
+    }
+
+    /**
+     * @param policy the retry settings
+     * @return a Failsafe retry policy with these settings, handling retryable {@link dev.vigil.spi.judge.JudgeException}s (and I/O
+     *     failures); the caller waits the server's Retry-After instead of the back-off when it gives one, and
+     *     checks the elapsed-time bound on its injected clock
+     */
+    static dev.failsafe.RetryPolicy<Object> failsafe(RetryPolicy policy) {
+        dev.failsafe.RetryPolicyBuilder<Object> b = dev.failsafe.RetryPolicy.builder()
+                .handleIf((Object result, Throwable failure) -> failure != null && retryable(failure))
+                .withMaxAttempts(policy.maxAttempts());
+        if (policy.maxAttempts() > 1 && !policy.initialBackoff().isZero()) {
+            if (policy.maxBackoff().compareTo(policy.initialBackoff()) > 0) {
+                b.withBackoff(policy.initialBackoff(), policy.maxBackoff());
+            } else {
+                b.withDelay(policy.initialBackoff());
+            }
+            if (policy.jitter() > 0) {
+                b.withJitter(policy.jitter());
+            }
+        }
+        return b.build();
     }
 
     /**

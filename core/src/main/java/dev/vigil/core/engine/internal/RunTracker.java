@@ -1,5 +1,7 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
+import dev.vigil.core.engine.RunStats;
+import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.spi.judge.FailureKind;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
 import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.scorer.Scorer;

@@ -1,5 +1,8 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
+import dev.vigil.core.engine.EngineOptions;
+import dev.vigil.core.engine.ScorerKey;
+import dev.vigil.core.engine.ScorerStatus;
 import dev.vigil.spi.store.PendingRetry;
 import java.time.Clock;
 import java.util.HashSet;

@@ -1,10 +1,9 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.vigil.spi.InvalidInputException;
 import dev.failsafe.Execution;
+import dev.vigil.core.engine.EngineOptions;
+import dev.vigil.core.engine.RetryPolicy;
+import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import java.time.Duration;
@@ -12,10 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 class RetryPolicyTest {
 
     private static List<Duration> delays(RetryPolicy policy, Throwable failure, int failures) {
-        Execution<Object> e = Execution.of(policy.toFailsafe());
+        Execution<Object> e = Execution.of(ScorerRunner.failsafe(policy));
         List<Duration> out = new ArrayList<>();
         for (int i = 0; i < failures && !e.isComplete(); i++) {
             e.recordException(failure);

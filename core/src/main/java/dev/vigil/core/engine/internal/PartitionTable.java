@@ -1,5 +1,7 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
+import dev.vigil.core.engine.EngineOptions;
+import dev.vigil.core.engine.MonitoringEngine;
 import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.store.Coordination;
 import dev.vigil.spi.store.Lease;
@@ -82,7 +84,7 @@ final class PartitionTable {
         }
     }
 
-    /** See {@link MonitoringEngine#changePartitionCount}. */
+    /** See {@link TailEngine#changePartitionCount}. */
     static int changePartitionCount(Store store, int partitions, String owner) {
         var coordination = store.coordination();
         int old = coordination.initPartitionCount(MonitoringEngine.STREAM, partitions);

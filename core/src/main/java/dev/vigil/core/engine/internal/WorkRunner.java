@@ -1,8 +1,9 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.retry.Deferrals;
+import dev.vigil.core.engine.EngineOptions;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.metrics.JudgeUsage;
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentError;

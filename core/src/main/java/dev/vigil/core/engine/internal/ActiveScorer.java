@@ -1,5 +1,6 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
+import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.spi.scorer.Scorer;

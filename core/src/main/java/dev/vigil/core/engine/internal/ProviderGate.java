@@ -1,6 +1,8 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
 import com.google.common.util.concurrent.RateLimiter;
+import dev.vigil.core.engine.Pauser;
+import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.spi.judge.FailureKind;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;

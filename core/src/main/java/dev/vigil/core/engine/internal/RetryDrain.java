@@ -1,5 +1,6 @@
-package dev.vigil.core.engine;
+package dev.vigil.core.engine.internal;
 
+import dev.vigil.core.engine.EngineOptions;
 import dev.vigil.core.retry.Deferrals;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.ScorerInput;
