@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -101,6 +102,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long (default: run until stopped).")
     String duration;
 
+    @Mixin
+    PartitionsOption partitions;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -129,7 +133,9 @@ final class ServeCommand implements Callable<Integer> {
             EvaluationEventExporter events = exportOtlp == null ? null : EvaluationEventExporter.otlpHttp(exportOtlp);
             try (Store opened = openStore()) {
                 Store s = events == null ? opened : events.wrap(opened);
-                Vigil.Builder builder = Vigil.builder().store(s);
+                // the partition count splits the store tail; a Kafka source has its own partitions
+                Vigil.Builder builder = kafkaOptions == null ? partitions.apply(Vigil.builder().store(s), s)
+                        : Vigil.builder().store(s);
                 if (engineId != null || kafkaOptions != null) {
                     builder.engineId(id);
                 }

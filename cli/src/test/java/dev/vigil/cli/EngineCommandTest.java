@@ -44,6 +44,38 @@ class EngineCommandTest {
     }
 
     @Test
+    void monitorAndServe_afterARepartition_runWithTheStoredCount_andRefuseAnotherNamingBoth() {
+        try (Vigil four = Vigil.builder().store(store).partitions(4).engineId("a").build()) {
+            four.startMonitoring();
+        }
+        assertThat(cli.run("engine", "repartition", "--partitions", "2").code()).isZero();
+
+        Cli.Result wrong = cli.run("monitor", "--partitions", "4", "--duration", "1s");
+        assertThat(wrong.code()).isNotZero();
+        assertThat(wrong.err()).contains("--partitions 4 does not match").contains("into 2 partition(s)")
+                .contains("Start with --partitions 2").contains("vigil engine repartition --partitions 4");
+        Cli.Result absent = cli.run("monitor", "--duration", "1s");
+        assertThat(absent.code()).isNotZero();
+        assertThat(absent.err()).contains("would use 1 partition(s) (the default)").contains("Start with --partitions 2");
+        Cli.Result serveWrong = cli.run("serve", "--port", "0", "--partitions", "3", "--duration", "1s");
+        assertThat(serveWrong.code()).isNotZero();
+        assertThat(serveWrong.err()).contains("--partitions 3 does not match").contains("into 2 partition(s)");
+
+        Cli.Result monitor = cli.run("monitor", "--partitions", "2", "--duration", "1s", "--status-every", "1s");
+        assertThat(monitor.code()).as(monitor.err()).isZero();
+        Cli.Result serve = cli.run("serve", "--port", "0", "--partitions", "2", "--duration", "1s");
+        assertThat(serve.code()).as(serve.err()).isZero();
+        assertThat(store.coordination().partitionCount(MonitoringEngine.STREAM)).hasValue(2);
+    }
+
+    @Test
+    void monitor_rejectsAPartitionCountOutOfRange() {
+        Cli.Result r = cli.run("monitor", "--partitions", "0", "--duration", "1s");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("--partitions must be 1 to 1024, got 0");
+    }
+
+    @Test
     void repartition_whileAnEngineRuns_isRefusedSayingToStopIt() {
         try (Vigil running = Vigil.builder().store(store).partitions(2).engineId("a").build()) {
             running.startMonitoring();

@@ -150,7 +150,7 @@ final class ArrivalReader {
     }
 
     /** Drops pairs already stored for the same scorer version (a restart re-reading, a backfill before us). */
-    List<Work> withoutScored(List<Work> work) {
+    private List<Work> withoutScored(List<Work> work) {
         return ScoredPairs.without(store, work, Work::scorer, w -> w.trace().traceId());
     }
 }

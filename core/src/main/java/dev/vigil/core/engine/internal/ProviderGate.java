@@ -1,6 +1,5 @@
 package dev.vigil.core.engine.internal;
 
-import com.google.common.util.concurrent.RateLimiter;
 import dev.vigil.core.engine.Pauser;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.spi.judge.FailureKind;
@@ -9,11 +8,12 @@ import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 
 /**
- * The gate in front of one judge provider: a concurrency limit (a semaphore), a token bucket (Guava's
- * {@link RateLimiter}) whose rate adapts to 429s of this provider only, a pause that every caller honours after a
+ * The gate in front of one judge provider: a concurrency limit (a semaphore), a token bucket on the injected
+ * ticker ({@link TokenBucket}) whose rate adapts to 429s of this provider only (halved per 429, climbing back by
+ * 5 % per success), a pause that every caller honours after a
  * Retry-After, and a circuit breaker that opens after {@value #BREAKER_FAILURES} transient failures in a row and
- * lets one trial call through after {@link #BREAKER_OPEN}. The breaker reads the injected ticker (not the wall
- * clock, so tests and the fault suite drive it), and remembers the failure that started the run of failures: the
+ * lets one trial call through after {@link #BREAKER_OPEN}. The bucket and the breaker read the injected ticker
+ * (not the wall clock, so tests and the fault suite drive them), and remembers the failure that started the run of failures: the
  * message of a call refused while it is open names that first cause, not only "circuit open".
  */
 final class ProviderGate {
@@ -26,7 +26,7 @@ final class ProviderGate {
     private final String provider;
     private final ProviderLimit limit;
     private final Semaphore inFlight;
-    private final RateLimiter limiter;
+    private final TokenBucket limiter;
     private final LongSupplier ticker;
     private volatile double currentRate;
     private volatile long pausedUntilNanos;
@@ -43,7 +43,7 @@ final class ProviderGate {
         this.provider = provider;
         this.limit = limit;
         this.inFlight = new Semaphore(limit.maxConcurrency(), true);
-        this.limiter = RateLimiter.create(limit.permitsPerSecond());
+        this.limiter = new TokenBucket(limit.permitsPerSecond(), ticker);
         this.currentRate = limit.permitsPerSecond();
         this.ticker = ticker;
     }
@@ -60,7 +60,7 @@ final class ProviderGate {
         inFlight.release();
     }
 
-    /** Waits out a Retry-After pause, then takes a token from the bucket. */
+    /** Waits out a Retry-After pause, then takes a token from the bucket (waiting with the pauser if none is free). */
     void awaitTurn(Pauser pauser) throws InterruptedException {
         if (paused) {
             long wait = pausedUntilNanos - ticker.getAsLong();
@@ -70,7 +70,10 @@ final class ProviderGate {
                 paused = false;
             }
         }
-        limiter.acquire();
+        long wait = limiter.reserve();
+        if (wait > 0) {
+            pauser.pause(Duration.ofNanos(wait));
+        }
     }
 
     /** @return true if the breaker lets a call through now (one trial call once the open delay passed) */

@@ -16,12 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -64,6 +60,7 @@ public final class SourceBatchScorer implements TraceBatchScorer, AutoCloseable 
     private final LongSupplier ticker;
     private final Deferrals deferrals;
     private final DurableWrites writes;
+    private final RetryTriage triage;
     private final boolean hasRetryQueue;
     private final ExecutorService pool;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -102,6 +99,7 @@ public final class SourceBatchScorer implements TraceBatchScorer, AutoCloseable 
         this.deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
         this.hasRetryQueue = hasRetryQueue(store);
         this.writes = new DurableWrites(store, options.engineId(), () -> closed);
+        this.triage = new RetryTriage(store, deferrals, this::find, key -> false, options.retryMaxDelay());
         // virtual threads: judges wait on I/O; CPU scorers are bounded by the source's in-flight limit
         this.pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-batch-", 0).factory());
     }
@@ -225,26 +223,11 @@ public final class SourceBatchScorer implements TraceBatchScorer, AutoCloseable 
         if (due.isEmpty()) {
             return new Drained(0, 0);
         }
-        List<Work> work = new ArrayList<>();
-        List<PendingRetry> back = new ArrayList<>();
-        for (PendingRetry p : due) {
-            ActiveScorer s = find(p);
-            Optional<Trace> t = s == null ? Optional.empty() : store.traces().get(p.traceId());
-            if (s == null || t.isEmpty()) {
-                queue.remove(p.traceId(), p.scorerName(), p.scorerVersion());
-            } else if (s.scorer() instanceof Unavailable u) {
-                back.add(deferrals.unavailableHere(p, s, p.traceId(), u.unavailableReason(), now));
-            } else {
-                work.add(new Work(t.get(), ScorerInput.of(t.get()), s, p));
-            }
-        }
-        List<Work> todo = withoutScored(work);
-        Set<Work> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-        kept.addAll(todo);
-        for (Work w : work) {
-            if (!kept.contains(w)) {
-                queue.remove(w.trace().traceId(), w.scorer().name(), w.scorer().version());
-            }
+        RetryTriage.Sorted sorted = triage.sort(queue, due, now);
+        List<PendingRetry> back = new ArrayList<>(sorted.back());
+        List<Work> todo = new ArrayList<>(sorted.run().size());
+        for (RetryTriage.Runnable r : sorted.run()) {
+            todo.add(new Work(r.trace(), ScorerInput.of(r.trace()), r.scorer(), r.pending()));
         }
         try {
             List<Ran> ran = runAll(todo).join();

@@ -104,8 +104,7 @@ public final class TailEngine implements MonitoringEngine, AutoCloseable {
                 () -> stopping, this::finished);
         this.reader = new ArrivalReader(store, table, states, sampling, deferrals, writes, metrics, options, clock,
                 this::dispatch);
-        this.retries = new RetryDrain(store, states, deferrals, options, clock, reader::withoutScored,
-                this::dispatch);
+        this.retries = new RetryDrain(store, states, deferrals, options, clock, this::dispatch);
         AtomicInteger n = new AtomicInteger();
         this.cpuPool = Executors.newFixedThreadPool(options.cpuThreads(), r -> {
             Thread t = new Thread(r, "vigil-cpu-" + n.incrementAndGet());

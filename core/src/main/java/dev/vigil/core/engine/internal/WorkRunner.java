@@ -86,6 +86,9 @@ final class WorkRunner {
                         defer.add(deferrals.afterFailure(w.retry(), s, w.trace().traceId(), FailureKind.AUTH,
                                 states.pauseReason(s.key()), true, clock.instant()));
                     }
+                    if (w.retry() != null && !states.inSnapshot(s)) {
+                        release(w); // a claimed retry of a scorer gone meanwhile: out of the queue now
+                    }
                     continue; // stopped or deleted since it was read: no new work for it
                 }
                 long resumes = states.resumes(s.key());
@@ -134,19 +137,24 @@ final class WorkRunner {
         }
     }
 
+    /** Removes a retried pair from the queue (its claim would otherwise hide it until it lapses). */
+    private void release(Work w) {
+        try {
+            store.retries().remove(w.trace().traceId(), w.scorer().name(), w.scorer().version());
+        } catch (RuntimeException e) {
+            // it comes due again later and is then found scored (or its scorer gone) and dropped
+            LOG.warn("engine {}: cannot remove a retried pair from the retry queue: {}", options.engineId(),
+                    e.toString());
+        }
+    }
+
     /** Counters, health and the retry queue after a run's result was stored. */
     private void record(Work w, Outcome o, Instant now) {
         ActiveScorer s = w.scorer();
         String name = s.name();
         boolean deferred = o.transientFailure() || o.authFailure();
         if (w.retry() != null && !deferred) {
-            try {
-                store.retries().remove(w.trace().traceId(), name, s.version());
-            } catch (RuntimeException e) {
-                // it comes due again later and is then found scored and dropped
-                LOG.warn("engine {}: cannot remove a retried pair from the retry queue: {}", options.engineId(),
-                        e.toString());
-            }
+            release(w);
         }
         // usage first: whoever waits on the scored/failed counters then sees the tokens and cost too
         for (Feedback f : o.feedback()) {

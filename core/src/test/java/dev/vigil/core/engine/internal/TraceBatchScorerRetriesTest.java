@@ -190,4 +190,34 @@ class TraceBatchScorerRetriesTest {
         assertThat(store.retries().count(exp.id(), "judge", 1)).isEqualTo(3);
         assertThat(traces).allSatisfy(t -> assertThat(feedback(exp, t.traceId())).isEmpty());
     }
+
+    @Test
+    void pendingPair_scoredMeanwhileByAnotherPath_leavesTheQueueAtOnce_withoutARun() throws Exception {
+        Store store = memory();
+        Vigil vigil = vigil(store);
+        ExperimentHandle exp = vigil.experiment("shop");
+        AtomicInteger calls = new AtomicInteger();
+        exp.scorers().register(TestScorers.of("judge", Scorer.Workload.CPU, in -> {
+            calls.incrementAndGet();
+            throw new JudgeException(FailureKind.OVERLOADED, "503", 503, null);
+        })).start(SamplingConfig.of(1.0));
+        Trace t = new TraceGenerator(35, exp.id()).next();
+        exp.log(t);
+        vigil.batchScorer().score(List.of(t), a -> { }).get(1, TimeUnit.MINUTES);
+        assertThat(store.retries().count(exp.id(), "judge", 1)).isEqualTo(1);
+        int runs = calls.get();
+        // the store tail (or a backfill) stored the pair meanwhile
+        Scorer judge = TestScorers.of("judge", Scorer.Workload.CPU, in -> "yes");
+        store.assessments().upsertScorerFeedback(List.of(FeedbackAssessment.of(
+                dev.vigil.spi.scorer.Feedback.of("yes").withName("judge"), judge, "judge", 1, t.traceId(), 1L, 1.0,
+                clock.instant())));
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(vigil.batchScorer().drainRetries()).isEqualTo(1);
+
+        assertThat(store.retries().count(exp.id(), "judge", 1)).as("released now, not when its claim lapses")
+                .isZero();
+        assertThat(calls.get()).isEqualTo(runs);
+        assertThat(feedback(exp, t.traceId())).hasSize(1);
+    }
 }
