@@ -1,7 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.MonitoringEngine;
+import dev.vigil.core.engine.Engine;
 import dev.vigil.spi.store.Store;
 import java.util.OptionalInt;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ final class PartitionsOption {
 
     private static OptionalInt stored(Store s) {
         try {
-            return s.coordination().partitionCount(MonitoringEngine.STREAM);
+            return s.coordination().partitionCount(Engine.STREAM);
         } catch (UnsupportedOperationException e) {
             return OptionalInt.empty(); // no coordination: every engine uses its own count
         }

@@ -3,7 +3,7 @@ package dev.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.MonitoringEngine;
+import dev.vigil.core.engine.Engine;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.Store;
@@ -34,7 +34,7 @@ class EngineCommandTest {
         Cli.Result r = cli.run("engine", "repartition", "--partitions", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("Changed the trace stream from 4 to 2 partition(s); the cursors were carried over");
-        assertThat(store.coordination().partitionCount(MonitoringEngine.STREAM)).hasValue(2);
+        assertThat(store.coordination().partitionCount(Engine.STREAM)).hasValue(2);
         assertThat(cli.run("engine", "repartition", "--partitions", "2").out()).contains("already; nothing changed");
 
         try (Vigil stale = Vigil.builder().store(store).partitions(4).engineId("b").build()) {
@@ -65,7 +65,7 @@ class EngineCommandTest {
         assertThat(monitor.code()).as(monitor.err()).isZero();
         Cli.Result serve = cli.run("serve", "--port", "0", "--partitions", "2", "--duration", "1s");
         assertThat(serve.code()).as(serve.err()).isZero();
-        assertThat(store.coordination().partitionCount(MonitoringEngine.STREAM)).hasValue(2);
+        assertThat(store.coordination().partitionCount(Engine.STREAM)).hasValue(2);
     }
 
     @Test
@@ -84,7 +84,7 @@ class EngineCommandTest {
             assertThat(r.code()).isNotZero();
             assertThat(r.err()).contains("held by a running engine").contains("Stop every");
         }
-        assertThat(store.coordination().partitionCount(MonitoringEngine.STREAM)).hasValue(2);
+        assertThat(store.coordination().partitionCount(Engine.STREAM)).hasValue(2);
     }
 
     @Test

@@ -1,26 +1,26 @@
 package dev.vigil.core;
 
 import dev.vigil.core.backfill.BackfillService;
+import dev.vigil.core.engine.internal.ActiveScorer;
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.engine.EngineOptions;
-import dev.vigil.core.engine.MonitoringEngine;
+import dev.vigil.core.engine.Engine;
+import dev.vigil.core.engine.internal.MonitoringEngine;
 import dev.vigil.core.engine.Pauser;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.core.engine.RetryPolicy;
 import dev.vigil.core.engine.RunStats;
 import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.ScorerStatus;
-import dev.vigil.core.engine.TraceBatchScorer;
-import dev.vigil.core.engine.internal.ActiveScorer;
-import dev.vigil.core.engine.internal.ScorerRunner;
-import dev.vigil.core.engine.internal.SourceBatchScorer;
-import dev.vigil.core.engine.internal.TailEngine;
 import dev.vigil.core.engine.internal.Unavailable;
+import dev.vigil.core.engine.internal.ScorerRunner;
+import dev.vigil.core.engine.BatchScorer;
+import dev.vigil.core.engine.internal.TraceBatchScorer;
 import dev.vigil.core.evaluate.Evaluator;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.metrics.EngineStats;
 import dev.vigil.core.registry.RegisteredScorer;
 import dev.vigil.core.registry.ScorerRegistry;
-import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.sampling.Sampler;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.model.Experiment;
@@ -63,8 +63,8 @@ public final class Vigil implements AutoCloseable {
     private final EngineStats stats = new EngineStats();
     private final EngineMetrics metrics;
     private final ScorerRunner runner;
-    private final TailEngine engine;
-    private final SourceBatchScorer batchScorer;
+    private final MonitoringEngine engine;
+    private final TraceBatchScorer batchScorer;
     private final BackfillService backfills;
     private final Evaluator evaluator;
     private final Map<String, ScorerRegistry> registries = new ConcurrentHashMap<>();
@@ -89,9 +89,9 @@ public final class Vigil implements AutoCloseable {
                     ttl.compareTo(dev.vigil.core.budget.BudgetGuard.DEFAULT_RESERVATION_TTL) > 0 ? ttl
                             : dev.vigil.core.budget.BudgetGuard.DEFAULT_RESERVATION_TTL));
         }
-        this.engine = new TailEngine(store, this::activeScorers, sampler::keep, options, runner, metrics, clock,
+        this.engine = new MonitoringEngine(store, this::activeScorers, sampler::keep, options, runner, metrics, clock,
                 b.ticker);
-        this.batchScorer = new SourceBatchScorer(store, this::activeScorers, sampler::keep, options, runner, metrics,
+        this.batchScorer = new TraceBatchScorer(store, this::activeScorers, sampler::keep, options, runner, metrics,
                 clock, b.ticker);
         Deferrals deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
@@ -300,11 +300,11 @@ public final class Vigil implements AutoCloseable {
         if (engine.isRunning()) {
             throw new IllegalStateException("stop monitoring before changing the partition count");
         }
-        return TailEngine.changePartitionCount(store, partitions, options.engineId() + "-repartition");
+        return MonitoringEngine.changePartitionCount(store, partitions, options.engineId() + "-repartition");
     }
 
     /** @return the monitoring engine (statuses, lag, partitions) */
-    public MonitoringEngine engine() {
+    public Engine engine() {
         return engine;
     }
 
@@ -314,7 +314,7 @@ public final class Vigil implements AutoCloseable {
      *
      * @return the batch scorer sharing this instance's scorers, runner and metrics
      */
-    public TraceBatchScorer batchScorer() {
+    public BatchScorer batchScorer() {
         return batchScorer;
     }
 

@@ -1,9 +1,9 @@
 package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.spi.scorer.Scorer;
+import dev.vigil.core.engine.ScorerKey;
 import java.util.Objects;
 import java.util.function.Predicate;
 

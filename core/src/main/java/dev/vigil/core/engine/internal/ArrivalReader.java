@@ -1,13 +1,13 @@
 package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.engine.EngineOptions;
-import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.retry.Deferrals;
+import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TailEntry;
+import dev.vigil.core.engine.EngineOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

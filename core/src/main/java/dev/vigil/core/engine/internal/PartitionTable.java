@@ -1,11 +1,11 @@
 package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.engine.EngineOptions;
-import dev.vigil.core.engine.MonitoringEngine;
 import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.store.Coordination;
 import dev.vigil.spi.store.Lease;
 import dev.vigil.spi.store.Store;
+import dev.vigil.core.engine.Engine;
+import dev.vigil.core.engine.EngineOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +71,7 @@ final class PartitionTable {
     void checkPartitionCount() {
         int stored;
         try {
-            stored = store.coordination().initPartitionCount(MonitoringEngine.STREAM, options.partitions());
+            stored = store.coordination().initPartitionCount(Engine.STREAM, options.partitions());
         } catch (UnsupportedOperationException e) {
             return; // a store without coordination: the count is not checked
         }
@@ -84,10 +84,10 @@ final class PartitionTable {
         }
     }
 
-    /** See {@link TailEngine#changePartitionCount}. */
+    /** See {@link MonitoringEngine#changePartitionCount}. */
     static int changePartitionCount(Store store, int partitions, String owner) {
         var coordination = store.coordination();
-        int old = coordination.initPartitionCount(MonitoringEngine.STREAM, partitions);
+        int old = coordination.initPartitionCount(Engine.STREAM, partitions);
         if (old == partitions) {
             return old;
         }
@@ -102,7 +102,7 @@ final class PartitionTable {
                 }
                 taken.add(l.get());
             }
-            coordination.changePartitionCount(MonitoringEngine.STREAM, CURSOR_PREFIX, old, partitions);
+            coordination.changePartitionCount(Engine.STREAM, CURSOR_PREFIX, old, partitions);
             return old;
         } finally {
             for (Lease l : taken) {

@@ -1,8 +1,8 @@
 package dev.vigil.core.engine.internal;
 
+import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.core.engine.Pauser;
 import dev.vigil.core.engine.ProviderLimit;
-import dev.vigil.spi.judge.FailureKind;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;

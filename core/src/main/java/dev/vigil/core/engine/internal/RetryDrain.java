@@ -1,11 +1,11 @@
 package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.engine.EngineOptions;
 import dev.vigil.core.retry.Deferrals;
 import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.RetryQueue;
 import dev.vigil.spi.store.Store;
+import dev.vigil.core.engine.EngineOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

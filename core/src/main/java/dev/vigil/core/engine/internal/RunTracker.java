@@ -1,8 +1,8 @@
 package dev.vigil.core.engine.internal;
 
+import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.core.engine.RunStats;
 import dev.vigil.core.engine.ScorerKey;
-import dev.vigil.spi.judge.FailureKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

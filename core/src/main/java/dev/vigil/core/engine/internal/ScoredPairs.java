@@ -1,7 +1,7 @@
 package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.spi.store.Store;
+import dev.vigil.core.engine.ScorerKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,10 +1,7 @@
 package dev.vigil.core.engine.internal;
 
-import dev.failsafe.Execution;
-import dev.vigil.core.engine.Pauser;
-import dev.vigil.core.engine.ProviderLimit;
-import dev.vigil.core.engine.RetryPolicy;
 import dev.vigil.core.scorer.ScorerResults;
+import dev.failsafe.Execution;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.AssessmentError;
@@ -12,6 +9,9 @@ import dev.vigil.spi.model.AssessmentSourceType;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.scorer.ScorerInput;
+import dev.vigil.core.engine.Pauser;
+import dev.vigil.core.engine.ProviderLimit;
+import dev.vigil.core.engine.RetryPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

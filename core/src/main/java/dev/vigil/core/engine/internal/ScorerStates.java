@@ -1,9 +1,9 @@
 package dev.vigil.core.engine.internal;
 
+import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.core.engine.EngineOptions;
 import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.ScorerStatus;
-import dev.vigil.spi.store.PendingRetry;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;

@@ -1,15 +1,15 @@
 package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.engine.EngineOptions;
+import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.metrics.JudgeUsage;
-import dev.vigil.core.retry.Deferrals;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.Store;
+import dev.vigil.core.engine.EngineOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

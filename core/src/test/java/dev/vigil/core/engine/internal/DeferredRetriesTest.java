@@ -1,11 +1,11 @@
 package dev.vigil.core.engine.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.ScorerHealth;
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.RetryPolicy;
-import dev.vigil.core.engine.ScorerKey;
-import dev.vigil.core.engine.ScorerStatus;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
@@ -19,6 +19,9 @@ import dev.vigil.spi.store.StoreOptions;
 import dev.vigil.spi.store.Stores;
 import dev.vigil.testkit.MutableClock;
 import dev.vigil.testkit.TraceGenerator;
+import dev.vigil.core.engine.RetryPolicy;
+import dev.vigil.core.engine.ScorerKey;
+import dev.vigil.core.engine.ScorerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Deferred, not failed: transient and auth failures wait in the store's retry queue, never as error rows. */
 class DeferredRetriesTest {

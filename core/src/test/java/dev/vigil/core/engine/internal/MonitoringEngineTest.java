@@ -1,10 +1,9 @@
 package dev.vigil.core.engine.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.RetryPolicy;
-import dev.vigil.core.engine.ScorerKey;
-import dev.vigil.core.engine.ScorerStatus;
 import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.core.sampling.Sampler;
 import dev.vigil.core.scorer.Scorers;
@@ -20,6 +19,9 @@ import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.Stores;
 import dev.vigil.testkit.MutableClock;
 import dev.vigil.testkit.TraceGenerator;
+import dev.vigil.core.engine.RetryPolicy;
+import dev.vigil.core.engine.ScorerKey;
+import dev.vigil.core.engine.ScorerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,8 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class MonitoringEngineTest {
 
@@ -395,7 +395,7 @@ class MonitoringEngineTest {
         first.startMonitoring();
         Await.until("batch 1 scored", () -> countFeedback(exp, batch1, "counting") == 30);
         first.close();
-        assertThat(store.jobs().cursor(TailEngine.cursorName(1, 0))).isPresent();
+        assertThat(store.jobs().cursor(MonitoringEngine.cursorName(1, 0))).isPresent();
 
         List<Trace> batch2 = new TraceGenerator(17, exp.id()).traces(20);
         store.traces().put(batch2); // written by "another process" while no engine runs
@@ -437,7 +437,7 @@ class MonitoringEngineTest {
         for (Trace t : traces) {
             assertThat(store.assessments().listByTrace(t.traceId())).hasSize(1);
         }
-        assertThat(store.jobs().cursor(TailEngine.cursorName(1, 0)).orElse(0)).isGreaterThanOrEqualTo(3);
+        assertThat(store.jobs().cursor(MonitoringEngine.cursorName(1, 0)).orElse(0)).isGreaterThanOrEqualTo(3);
     }
 
     @Test

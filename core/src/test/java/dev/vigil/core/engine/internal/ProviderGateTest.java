@@ -1,15 +1,15 @@
 package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.engine.ProviderLimit;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.vigil.spi.judge.FailureKind;
-import java.net.ConnectException;
-import java.time.Duration;
+import dev.vigil.core.engine.ProviderLimit;
 import java.util.ArrayList;
 import java.util.List;
+import java.net.ConnectException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ProviderGateTest {
 

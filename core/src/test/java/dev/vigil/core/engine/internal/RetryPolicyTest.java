@@ -1,18 +1,18 @@
 package dev.vigil.core.engine.internal;
 
-import dev.failsafe.Execution;
-import dev.vigil.core.engine.EngineOptions;
-import dev.vigil.core.engine.RetryPolicy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.vigil.spi.InvalidInputException;
+import dev.failsafe.Execution;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
+import dev.vigil.core.engine.EngineOptions;
+import dev.vigil.core.engine.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RetryPolicyTest {
 

@@ -1,9 +1,9 @@
 package dev.vigil.core.engine.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.RetryPolicy;
-import dev.vigil.core.engine.TraceBatchScorer;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.Assessment;
@@ -16,6 +16,8 @@ import dev.vigil.spi.store.StoreOptions;
 import dev.vigil.spi.store.Stores;
 import dev.vigil.testkit.MutableClock;
 import dev.vigil.testkit.TraceGenerator;
+import dev.vigil.core.engine.BatchScorer;
+import dev.vigil.core.engine.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The batch scorer (the Kafka path) on the engine's retry queue: a transient failure after the immediate retries is
@@ -81,7 +81,7 @@ class TraceBatchScorerRetriesTest {
         List<Trace> traces = new TraceGenerator(31, exp.id()).traces(3);
         exp.log(traces);
         List<Assessment> published = new CopyOnWriteArrayList<>();
-        TraceBatchScorer scorer = vigil.batchScorer();
+        BatchScorer scorer = vigil.batchScorer();
 
         scorer.score(traces, published::addAll).get(1, TimeUnit.MINUTES); // done: the pending pairs are durable
 

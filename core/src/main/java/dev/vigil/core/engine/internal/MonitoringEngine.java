@@ -1,14 +1,14 @@
 package dev.vigil.core.engine.internal;
 
+import dev.vigil.core.retry.Deferrals;
+import dev.vigil.core.metrics.EngineMetrics;
+import dev.vigil.spi.scorer.Scorer;
+import dev.vigil.spi.store.Store;
+import dev.vigil.core.engine.Engine;
 import dev.vigil.core.engine.EngineOptions;
-import dev.vigil.core.engine.MonitoringEngine;
 import dev.vigil.core.engine.RunStats;
 import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.ScorerStatus;
-import dev.vigil.core.metrics.EngineMetrics;
-import dev.vigil.core.retry.Deferrals;
-import dev.vigil.spi.scorer.Scorer;
-import dev.vigil.spi.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * pauses), {@link WorkRunner} (running and settling pairs), {@link RetryDrain} (the retry queue),
  * {@link DurableWrites} (store writes retried until they succeed). This class reads and dispatches.
  */
-public final class TailEngine implements MonitoringEngine, AutoCloseable {
+public final class MonitoringEngine implements Engine, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TailEngine.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MonitoringEngine.class);
     private static final int CPU_CHUNK = 64;
 
     private final Store store;
@@ -88,7 +88,7 @@ public final class TailEngine implements MonitoringEngine, AutoCloseable {
      * @param clock the clock (settle delay, assessment times)
      * @param ticker nanosecond ticker for lease renewal and scorer refresh timing
      */
-    public TailEngine(Store store, ActiveScorerSource source, SamplingDecision sampling, EngineOptions options,
+    public MonitoringEngine(Store store, ActiveScorerSource source, SamplingDecision sampling, EngineOptions options,
             ScorerRunner runner, EngineMetrics metrics, Clock clock, LongSupplier ticker) {
         this.store = store;
         this.options = options;

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * ({@code Vigil.batchScorer()}): the same filters, sampling, scorers, retries and exactly-once upserts as the
  * monitoring engine, with the source owning its own position.
  */
-public interface TraceBatchScorer {
+public interface BatchScorer {
 
     /** A listener told of each batch of assessments once it is stored. */
     @FunctionalInterface

@@ -1,9 +1,7 @@
 package dev.vigil.core.engine.internal;
 
-import dev.vigil.core.engine.EngineOptions;
-import dev.vigil.core.engine.TraceBatchScorer;
-import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.retry.Deferrals;
+import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.Trace;
@@ -12,6 +10,8 @@ import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.RetryQueue;
 import dev.vigil.spi.store.Store;
+import dev.vigil.core.engine.BatchScorer;
+import dev.vigil.core.engine.EngineOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,18 +37,18 @@ import org.slf4j.LoggerFactory;
  * immediate retries is deferred to the store's retry queue ({@link Store#retries()}), not stored as an error; the
  * queue is drained by {@link #drainRetries()} (in the background after {@link #startRetries()}).
  *
- * <p>The seam between the store-tail {@link TailEngine} and other trace sources: the source decides what to
+ * <p>The seam between the store-tail {@link MonitoringEngine} and other trace sources: the source decides what to
  * read and when its position may move, this class tells it when a batch is durable. {@link #score} returns a
  * future that completes only after every assessment of the batch was stored and every deferred pair is in the
  * retry queue; a source moves its position (a Kafka offset) past the batch only then. Nothing is queued without bound: {@link #inFlight()} counts the scorer runs
  * admitted and not finished, which a source compares with {@link #maxInFlight()} to pause reading.
  *
- * <p>Thread-safe. Do not run it beside a started {@link TailEngine} on the same traces (they would both
+ * <p>Thread-safe. Do not run it beside a started {@link MonitoringEngine} on the same traces (they would both
  * score them; idempotent upserts keep one assessment, but the work is done twice).
  */
-public final class SourceBatchScorer implements TraceBatchScorer, AutoCloseable {
+public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SourceBatchScorer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TraceBatchScorer.class);
 
     private final Store store;
     private final ActiveScorerSource source;
@@ -86,7 +86,7 @@ public final class SourceBatchScorer implements TraceBatchScorer, AutoCloseable 
      * @param clock assessment times and retry due times
      * @param ticker nanosecond ticker for the scorer refresh
      */
-    public SourceBatchScorer(Store store, ActiveScorerSource source, SamplingDecision sampling, EngineOptions options,
+    public TraceBatchScorer(Store store, ActiveScorerSource source, SamplingDecision sampling, EngineOptions options,
             ScorerRunner runner, EngineMetrics metrics, Clock clock, LongSupplier ticker) {
         this.store = store;
         this.source = source;

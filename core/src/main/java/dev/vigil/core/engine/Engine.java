@@ -12,7 +12,7 @@ import java.util.Set;
  * <p>The implementation (partition table, reader, work runner, retry drain, provider gates) is internal to
  * {@code dev.vigil.core}.
  */
-public interface MonitoringEngine {
+public interface Engine {
 
     /** The stream name under which the partition count is stored ({@link dev.vigil.spi.store.Coordination}). */
     String STREAM = "traces";
