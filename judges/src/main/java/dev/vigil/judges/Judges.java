@@ -91,8 +91,8 @@ public final class Judges {
     }
 
     /**
-     * MLflow's {@code UserFrustration}, a session-level judge: {@code no_frustration}, {@code frustration_resolved}
-     * or {@code frustration_not_resolved}.
+     * MLflow's {@code UserFrustration}, a session-level judge: {@code none}, {@code resolved}
+     * or {@code unresolved}.
      *
      * @return the builder
      */
@@ -101,8 +101,8 @@ public final class Judges {
     }
 
     /**
-     * MLflow's {@code ConversationCompleteness}, a session-level judge: {@code complete} when every user question
-     * of the conversation was answered, else {@code incomplete}.
+     * MLflow's {@code ConversationCompleteness}, a session-level judge: complete when every user question
+     * of the conversation was answered ({@code yes}), else {@code no}.
      *
      * @return the builder
      */
