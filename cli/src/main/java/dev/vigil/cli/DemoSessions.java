@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The demo's session-level judge: a few multi-turn support chats are logged (idle for more than the 5 minutes a
+ * The demo's session-level judge: a few multi-turn support chats are logged to their own experiment (idle for more than the 5 minutes a
  * session waits before it is scored), MLflow's UserFrustration judge scores each session once, then one chat
  * resumes and is scored again, its earlier assessment kept and marked superseded. The judge calls the configured
  * model ({@code VIGIL_JUDGE_MODEL}) or, without one, the demo's keyword stand-in {@link DemoJudgeModel}.
@@ -34,11 +34,13 @@ final class DemoSessions {
     /**
      * @param out where to print
      * @param s the store
-     * @param experimentId the demo experiment
+     * @param experimentName the experiment the chats go to (created if missing), apart from the demo's traces so
+     *     that the trace scorers, the backfill and the report of the demo experiment are not changed by them
      * @param clock the clock
      * @param seed the content seed
      */
-    static void show(PrintWriter out, Store s, String experimentId, Clock clock, long seed) {
+    static void show(PrintWriter out, Store s, String experimentName, Clock clock, long seed) {
+        String experimentId = s.experiments().getOrCreate(experimentName).experimentId();
         LlmJudge judge = judge(out);
         SessionScorerEntry entry = new SessionScorerEntry(judge, 1, 1.0);
         DemoConversations chats = new DemoConversations(seed, experimentId);
@@ -58,8 +60,8 @@ final class DemoSessions {
             Session session = scoring.session(id).orElseThrow();
             latest(scoring, session, entry).ifPresent(a -> t.row(id, session.turns(), value(a), a.rationale()));
         }
-        out.printf("%nSession-level judge 'user_frustration' (%s) on %d multi-turn chats idle for over %d minutes"
-                + " (%d scored, %d deferred):%n", judge.modelUri(), ids.size(),
+        out.printf("%nSession-level judge 'user_frustration' (%s) on %d multi-turn chats (experiment '%s') idle for"
+                + " over %d minutes (%d scored, %d deferred):%n", judge.modelUri(), ids.size(), experimentName,
                 SessionOptions.DEFAULT_IDLE.toMinutes(), pass.scored(), pass.deferred());
         t.print(out);
 

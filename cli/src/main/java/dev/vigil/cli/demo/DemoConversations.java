@@ -48,6 +48,7 @@ public final class DemoConversations {
     };
 
     private final Random random;
+    private final java.security.SecureRandom ids = new java.security.SecureRandom();
     private final String experimentId;
 
     /**
@@ -115,7 +116,7 @@ public final class DemoConversations {
 
     private byte[] randomBytes(int n) {
         byte[] b = new byte[n];
-        random.nextBytes(b);
+        ids.nextBytes(b);
         return b;
     }
 }
