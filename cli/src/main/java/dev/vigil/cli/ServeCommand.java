@@ -129,7 +129,9 @@ final class ServeCommand implements Callable<Integer> {
             EvaluationEventExporter events = exportOtlp == null ? null : EvaluationEventExporter.otlpHttp(exportOtlp);
             try (Store opened = openStore()) {
                 Store s = events == null ? opened : events.wrap(opened);
-                Vigil.Builder builder = Vigil.builder().store(s);
+                // one registry for the server's meters and the engine's, so /metrics shows both
+                VigilServer.Meters meters = VigilServer.Meters.create();
+                Vigil.Builder builder = Vigil.builder().store(s).metrics(meters.engine());
                 if (engineId != null || kafkaOptions != null) {
                     builder.engineId(id);
                 }
@@ -139,7 +141,7 @@ final class ServeCommand implements Callable<Integer> {
                     server = VigilServer.builder(vigil).host(host).port(port).token(token).quietPeriod(quiet)
                             .maxAge(age).maxRequestBytes(maxRequestBytes).maxOpenTraces(maxOpenTraces)
                             .maxEngineBacklog(maxEngineBacklog).lateSpanRule(lateSpans).experimentAttribute(experimentFrom)
-                            .dashboard(!noDashboard).start();
+                            .dashboard(!noDashboard).metrics(meters.registry()).start();
                 } catch (RuntimeException e) {
                     vigil.close();
                     throw new UserError(e.getMessage(), e);

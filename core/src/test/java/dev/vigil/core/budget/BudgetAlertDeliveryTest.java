@@ -7,6 +7,7 @@ import dev.vigil.core.Vigil;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.core.metrics.JudgeUsage;
 import dev.vigil.core.monitor.NotificationDispatcher;
+import dev.vigil.core.notify.AlertOutbox;
 import dev.vigil.core.notify.LogNotifier;
 import dev.vigil.core.notify.SlackNotifier;
 import dev.vigil.core.notify.WebhookNotifier;
@@ -82,14 +83,15 @@ class BudgetAlertDeliveryTest {
         receiver.close();
     }
 
-    /** An engine on the shared store whose budget alerts are sent at once (on the settling thread). */
+    /** An engine on the shared store whose budget alerts go through the store's outbox to the receiver. */
     private Vigil engine() {
         NotifierContext ctx = new NotifierContext(clock, slept::add, Optional.of("https://vigil.example"), dead::add);
         NotificationDispatcher dispatcher = new NotificationDispatcher(
                 List.of(new WebhookNotifier(), new SlackNotifier(), new LogNotifier()), ctx);
         return Vigil.builder().store(store).clock(clock).pollInterval(Duration.ofMillis(20))
                 .providerLimit("fakeai", new ProviderLimit(1, 1000.0))
-                .budgetAlerts(new BudgetNotifications(dispatcher, Runnable::run)).build();
+                .alertOutbox(new AlertOutbox(store, dispatcher, clock, AlertOutbox.DEFAULT_LEASE))
+                .build();
     }
 
     private NotifierConfig webhook() {

@@ -1,0 +1,73 @@
+package dev.vigil.core.store.memory;
+
+import dev.vigil.spi.store.NotificationOutbox;
+import dev.vigil.spi.store.OutboxEntry;
+import dev.vigil.spi.store.support.OutboxRules;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The notification outbox of a {@link MemoryStore}, under the store's lock. */
+final class MemoryOutbox implements NotificationOutbox {
+    private final MemoryStore store;
+    private final Map<String, OutboxEntry> entries = new LinkedHashMap<>();
+
+    MemoryOutbox(MemoryStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public boolean record(OutboxEntry entry) {
+        OutboxRules.requireNew(entry);
+        return store.write(() -> {
+            store.requireExperiment(entry.experimentId(), "notification " + entry.id());
+            return entries.putIfAbsent(entry.id(), entry) == null;
+        });
+    }
+
+    @Override
+    public Optional<OutboxEntry> get(String id) {
+        return store.read(() -> Optional.ofNullable(entries.get(id)));
+    }
+
+    @Override
+    public List<OutboxEntry> due(Instant now, int limit) {
+        OutboxRules.requireLimit(limit);
+        Objects.requireNonNull(now, "now");
+        return store.read(() -> entries.values().stream().filter(e -> OutboxRules.isDue(e, now))
+                .sorted(Comparator.comparing(OutboxEntry::createdAt).thenComparing(OutboxEntry::id))
+                .limit(limit).toList());
+    }
+
+    @Override
+    public boolean claim(String id, Instant now, Instant leaseUntil) {
+        OutboxRules.requireLease(now, leaseUntil);
+        return store.write(() -> {
+            OutboxEntry e = entries.get(id);
+            if (e == null || !OutboxRules.isDue(e, now)) {
+                return false;
+            }
+            entries.put(id, new OutboxEntry(e.id(), e.experimentId(), e.kind(), e.subject(), e.body(),
+                    e.createdAt(), e.attempts() + 1, leaseUntil, null));
+            return true;
+        });
+    }
+
+    @Override
+    public boolean markSent(String id, Instant at) {
+        Objects.requireNonNull(at, "at");
+        return store.write(() -> {
+            OutboxEntry e = entries.get(id);
+            if (e == null || !e.isPending()) {
+                return false;
+            }
+            entries.put(id, new OutboxEntry(e.id(), e.experimentId(), e.kind(), e.subject(), e.body(),
+                    e.createdAt(), e.attempts(), null, at));
+            return true;
+        });
+    }
+}
