@@ -139,7 +139,14 @@ public final class AlertOutbox implements AutoCloseable {
                     ex.toString());
             return false;
         }
-        Notification n = NotificationJson.read(e.body());
+        Notification n;
+        try {
+            n = NotificationJson.read(e.body());
+        } catch (RuntimeException ex) {
+            LOG.error("notification {} in the outbox cannot be read and is dropped: {}", e.id(), ex.getMessage());
+            markSent(e);
+            return false;
+        }
         Optional<List<NotifierConfig>> to = destinations(e);
         if (to.isEmpty()) {
             LOG.warn("notification {} has nowhere to go: {} '{}' no longer exists; dropped", e.id(), e.kind(),
@@ -147,13 +154,17 @@ public final class AlertOutbox implements AutoCloseable {
         } else {
             dispatcher.send(n, to.get()); // retries inside; what is given up on becomes a dead letter
         }
+        markSent(e);
+        return true;
+    }
+
+    private void markSent(OutboxEntry e) {
         try {
             store.outbox().markSent(e.id(), clock.instant());
         } catch (RuntimeException ex) {
-            LOG.warn("notification {} was sent but could not be marked so; it may be sent again after the lease: {}",
-                    e.id(), ex.toString());
+            LOG.warn("notification {} was handled but could not be marked so; it may be sent again after the "
+                    + "lease: {}", e.id(), ex.toString());
         }
-        return true;
     }
 
     /** The destinations of the budget or monitor an entry is about, read now; empty if it is gone. */

@@ -50,6 +50,22 @@ public record OutboxEntry(String id, String experimentId, String kind, String su
         return new OutboxEntry(id, experimentId, kind, subject, body, createdAt, 0, null, null);
     }
 
+    /**
+     * @param until the end of the lease
+     * @return this entry taken by a sender until then (one more attempt)
+     */
+    public OutboxEntry taken(Instant until) {
+        return new OutboxEntry(id, experimentId, kind, subject, body, createdAt, attempts + 1, until, null);
+    }
+
+    /**
+     * @param at when it was sent
+     * @return this entry marked sent (no lease)
+     */
+    public OutboxEntry sent(Instant at) {
+        return new OutboxEntry(id, experimentId, kind, subject, body, createdAt, attempts, null, at);
+    }
+
     /** @return true until it is marked sent */
     public boolean isPending() {
         return sentAt == null;

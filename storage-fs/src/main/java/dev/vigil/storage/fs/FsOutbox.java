@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,13 +112,9 @@ final class FsOutbox implements NotificationOutbox {
 
     @Override
     public List<OutboxEntry> due(Instant now, int limit) {
-        OutboxRules.requireLimit(limit);
-        Objects.requireNonNull(now, "now");
         return store.read(() -> {
             load();
-            return entries.values().stream().filter(e -> OutboxRules.isDue(e, now))
-                    .sorted(Comparator.comparing(OutboxEntry::createdAt).thenComparing(OutboxEntry::id))
-                    .limit(limit).toList();
+            return OutboxRules.due(entries.values(), now, limit);
         });
     }
 
@@ -132,8 +127,7 @@ final class FsOutbox implements NotificationOutbox {
             if (e == null || !OutboxRules.isDue(e, now)) {
                 return false;
             }
-            replace(id, e, new OutboxEntry(e.id(), e.experimentId(), e.kind(), e.subject(), e.body(),
-                    e.createdAt(), e.attempts() + 1, leaseUntil, null));
+            replace(id, e, e.taken(leaseUntil));
             return true;
         });
     }
@@ -147,8 +141,7 @@ final class FsOutbox implements NotificationOutbox {
             if (e == null || !e.isPending()) {
                 return false;
             }
-            replace(id, e, new OutboxEntry(e.id(), e.experimentId(), e.kind(), e.subject(), e.body(),
-                    e.createdAt(), e.attempts(), null, at));
+            replace(id, e, e.sent(at));
             return true;
         });
     }

@@ -4,7 +4,6 @@ import dev.vigil.spi.store.NotificationOutbox;
 import dev.vigil.spi.store.OutboxEntry;
 import dev.vigil.spi.store.support.OutboxRules;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +35,7 @@ final class MemoryOutbox implements NotificationOutbox {
 
     @Override
     public List<OutboxEntry> due(Instant now, int limit) {
-        OutboxRules.requireLimit(limit);
-        Objects.requireNonNull(now, "now");
-        return store.read(() -> entries.values().stream().filter(e -> OutboxRules.isDue(e, now))
-                .sorted(Comparator.comparing(OutboxEntry::createdAt).thenComparing(OutboxEntry::id))
-                .limit(limit).toList());
+        return store.read(() -> OutboxRules.due(entries.values(), now, limit));
     }
 
     @Override
@@ -51,8 +46,7 @@ final class MemoryOutbox implements NotificationOutbox {
             if (e == null || !OutboxRules.isDue(e, now)) {
                 return false;
             }
-            entries.put(id, new OutboxEntry(e.id(), e.experimentId(), e.kind(), e.subject(), e.body(),
-                    e.createdAt(), e.attempts() + 1, leaseUntil, null));
+            entries.put(id, e.taken(leaseUntil));
             return true;
         });
     }
@@ -65,8 +59,7 @@ final class MemoryOutbox implements NotificationOutbox {
             if (e == null || !e.isPending()) {
                 return false;
             }
-            entries.put(id, new OutboxEntry(e.id(), e.experimentId(), e.kind(), e.subject(), e.body(),
-                    e.createdAt(), e.attempts(), null, at));
+            entries.put(id, e.sent(at));
             return true;
         });
     }

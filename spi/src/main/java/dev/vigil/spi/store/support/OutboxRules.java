@@ -3,6 +3,9 @@ package dev.vigil.spi.store.support;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.store.OutboxEntry;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 
 /** The rules every backend's {@link dev.vigil.spi.store.NotificationOutbox} applies the same way. */
@@ -44,6 +47,20 @@ public final class OutboxRules {
         if (leaseUntil == null || !leaseUntil.isAfter(now)) {
             throw new InvalidInputException("a lease must end after now (" + now + "), got " + leaseUntil);
         }
+    }
+
+    /**
+     * @param entries a backend's entries
+     * @param now the current time
+     * @param limit at most this many
+     * @return those {@linkplain #isDue due} at {@code now}, oldest first (then by id)
+     */
+    public static List<OutboxEntry> due(Collection<OutboxEntry> entries, Instant now, int limit) {
+        requireLimit(limit);
+        Objects.requireNonNull(now, "now");
+        return entries.stream().filter(e -> isDue(e, now))
+                .sorted(Comparator.comparing(OutboxEntry::createdAt).thenComparing(OutboxEntry::id))
+                .limit(limit).toList();
     }
 
     /**
