@@ -1,6 +1,6 @@
 package dev.vigil.kafka;
 
-import dev.vigil.core.engine.TraceBatchScorer;
+import dev.vigil.core.engine.BatchScorer;
 import java.util.Collection;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -13,10 +13,10 @@ import org.apache.kafka.common.TopicPartition;
 final class Backpressure {
 
     private final Consumer<byte[], byte[]> consumer;
-    private final TraceBatchScorer scorer;
+    private final BatchScorer scorer;
     private volatile boolean paused;
 
-    Backpressure(Consumer<byte[], byte[]> consumer, TraceBatchScorer scorer) {
+    Backpressure(Consumer<byte[], byte[]> consumer, BatchScorer scorer) {
         this.consumer = consumer;
         this.scorer = scorer;
     }
