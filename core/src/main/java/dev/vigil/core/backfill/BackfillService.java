@@ -44,12 +44,12 @@ import org.slf4j.LoggerFactory;
  *   <li>After each page the counters and the page token are saved in one job update: a job whose process died is
  *       resumed from its last page by any engine that takes its lease ({@link #resumeAbandoned()}).</li>
  *   <li>{@link #cancel} marks the job CANCELLED; the runner stops before its next page.</li>
- *   <li>A job counts its range first and shows {@code scanned/total} exactly ({@link BackfillRun}).</li>
+ *   <li>A job counts its range first and shows {@code scanned/total} exactly ({@code BackfillRun}).</li>
  *   <li>Scorers run through the same reliability layer as live monitoring; a pair whose run ends on a transient
  *       or authentication failure after the immediate retries is not stored as an error: the job keeps it
  *       (counted as {@code deferred}, saved in its checkpoint) and retries it itself with the engine's back-off
  *       ({@link Deferrals}), whether or not that scorer version is still active, until it is scored or given up
- *       after {@code maxDeferredRetries} later attempts ({@link PairScorer}). Only permanent failures (bad
+ *       after {@code maxDeferredRetries} later attempts ({@code PairScorer}). Only permanent failures (bad
  *       request, refusal, unparseable answer, a scorer's exception) become error feedback at once.</li>
  * </ul>
  */
