@@ -1,6 +1,6 @@
 package dev.vigil.core.backfill;
 
-import dev.vigil.core.engine.SamplingDecision;
+import dev.vigil.core.engine.internal.SamplingDecision;
 import dev.vigil.core.registry.ScorerRegistry;
 import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.StaleWriteException;

@@ -1,8 +1,8 @@
 package dev.vigil.core.backfill;
 
 import dev.vigil.core.retry.Deferrals;
-import dev.vigil.core.engine.SamplingDecision;
-import dev.vigil.core.engine.ScorerRunner;
+import dev.vigil.core.engine.internal.SamplingDecision;
+import dev.vigil.core.engine.internal.ScorerRunner;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.registry.RegisteredScorer;
 import dev.vigil.core.registry.ScorerRegistry;
