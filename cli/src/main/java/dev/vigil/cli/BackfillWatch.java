@@ -4,7 +4,7 @@ import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.backfill.BackfillProgress;
 import java.util.Locale;
 
-/** Follows a backfill job with a live progress bar: scanned / scored / rate / ETA and the job id. */
+/** Follows a backfill job with a live progress bar: scanned/total, scored, deferred, rate, ETA and the job id. */
 final class BackfillWatch {
 
     private BackfillWatch() {}
@@ -48,24 +48,24 @@ final class BackfillWatch {
      * @param p the progress
      * @param baseline traces the job had scanned when this run started watching it
      * @param elapsedMillis time watched
-     * @return the bar: before the first page is read the total is unknown and shown as such, never as 0/0; a total
-     *     estimated from the time range covered so far is marked {@code ~}
+     * @return the bar: {@code scanned/total} with the total the job counted before its first page (never 0/0
+     *     while it counts), the pairs it holds for a later attempt ({@code deferred N}), and the rate of this run
      */
     static String render(BackfillProgress p, long baseline, long elapsedMillis) {
-        boolean succeeded = p.status().name().equals("SUCCEEDED");
-        boolean totalKnown = succeeded || p.scanned() > 0 || p.estimatedRemaining() > 0 || p.status().isTerminal();
-        long total = succeeded ? p.scanned() : p.scanned() + Math.max(0, p.estimatedRemaining());
+        boolean terminal = p.status().isTerminal();
+        long total = p.totalKnown() ? Math.max(p.total(), p.scanned()) : -1;
         double secs = Math.max(0.001, elapsedMillis / 1000.0);
         double rate = Math.max(0, p.scanned() - baseline) / secs;
-        String eta = p.status().isTerminal() ? p.status().name().toLowerCase(Locale.ROOT)
-                : rate > 0 && p.estimatedRemaining() > 0
-                        ? "ETA " + Math.max(1, Math.round(p.estimatedRemaining() / rate)) + "s" : "ETA –";
-        int pct = total == 0 ? (p.status().isTerminal() ? 100 : 0) : (int) Math.min(100, 100 * p.scanned() / total);
-        // while pages remain, the total is an estimate from the share of the time range covered: marked with ~
-        boolean estimated = !p.status().isTerminal() && p.estimatedRemaining() > 0;
-        String scanned = totalKnown ? p.scanned() + "/" + (estimated ? "~" : "") + total : "reading the first page";
-        return String.format(Locale.ROOT, "%s %3d%%  scanned %s  scored %d  failed %d  skipped %d  %.0f traces/s  %s  job %s",
-                LiveLine.bar(pct, 100, 24), pct, scanned, p.scored(), p.failed(), p.skipped(), rate, eta,
+        long remaining = total < 0 ? 0 : total - p.scanned();
+        String eta = terminal ? p.status().name().toLowerCase(Locale.ROOT)
+                : remaining == 0 && p.deferred() > 0 ? "retrying deferred pairs"
+                : rate > 0 && remaining > 0 ? "ETA " + Math.max(1, Math.round(remaining / rate)) + "s" : "ETA –";
+        int pct = total <= 0 ? (terminal ? 100 : 0) : (int) Math.min(100, 100 * p.scanned() / total);
+        String scanned = total >= 0 ? p.scanned() + "/" + total : "counting traces in range";
+        String deferred = p.deferred() > 0 ? "  deferred " + p.deferred() : "";
+        return String.format(Locale.ROOT,
+                "%s %3d%%  scanned %s  scored %d  failed %d  skipped %d%s  %.0f traces/s  %s  job %s",
+                LiveLine.bar(pct, 100, 24), pct, scanned, p.scored(), p.failed(), p.skipped(), deferred, rate, eta,
                 p.jobId());
     }
 }

@@ -127,19 +127,20 @@ final class DemoCommand implements Callable<Integer> {
                 stop.pause(500);
             }
             producer.join(5000);
-            // let the engine finish the traces already logged (bounded)
-            long drainUntil = System.nanoTime() + 20_000_000_000L;
-            while (!stop.requested() && System.nanoTime() < drainUntil) {
-                EngineStats.Snapshot snap = vigil.stats(exp.id());
-                if (snap.tracesSeen() >= logged.get() && snap.queueDepth() == 0 && snap.cursorLag() == 0) {
-                    break;
-                }
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                line.update(status(snap, ms, runFor, logged.get()) + "  draining", ms);
-                stop.pause(200);
-            }
+            // let the engine finish the traces already logged: wait for the condition, not for a fixed time
+            DemoDrain.Outcome drained = DemoDrain.await(() -> vigil.stats(exp.id()), logged.get(), stop::requested,
+                    stop::pause, System::nanoTime, DemoDrain.LIMIT, snap -> {
+                        long ms = (System.nanoTime() - t0) / 1_000_000;
+                        line.update(status(snap, ms, runFor, logged.get()) + "  draining", ms);
+                    });
             line.finish(status(vigil.stats(exp.id()), (System.nanoTime() - t0) / 1_000_000, runFor, logged.get()));
             Instant end = clock.instant().plusMillis(1);
+            if (drained == DemoDrain.Outcome.TIMED_OUT) {
+                EngineStats.Snapshot left = vigil.stats(exp.id());
+                out.println("Stopped waiting after " + DemoDrain.LIMIT.toMinutes() + " minutes with "
+                        + left.queueDepth() + " runs queued and a lag of " + left.cursorLag()
+                        + " traces: the table below is partial; 'vigil monitor' scores the rest.");
+            }
             out.println();
             printTable(out, s, exp, vigil.stats(exp.id()), plan, begin, end, clock);
             DemoMonitor.show(out, s, exp.id(), clock);

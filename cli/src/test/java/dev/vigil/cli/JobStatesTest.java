@@ -82,20 +82,33 @@ class JobStatesTest {
     }
 
     @Test
-    void bar_beforeTheFirstPage_saysSo_insteadOfZeroOfZero() {
-        BackfillProgress none = new BackfillProgress("j", JobStatus.RUNNING, 0, 0, 0, 0, 0, 0, null);
+    void bar_beforeTheCount_saysSo_insteadOfZeroOfZero() {
+        BackfillProgress none = new BackfillProgress("j", JobStatus.PENDING, 0, 0, 0, 0, 0, 0, null);
 
         String bar = BackfillWatch.render(none, 0, 5_000);
 
-        assertThat(bar).contains("scanned reading the first page").doesNotContain("0/0");
+        assertThat(bar).contains("scanned counting traces in range").doesNotContain("0/0");
     }
 
     @Test
-    void bar_rate_countsOnlyWhatThisRunScanned() {
-        BackfillProgress resumed = new BackfillProgress("j", JobStatus.RUNNING, 1_000, 0, 0, 0, 0, 1_000, null);
+    void bar_showsTheCountedTotalExactly_andTheRateOfThisRunOnly() {
+        BackfillProgress resumed = new BackfillProgress("j", JobStatus.RUNNING, 1_000, 0, 0, 0, 0, 1_000, null,
+                0, 2_000, 0);
 
         String bar = BackfillWatch.render(resumed, 900, 2_000);
 
-        assertThat(bar).contains("scanned 1000/~2000").contains(" 50 traces/s").contains("ETA 20s");
+        assertThat(bar).contains("scanned 1000/2000 ").doesNotContain("~").contains(" 50 traces/s")
+                .contains("ETA 20s");
+    }
+
+    @Test
+    void bar_afterTheScan_showsTheDeferredPairsTheJobStillRetries() {
+        BackfillProgress waiting = new BackfillProgress("j", JobStatus.RUNNING, 3_000, 3_000, 2_990, 0, 0, 0, null,
+                10, 3_000, 0);
+
+        String bar = BackfillWatch.render(waiting, 0, 60_000);
+
+        assertThat(bar).contains("100%").contains("scanned 3000/3000").contains("deferred 10")
+                .contains("retrying deferred pairs");
     }
 }

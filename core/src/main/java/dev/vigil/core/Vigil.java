@@ -105,7 +105,7 @@ public final class Vigil implements AutoCloseable {
         Deferrals deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
-                b.backfillParallelism, deferrals);
+                b.backfillParallelism, deferrals, b.backfillDeferredRetries);
         this.evaluator = new Evaluator(runner, options.scorerTimeout(), b.backfillParallelism, deferrals, b.pauser,
                 b.evaluateDeferredRounds);
     }
@@ -395,6 +395,7 @@ public final class Vigil implements AutoCloseable {
         private final EngineOptions.Builder options = EngineOptions.builder();
         private int backfillPageSize = 1_000;
         private int backfillParallelism = 16;
+        private int backfillDeferredRetries = 8;
         private int evaluateDeferredRounds = 2;
         private java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> budgetAlerts;
         private Duration alertOutboxEvery = dev.vigil.core.notify.AlertOutbox.DEFAULT_EVERY;
@@ -615,6 +616,20 @@ public final class Vigil implements AutoCloseable {
                 throw new InvalidInputException("backfillPageSize must be in 1..10000, got " + v);
             }
             backfillPageSize = v;
+            return this;
+        }
+
+        /**
+         * @param v later attempts a backfill job makes of a pair deferred after a transient failure (with the
+         *     {@code retryFirstDelay}/{@code retryMaxDelay} back-off) before it gives the pair up and stores the
+         *     failure as error feedback; 1 or more, default 8
+         * @return this
+         */
+        public Builder backfillDeferredRetries(int v) {
+            if (v < 1) {
+                throw new InvalidInputException("backfillDeferredRetries must be 1 or more, got " + v);
+            }
+            backfillDeferredRetries = v;
             return this;
         }
 

@@ -1,42 +1,28 @@
 package dev.vigil.core.backfill;
 
 import dev.vigil.core.retry.Deferrals;
-import dev.vigil.core.engine.internal.FeedbackAssessment;
-import dev.vigil.core.engine.internal.Outcome;
 import dev.vigil.core.engine.internal.SamplingDecision;
-import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.internal.ScorerRunner;
-import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.registry.RegisteredScorer;
 import dev.vigil.core.registry.ScorerRegistry;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.StaleWriteException;
-import dev.vigil.spi.filter.FilterExpr;
-import dev.vigil.spi.model.Assessment;
-import dev.vigil.spi.model.Trace;
-import dev.vigil.spi.scorer.Feedback;
-import dev.vigil.spi.scorer.Scorer;
-import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStatus;
 import dev.vigil.spi.store.Lease;
-import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.Store;
-import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -58,12 +44,13 @@ import org.slf4j.LoggerFactory;
  *   <li>After each page the counters and the page token are saved in one job update: a job whose process died is
  *       resumed from its last page by any engine that takes its lease ({@link #resumeAbandoned()}).</li>
  *   <li>{@link #cancel} marks the job CANCELLED; the runner stops before its next page.</li>
- *   <li>Scorers run through the same reliability layer as live monitoring ({@link ScorerRunner}); a pair whose
- *       run ends on a transient or authentication failure after the immediate retries is not stored as an error:
- *       it goes to the store's retry queue with the engine's back-off ({@link Deferrals}), counted as
- *       {@code deferred}, and a monitoring engine scores it later while that scorer version is active. Only
- *       permanent failures (bad request, refusal, unparseable answer, a scorer's exception) become error
- *       feedback.</li>
+ *   <li>A job counts its range first and shows {@code scanned/total} exactly ({@code BackfillRun}).</li>
+ *   <li>Scorers run through the same reliability layer as live monitoring; a pair whose run ends on a transient
+ *       or authentication failure after the immediate retries is not stored as an error: the job keeps it
+ *       (counted as {@code deferred}, saved in its checkpoint) and retries it itself with the engine's back-off
+ *       ({@link Deferrals}), whether or not that scorer version is still active, until it is scored or given up
+ *       after {@code maxDeferredRetries} later attempts ({@code PairScorer}). Only permanent failures (bad
+ *       request, refusal, unparseable answer, a scorer's exception) become error feedback at once.</li>
  * </ul>
  */
 public final class BackfillService implements AutoCloseable {
@@ -76,16 +63,10 @@ public final class BackfillService implements AutoCloseable {
 
     private final Store store;
     private final Function<String, ScorerRegistry> registries;
-    private final SamplingDecision sampling;
-    private final ScorerRunner runner;
-    private final EngineMetrics metrics;
     private final Clock clock;
     private final String owner;
     private final Duration leaseTtl;
-    private final Duration timeout;
-    private final int pageSize;
-    private final int parallelism;
-    private final Deferrals deferrals;
+    private final BackfillRun runs;
     private final ExecutorService jobsPool = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("vigil-backfill-", 0).factory());
     private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
@@ -104,23 +85,24 @@ public final class BackfillService implements AutoCloseable {
      * @param timeout per-attempt scorer timeout
      * @param pageSize traces per page (and per checkpoint)
      * @param parallelism scorer runs at once within a page
-     * @param deferrals the back-off of pairs left in the retry queue after a transient failure
+     * @param deferrals the back-off of the pairs a job defers after a transient failure
+     * @param maxDeferredRetries later attempts of a deferred pair before the job gives it up, 1 or more
      */
     public BackfillService(Store store, Function<String, ScorerRegistry> registries, SamplingDecision sampling,
             ScorerRunner runner, EngineMetrics metrics, Clock clock, String owner, Duration leaseTtl,
-            Duration timeout, int pageSize, int parallelism, Deferrals deferrals) {
+            Duration timeout, int pageSize, int parallelism, Deferrals deferrals, int maxDeferredRetries) {
+        if (maxDeferredRetries < 1) {
+            throw new InvalidInputException("maxDeferredRetries must be 1 or more, got " + maxDeferredRetries);
+        }
         this.store = store;
         this.registries = registries;
-        this.sampling = sampling;
-        this.runner = runner;
-        this.metrics = metrics;
         this.clock = clock;
         this.owner = owner;
         this.leaseTtl = leaseTtl;
-        this.timeout = timeout;
-        this.pageSize = pageSize;
-        this.parallelism = parallelism;
-        this.deferrals = Objects.requireNonNull(deferrals, "deferrals");
+        PairScorer pairs = new PairScorer(store, runner, metrics, clock, timeout, parallelism,
+                Objects.requireNonNull(deferrals, "deferrals"), maxDeferredRetries);
+        this.runs = new BackfillRun(store, registries, sampling, pairs, clock, leaseTtl, pageSize, () -> closed,
+                pages);
     }
 
     /**
@@ -186,33 +168,7 @@ public final class BackfillService implements AutoCloseable {
     public BackfillProgress progress(String jobId) {
         Job j = job(jobId);
         LivePage live = pages.get(jobId);
-        return live == null || j.status().isTerminal() ? BackfillProgress.of(j) : live.over(j);
-    }
-
-    /**
-     * The page this process is scoring for a job, before the page is saved: the page counted as scanned, and its
-     * runs counted as they finish, so that a progress bar moves from the first page on instead of once per saved
-     * page. Its feedback is stored, and the counters saved in the job, when the page ends.
-     */
-    private static final class LivePage {
-        final Map<String, Long> base;
-        final java.util.concurrent.atomic.AtomicLong scored = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
-
-        LivePage(Map<String, Long> base) {
-            this.base = Map.copyOf(base);
-        }
-
-        void done(boolean runFailed) {
-            (runFailed ? failed : scored).incrementAndGet();
-        }
-
-        BackfillProgress over(Job job) {
-            Map<String, Long> p = new HashMap<>(base);
-            p.merge(BackfillProgress.SCORED, scored.get(), Long::sum);
-            p.merge(BackfillProgress.FAILED, failed.get(), Long::sum);
-            return BackfillProgress.of(job, p);
-        }
+        return live == null || j.status().isTerminal() ? BackfillProgress.of(j) : BackfillProgress.of(j, live.counters());
     }
 
     private Job job(String jobId) {
@@ -362,228 +318,12 @@ public final class BackfillService implements AutoCloseable {
         }
     }
 
-    private record Spec(String name, int version, double rate, TraceFilter filter, Scorer scorer) {}
-
-    @SuppressWarnings("unchecked")
     private void runJob(String jobId) throws InterruptedException {
         Optional<Lease> taken = store.jobs().tryAcquire(LEASE_PREFIX + jobId, owner, leaseTtl);
         if (taken.isEmpty()) {
             return; // another engine runs it
         }
-        Lease lease = taken.get();
-        long leaseRenewAt = System.nanoTime() + leaseTtl.toNanos() / 3;
-        try (ExecutorService scoring = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("vigil-backfill-score-", 0).factory())) {
-            Job job = job(jobId);
-            if (job.status().isTerminal()) {
-                return;
-            }
-            ScorerRegistry registry = registries.apply(job.experimentId());
-            List<Spec> specs = new ArrayList<>();
-            List<FilterExpr> filters = new ArrayList<>();
-            boolean anyUnfiltered = false;
-            for (Object o : (List<Object>) job.spec().get("scorers")) {
-                Map<String, Object> m = (Map<String, Object>) o;
-                String name = (String) m.get("name");
-                int version = ((Number) m.get("version")).intValue();
-                double rate = ((Number) m.get("sampleRate")).doubleValue();
-                String filter = (String) m.get("filter");
-                TraceFilter compiled = filter == null ? TraceFilter.MATCH_ALL : TraceFilter.parse(filter);
-                Scorer scorer = registry.get(name, version).scorer();
-                specs.add(new Spec(name, version, rate, compiled, scorer));
-                if (compiled.isMatchAll()) {
-                    anyUnfiltered = true;
-                } else {
-                    filters.add(compiled.expr());
-                }
-            }
-            FilterExpr pushed = anyUnfiltered || filters.isEmpty() ? null
-                    : filters.size() == 1 ? filters.get(0) : new FilterExpr.Or(filters);
-            Instant start = Instant.parse((String) job.spec().get("start"));
-            Instant end = Instant.parse((String) job.spec().get("end"));
-            Map<String, Long> progress = new LinkedHashMap<>(job.progress());
-            String token = job.checkpoint();
-            // Each page's query starts at the last trace's request time (down to the millisecond) as well as at the
-            // page token: tokens are positions (time, id) valid for any range of the same experiment, and the
-            // narrower range lets a SQL store seek its time index instead of re-reading the range from its start
-            // for every page.
-            Long last = progress.get(BackfillProgress.LAST_TIME);
-            Instant pageFrom = token != null && last != null ? Instant.ofEpochMilli(last) : start;
-            if (job.status() == JobStatus.PENDING) {
-                job = store.jobs().update(job.next(JobStatus.RUNNING, progress, token, null, clock.instant()));
-            }
-            while (!closed) {
-                TracePage page = store.traces().scan(new TraceQuery(job.experimentId(),
-                        pageFrom.isBefore(start) ? start : pageFrom, end, pushed), token, pageSize);
-                Map<String, Long> ahead = new LinkedHashMap<>(progress);
-                ahead.merge(BackfillProgress.SCANNED, (long) page.traces().size(), Long::sum);
-                if (!page.traces().isEmpty()) {
-                    ahead.put(BackfillProgress.LAST_TIME,
-                            page.traces().get(page.traces().size() - 1).info().requestTime().toEpochMilli());
-                }
-                ahead.put(BackfillProgress.REMAINING, page.hasNext() ? estimateRemaining(ahead, start, end) : 0);
-                LivePage live = new LivePage(ahead);
-                pages.put(jobId, live);
-                scorePage(job.experimentId(), page.traces(), specs, progress, scoring, live);
-                progress.merge(BackfillProgress.SCANNED, (long) page.traces().size(), Long::sum);
-                if (!page.traces().isEmpty()) {
-                    progress.put(BackfillProgress.LAST_TIME,
-                            page.traces().get(page.traces().size() - 1).info().requestTime().toEpochMilli());
-                }
-                progress.put(BackfillProgress.REMAINING, page.hasNext() ? estimateRemaining(progress, start, end) : 0);
-                JobStatus next = page.hasNext() ? JobStatus.RUNNING : JobStatus.SUCCEEDED;
-                Job saved = save(job, next, progress, page.nextPageToken());
-                pages.remove(jobId, live);
-                if (saved == null) {
-                    return; // cancelled meanwhile
-                }
-                job = saved;
-                if (!page.hasNext()) {
-                    return;
-                }
-                token = page.nextPageToken();
-                Long lastMs = progress.get(BackfillProgress.LAST_TIME);
-                if (lastMs != null) {
-                    pageFrom = Instant.ofEpochMilli(lastMs);
-                }
-                if (System.nanoTime() - leaseRenewAt > 0) {
-                    Optional<Lease> renewed = store.jobs().renew(lease, leaseTtl);
-                    if (renewed.isEmpty()) {
-                        LOG.warn("backfill {}: lease lost; another engine continues it", jobId);
-                        return;
-                    }
-                    lease = renewed.get();
-                    leaseRenewAt = System.nanoTime() + leaseTtl.toNanos() / 3;
-                }
-            }
-        } finally {
-            pages.remove(jobId);
-            store.jobs().release(lease);
-        }
-    }
-
-    /** Saves a page's progress; null if the job was cancelled meanwhile. */
-    private Job save(Job job, JobStatus status, Map<String, Long> progress, String token) {
-        Job current = job;
-        for (int i = 0; i < 20; i++) {
-            try {
-                return store.jobs().update(current.next(status, progress, token, null, clock.instant()));
-            } catch (StaleWriteException e) {
-                current = job(job.jobId());
-                if (current.status().isTerminal()) {
-                    return null;
-                }
-            }
-        }
-        throw new IllegalStateException("backfill " + job.jobId() + ": its job record kept changing");
-    }
-
-    private static long estimateRemaining(Map<String, Long> progress, Instant start, Instant end) {
-        long scanned = progress.getOrDefault(BackfillProgress.SCANNED, 0L);
-        Long last = progress.get(BackfillProgress.LAST_TIME);
-        if (last == null || scanned == 0) {
-            return 0;
-        }
-        double covered = (double) (last - start.toEpochMilli() + 1) / Math.max(1, end.toEpochMilli()
-                - start.toEpochMilli());
-        covered = Math.min(1, Math.max(1e-9, covered));
-        return Math.max(0, Math.round(scanned / covered) - scanned);
-    }
-
-    private void scorePage(String experimentId, List<Trace> traces, List<Spec> specs, Map<String, Long> progress,
-            ExecutorService scoring, LivePage live) throws InterruptedException {
-        record Pair(Trace trace, ScorerInput input, Spec spec) {}
-        List<Pair> pairs = new ArrayList<>();
-        Map<String, ScorerInput> inputs = new HashMap<>();
-        for (Spec s : specs) {
-            List<Trace> picked = new ArrayList<>();
-            for (Trace t : traces) {
-                if (!t.info().state().isComplete()) {
-                    continue;
-                }
-                boolean match;
-                try {
-                    match = s.filter().test(t);
-                } catch (RuntimeException e) {
-                    match = false;
-                }
-                if (match && sampling.keep(t.traceId(), s.name(), s.rate())) {
-                    picked.add(t);
-                }
-            }
-            progress.merge(BackfillProgress.SAMPLED, (long) picked.size(), Long::sum);
-            if (picked.isEmpty()) {
-                continue;
-            }
-            Set<String> done = store.assessments().tracesScoredBy(s.name(), s.version(),
-                    picked.stream().map(Trace::traceId).toList());
-            progress.merge(BackfillProgress.SKIPPED, (long) done.size(), Long::sum);
-            for (Trace t : picked) {
-                if (!done.contains(t.traceId())) {
-                    pairs.add(new Pair(t, inputs.computeIfAbsent(t.traceId(), id -> ScorerInput.of(t)), s));
-                }
-            }
-        }
-        if (pairs.isEmpty()) {
-            return;
-        }
-        java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(parallelism);
-        List<Future<Outcome>> futures = new ArrayList<>(pairs.size());
-        for (Pair p : pairs) {
-            futures.add(scoring.submit(() -> {
-                permits.acquire();
-                try {
-                    Outcome o = runner.run(p.spec().scorer(), p.spec().name(), p.input(), timeout);
-                    live.done(o.failed());
-                    return o;
-                } finally {
-                    permits.release();
-                }
-            }));
-        }
-        List<Assessment> out = new ArrayList<>();
-        List<PendingRetry> defer = new ArrayList<>();
-        Instant now = clock.instant();
-        long scored = 0;
-        long failed = 0;
-        for (int i = 0; i < pairs.size(); i++) {
-            Pair p = pairs.get(i);
-            Outcome o;
-            try {
-                o = futures.get(i).get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("scorer run failed unexpectedly", e.getCause());
-            }
-            if (o.transientFailure() || o.authFailure()) {
-                // deferred, not failed: the pair waits in the retry queue like a live one, no error row
-                defer.add(deferrals.afterFailure(null, new ScorerKey(experimentId, p.spec().name(),
-                        p.spec().version()), p.trace().traceId(), o.kind(), o.failure().message(), now));
-                metrics.failed(p.spec().name(), o.failure().code());
-                continue;
-            }
-            for (Feedback f : o.feedback()) {
-                out.add(FeedbackAssessment.of(f, p.spec().scorer(), p.spec().name(), p.spec().version(),
-                        p.trace().traceId(), o.durationNanos(), p.spec().rate(), now));
-            }
-            if (o.failed()) {
-                failed++;
-                metrics.failed(p.spec().name(), o.failure().code());
-            } else {
-                scored++;
-                metrics.scored(p.spec().name(), o.durationNanos());
-            }
-        }
-        if (!out.isEmpty()) {
-            store.assessments().upsertScorerFeedback(out);
-        }
-        if (!defer.isEmpty()) {
-            // a store without a retry queue throws here: the job fails with that message, nothing is lost (its
-            // checkpoint is before this page)
-            store.retries().defer(defer);
-        }
-        progress.merge(BackfillProgress.SCORED, scored, Long::sum);
-        progress.merge(BackfillProgress.FAILED, failed, Long::sum);
-        progress.merge(BackfillProgress.DEFERRED, (long) defer.size(), Long::sum);
+        runs.run(jobId, taken.get());
     }
 
     /** Stops running jobs (they stay RUNNING in the store and are resumed by the next engine). */

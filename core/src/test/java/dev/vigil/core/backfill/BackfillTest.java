@@ -91,6 +91,10 @@ class BackfillTest {
         assertThat(midPage.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(midPage.scanned()).as("the page read is counted as scanned").isEqualTo(30);
         assertThat(midPage.scored()).isEqualTo(5);
+        assertThat(midPage.total()).as("counted before the first page").isEqualTo(30);
+        assertThat(midPage.estimatedRemaining()).isZero();
+        assertThat(vigil.store().jobs().get(job).orElseThrow().progress()).as("the total is saved with RUNNING")
+                .containsEntry(BackfillProgress.TOTAL, 30L);
         assertThat(vigil.store().jobs().get(job).orElseThrow().progress()).as("nothing of the page saved yet")
                 .doesNotContainKey(BackfillProgress.SCORED);
         gate.release(1_000);
@@ -135,6 +139,7 @@ class BackfillTest {
         assertThat(p.estimatedRemaining()).isZero();
         // the filter was pushed to the store: only matching traces in range were scanned
         assertThat(p.scanned()).isEqualTo(inRangeOk);
+        assertThat(p.total()).as("counted first, with the same pushdown").isEqualTo(inRangeOk);
         assertThat(expected).isBetween(inRangeOk / 2 - 60, inRangeOk / 2 + 60);
         Assessment any = traces.stream().flatMap(t -> feedback(exp, t.traceId(), "ok").stream()).findFirst()
                 .orElseThrow();

@@ -200,10 +200,17 @@ final class QualityApi {
         m.put("scored", p.scored());
         m.put("failed", p.failed());
         m.put("skipped", p.skipped());
-        m.put("estimatedRemaining", p.estimatedRemaining());
+        m.put("deferred", p.deferred());
+        m.put("gaveUp", p.gaveUp());
+        // the total the job counted before its first page (null while it counts): scanned/total is exact
+        m.put("total", p.totalKnown() ? Math.max(p.total(), p.scanned()) : null);
+        m.put("remaining", p.estimatedRemaining());
+        m.put("estimatedRemaining", p.estimatedRemaining()); // kept for older clients: now exact, total - scanned
+        long total = p.totalKnown() ? Math.max(p.total(), p.scanned()) : 0;
+        // a job past its last page with deferred pairs left is not done: it stays below 100 until they are
         double pct = p.status() == JobStatus.SUCCEEDED ? 100
-                : p.scanned() + p.estimatedRemaining() == 0 ? 0
-                : Math.min(99.9, 100.0 * p.scanned() / (p.scanned() + p.estimatedRemaining()));
+                : total == 0 ? 0
+                : Math.min(99.9, 100.0 * p.scanned() / total);
         m.put("percent", pct);
         m.put("message", p.message());
         return m;

@@ -533,8 +533,9 @@
         fill.style.width = b.percent + '%';
         return el('div', { class: 'backfill', 'data-job': b.jobId, 'data-status': b.status, 'data-percent': b.percent },
           el('div', { class: 'row' }, el('span', {}, (b.spec && b.spec.scorers ? b.spec.scorers.map((x) => x.name || x).join(', ') : b.jobId)),
-            el('span', { class: 'muted' }, b.status + ' · ' + b.percent.toFixed(0) + ' % · scored ' + b.scored + ', failed ' + b.failed
-              + ', skipped ' + b.skipped),
+            el('span', { class: 'muted' }, b.status + ' · ' + b.percent.toFixed(0) + ' % · scanned ' + b.scanned + '/'
+              + (b.total === null || b.total === undefined ? 'counting…' : b.total) + ' · scored ' + b.scored + ', failed ' + b.failed
+              + ', skipped ' + b.skipped + (b.deferred > 0 ? ', deferred ' + b.deferred : '')),
             b.status === 'RUNNING' || b.status === 'PENDING' ? el('button', { class: 'danger', onclick: async () => {
               await api('POST', exp() + '/backfills/' + encodeURIComponent(b.jobId) + '/cancel'); loadBackfills(); } }, 'Cancel') : null),
           el('div', { class: 'bar' }, fill));

@@ -229,7 +229,8 @@ class RestApiTest {
             Thread.sleep(50);
         }
         assertThat(p).containsEntry("status", "SUCCEEDED").containsEntry("percent", 100.0)
-                .containsEntry("scored", 120L);
+                .containsEntry("scored", 120L).containsEntry("scanned", 120L).containsEntry("total", 120L)
+                .containsEntry("remaining", 0L).containsEntry("deferred", 0L);
         assertThat(list(http.get("/experiments/shop/backfills").json().get("backfills")))
                 .extracting(b -> b.get("jobId")).containsExactly(job);
 

@@ -496,7 +496,7 @@ class DashboardBrowserTest {
         });
         String percent = (String) driver.executeScript("const b = document.querySelector(\"#backfills "
                 + ".backfill[data-status='SUCCEEDED']\"); return b.getAttribute('data-percent') + '|' + b.textContent;");
-        assertThat(percent).startsWith("100|").contains("100 %");
+        assertThat(percent).startsWith("100|").contains("100 %").matches("(?s).*scanned (\\d+)/\\1 .*");
         shot("backfill");
     }
 

@@ -51,4 +51,27 @@ public interface TraceStore {
      * @return how many traces it holds
      */
     long count(String experimentId);
+
+    /**
+     * Counts the traces a scan of {@code query} would return: an experiment's traces in the query's request-time
+     * range that match its filter. Used to show an exact total before a long scan (a backfill) starts. Stores
+     * count in place where they can (a SQL {@code COUNT(*)} with the scan's pushed-down condition); this default,
+     * for stores that cannot, counts by scanning, so it is always as exact as the scan.
+     *
+     * @param query experiment, time range and optional filter, as for {@link #scan}
+     * @return how many traces a scan started now would return (a row the store cannot decode, which the scan
+     *     skips with a log line, may be counted)
+     * @throws dev.vigil.spi.InvalidInputException for an unknown experiment or a filter the language rejects, as
+     *     {@link #scan} does
+     */
+    default long count(TraceQuery query) {
+        long n = 0;
+        String token = null;
+        do {
+            TracePage page = scan(query, token, 1000);
+            n += page.traces().size();
+            token = page.nextPageToken();
+        } while (token != null);
+        return n;
+    }
 }

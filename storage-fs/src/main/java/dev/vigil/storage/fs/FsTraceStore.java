@@ -258,6 +258,18 @@ final class FsTraceStore implements TraceStore {
         });
     }
 
+    @Override
+    public long count(TraceQuery query) {
+        KeysetPager.Scan scan = StoreArguments.scan(query, null, 1, TOKEN_TAG);
+        return store.read(() -> {
+            store.requireExperiment(query.experimentId(), "the count");
+            NavigableMap<ScanKey, TraceRef> index = byExperiment.getOrDefault(query.experimentId(), EMPTY);
+            // without a filter the index answers; with one, each trace is read and tested as the scan does (an
+            // undecodable record is skipped by both)
+            return KeysetPager.count(index, scan, query.filter() == null, this::loadLocked);
+        });
+    }
+
     /** The refs of an experiment in [from, to), in scan order. Call under the lock. */
     NavigableMap<ScanKey, TraceRef> rangeLocked(String experimentId, Instant from, Instant to) {
         NavigableMap<ScanKey, TraceRef> index = byExperiment.get(experimentId);

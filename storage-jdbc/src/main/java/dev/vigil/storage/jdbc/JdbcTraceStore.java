@@ -273,11 +273,51 @@ final class JdbcTraceStore implements TraceStore {
         });
     }
 
+    @Override
+    public long count(TraceQuery query) {
+        // checked and compiled as the scan does, so that a rejected filter fails the same way
+        StoreArguments.scan(query, null, 1, TOKEN_TAG);
+        FilterSql.Condition cond = query.filter() == null ? null : filterSql.translate(query.filter());
+        if (cond != null && !cond.exact()) {
+            // the SQL condition only narrows the rows: count what the scan returns, page by page
+            return TraceStore.super.count(query);
+        }
+        return db.autoCommit("count traces of experiment " + query.experimentId(), c -> {
+            if (existing(c, "experiments", "experiment_id", List.of(query.experimentId())).isEmpty()) {
+                throw new InvalidInputException("experiment " + query.experimentId()
+                        + " does not exist; cannot count its traces");
+            }
+            StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM traces t WHERE t.experiment_id = ?");
+            List<Object> params = new ArrayList<>();
+            params.add(query.experimentId());
+            appendRange(sql, params, query, null, cond);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     private List<Stored> fetchRange(Connection c, TraceQuery q, PageKey after, FilterSql.Condition cond, int limit)
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(ROW_COLUMNS).append(" FROM traces t WHERE t.experiment_id = ?");
         List<Object> params = new ArrayList<>();
         params.add(q.experimentId());
+        appendRange(sql, params, q, after, cond);
+        sql.append(ORDER).append(" LIMIT ?");
+        params.add(limit);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, params);
+            return read(ps);
+        }
+    }
+
+    /** The scan's conditions after the experiment: time range, page position, pushed-down filter. */
+    private static void appendRange(StringBuilder sql, List<Object> params, TraceQuery q, PageKey after,
+            FilterSql.Condition cond) {
         long fromMs = millis(q.from());
         long toMs = millis(q.to());
         sql.append(" AND t.request_ms >= ? AND t.request_ms <= ?");
@@ -306,12 +346,6 @@ final class JdbcTraceStore implements TraceStore {
         if (cond != null && !cond.isTrivial()) {
             sql.append(" AND (").append(cond.sql()).append(')');
             params.addAll(cond.params());
-        }
-        sql.append(ORDER).append(" LIMIT ?");
-        params.add(limit);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            bind(ps, params);
-            return read(ps);
         }
     }
 

@@ -87,6 +87,17 @@ final class MemoryTraceStore implements TraceStore {
     }
 
     @Override
+    public long count(TraceQuery query) {
+        KeysetPager.Scan scan = StoreArguments.scan(query, null, 1, TOKEN_TAG, filterCompiler);
+        return store.read(() -> {
+            store.requireExperiment(query.experimentId(), "the count");
+            NavigableMap<ScanKey, String> index = byExperiment.getOrDefault(query.experimentId(), EMPTY);
+            return KeysetPager.count(index, scan, query.filter() == null,
+                    id -> withAssessments(byId.get(id).trace()));
+        });
+    }
+
+    @Override
     public List<TailEntry> tail(long afterSequence, int limit) {
         StoreArguments.tail(afterSequence, limit);
         return store.read(() -> {

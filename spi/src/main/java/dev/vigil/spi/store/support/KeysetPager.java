@@ -52,6 +52,38 @@ public final class KeysetPager {
         return new TracePage(page, null);
     }
 
+    /**
+     * Counts what a scan from the first page would return: the range {@code [from, to)}, filtered. Without a
+     * filter, the range's size, read without loading a trace; with one, each trace in the range is loaded and
+     * tested, as a scan does.
+     *
+     * @param index the experiment's index in scan order (read under the store's lock)
+     * @param scan the range and filter ({@link Scan#after()} and the page size are ignored)
+     * @param unfiltered true when the query has no filter: entries are counted without loading them
+     * @param load reads an entry's trace (with its current assessments), or null to skip an entry that is gone
+     * @param <V> the index's entry type
+     * @return the number of matching traces
+     */
+    public static <V> long count(NavigableMap<ScanKey, V> index, Scan scan, boolean unfiltered,
+            Function<V, Trace> load) {
+        if (!scan.to().isAfter(scan.from())) {
+            return 0;
+        }
+        NavigableMap<ScanKey, V> range =
+                index.subMap(ScanKey.first(scan.from()), true, ScanKey.first(scan.to()), false);
+        if (unfiltered) {
+            return range.size();
+        }
+        long n = 0;
+        for (V v : range.values()) {
+            Trace t = load.apply(v);
+            if (t != null && scan.filter().test(t)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** @return an empty index, for an experiment without traces */
     public static <V> NavigableMap<ScanKey, V> emptyIndex() {
         return new TreeMap<>();
