@@ -20,6 +20,7 @@ module dev.vigil.core {
     exports dev.vigil.core.sampling;
     exports dev.vigil.core.filter;
     exports dev.vigil.core.scorer;
+    exports dev.vigil.core.session;
     exports dev.vigil.core.registry;
     exports dev.vigil.core.monitor;
     exports dev.vigil.core.notify;
