@@ -15,51 +15,24 @@ import dev.vigil.spi.model.SpanTypes;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.model.TraceInfo;
 import dev.vigil.spi.model.TraceState;
-import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.WriteLimits;
-import dev.vigil.testkit.MutableClock;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link WriteLimits}: every backend refuses the same oversized writes with a {@link LimitExceededException}
  * naming the field, its size and the limit, and writes nothing of the batch; what fits the limits is stored and
- * read back. A backend's test class extends this and implements {@link #openStore(Clock)}.
+ * read back. A backend's test class extends this and implements {@link #openStore(Clock)} (setup:
+ * {@link StoreConformanceBase}).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-public abstract class WriteLimitsConformanceSuite {
+public abstract class WriteLimitsConformanceSuite extends StoreConformanceBase {
 
-    protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final WriteLimits LIMITS = WriteLimits.DEFAULTS;
-
-    protected MutableClock clock;
-    protected Store store;
-
-    /**
-     * @param clock the clock for the new store
-     * @return a new empty store
-     */
-    protected abstract Store openStore(Clock clock);
-
-    @BeforeEach
-    void openFreshStore() {
-        clock = new MutableClock(T0);
-        store = openStore(clock);
-    }
-
-    @AfterEach
-    void closeStore() {
-        if (store != null) {
-            store.close();
-        }
-    }
 
     /** A small trace. */
     protected static Trace trace(String experimentId, String traceId, Object output) {
