@@ -13,16 +13,25 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * Each dialect's pushed-down scan selects what the shared evaluator selects (the filter conformance suite), on a
- * new database each.
+ * new database each, reopened after writing.
  */
 class JdbcFilterConformanceTests {
 
     abstract static class OnDialect extends FilterConformanceSuite {
+        private String url;
+
         abstract Dialect dialect();
 
         @Override
         protected Store openStore(Clock clock) {
-            return Stores.open(TestDatabases.newUrl(dialect()), new StoreOptions(clock, Map.of("pool.size", "4")));
+            url = TestDatabases.newUrl(dialect());
+            return Stores.open(url, new StoreOptions(clock, Map.of("pool.size", "4")));
+        }
+
+        @Override
+        protected Store reopen(Store written, Clock clock) {
+            written.close();
+            return Stores.open(url, new StoreOptions(clock, Map.of("pool.size", "4")));
         }
 
         @Override

@@ -48,6 +48,18 @@ public abstract class FilterConformanceSuite {
     protected abstract Store openStore(Clock clock);
 
     /**
+     * A durable backend closes the written store and opens it again, so that the filters run on what is read back
+     * from disk or the database; the default keeps the store as it is.
+     *
+     * @param written the store the traces were written to
+     * @param clock the clock to use
+     * @return the store to scan
+     */
+    protected Store reopen(Store written, Clock clock) {
+        return written;
+    }
+
+    /**
      * The filter-string parser the backend's users go through (vigil-core's {@code TraceFilter.parse(s).expr()}),
      * or null to check only the trees. When given, every case is also written as a user would write it (bare and
      * prefixed attributes, aliases, {@code trace.text}, boolean words) and must parse to the same tree.
@@ -71,7 +83,8 @@ public abstract class FilterConformanceSuite {
         long seed = Long.getLong("vigil.filterprop.seed", DEFAULT_SEED);
         int cases = Integer.getInteger("vigil.filterprop.cases", DEFAULT_CASES);
         FilterCases gen = new FilterCases(seed, TRACES);
-        store = openStore(Clock.fixed(FilterCases.T0.plusSeconds(TRACES * 10L), ZoneOffset.UTC));
+        Clock clock = Clock.fixed(FilterCases.T0.plusSeconds(TRACES * 10L), ZoneOffset.UTC);
+        store = openStore(clock);
         String exp = store.experiments().getOrCreate("filter-conformance").experimentId();
 
         List<Trace> written = new ArrayList<>();
@@ -87,6 +100,9 @@ public abstract class FilterConformanceSuite {
             }
             expectedTraces.add(t.withAssessments(stored));
         }
+        Store writtenTo = store;
+        store = null; // closed by reopen when it reopens
+        store = reopen(writtenTo, clock);
         assertThat(scan(new TraceQuery(exp, null, null, null), 1000)).as("traces stored").hasSize(TRACES);
 
         Function<String, FilterExpr> parser = parser();
