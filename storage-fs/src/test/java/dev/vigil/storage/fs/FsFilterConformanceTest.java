@@ -11,7 +11,10 @@ import java.time.Clock;
 import java.util.function.Function;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The file store selects what the shared evaluator selects over the traces as written (a full round trip). */
+/**
+ * The file store, reopened after writing, selects what the shared evaluator selects over the traces as written (a
+ * full round trip through the files).
+ */
 class FsFilterConformanceTest extends FilterConformanceSuite {
     @TempDir
     Path dir;
@@ -19,6 +22,12 @@ class FsFilterConformanceTest extends FilterConformanceSuite {
     @Override
     protected Store openStore(Clock clock) {
         return Stores.open("fs:" + dir.resolve("store"), StoreOptions.withClock(clock));
+    }
+
+    @Override
+    protected Store reopen(Store written, Clock clock) {
+        written.close();
+        return openStore(clock);
     }
 
     @Override

@@ -130,7 +130,7 @@ final class FilterSql {
         if (test == null) {
             return Condition.TRUE_INEXACT;
         }
-        return new Condition(col + " IS NOT NULL AND " + test.sql(), test.params(), true);
+        return new Condition(col + " IS NOT NULL AND " + test.sql(), test.params(), test.exact());
     }
 
     /** A comparison on a key of the tags or metadata: the trace matches if it has the key and the value passes. */
@@ -150,7 +150,8 @@ final class FilterSql {
             return Condition.TRUE_INEXACT;
         }
         params.addAll(test.params());
-        return new Condition(exists + " AND k." + valueCol + " IS NOT NULL AND " + test.sql() + ")", params, true);
+        return new Condition(exists + " AND k." + valueCol + " IS NOT NULL AND " + test.sql() + ")", params,
+                test.exact());
     }
 
     /**
@@ -170,7 +171,7 @@ final class FilterSql {
         if (test == null) {
             return Condition.TRUE_INEXACT;
         }
-        return new Condition(exists + " AND " + test.sql() + ")", test.params(), true);
+        return new Condition(exists + " AND " + test.sql() + ")", test.params(), test.exact());
     }
 
     /**
@@ -193,9 +194,8 @@ final class FilterSql {
             case NE -> new Condition(col + " <> ?", values, true);
             case LT, LE, GT, GE -> numeric || dialect.ordersStringsLikeJava()
                     ? new Condition(col + " " + op.symbol() + " ?", values, true) : null;
-            case LIKE -> dialect.hasCaseSensitiveLike() ? new Condition(col + " LIKE ? ESCAPE ''", values, true) : null;
-            case ILIKE -> dialect == Dialect.H2
-                    ? new Condition("LOWER(" + col + ") LIKE LOWER(?) ESCAPE ''", values, true) : null;
+            case LIKE -> dialect.hasCaseSensitiveLike() ? like(col, (String) values.get(0), false) : null;
+            case ILIKE -> dialect == Dialect.H2 ? like(col, (String) values.get(0), true) : null;
             case RLIKE -> switch (dialect) {
                 // H2 evaluates REGEXP_LIKE with java.util.regex and find(), as the in-memory predicate does.
                 case H2 -> new Condition("REGEXP_LIKE(" + col + ", ?)", values, true);
@@ -208,6 +208,20 @@ final class FilterSql {
             case NOT_IN -> new Condition(col + " NOT IN (" + placeholders(values.size()) + ")", values, true);
             case IS_NULL, IS_NOT_NULL -> null;
         };
+    }
+
+    /**
+     * A LIKE, or for ILIKE both sides lower-cased by the database (H2's LOWER is Java's). {@code _} is
+     * one character (code point) in Java and PostgreSQL but one UTF-16 unit in H2, which then misses a character
+     * outside the BMP (an emoji): on H2 a pattern with {@code _} is pushed down as the superset where each
+     * {@code _} is {@code %}, and the rows are checked in memory.
+     */
+    private Condition like(String col, String pattern, boolean ignoreCase) {
+        String sql = ignoreCase ? "LOWER(" + col + ") LIKE LOWER(?) ESCAPE ''" : col + " LIKE ? ESCAPE ''";
+        if (dialect == Dialect.H2 && pattern.indexOf('_') >= 0) {
+            return new Condition(sql, List.of(pattern.replace('_', '%')), false);
+        }
+        return new Condition(sql, List.of(pattern), true);
     }
 
     /**

@@ -38,15 +38,16 @@ final class FilterCases {
     static final List<String> STRINGS = List.of("a", "b", "ab", "A", "a_b", "a%b", "50%", "_", "%", "", "x y", "5",
             "10", "-3.5", "1.0", "it's", "' OR 1=1 --", "\\", "ünï", "ÜNÏ", "日本語", "chat", "Chat", "retrieve", "OK",
             "ERROR", "LLM", "CHAIN", "a.b", "a+b", "(a|b)", "[x]", "$5", "line1\nline2", "true", "false", "gpt-4o",
-            "refund please", "REFUND", "a ", " a", "İ", "i", "ß", "SS", "\u212A", "k", "a\tb", "Ω", "ω");
+            "refund please", "REFUND", "a ", " a", "İ", "i", "ß", "SS", "\u212A", "k", "a\tb", "Ω", "ω", "😀", "a😀", "ｱ", "1e3", " 5", "5.0",
+            "-0", "NaN", "Infinity", "0x10");
     private static final List<String> PATTERNS = List.of("a%", "%b", "%a%", "a_b", "_", "%", "A%", "%'%", "ü%",
             "%ü%", "5%", "__", "a\\%", "%!_%", "%.%", "%gpt-4%", "%refund%", "line1%", "%\n%", "ab", "%日本%", "[x]",
-            "%$%", "%(a|b)%", "t%e", "k%", "K", "%ß%", "ss", "İ", "i%", "a_", "% ", "Ω", "a\tb");
+            "%$%", "%(a|b)%", "t%e", "k%", "K", "%ß%", "ss", "İ", "i%", "a_", "% ", "Ω", "a\tb", "😀%", "%😀", "_😀", "a__");
     private static final List<String> REGEXES = List.of("a", "^a", "b$", "a.b", "(a|b)", "\\.", "^(chat|LLM)", "A+",
             "5|10", "[0-9]", "ü", "^$", "it'", "^ab?", "%", "gpt-4", "(?i)refund", "line1.line2", "^line2", "\\$5",
             "\\[x\\]", "a\\+b", "^.*$", "\\d+\\.\\d", "[A-Z]{2,}", "日本", "^[^a]", "(?i)a", "a(?i)b", "(?:a|b)",
             "a++", "a+?", "a||b", "()", "(|a)", "(?=a)", "a?+", "(?<=a)b", "\\Qa.b\\E", "^ ", " $", "\\s", "k", "(?i)k",
-            "(?i)ß", "ω");
+            "(?i)ß", "ω", "a.$", "^.$", "😀", "^a.");
     private static final List<String> KEYS = List.of("k1", "k2", "mlflow.traceName", "mlflow.sourceRun",
             "key'; --", "ünï key", "a.b.c");
     private static final List<String> NAMES = List.of("quality", "is_correct", "score");
@@ -103,6 +104,13 @@ final class FilterCases {
                 case 1 -> b.error(new AssessmentError("TIMEOUT", "judge timed out", null));
                 default -> b.feedback(pick(List.<Object>of(true, false, 0.5, 1L, 0L, 5L, -3.5, 10.0, "yes", "no",
                         "5", "true", "it's", "ünï", "a%b", "A")));
+            }
+            if (maybe(8)) {
+                b.valid(false); // replaced by a later assessment: filters do not see it
+            } else if (maybe(3) && b.build().value() instanceof dev.vigil.spi.model.FeedbackValue) {
+                // scorer feedback (stored through upsertScorerFeedback), one scorer per assessment
+                b.metadata(Assessment.METADATA_SCORER_NAME, "scorer-" + k)
+                        .metadata(Assessment.METADATA_SCORER_VERSION, "1");
             }
             out.add(b.build());
         }
