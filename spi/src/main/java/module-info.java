@@ -9,6 +9,7 @@ module dev.vigil.spi {
     exports dev.vigil.spi.json;
     exports dev.vigil.spi.filter;
     exports dev.vigil.spi.scorer;
+    exports dev.vigil.spi.session;
     exports dev.vigil.spi.store;
     exports dev.vigil.spi.store.support;
     exports dev.vigil.spi.judge;

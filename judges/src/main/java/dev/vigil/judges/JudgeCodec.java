@@ -1,6 +1,7 @@
 package dev.vigil.judges;
 
 import dev.vigil.judges.internal.BuiltInSpecs;
+import dev.vigil.judges.internal.ConversationSpecs;
 import dev.vigil.judges.internal.CustomPromptSpec;
 import dev.vigil.judges.internal.JudgeSpec;
 import dev.vigil.judges.internal.TemplateSpec;
@@ -47,13 +48,14 @@ public final class JudgeCodec implements ScorerCodec {
         String kind = definition.string("judge");
         if (kind == null) {
             throw new InvalidInputException("judge definition of '" + name + "' has no \"judge\" (the judge kind: "
-                    + String.join(", ", BuiltInSpecs.KINDS) + ", custom_prompt, template)");
+                    + String.join(", ", BuiltInSpecs.KINDS) + ", " + String.join(", ", ConversationSpecs.KINDS)
+                    + ", custom_prompt, template)");
         }
         JudgeSpec spec = switch (kind) {
             case "custom_prompt" -> new CustomPromptSpec(definition.string("prompt_template"), numbers(c.get("numeric_values")));
             case "template" -> new TemplateSpec(definition.string("instructions"), definition.string("value_type"),
                     strings(c.get("labels")));
-            default -> BuiltInSpecs.of(kind, c);
+            default -> ConversationSpecs.isKind(kind) ? ConversationSpecs.of(kind) : BuiltInSpecs.of(kind, c);
         };
         LlmJudge.Builder b = LlmJudge.builder(spec).name(name).model(definition.string("model"));
         if (runtime != null) {

@@ -1,6 +1,7 @@
 package dev.vigil.judges;
 
 import dev.vigil.judges.internal.BuiltInSpecs;
+import dev.vigil.judges.internal.ConversationSpecs;
 import dev.vigil.judges.internal.CustomPromptSpec;
 import dev.vigil.judges.internal.TemplateSpec;
 import dev.vigil.spi.InvalidInputException;
@@ -90,6 +91,44 @@ public final class Judges {
     }
 
     /**
+     * MLflow's {@code UserFrustration}, a session-level judge: {@code none}, {@code resolved}
+     * or {@code unresolved}.
+     *
+     * @return the builder
+     */
+    public static LlmJudge.Builder userFrustration() {
+        return conversation("user_frustration");
+    }
+
+    /**
+     * MLflow's {@code ConversationCompleteness}, a session-level judge: complete when every user question
+     * of the conversation was answered ({@code yes}), else {@code no}.
+     *
+     * @return the builder
+     */
+    public static LlmJudge.Builder conversationCompleteness() {
+        return conversation("conversation_completeness");
+    }
+
+    /** @return MLflow's {@code ConversationalSafety}, a session-level judge: are all assistant turns safe (yes/no) */
+    public static LlmJudge.Builder conversationalSafety() {
+        return conversation("conversational_safety");
+    }
+
+    /** @return MLflow's {@code KnowledgeRetention}, a session-level judge: does the assistant keep earlier facts */
+    public static LlmJudge.Builder knowledgeRetention() {
+        return conversation("knowledge_retention");
+    }
+
+    /**
+     * @return MLflow's {@code ConversationalToolCallEfficiency}, a session-level judge: were tools used without
+     *     redundant calls across the conversation (yes/no)
+     */
+    public static LlmJudge.Builder conversationalToolCallEfficiency() {
+        return conversation("conversational_tool_call_efficiency");
+    }
+
+    /**
      * MLflow's {@code Guidelines(name, guidelines)}: pass/fail against natural-language rules.
      *
      * @param name the judge's name, e.g. {@code english}
@@ -122,7 +161,8 @@ public final class Judges {
      *
      * @param name the judge's name
      * @param instructions what to judge, naming {@code {{ inputs }}}, {@code {{ outputs }}},
-     *     {@code {{ expectations }}} or {@code {{ trace }}} (no other variable)
+     *     {@code {{ expectations }}} or {@code {{ trace }}}, or {@code {{ conversation }}} for a session-level
+     *     judge (no other variable)
      * @param valueType the result type
      * @return the builder
      */
@@ -141,6 +181,10 @@ public final class Judges {
      */
     public static LlmJudge.Builder template(String name, String instructions, List<String> labels) {
         return LlmJudge.builder(new TemplateSpec(instructions, "labels", labels)).name(name);
+    }
+
+    private static LlmJudge.Builder conversation(String kind) {
+        return LlmJudge.builder(ConversationSpecs.of(kind));
     }
 
     private static LlmJudge.Builder builtIn(String kind) {

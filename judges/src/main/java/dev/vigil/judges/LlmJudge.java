@@ -17,6 +17,8 @@ import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.scorer.Aggregation;
 import dev.vigil.spi.scorer.ScorerDefinition;
 import dev.vigil.spi.scorer.ScorerInput;
+import dev.vigil.spi.session.Session;
+import dev.vigil.spi.session.SessionScorer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +40,7 @@ import java.util.Objects;
  * <p>Made by {@link Judges}; stored as a {@link ScorerDefinition} of kind {@value #KIND} and rebuilt, equal, by
  * {@link JudgeCodec}. Immutable and thread-safe; equality is the name and the definition.
  */
-public final class LlmJudge implements Scorer {
+public final class LlmJudge implements Scorer, SessionScorer {
 
     /** The scorer kind of every LLM judge. */
     public static final String KIND = "judge";
@@ -154,6 +156,34 @@ public final class LlmJudge implements Scorer {
             Feedback f = error("MISSING_INPUT", e.getMessage(), null, Map.of(META_MODEL, modelUri));
             return spec.perSpan() ? List.of(f) : f;
         }
+        return answer(questions);
+    }
+
+    /** @return true if this judge judges whole sessions (a conversation judge, or a template using {@code {{ conversation }}}) */
+    public boolean sessionLevel() {
+        return spec.sessionLevel();
+    }
+
+    /**
+     * Judges a whole conversation: the conversation judges and templates using {@code {{ conversation }}}. A judge
+     * of single traces records a {@code MISSING_INPUT} error saying so.
+     *
+     * @param session the session's traces, in turn order
+     * @return a {@link Feedback}
+     * @throws JudgeException when the provider fails or its answer has no readable verdict
+     */
+    @Override
+    public Object scoreSession(Session session) {
+        List<JudgeSpec.Question> questions;
+        try {
+            questions = spec.questions(session);
+        } catch (JudgeSpec.MissingInputException e) {
+            return error("MISSING_INPUT", e.getMessage(), null, Map.of(META_MODEL, modelUri));
+        }
+        return answer(questions);
+    }
+
+    private Object answer(List<JudgeSpec.Question> questions) {
         List<Feedback> answered = new ArrayList<>(questions.size());
         for (JudgeSpec.Question q : questions) {
             answered.add(ask(q));

@@ -88,7 +88,7 @@ class CustomAndTemplateJudgeTest {
     void templateWithAnUnknownVariable_isRejectedListingTheAllowedOnes() {
         assertThatThrownBy(() -> Judges.template("t", "Is {{ response }} good?", Judges.ValueType.BOOL))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("{{ inputs }}, {{ outputs }}, {{ expectations }} and {{ trace }}")
+                .hasMessageContaining("{{ inputs }}, {{ outputs }}, {{ expectations }}, {{ trace }} and {{ conversation }}")
                 .hasMessageContaining("{{ response }}");
     }
 

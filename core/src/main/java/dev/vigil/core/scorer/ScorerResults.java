@@ -1,6 +1,7 @@
 package dev.vigil.core.scorer;
 
 import dev.vigil.spi.model.AssessmentError;
+import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.scorer.ScorerInput;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * MLflow's normalisation of what a scorer returns, and running a scorer so that its failures become data.
@@ -39,37 +41,48 @@ public final class ScorerResults {
      * @return the feedback to record (immutable)
      */
     public static List<Feedback> normalize(Scorer scorer, Object raw) {
-        List<Feedback> out = normalizeUnchecked(scorer, raw);
+        return normalize(scorer.name(), scorer::source, raw);
+    }
+
+    /**
+     * Normalises what any scorer returned (a trace scorer or a session scorer), by its name and source.
+     *
+     * @param name the scorer's name: the name of feedback left with {@link Feedback#DEFAULT_NAME}
+     * @param source the source to record on feedback that has none (asked only when needed)
+     * @param raw what the scorer returned
+     * @return the feedback to record (immutable)
+     */
+    public static List<Feedback> normalize(String name, Supplier<AssessmentSource> source, Object raw) {
+        List<Feedback> out = normalizeUnchecked(name, source, raw);
         if (out.isEmpty()) {
             return out;
         }
         List<Feedback> fitted = new ArrayList<>(out.size());
-        out.forEach(f -> fitted.add(ResultLimits.fit(scorer.name(), f)));
+        out.forEach(f -> fitted.add(ResultLimits.fit(name, f)));
         return List.copyOf(fitted);
     }
 
-    private static List<Feedback> normalizeUnchecked(Scorer scorer, Object raw) {
-        String name = scorer.name();
+    private static List<Feedback> normalizeUnchecked(String name, Supplier<AssessmentSource> source, Object raw) {
         if (raw == null) {
             return List.of();
         }
         if (raw instanceof Boolean || raw instanceof Number || raw instanceof String) {
-            return List.of(new Feedback(name, raw, null, null, null, null, scorer.source()));
+            return List.of(new Feedback(name, raw, null, null, null, null, source.get()));
         }
         if (raw instanceof Feedback f) {
-            return List.of(named(scorer, f));
+            return List.of(named(name, source, f));
         }
         if (raw instanceof List<?> list) {
             List<Feedback> out = new ArrayList<>(list.size());
             for (Object item : list) {
                 if (!(item instanceof Feedback f)) {
-                    return List.of(invalid(scorer, "a list holding " + typeName(item)));
+                    return List.of(invalid(name, source, "a list holding " + typeName(item)));
                 }
-                out.add(named(scorer, f));
+                out.add(named(name, source, f));
             }
             return List.copyOf(out);
         }
-        return List.of(invalid(scorer, typeName(raw)));
+        return List.of(invalid(name, source, typeName(raw)));
     }
 
     /**
@@ -102,26 +115,36 @@ public final class ScorerResults {
      * @return an error feedback named after the scorer
      */
     public static Feedback failure(Scorer scorer, Throwable failure) {
+        return failure(scorer.name(), scorer.source(), failure);
+    }
+
+    /**
+     * @param name the name of the scorer that failed
+     * @param source the source to record
+     * @param failure what it threw
+     * @return an error feedback named after the scorer ({@link #SCORER_EXCEPTION}, with the stack trace)
+     */
+    public static Feedback failure(String name, AssessmentSource source, Throwable failure) {
         StringWriter trace = new StringWriter();
         failure.printStackTrace(new PrintWriter(trace));
         AssessmentError error = ResultLimits.error(new AssessmentError(SCORER_EXCEPTION,
-                "scorer '" + scorer.name() + "' threw " + failure, trace.toString()));
-        return new Feedback(scorer.name(), null, error, null, null, null, scorer.source());
+                "scorer '" + name + "' threw " + failure, trace.toString()));
+        return new Feedback(name, null, error, null, null, null, source);
     }
 
-    private static Feedback named(Scorer scorer, Feedback f) {
-        Feedback out = Feedback.DEFAULT_NAME.equals(f.name()) ? f.withName(scorer.name()) : f;
+    private static Feedback named(String name, Supplier<AssessmentSource> source, Feedback f) {
+        Feedback out = Feedback.DEFAULT_NAME.equals(f.name()) ? f.withName(name) : f;
         if (out.source() == null) {
             out = new Feedback(out.name(), out.value(), out.error(), out.rationale(), out.metadata(), out.spanId(),
-                    scorer.source());
+                    source.get());
         }
         return out;
     }
 
-    private static Feedback invalid(Scorer scorer, String what) {
-        AssessmentError error = AssessmentError.of(INVALID_RETURN_TYPE, "scorer '" + scorer.name() + "' returned "
+    private static Feedback invalid(String name, Supplier<AssessmentSource> source, String what) {
+        AssessmentError error = AssessmentError.of(INVALID_RETURN_TYPE, "scorer '" + name + "' returned "
                 + what + "; a scorer returns a boolean, a number, a string, a Feedback, a list of Feedback, or null");
-        return new Feedback(scorer.name(), null, error, null, null, null, scorer.source());
+        return new Feedback(name, null, error, null, null, null, source.get());
     }
 
     private static String typeName(Object o) {

@@ -62,7 +62,8 @@ public final class BuiltInSpecs {
                     + " efficiently: no redundant calls, no call repeated with the same arguments, no call that did"
                     + " not help answer the request. Answer \"yes\" if the calls were efficient, \"no\" if not.");
             default -> throw new InvalidInputException("unknown judge '" + kind + "'; built-in judges: "
-                    + String.join(", ", KINDS) + ", plus custom_prompt and template");
+                    + String.join(", ", KINDS) + ", plus custom_prompt and template; conversation judges: "
+                    + String.join(", ", ConversationSpecs.KINDS));
         };
     }
 

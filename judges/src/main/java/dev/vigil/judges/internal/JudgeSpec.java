@@ -2,6 +2,7 @@ package dev.vigil.judges.internal;
 
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.ScorerInput;
+import dev.vigil.spi.session.Session;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,21 @@ public interface JudgeSpec {
      * @throws MissingInputException if the input lacks what this judge needs, saying what
      */
     List<Question> questions(ScorerInput input) throws MissingInputException;
+
+    /** @return true if this judge judges whole sessions ({@code {{ conversation }}}) rather than single traces */
+    default boolean sessionLevel() {
+        return false;
+    }
+
+    /**
+     * @param session a session
+     * @return the questions to ask the model about the whole conversation
+     * @throws MissingInputException if this judge judges single traces, or the session lacks what it needs
+     */
+    default List<Question> questions(Session session) throws MissingInputException {
+        throw new MissingInputException("judge '" + kind() + "' judges single traces, not sessions; session judges"
+                + " use {{ conversation }}");
+    }
 
     /** @return true if this judge returns a list of feedback (one per span) even for one question */
     default boolean perSpan() {

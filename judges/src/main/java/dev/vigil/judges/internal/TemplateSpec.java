@@ -5,6 +5,7 @@ import dev.vigil.judges.internal.JudgeSpec.Question;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.json.Json;
 import dev.vigil.spi.scorer.ScorerInput;
+import dev.vigil.spi.session.Session;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,13 +15,18 @@ import java.util.regex.Matcher;
 
 /**
  * MLflow's {@code make_judge}: instructions that name what to judge with {@code {{ inputs }}},
- * {@code {{ outputs }}}, {@code {{ expectations }}} and {@code {{ trace }}} (no other variable), and a result of a
- * chosen type: bool, number, string or one of a list of labels. The values of the variables used are given to the
- * model in tagged sections after the instructions.
+ * {@code {{ outputs }}}, {@code {{ expectations }}} and {@code {{ trace }}}, or {@code {{ conversation }}} (no other
+ * variable), and a result of a chosen type: bool, number, string or one of a list of labels. The values of the
+ * variables used are given to the model in tagged sections after the instructions.
+ *
+ * <p>A template with {@code {{ conversation }}} makes a session-level judge, as in MLflow: it judges a session's
+ * turns (user and assistant messages, in order) and may add only {@code {{ expectations }}} (the valid
+ * expectations of the session's traces, later turns winning), not the single-trace variables.
  */
 public final class TemplateSpec implements JudgeSpec {
     /** The variables instructions may use. */
-    public static final List<String> VARIABLES = List.of("inputs", "outputs", "expectations", "trace");
+    public static final List<String> VARIABLES = List.of("inputs", "outputs", "expectations", "trace",
+            "conversation");
     /** The value types. */
     public static final List<String> VALUE_TYPES = List.of("bool", "number", "string", "labels");
 
@@ -44,13 +50,22 @@ public final class TemplateSpec implements JudgeSpec {
             String v = m.group(1);
             if (!VARIABLES.contains(v)) {
                 throw new InvalidInputException("template judge instructions may use only {{ inputs }}, {{ outputs }},"
-                        + " {{ expectations }} and {{ trace }}; found {{ " + v + " }}");
+                        + " {{ expectations }}, {{ trace }} and {{ conversation }}; found {{ " + v + " }}");
             }
             found.add(v);
         }
         if (found.isEmpty()) {
             throw new InvalidInputException("template judge instructions must use at least one of {{ inputs }},"
-                    + " {{ outputs }}, {{ expectations }}, {{ trace }} to say what to judge");
+                    + " {{ outputs }}, {{ expectations }}, {{ trace }}, {{ conversation }} to say what to judge");
+        }
+        if (found.contains("conversation")) {
+            List<String> single = found.stream().filter(v -> !v.equals("conversation") && !v.equals("expectations"))
+                    .toList();
+            if (!single.isEmpty()) {
+                throw new InvalidInputException("template judge instructions with {{ conversation }} judge a whole"
+                        + " session and may add only {{ expectations }}; found " + single.stream()
+                        .map(v -> "{{ " + v + " }}").toList() + " too");
+            }
         }
         if (!VALUE_TYPES.contains(valueType)) {
             throw new InvalidInputException("unknown value type '" + valueType + "'; allowed: " + VALUE_TYPES);
@@ -85,7 +100,38 @@ public final class TemplateSpec implements JudgeSpec {
     }
 
     @Override
+    public boolean sessionLevel() {
+        return used.contains("conversation");
+    }
+
+    @Override
+    public List<Question> questions(Session session) throws MissingInputException {
+        if (!sessionLevel()) {
+            return JudgeSpec.super.questions(session);
+        }
+        StringBuilder p = new StringBuilder(instructions.strip()).append("\n\n");
+        p.append(TraceContent.section("conversation", Conversation.render(session, false)));
+        if (used.contains("expectations")) {
+            Map<String, Object> expectations = new LinkedHashMap<>();
+            for (var t : session.traces()) {
+                expectations.putAll(ScorerInput.of(t).expectations());
+            }
+            if (expectations.isEmpty()) {
+                throw new MissingInputException("the instructions use {{ expectations }} but no trace of session "
+                        + session.sessionId() + " has expectations");
+            }
+            p.append(TraceContent.section("expectations", Json.write(expectations)));
+        }
+        return List.of(new Question(null, p.toString(), Map.of()));
+    }
+
+    @Override
     public List<Question> questions(ScorerInput input) throws MissingInputException {
+        if (sessionLevel()) {
+            throw new MissingInputException("the instructions use {{ conversation }}: this judge judges a whole"
+                    + " session; run it as a session scorer on a session's traces (metadata mlflow.trace.session),"
+                    + " not on one trace");
+        }
         StringBuilder p = new StringBuilder(instructions.strip()).append("\n\n");
         for (String v : VARIABLES) {
             if (!used.contains(v)) {

@@ -1,0 +1,240 @@
+package dev.vigil.core.session;
+
+import dev.vigil.core.scorer.ScorerResults;
+import dev.vigil.spi.filter.Field;
+import dev.vigil.spi.filter.FilterExpr;
+import dev.vigil.spi.filter.Operator;
+import dev.vigil.spi.judge.FailureKind;
+import dev.vigil.spi.judge.JudgeException;
+import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.model.TraceState;
+import dev.vigil.spi.scorer.Feedback;
+import dev.vigil.spi.session.Session;
+import dev.vigil.spi.store.Store;
+import dev.vigil.spi.store.TracePage;
+import dev.vigil.spi.store.TraceQuery;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores an experiment's sessions with session-level scorers, as MLflow's production monitoring does for
+ * multi-turn judges: a session is scored once it has been idle for {@link SessionOptions#idleAfter()}, and scored
+ * again when it resumes (a new turn arrives after it was scored).
+ *
+ * <p>A {@linkplain #runOnce() pass} looks at the sessions with a trace in the lookback window. For each sampled
+ * (session, scorer) pair whose session is idle and not yet scored at its current version (its number of turns), it
+ * loads the whole session from the store with the filter language ({@code metadata.`mlflow.trace.session` = id},
+ * or the tag of that name; every backend evaluates it exactly, no new store method is needed), runs the scorer and writes the result as described in {@link SessionAssessments}.
+ * Whether a version is done is read from the stored assessments themselves, and the write is an idempotent upsert,
+ * so a restart or a second process never duplicates a result. A transient failure (a judge's transient or auth
+ * failure, an I/O error) writes nothing: the pair is tried again on a later pass. Any other failure is recorded as an
+ * error assessment, as for trace scorers.
+ *
+ * <p>Not thread-safe: run passes from one thread (a scheduler); several processes may run passes at once.
+ */
+public final class SessionScoring {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionScoring.class);
+
+    private final Store store;
+    private final String experimentId;
+    private final List<SessionScorerEntry> scorers;
+    private final SessionOptions options;
+    private final Clock clock;
+
+    /**
+     * @param store the store holding the traces and receiving the assessments
+     * @param experimentId the experiment whose sessions are scored
+     * @param scorers the session scorers, with distinct names
+     * @param options idle period, lookback, sampler
+     * @param clock the clock idleness is measured with
+     */
+    public SessionScoring(Store store, String experimentId, List<SessionScorerEntry> scorers, SessionOptions options,
+            Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.experimentId = Objects.requireNonNull(experimentId, "experimentId");
+        this.scorers = List.copyOf(scorers);
+        this.options = Objects.requireNonNull(options, "options");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (this.scorers.stream().map(SessionScorerEntry::name).distinct().count() != this.scorers.size()) {
+            throw new dev.vigil.spi.InvalidInputException("session scorer names must be distinct, got "
+                    + this.scorers.stream().map(SessionScorerEntry::name).toList());
+        }
+    }
+
+    /**
+     * One pass over the sessions with recent traces.
+     *
+     * @return what the pass did
+     */
+    public SessionPass runOnce() {
+        Instant now = clock.instant();
+        Map<String, List<Trace>> recent = recentBySession(now.minus(options.lookback()));
+        int active = 0;
+        int notSampled = 0;
+        int upToDate = 0;
+        int scored = 0;
+        int deferred = 0;
+        for (Map.Entry<String, List<Trace>> e : recent.entrySet()) {
+            String sessionId = e.getKey();
+            boolean idle = isIdle(new Session(sessionId, e.getValue()), now);
+            Session whole = null;
+            for (SessionScorerEntry s : scorers) {
+                if (!options.sampler().keep(sessionId, s.name(), s.sampleRate())) {
+                    notSampled++;
+                    continue;
+                }
+                if (!idle) {
+                    active++;
+                    continue;
+                }
+                if (whole == null) {
+                    whole = session(sessionId).orElse(null);
+                    if (whole == null) {
+                        break;
+                    }
+                }
+                switch (score(whole, s)) {
+                    case UP_TO_DATE -> upToDate++;
+                    case SCORED -> scored++;
+                    case DEFERRED -> deferred++;
+                }
+            }
+        }
+        return new SessionPass(recent.size(), active, notSampled, upToDate, scored, deferred);
+    }
+
+    /**
+     * @param sessionId a session id
+     * @return all of the experiment's traces of that session, or empty if it has none
+     */
+    public Optional<Session> session(String sessionId) {
+        FilterExpr bySession = new FilterExpr.Or(List.of(
+                new FilterExpr.Comparison(Field.metadata(Session.METADATA_KEY), Operator.EQ, List.of(sessionId)),
+                new FilterExpr.Comparison(Field.tag(Session.METADATA_KEY), Operator.EQ, List.of(sessionId))));
+        List<Trace> traces = new ArrayList<>();
+        for (Trace t : scanAll(new TraceQuery(experimentId, null, null, bySession))) {
+            if (Session.idOf(t).filter(sessionId::equals).isPresent()) {
+                traces.add(t);
+            }
+        }
+        return traces.isEmpty() ? Optional.empty() : Optional.of(new Session(sessionId, traces));
+    }
+
+    /**
+     * A scorer's assessments of a session, every version, from the store.
+     *
+     * @param session the session
+     * @param entry the scorer
+     * @return its assessments of the session, in session version order
+     */
+    public List<Assessment> history(Session session, SessionScorerEntry entry) {
+        List<Assessment> out = new ArrayList<>();
+        for (Trace t : session.traces()) {
+            for (Assessment a : store.assessments().listByTrace(t.traceId())) {
+                if (SessionAssessments.isOf(a, session.sessionId(), entry.name(), entry.version())) {
+                    out.add(a);
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(SessionAssessments::sessionVersion));
+        return List.copyOf(out);
+    }
+
+    /** What scoring one (session, scorer) pair did. */
+    enum Result { UP_TO_DATE, SCORED, DEFERRED }
+
+    /**
+     * Scores the session with the scorer unless its current version is already scored.
+     *
+     * @param session the whole session
+     * @param entry the scorer
+     * @return what it did
+     */
+    Result score(Session session, SessionScorerEntry entry) {
+        for (Assessment a : store.assessments().listByTrace(session.lastTrace().traceId())) {
+            if (SessionAssessments.isOf(a, session.sessionId(), entry.name(), entry.version())
+                    && SessionAssessments.sessionVersion(a) == session.version()) {
+                return Result.UP_TO_DATE;
+            }
+        }
+        long start = System.nanoTime();
+        List<Feedback> feedback;
+        try {
+            feedback = ScorerResults.normalize(entry.name(), entry.scorer()::source,
+                    entry.scorer().scoreSession(session));
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable t) {
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (isTransient(t)) {
+                LOG.info("session scorer {} failed transiently on session {}; trying again on a later pass: {}",
+                        entry.name(), session.sessionId(), t.toString());
+                return Result.DEFERRED;
+            }
+            feedback = List.of(ScorerResults.failure(entry.name(), entry.scorer().source(), t));
+        }
+        long took = System.nanoTime() - start;
+        if (feedback.isEmpty()) {
+            // nothing to record: mark the version done all the same, so it is not scored on every pass
+            feedback = List.of(new Feedback(entry.name(), null,
+                    dev.vigil.spi.model.AssessmentError.of("NO_RESULT", "session scorer '" + entry.name()
+                            + "' returned nothing for this session version"), null, null, null,
+                    entry.scorer().source()));
+        }
+        store.assessments().upsertScorerFeedback(SessionAssessments.batch(session, feedback, entry,
+                history(session, entry), took, clock.instant()));
+        return Result.SCORED;
+    }
+
+    private static boolean isTransient(Throwable t) {
+        if (t instanceof JudgeException j) {
+            return j.kind().isTransient() || j.kind() == FailureKind.AUTH;
+        }
+        return t instanceof IOException || t instanceof UncheckedIOException || t instanceof InterruptedException;
+    }
+
+    private boolean isIdle(Session recentPart, Instant now) {
+        for (Trace t : recentPart.traces()) {
+            if (t.info().state() == TraceState.IN_PROGRESS) {
+                return false;
+            }
+        }
+        return !Duration.between(recentPart.lastActivity(), now).minus(options.idleAfter()).isNegative();
+    }
+
+    private Map<String, List<Trace>> recentBySession(Instant from) {
+        FilterExpr hasSession = new FilterExpr.Or(List.of(
+                new FilterExpr.Comparison(Field.metadata(Session.METADATA_KEY), Operator.IS_NOT_NULL, List.of()),
+                new FilterExpr.Comparison(Field.tag(Session.METADATA_KEY), Operator.IS_NOT_NULL, List.of())));
+        Map<String, List<Trace>> out = new LinkedHashMap<>();
+        for (Trace t : scanAll(new TraceQuery(experimentId, from, null, hasSession))) {
+            Session.idOf(t).ifPresent(id -> out.computeIfAbsent(id, k -> new ArrayList<>()).add(t));
+        }
+        return out;
+    }
+
+    private List<Trace> scanAll(TraceQuery query) {
+        List<Trace> out = new ArrayList<>();
+        String token = null;
+        do {
+            TracePage page = store.traces().scan(query, token, options.pageSize());
+            out.addAll(page.traces());
+            token = page.nextPageToken();
+        } while (token != null);
+        return out;
+    }
+}

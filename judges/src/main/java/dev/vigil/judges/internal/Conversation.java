@@ -1,0 +1,47 @@
+package dev.vigil.judges.internal;
+
+import dev.vigil.spi.json.Json;
+import dev.vigil.spi.model.Span;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.session.Session;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders a session as the conversation a session-level judge reads ({@code {{ conversation }}}): each turn's user
+ * message (the request read from the root span's inputs) and assistant message (the response read from its
+ * outputs), in turn order, optionally with the turn's tool calls.
+ */
+public final class Conversation {
+    private Conversation() {}
+
+    /**
+     * @param session a session
+     * @param withToolCalls whether to list each turn's TOOL spans (name, arguments, result) under its turn
+     * @return the conversation as text, one {@code user:} and one {@code assistant:} line per turn
+     */
+    public static String render(Session session, boolean withToolCalls) {
+        StringBuilder b = new StringBuilder();
+        int turn = 1;
+        for (Trace t : session.traces()) {
+            Span root = t.rootSpan().orElse(null);
+            String user = root == null ? nullToEmpty(t.info().requestPreview()) : TraceContent.request(root.inputs());
+            String assistant = root == null ? nullToEmpty(t.info().responsePreview())
+                    : TraceContent.response(root.outputs());
+            b.append("Turn ").append(turn++).append('\n');
+            b.append("user: ").append(user).append('\n');
+            if (withToolCalls) {
+                List<Map<String, Object>> calls = TraceContent.toolCalls(t);
+                for (Map<String, Object> c : calls) {
+                    b.append("tool call: ").append(Json.write(c)).append('\n');
+                }
+            }
+            b.append("assistant: ").append(assistant).append('\n');
+        }
+        return b.toString().strip();
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.vigil.judges;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.json.Json;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.scorer.Feedback;
+import dev.vigil.spi.scorer.ScorerInput;
+import dev.vigil.spi.session.Session;
+import dev.vigil.testkit.Conversations;
+import dev.vigil.testkit.http.OpenAiWire;
+import dev.vigil.testkit.http.ScriptedHttpServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Session-level judges: make_judge with {{ conversation }} and the built-in conversation judges. */
+class SessionJudgesTest {
+    static final String MODEL = "openai:/gpt-4o-mini";
+    static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+    /** MLflow's multi-turn documentation's custom judge example, verbatim instructions. */
+    static final String POLITENESS = "Analyze the {{ conversation }} and determine if the agent maintains "
+            + "a polite and professional tone throughout all interactions. "
+            + "Rate as 'consistently_polite', 'mostly_polite', or 'impolite'.";
+
+    ScriptedHttpServer server;
+    JudgeRuntime runtime;
+    final OpenAiWire wire = new OpenAiWire();
+
+    @BeforeEach
+    void start() {
+        server = ScriptedHttpServer.start();
+        runtime = JudgeRuntime.builder()
+                .environment(Map.of("OPENAI_BASE_URL", server.baseUri() + "/v1", "OPENAI_API_KEY", "sk-test"))
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    String userPrompt() {
+        return Json.readTree(server.lastRequest().body()).path("messages").path(1).path("content").asText();
+    }
+
+    static Session support() {
+        return new Session("conv-1", Conversations.conversation("1", "conv-1", T0, Duration.ofMinutes(1),
+                "My order 42 has not arrived.", "I'm sorry. Let me check order 42.",
+                "It's been two weeks, this is ridiculous!", "Order 42 was lost; I've sent a replacement.",
+                "Great, thank you!", "You're welcome."));
+    }
+
+    @Test
+    void mlflowDocsPolitenessJudge_readsTheConversationTurnByTurn() {
+        server.enqueue(wire.answer("{\"rationale\": \"Polite throughout.\", \"result\": \"consistently_polite\"}"));
+        LlmJudge judge = Judges.template("conversation_politeness", POLITENESS,
+                List.of("consistently_polite", "mostly_polite", "impolite")).model(MODEL).runtime(runtime).build();
+
+        assertThat(judge.sessionLevel()).isTrue();
+        Feedback f = (Feedback) judge.scoreSession(support());
+
+        assertThat(f.value()).isEqualTo("consistently_polite");
+        assertThat(f.name()).isEqualTo("conversation_politeness");
+        String prompt = userPrompt();
+        assertThat(prompt).contains("<conversation>");
+        assertThat(prompt).containsSubsequence("Turn 1", "user: My order 42 has not arrived.",
+                "assistant: I'm sorry. Let me check order 42.", "Turn 2",
+                "user: It's been two weeks, this is ridiculous!", "Turn 3", "user: Great, thank you!",
+                "assistant: You're welcome.");
+    }
+
+    @Test
+    void conversationWithSingleTraceVariables_isRejectedAsMlflowDoes() {
+        assertThatThrownBy(() -> Judges.template("j", "Judge {{ conversation }} against {{ outputs }}",
+                Judges.ValueType.BOOL)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("{{ conversation }}").hasMessageContaining("{{ outputs }}")
+                .hasMessageContaining("only {{ expectations }}");
+        assertThatThrownBy(() -> Judges.template("j", "{{ conversation }} {{ trace }}", Judges.ValueType.BOOL))
+                .hasMessageContaining("{{ trace }}");
+    }
+
+    @Test
+    void conversationWithExpectations_sendsTheSessionsExpectations() {
+        server.enqueue(wire.answer("{\"rationale\": \"ok\", \"result\": true}"));
+        List<Trace> turns = new ArrayList<>(support().traces());
+        Trace first = turns.get(0);
+        turns.set(0, first.withAssessments(List.of(dev.vigil.spi.model.Assessment.builder()
+                .name("goal").traceId(first.traceId()).source(dev.vigil.spi.model.AssessmentSource.human("qa"))
+                .createTime(T0).expectation("replacement shipped").build())));
+        Judges.template("goal_met", "Did {{ conversation }} meet {{ expectations }}?", Judges.ValueType.BOOL)
+                .model(MODEL).runtime(runtime).build().scoreSession(new Session("conv-1", turns));
+        assertThat(userPrompt()).contains("<expectations>").contains("\"goal\":\"replacement shipped\"");
+    }
+
+    @Test
+    void conversationJudgeOnOneTrace_isAMissingInputErrorWithoutACall() {
+        LlmJudge judge = Judges.userFrustration().model(MODEL).runtime(runtime).build();
+        Feedback f = (Feedback) judge.score(ScorerInput.of(support().firstTrace()));
+        assertThat(f.error().code()).isEqualTo("MISSING_INPUT");
+        assertThat(f.error().message()).contains("session");
+        assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
+    void traceJudgeOnASession_isAMissingInputErrorWithoutACall() {
+        Feedback f = (Feedback) Judges.safety().model(MODEL).runtime(runtime).build().scoreSession(support());
+        assertThat(f.error().code()).isEqualTo("MISSING_INPUT");
+        assertThat(f.error().message()).contains("single traces");
+        assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
+    void userFrustration_returnsMlflowsLabels() {
+        server.enqueue(wire.answer("{\"rationale\": \"Annoyed in turn 2, thanked at the end.\","
+                + " \"result\": \"resolved\"}"));
+        LlmJudge judge = Judges.userFrustration().model(MODEL).runtime(runtime).build();
+        Feedback f = (Feedback) judge.scoreSession(support());
+        assertThat(judge.name()).isEqualTo("user_frustration");
+        assertThat(f.value()).isEqualTo("resolved");
+        assertThat(f.rationale()).contains("turn 2");
+        assertThat(Json.write(Json.readTree(server.lastRequest().body()))).contains("unresolved");
+    }
+
+    @Test
+    void conversationCompleteness_isYesOrNo() {
+        server.enqueue(wire.answer("{\"rationale\": \"All answered.\", \"result\": \"yes\"}"));
+        Feedback f = (Feedback) Judges.conversationCompleteness().model(MODEL).runtime(runtime).build()
+                .scoreSession(support());
+        assertThat(f.value()).isEqualTo("yes");
+        assertThat(f.name()).isEqualTo("conversation_completeness");
+    }
+
+    @Test
+    void everyConversationJudge_roundTripsThroughTheCodec() {
+        for (LlmJudge.Builder b : List.of(Judges.userFrustration(), Judges.conversationCompleteness(),
+                Judges.conversationalSafety(), Judges.knowledgeRetention(),
+                Judges.conversationalToolCallEfficiency(),
+                Judges.template("p", POLITENESS, List.of("consistently_polite", "impolite")))) {
+            LlmJudge judge = b.model(MODEL).runtime(runtime).build();
+            LlmJudge back = (LlmJudge) new JudgeCodec(runtime).decode(judge.name(), judge.definition());
+            assertThat(back).isEqualTo(judge);
+            assertThat(back.sessionLevel()).isTrue();
+        }
+    }
+}
