@@ -83,12 +83,12 @@ final class GenAiContent {
             }
         }
         if (!messages.isEmpty()) {
-            Map<String, Object> in = new LinkedHashMap<>();
-            in.put("messages", messages);
+            // built frozen (Json.object()): the span shares these values instead of copying them
+            Json.ObjectBuilder in = Json.object().put("messages", messages);
             if (attrs.get("gen_ai.request.model") instanceof String model) {
                 in.put("model", model);
             }
-            return in;
+            return in.build();
         }
         if (type.equals(SpanTypes.TOOL) && attrs.containsKey("gen_ai.tool.call.arguments")) {
             return attrs.get("gen_ai.tool.call.arguments");
@@ -159,7 +159,7 @@ final class GenAiContent {
             }
         }
         if (!choices.isEmpty()) {
-            Map<String, Object> out = new LinkedHashMap<>();
+            Json.ObjectBuilder out = Json.object();
             if (attrs.get("gen_ai.response.id") instanceof String id) {
                 out.put("id", id);
             }
@@ -175,7 +175,7 @@ final class GenAiContent {
                 out.put("usage", Map.of("prompt_tokens", usage.get("input_tokens"),
                         "completion_tokens", usage.get("output_tokens"), "total_tokens", usage.get("total_tokens")));
             }
-            return out;
+            return out.build();
         }
         if (attrs.containsKey("gen_ai.tool.call.result")) {
             return attrs.get("gen_ai.tool.call.result");
@@ -219,17 +219,13 @@ final class GenAiContent {
     }
 
     private static Map<String, Object> choice(int index, Map<String, Object> message, Object finishReason) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("index", (long) index);
-        c.put("message", message);
-        c.put("finish_reason", finishReason == null ? "stop" : String.valueOf(finishReason));
-        return c;
+        return Json.object().put("index", (long) index).put("message", message)
+                .put("finish_reason", finishReason == null ? "stop" : String.valueOf(finishReason)).build();
     }
 
     /** A semantic-conventions message (role + parts) as an OpenAI-style chat message. */
     private static Map<String, Object> message(String role, Object parts) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("role", role);
+        Json.ObjectBuilder m = Json.object().put("role", role);
         StringBuilder text = new StringBuilder();
         List<Object> toolCalls = new ArrayList<>();
         String toolCallId = null;
@@ -270,7 +266,7 @@ final class GenAiContent {
         if (toolCallId != null) {
             m.put("tool_call_id", toolCallId);
         }
-        return m;
+        return m.build();
     }
 
     private static Map<String, Object> roleText(String text) {

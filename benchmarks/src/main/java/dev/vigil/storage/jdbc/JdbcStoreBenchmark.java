@@ -46,6 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code insertTraces}: {@link JdbcStore} writes batches of 1000 small new traces (one span, two tags, one
  *       metadata entry); reference {@code insertTracesRawJdbc}: the same traces as JSON in a two-column table with
  *       one JDBC batch, the hand-written lower bound;</li>
+ *   <li>{@code insertTraceRowsRawJdbc}: a second insert reference, the same five rows per trace into the store's
+ *       own tables with plain JDBC batches (what the schema costs without the store's code);</li>
  *   <li>{@code upsertFeedback}: 1000 scorer feedbacks per batch, idempotent upsert (mostly replacements);
  *       reference {@code insertFeedbackRawJdbc}: the same rows as JSON, plain batch insert;</li>
  *   <li>{@code scanFiltered}: a 4000-trace time range of which 1000 match {@code tags.env = 'prod' AND
@@ -75,6 +77,7 @@ public class JdbcStoreBenchmark {
     private String insertExperiment;
     private String scanExperiment;
     private long nextId;
+    private long rawSeq;
     private int upsertRound;
     private List<Trace> batch;
     private List<Assessment> feedback;
@@ -159,6 +162,73 @@ public class JdbcStoreBenchmark {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+        raw.commit();
+        raw.setAutoCommit(true);
+    }
+
+    /**
+     * A second reference for the insert: the same five rows per trace the store writes (trace, two tags, one
+     * metadata entry, one span), into the store's own tables and indexes, with plain JDBC batches of single-row
+     * inserts and nothing else (no validation, no limits, no sequence counter: negative sequence numbers keep
+     * clear of the store's). It separates what the schema costs from what the store's code costs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void insertTraceRowsRawJdbc() throws SQLException {
+        raw.setAutoCommit(false);
+        try (PreparedStatement tr = raw.prepareStatement("INSERT INTO traces (experiment_id, seq, request_ms, "
+                + "request_sub_ns, duration_ms, end_ms, state, client_request_id, trace_name, run_id, body, trace_id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement tags = raw.prepareStatement(
+                        "INSERT INTO trace_tags (trace_id, tag_key, tag_value) VALUES (?, ?, ?)");
+                PreparedStatement md = raw.prepareStatement(
+                        "INSERT INTO trace_metadata (trace_id, md_key, md_value) VALUES (?, ?, ?)");
+                PreparedStatement spans = raw.prepareStatement("INSERT INTO trace_spans "
+                        + "(trace_id, span_no, span_name, span_type, span_status) VALUES (?, ?, ?, ?, ?)")) {
+            for (Trace t : batch) {
+                String id = "raw-" + t.traceId();
+                TraceInfo info = t.info();
+                long ms = info.requestTime().toEpochMilli();
+                tr.setString(1, info.experimentId());
+                tr.setLong(2, -(++rawSeq));
+                tr.setLong(3, ms);
+                tr.setInt(4, 0);
+                tr.setLong(5, info.executionDurationMs());
+                tr.setLong(6, ms + info.executionDurationMs());
+                tr.setString(7, info.state().name());
+                tr.setString(8, info.clientRequestId());
+                tr.setString(9, info.tags().get("mlflow.traceName"));
+                tr.setString(10, null);
+                tr.setString(11, MlflowJson.writeTrace(t));
+                tr.setString(12, id);
+                tr.addBatch();
+                for (Map.Entry<String, String> e : info.tags().entrySet()) {
+                    tags.setString(1, id);
+                    tags.setString(2, e.getKey());
+                    tags.setString(3, e.getValue());
+                    tags.addBatch();
+                }
+                for (Map.Entry<String, String> e : info.traceMetadata().entrySet()) {
+                    md.setString(1, id);
+                    md.setString(2, e.getKey());
+                    md.setString(3, e.getValue());
+                    md.addBatch();
+                }
+                int no = 0;
+                for (Span sp : t.spans()) {
+                    spans.setString(1, id);
+                    spans.setInt(2, no++);
+                    spans.setString(3, sp.name());
+                    spans.setString(4, sp.spanType());
+                    spans.setString(5, sp.status().code().name());
+                    spans.addBatch();
+                }
+            }
+            tr.executeBatch();
+            tags.executeBatch();
+            md.executeBatch();
+            spans.executeBatch();
         }
         raw.commit();
         raw.setAutoCommit(true);
