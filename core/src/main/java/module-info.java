@@ -25,9 +25,11 @@ module dev.vigil.core {
     exports dev.vigil.core.monitor;
     exports dev.vigil.core.notify;
     exports dev.vigil.core.budget;
+    // the engine's implementation (scorer runner, outcomes, provider gates, partition table, work runner, retry
+    // drain, batch scorer) is internal: only Vigil modules whose code or tests drive it directly may read it
+    exports dev.vigil.core.engine.internal to dev.vigil.judges, dev.vigil.cli, dev.vigil.server;
     // not exported: dev.vigil.core.retry (the deferral rule shared by engine, backfill and evaluate) and
-    // dev.vigil.core.store.memory (reached through StoreProvider). The engine's parts (partition table, scorer
-    // states, work runner, retry drain, provider gates, watchdog) are package-private in dev.vigil.core.engine.
+    // dev.vigil.core.store.memory (reached through StoreProvider).
 
     uses dev.vigil.spi.scorer.ScorerCodec;
     uses dev.vigil.spi.notify.Notifier;

@@ -1,7 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.MonitoringEngine;
+import dev.vigil.core.engine.Engine;
 import dev.vigil.spi.store.Store;
 import java.io.PrintWriter;
 import java.util.OptionalInt;
@@ -28,7 +28,7 @@ final class EngineCommand implements Runnable {
 
     private static OptionalInt storedCount(Store s) {
         try {
-            return s.coordination().partitionCount(MonitoringEngine.STREAM);
+            return s.coordination().partitionCount(Engine.STREAM);
         } catch (UnsupportedOperationException e) {
             throw new UserError("the store " + s.describe() + " keeps no partition count (no coordination support);"
                     + " every engine on it uses its own --partitions");

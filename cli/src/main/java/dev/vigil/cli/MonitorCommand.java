@@ -26,6 +26,8 @@ final class MonitorCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     StoreMixin store;
+    @Mixin
+    PartitionsOption partitions;
 
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long, e.g. 10m (default: run until stopped).")
     String duration;
@@ -40,7 +42,7 @@ final class MonitorCommand implements Callable<Integer> {
         long limitMs = duration == null ? Long.MAX_VALUE : length(duration, "--duration").toMillis();
         long everyMs = length(statusEvery, "--status-every").toMillis();
         try (StopSignal stop = new StopSignal()) {
-            try (Store s = store.open(); Vigil vigil = store.vigil(s)) {
+            try (Store s = store.open(); Vigil vigil = partitions.apply(store.builder(s), s).build()) {
                 ExperimentHandle exp = vigil.experiment(store.experiment);
                 List<RegisteredScorer> active = exp.scorers().active();
                 vigil.startMonitoring();

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -101,6 +102,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long (default: run until stopped).")
     String duration;
 
+    @Mixin
+    PartitionsOption partitions;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -129,7 +133,11 @@ final class ServeCommand implements Callable<Integer> {
             EvaluationEventExporter events = exportOtlp == null ? null : EvaluationEventExporter.otlpHttp(exportOtlp);
             try (Store opened = openStore()) {
                 Store s = events == null ? opened : events.wrap(opened);
-                Vigil.Builder builder = Vigil.builder().store(s);
+                // one registry for the server's meters and the engine's, so /metrics shows both
+                VigilServer.Meters meters = VigilServer.Meters.create();
+                // the partition count splits the store tail; a Kafka source has its own partitions
+                Vigil.Builder base = Vigil.builder().store(s).metrics(meters.engine());
+                Vigil.Builder builder = kafkaOptions == null ? partitions.apply(base, s) : base;
                 if (engineId != null || kafkaOptions != null) {
                     builder.engineId(id);
                 }
@@ -139,7 +147,7 @@ final class ServeCommand implements Callable<Integer> {
                     server = VigilServer.builder(vigil).host(host).port(port).token(token).quietPeriod(quiet)
                             .maxAge(age).maxRequestBytes(maxRequestBytes).maxOpenTraces(maxOpenTraces)
                             .maxEngineBacklog(maxEngineBacklog).lateSpanRule(lateSpans).experimentAttribute(experimentFrom)
-                            .dashboard(!noDashboard).start();
+                            .dashboard(!noDashboard).metrics(meters.registry()).start();
                 } catch (RuntimeException e) {
                     vigil.close();
                     throw new UserError(e.getMessage(), e);

@@ -52,7 +52,15 @@ final class StoreMixin {
      * @return the engine on that store, not monitoring yet
      */
     Vigil vigil(Store s) {
-        return Vigil.builder().store(s).dashboardUrl(System.getenv(MonitorsCommand.SERVER_URL_ENV)).build();
+        return builder(s).build();
+    }
+
+    /**
+     * @param s an open store
+     * @return a builder of a Vigil instance on it, to set more before building
+     */
+    Vigil.Builder builder(Store s) {
+        return Vigil.builder().store(s).dashboardUrl(System.getenv(MonitorsCommand.SERVER_URL_ENV));
     }
 
     /**

@@ -108,6 +108,11 @@ final class Cli {
         }
 
         @Override
+        public dev.vigil.spi.store.NotificationOutbox outbox() {
+            return store.outbox();
+        }
+
+        @Override
         public String describe() {
             return store.describe();
         }

@@ -3,7 +3,7 @@ package dev.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.MonitoringEngine;
+import dev.vigil.core.engine.Engine;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.spi.store.Store;
@@ -34,13 +34,45 @@ class EngineCommandTest {
         Cli.Result r = cli.run("engine", "repartition", "--partitions", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("Changed the trace stream from 4 to 2 partition(s); the cursors were carried over");
-        assertThat(store.coordination().partitionCount(MonitoringEngine.STREAM)).hasValue(2);
+        assertThat(store.coordination().partitionCount(Engine.STREAM)).hasValue(2);
         assertThat(cli.run("engine", "repartition", "--partitions", "2").out()).contains("already; nothing changed");
 
         try (Vigil stale = Vigil.builder().store(store).partitions(4).engineId("b").build()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(stale::startMonitoring)
                     .hasMessageContaining("2 partition(s)").hasMessageContaining("configured with 4");
         }
+    }
+
+    @Test
+    void monitorAndServe_afterARepartition_runWithTheStoredCount_andRefuseAnotherNamingBoth() {
+        try (Vigil four = Vigil.builder().store(store).partitions(4).engineId("a").build()) {
+            four.startMonitoring();
+        }
+        assertThat(cli.run("engine", "repartition", "--partitions", "2").code()).isZero();
+
+        Cli.Result wrong = cli.run("monitor", "--partitions", "4", "--duration", "1s");
+        assertThat(wrong.code()).isNotZero();
+        assertThat(wrong.err()).contains("--partitions 4 does not match").contains("into 2 partition(s)")
+                .contains("Start with --partitions 2").contains("vigil engine repartition --partitions 4");
+        Cli.Result absent = cli.run("monitor", "--duration", "1s");
+        assertThat(absent.code()).isNotZero();
+        assertThat(absent.err()).contains("would use 1 partition(s) (the default)").contains("Start with --partitions 2");
+        Cli.Result serveWrong = cli.run("serve", "--port", "0", "--partitions", "3", "--duration", "1s");
+        assertThat(serveWrong.code()).isNotZero();
+        assertThat(serveWrong.err()).contains("--partitions 3 does not match").contains("into 2 partition(s)");
+
+        Cli.Result monitor = cli.run("monitor", "--partitions", "2", "--duration", "1s", "--status-every", "1s");
+        assertThat(monitor.code()).as(monitor.err()).isZero();
+        Cli.Result serve = cli.run("serve", "--port", "0", "--partitions", "2", "--duration", "1s");
+        assertThat(serve.code()).as(serve.err()).isZero();
+        assertThat(store.coordination().partitionCount(Engine.STREAM)).hasValue(2);
+    }
+
+    @Test
+    void monitor_rejectsAPartitionCountOutOfRange() {
+        Cli.Result r = cli.run("monitor", "--partitions", "0", "--duration", "1s");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("--partitions must be 1 to 1024, got 0");
     }
 
     @Test
@@ -52,7 +84,7 @@ class EngineCommandTest {
             assertThat(r.code()).isNotZero();
             assertThat(r.err()).contains("held by a running engine").contains("Stop every");
         }
-        assertThat(store.coordination().partitionCount(MonitoringEngine.STREAM)).hasValue(2);
+        assertThat(store.coordination().partitionCount(Engine.STREAM)).hasValue(2);
     }
 
     @Test

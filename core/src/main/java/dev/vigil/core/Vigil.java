@@ -1,19 +1,21 @@
 package dev.vigil.core;
 
 import dev.vigil.core.backfill.BackfillService;
-import dev.vigil.core.engine.ActiveScorer;
+import dev.vigil.core.engine.internal.ActiveScorer;
 import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.engine.EngineOptions;
-import dev.vigil.core.engine.MonitoringEngine;
+import dev.vigil.core.engine.Engine;
+import dev.vigil.core.engine.internal.MonitoringEngine;
 import dev.vigil.core.engine.Pauser;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.core.engine.RetryPolicy;
 import dev.vigil.core.engine.RunStats;
 import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.ScorerStatus;
-import dev.vigil.core.engine.Unavailable;
-import dev.vigil.core.engine.ScorerRunner;
-import dev.vigil.core.engine.TraceBatchScorer;
+import dev.vigil.core.engine.internal.Unavailable;
+import dev.vigil.core.engine.internal.ScorerRunner;
+import dev.vigil.core.engine.BatchScorer;
+import dev.vigil.core.engine.internal.TraceBatchScorer;
 import dev.vigil.core.evaluate.Evaluator;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.metrics.EngineStats;
@@ -68,6 +70,9 @@ public final class Vigil implements AutoCloseable {
     private final Map<String, ScorerRegistry> registries = new ConcurrentHashMap<>();
     private final Map<String, ExperimentHandle> experiments = new ConcurrentHashMap<>();
     private final int maxActiveScorers;
+    /** Budget alerts recorded before they are sent (null if the store keeps no outbox). */
+    private final dev.vigil.core.notify.AlertOutbox alertOutbox;
+    private final Duration alertOutboxEvery;
     private volatile boolean closed;
 
     private Vigil(Builder b) {
@@ -80,10 +85,16 @@ public final class Vigil implements AutoCloseable {
         this.metrics = b.metrics == null ? stats : EngineMetrics.composite(stats, b.metrics);
         this.runner = new ScorerRunner(options.retry(), options.providerLimits(), options.defaultProviderLimit(),
                 b.pauser, b.ticker, () -> ThreadLocalRandom.current().nextDouble());
+        this.alertOutbox = b.alertOutbox != null ? b.alertOutbox
+                : b.budgetAlerts == null && keepsBudgets(store) && dev.vigil.core.notify.AlertOutbox.supported(store)
+                        ? alertOutbox(store, clock, b.dashboardUrl) : null;
+        this.alertOutboxEvery = b.alertOutboxEvery;
         if (keepsBudgets(store)) {
             java.time.Duration ttl = options.scorerTimeout().multipliedBy(3);
             runner.guardCalls(new dev.vigil.core.budget.BudgetGuard(store.budgets(), clock,
-                    b.budgetAlerts != null ? b.budgetAlerts : budgetNotifications(store, clock, b.dashboardUrl),
+                    b.budgetAlerts != null ? b.budgetAlerts : alertOutbox != null
+                            ? dev.vigil.core.budget.BudgetNotifications.async(alertOutbox)
+                            : dev.vigil.core.budget.BudgetGuard.logAlerts(),
                     ttl.compareTo(dev.vigil.core.budget.BudgetGuard.DEFAULT_RESERVATION_TTL) > 0 ? ttl
                             : dev.vigil.core.budget.BudgetGuard.DEFAULT_RESERVATION_TTL));
         }
@@ -99,18 +110,21 @@ public final class Vigil implements AutoCloseable {
                 b.evaluateDeferredRounds);
     }
 
-    /** Budget alerts through the notifiers found by ServiceLoader; undeliverable ones kept as dead letters. */
-    private static dev.vigil.core.budget.BudgetNotifications budgetNotifications(Store store, Clock clock,
-            String dashboardUrl) {
+    /**
+     * The outbox of alerts, sent through the notifiers found by ServiceLoader; undeliverable ones kept as dead
+     * letters.
+     */
+    private static dev.vigil.core.notify.AlertOutbox alertOutbox(Store store, Clock clock, String dashboardUrl) {
         java.util.function.Consumer<dev.vigil.spi.notify.NotifierContext.DeadLetter> dead;
         try {
             dead = new dev.vigil.core.notify.DurableDeadLetters(store.jobs(), clock);
         } catch (UnsupportedOperationException e) {
             dead = d -> { };
         }
-        return dev.vigil.core.budget.BudgetNotifications.async(dev.vigil.core.monitor.NotificationDispatcher.loaded(
+        return new dev.vigil.core.notify.AlertOutbox(store, dev.vigil.core.monitor.NotificationDispatcher.loaded(
                 new dev.vigil.spi.notify.NotifierContext(clock, d -> Thread.sleep(d.toMillis()),
-                        java.util.Optional.ofNullable(dashboardUrl), dead)));
+                        java.util.Optional.ofNullable(dashboardUrl), dead)), clock,
+                dev.vigil.core.notify.AlertOutbox.DEFAULT_LEASE);
     }
 
     private static boolean keepsBudgets(Store store) {
@@ -174,6 +188,9 @@ public final class Vigil implements AutoCloseable {
         requireOpen();
         engine.start();
         backfills.watchAbandoned();
+        if (alertOutbox != null) {
+            alertOutbox.start(alertOutboxEvery); // alerts an engine recorded but did not send before it stopped
+        }
         return this;
     }
 
@@ -302,7 +319,7 @@ public final class Vigil implements AutoCloseable {
     }
 
     /** @return the monitoring engine (statuses, lag, partitions) */
-    public MonitoringEngine engine() {
+    public Engine engine() {
         return engine;
     }
 
@@ -312,7 +329,7 @@ public final class Vigil implements AutoCloseable {
      *
      * @return the batch scorer sharing this instance's scorers, runner and metrics
      */
-    public TraceBatchScorer batchScorer() {
+    public BatchScorer batchScorer() {
         return batchScorer;
     }
 
@@ -354,6 +371,9 @@ public final class Vigil implements AutoCloseable {
             return;
         }
         closed = true;
+        if (alertOutbox != null) {
+            alertOutbox.close();
+        }
         engine.close();
         batchScorer.close();
         backfills.close();
@@ -377,6 +397,8 @@ public final class Vigil implements AutoCloseable {
         private int backfillParallelism = 16;
         private int evaluateDeferredRounds = 2;
         private java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> budgetAlerts;
+        private Duration alertOutboxEvery = dev.vigil.core.notify.AlertOutbox.DEFAULT_EVERY;
+        private dev.vigil.core.notify.AlertOutbox alertOutbox;
         private String dashboardUrl;
         private int maxActiveScorers = ScorerRegistry.DEFAULT_MAX_ACTIVE;
 
@@ -542,8 +564,34 @@ public final class Vigil implements AutoCloseable {
         }
 
         /**
-         * @param v where budgets' alerts go (by default logged and sent to each budget's destinations through the
-         *     notifiers found by ServiceLoader: {@link dev.vigil.core.budget.BudgetNotifications})
+         * @param v the outbox budget alerts are recorded in and sent from, drained while monitoring and closed with
+         *     this Vigil (by default one on this store, sending through the notifiers found by ServiceLoader; none
+         *     when {@link #budgetAlerts} is given without it)
+         * @return this
+         */
+        public Builder alertOutbox(dev.vigil.core.notify.AlertOutbox v) {
+            alertOutbox = java.util.Objects.requireNonNull(v, "alertOutbox");
+            return this;
+        }
+
+        /**
+         * @param v how often the monitoring engine sends alerts left pending in the store's outbox (by an engine
+         *     that stopped before sending them); also once when monitoring starts (default 30 s, at least 1 s)
+         * @return this
+         */
+        public Builder alertOutboxEvery(Duration v) {
+            if (v == null || v.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new InvalidInputException("the alert outbox interval must be 1 second or more, got " + v);
+            }
+            alertOutboxEvery = v;
+            return this;
+        }
+
+        /**
+         * @param v where budgets' alerts go; called before the store's alert mark is raised, so a durable sink
+         *     gives at-least-once delivery (by default recorded in the store's outbox, logged and sent to each
+         *     budget's destinations through the notifiers found by ServiceLoader:
+         *     {@link dev.vigil.core.budget.BudgetNotifications})
          * @return this
          */
         public Builder budgetAlerts(java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> v) {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.core.aggregate.Bucket;
 import dev.vigil.core.aggregate.BucketStats;
-import dev.vigil.core.engine.Await;
+import dev.vigil.core.engine.internal.Await;
 import dev.vigil.core.engine.ProviderLimit;
-import dev.vigil.core.engine.TestScorers;
+import dev.vigil.core.engine.internal.TestScorers;
 import dev.vigil.core.sampling.Sampler;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.spi.InvalidInputException;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Where judges send their calls: resolves a model URI ({@code scheme:/model}) to a {@link JudgeProvider} found by
  * {@link ServiceLoader}, and wraps every call in an answer cache, the per-call HTTP timeout and the accounting
  * (tokens, latency, cost). It does <em>not</em> retry, rate-limit or break circuits: one layer does that for every
- * scorer, the engine's {@code dev.vigil.core.engine.ScorerRunner} (shared by the engine, backfill and
+ * scorer, the engine's {@code dev.vigil.core.engine.internal.ScorerRunner} (shared by the engine, backfill and
  * {@code evaluate}), acting on the {@link dev.vigil.spi.judge.FailureKind} of the {@link JudgeException} that
  * {@link #complete} throws. Configuration errors (an unknown scheme, a missing key) fail fast with an
  * {@link InvalidInputException} saying what to set.

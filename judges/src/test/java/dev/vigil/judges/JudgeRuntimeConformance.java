@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.core.engine.Outcome;
+import dev.vigil.core.engine.internal.Outcome;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.core.engine.RetryPolicy;
-import dev.vigil.core.engine.ScorerRunner;
+import dev.vigil.core.engine.internal.ScorerRunner;
 import dev.vigil.spi.json.Json;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;

@@ -1,7 +1,7 @@
 package dev.vigil.kafka;
 
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.TraceBatchScorer;
+import dev.vigil.core.engine.BatchScorer;
 import dev.vigil.otel.ExperimentRouter;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.store.Store;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Exactly once per (trace, scorer, version)</h2>
  * For each polled batch of a partition, in order: poison records are written to the dead-letter topic (and
  * acknowledged); the spans are merged into the stored traces ({@link TraceMerger}); the complete traces go through
- * the engine's usual path ({@link TraceBatchScorer}: filters, sampling, scorers, retries); the assessments are
+ * the engine's usual path ({@link BatchScorer}: filters, sampling, scorers, retries); the assessments are
  * upserted and, when configured, published. The partition's offset is committed only past batches for which all
  * of that is done, in offset order. A crash or a rebalance therefore re-delivers at most the batches not yet
  * committed; re-delivered spans merge to the same trace, pairs already scored are skipped, and an upsert keyed by
@@ -135,7 +135,7 @@ public final class KafkaTraceSource implements AutoCloseable {
     }
 
     private final Store store;
-    private final TraceBatchScorer scorer;
+    private final BatchScorer scorer;
     private final KafkaSourceOptions options;
     private final String clientId;
     private final Duration drainTimeout;
@@ -178,7 +178,7 @@ public final class KafkaTraceSource implements AutoCloseable {
      * @param clientId this engine's id (the Kafka {@code client.id})
      * @param drainTimeout how long a revoke or close waits for batches in flight
      */
-    public KafkaTraceSource(Store store, TraceBatchScorer scorer, KafkaSourceOptions options, String clientId,
+    public KafkaTraceSource(Store store, BatchScorer scorer, KafkaSourceOptions options, String clientId,
             Duration drainTimeout) {
         this.store = store;
         this.scorer = scorer;

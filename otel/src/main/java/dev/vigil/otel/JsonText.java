@@ -4,18 +4,16 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import dev.vigil.spi.json.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * JSON text held in a span attribute (e.g. {@code gen_ai.input.messages}) read straight into plain Java values with
  * Jackson's streaming parser: the same values as {@code Json.parse} (integers as {@code long} or
  * {@code BigInteger}, decimals as {@code double} when exact else {@code BigDecimal}, NaN and Infinity accepted),
- * without building a tree first. The values are mutable; {@code Span} freezes them.
+ * without building a tree first. Objects and arrays are built frozen ({@link Json#object()}), so that {@code Span}
+ * shares them instead of copying them again.
  */
 final class JsonText {
 
@@ -44,22 +42,22 @@ final class JsonText {
     private static Object value(JsonParser p, JsonToken t) throws IOException {
         return switch (t) {
             case START_OBJECT -> {
-                Map<String, Object> m = new LinkedHashMap<>();
+                Json.ObjectBuilder m = Json.object();
                 for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
                     String name = p.currentName();
                     m.put(name, value(p, p.nextToken()));
                 }
-                yield m;
+                yield m.build();
             }
             case START_ARRAY -> {
-                List<Object> l = new ArrayList<>();
+                Json.ArrayBuilder l = Json.array();
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
                     if (e == null) {
                         throw new IOException("unexpected end of input");
                     }
                     l.add(value(p, e));
                 }
-                yield l;
+                yield l.build();
             }
             case VALUE_STRING -> p.getText();
             case VALUE_TRUE -> Boolean.TRUE;

@@ -140,6 +140,32 @@ public final class VigilServer implements AutoCloseable {
         return "http://" + address().getAddress().getHostAddress() + ":" + address().getPort();
     }
 
+    /**
+     * A meter registry shared by a server and the engine it runs, so {@code /metrics} shows the engine's meters
+     * (scored, failed, latency, queue depth, cursor lag: {@link dev.vigil.core.metrics.MicrometerMetrics}) beside
+     * the server's: give {@link #engine()} to {@link Vigil.Builder#metrics} and {@link #registry()} to
+     * {@link Builder#metrics}.
+     *
+     * @param registry the registry both publish to
+     */
+    public record Meters(MeterRegistry registry) {
+
+        /** Validates. */
+        public Meters {
+            Objects.requireNonNull(registry, "registry");
+        }
+
+        /** @return meters on a new in-memory registry */
+        public static Meters create() {
+            return new Meters(new SimpleMeterRegistry());
+        }
+
+        /** @return the engine's metrics hook publishing to the registry */
+        public dev.vigil.core.metrics.EngineMetrics engine() {
+            return dev.vigil.core.metrics.MicrometerMetrics.of(registry);
+        }
+    }
+
     /** @return the metrics registry */
     public MeterRegistry metrics() {
         return metrics;

@@ -2,6 +2,7 @@ package dev.vigil.core.engine;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
+import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.spi.model.Assessment;

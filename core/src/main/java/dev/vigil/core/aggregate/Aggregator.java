@@ -1,6 +1,6 @@
 package dev.vigil.core.aggregate;
 
-import dev.vigil.core.engine.FeedbackAssessment;
+import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.scorer.Aggregation;

@@ -1,11 +1,11 @@
 package dev.vigil.core.backfill;
 
 import dev.vigil.core.retry.Deferrals;
-import dev.vigil.core.engine.FeedbackAssessment;
-import dev.vigil.core.engine.Outcome;
-import dev.vigil.core.engine.SamplingDecision;
+import dev.vigil.core.engine.internal.FeedbackAssessment;
+import dev.vigil.core.engine.internal.Outcome;
+import dev.vigil.core.engine.internal.SamplingDecision;
 import dev.vigil.core.engine.ScorerKey;
-import dev.vigil.core.engine.ScorerRunner;
+import dev.vigil.core.engine.internal.ScorerRunner;
 import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.registry.RegisteredScorer;

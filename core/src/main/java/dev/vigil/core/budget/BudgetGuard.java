@@ -1,6 +1,6 @@
 package dev.vigil.core.budget;
 
-import dev.vigil.core.engine.CallGuard;
+import dev.vigil.core.engine.internal.CallGuard;
 import dev.vigil.core.metrics.JudgeUsage;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSourceType;
@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * call the reservation is settled with the usage the judge reported in its feedback metadata
  * ({@link JudgeUsage}). ALERT budgets only count. Every budget raises an alert when its spend reaches 80 % and
  * 100 % of a limit (a STOP budget also at its first refused call: it is used up), once per threshold and period
- * across engines and restarts (the store's alert mark).
+ * across engines and restarts: the alert is handed to the sink (which records it durably, see
+ * {@link BudgetNotifications}) <em>before</em> the store's alert mark is raised, and the mark only once the sink
+ * took it, so a crash in between leaves an alert to send rather than a mark without one (at-least-once; the alert's
+ * stable id makes a second hand-over of the same crossing a no-op).
  *
  * <p>A reservation is held in the store under a random id until {@code reservationTtl} after the call started; one
  * never settled (its engine died mid-call) is returned to the budget by whichever engine next runs
@@ -43,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bound: engines never reserve past a limit, so overspend comes only from calls that used more than their
  * estimate — at most one call per call in flight, and none while estimates match real usage. A judge call is
- * admitted once it holds its provider's concurrency slot ({@link dev.vigil.core.engine.ScorerRunner}), so an
+ * admitted once it holds its provider's concurrency slot ({@link dev.vigil.core.engine.internal.ScorerRunner}), so an
  * engine has at most that many calls in flight (one with a provider concurrency of 1). With no usage known yet
  * (a new scorer) a call reserves 0, so those first calls in flight are admitted while anything is left. Only scorers whose source is an LLM judge are guarded. A store failure while
  * reserving admits the call (logged): the engine cannot store results either while the store is down.
@@ -247,29 +250,46 @@ public final class BudgetGuard implements CallGuard {
                 b.maxTokens() > 0 ? (double) u.spentTokens() / b.maxTokens() : 0,
                 b.maxNanoUsd() > 0 ? (double) u.spentNanoUsd() / b.maxNanoUsd() : 0);
         int percent = fraction >= 1 ? 100 : fraction >= 0.8 ? 80 : 0;
-        if (percent > u.alertedPercent() && budgets.markAlerted(b, period, percent)) {
-            send(b, period, u, percent);
+        if (percent > u.alertedPercent()) {
+            raise(b, period, u, percent);
         }
     }
 
     /** A STOP budget refused a call: it is used up, whatever share its spend reached (estimates run ahead). */
     private void alertExhausted(Budget b, Instant period, BudgetUsage u) {
         try {
-            if (u.alertedPercent() < 100 && budgets.markAlerted(b, period, 100)) {
-                send(b, period, u, 100);
+            if (u.alertedPercent() < 100) {
+                raise(b, period, u, 100);
             }
         } catch (RuntimeException e) {
             LOG.warn("the alert mark of budget '{}' could not be raised: {}", b.name(), e.toString());
         }
     }
 
-    private void send(Budget b, Instant period, BudgetUsage u, int percent) {
-        String id = "budget-" + b.experimentId() + "-" + b.name() + "-" + period.toEpochMilli() + "-" + percent;
+    /**
+     * Hands the alert over first (recorded durably by the sink), then raises the mark; an alert not handed over
+     * leaves the mark down, so the next settled call raises it again.
+     */
+    private void raise(Budget b, Instant period, BudgetUsage u, int percent) {
+        String id = alertId(b, period, percent);
         try {
             alerts.accept(new BudgetAlert(id, b, u, percent, clock.instant()));
         } catch (RuntimeException e) {
-            LOG.warn("budget alert {} could not be handed over: {}", id, e.toString());
+            LOG.warn("budget alert {} could not be handed over; raised again at the next call: {}", id,
+                    e.toString());
+            return;
         }
+        budgets.markAlerted(b, period, percent);
+    }
+
+    /**
+     * @param b a budget
+     * @param period the start of one of its periods
+     * @param percent a threshold (80 or 100)
+     * @return the stable id of its alert in that period
+     */
+    public static String alertId(Budget b, Instant period, int percent) {
+        return "budget-" + b.experimentId() + "-" + b.name() + "-" + period.toEpochMilli() + "-" + percent;
     }
 
     /** Sums the usage the feedback reports: {tokens, nano-USD, 1 if any usage was reported}. */

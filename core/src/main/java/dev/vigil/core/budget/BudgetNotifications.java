@@ -1,6 +1,6 @@
 package dev.vigil.core.budget;
 
-import dev.vigil.core.monitor.NotificationDispatcher;
+import dev.vigil.core.notify.AlertOutbox;
 import dev.vigil.spi.notify.Notification;
 import dev.vigil.spi.store.Budget;
 import dev.vigil.spi.store.BudgetUsage;
@@ -15,9 +15,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a {@link BudgetAlert} through the notifiers configured on its budget ({@link Budget#destinations()}: Slack,
  * webhook, log, or a plug-in's), like a monitor's state change, and logs it. The notification's id is the alert's
- * (budget, period, threshold), stable across engines and retries, so receivers de-duplicate on it; the store's
- * alert mark makes one engine send it once per threshold and period, also after a restart. A delivery that fails
- * after the notifier's last try becomes a dead letter (see {@link dev.vigil.core.notify.DurableDeadLetters}).
+ * (budget, period, threshold), stable across engines and retries, so receivers de-duplicate on it.
+ *
+ * <p>Delivery is at-least-once through the store's outbox ({@link AlertOutbox}): {@link #accept} records the alert
+ * as pending before the guard raises the store's alert mark (it throws if the store could not record it, and the
+ * mark stays down), then sends it on {@code executor}; an engine that stops before the send leaves it pending, and
+ * the next engine's outbox drain sends it. An alert recorded already (the same crossing seen again, or by another
+ * engine) is neither logged nor sent again. A delivery that fails after the notifier's last try becomes a dead
+ * letter (see {@link dev.vigil.core.notify.DurableDeadLetters}).
  *
  * <p>Alerts are raised on a scorer's call path, so they are sent on {@code executor} (by default a new virtual
  * thread each: there are at most two per budget and period) and a slow receiver never holds a judge call.
@@ -31,41 +36,55 @@ public final class BudgetNotifications implements Consumer<BudgetAlert> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BudgetNotifications.class);
 
-    private final NotificationDispatcher dispatcher;
+    private final AlertOutbox outbox;
     private final Executor executor;
 
     /**
-     * @param dispatcher the notifiers
+     * @param outbox where alerts are recorded and from where they are sent
      * @param executor where sends run (their retries wait there)
      */
-    public BudgetNotifications(NotificationDispatcher dispatcher, Executor executor) {
-        this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+    public BudgetNotifications(AlertOutbox outbox, Executor executor) {
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
     /**
-     * @param dispatcher the notifiers
+     * @param outbox where alerts are recorded and from where they are sent
      * @return notifications sent each on a new virtual thread
      */
-    public static BudgetNotifications async(NotificationDispatcher dispatcher) {
-        return new BudgetNotifications(dispatcher, r -> Thread.ofVirtual().name("vigil-budget-alert").start(r));
+    public static BudgetNotifications async(AlertOutbox outbox) {
+        return new BudgetNotifications(outbox, r -> Thread.ofVirtual().name("vigil-budget-alert").start(r));
     }
 
+    /**
+     * Records the alert in the outbox (if its budget has destinations), then sends it on the executor.
+     *
+     * @param alert an alert
+     * @throws RuntimeException if the store could not record it (the guard leaves the alert mark down)
+     */
     @Override
     public void accept(BudgetAlert alert) {
-        LOG.warn("{} [alert {}]", alert.describe(), alert.id());
         List<dev.vigil.spi.notify.NotifierConfig> to = alert.budget().destinations();
         if (to.isEmpty()) {
+            LOG.warn("{} [alert {}]", alert.describe(), alert.id());
             return;
         }
-        Notification n = notification(alert);
-        executor.execute(() -> {
-            try {
-                dispatcher.send(n, to);
-            } catch (RuntimeException e) {
-                LOG.warn("budget alert {} could not be sent: {}", alert.id(), e.getClass().getSimpleName());
-            }
-        });
+        if (!outbox.record(notification(alert))) {
+            return; // recorded before: sent, or pending for a sender
+        }
+        LOG.warn("{} [alert {}]", alert.describe(), alert.id());
+        try {
+            executor.execute(() -> {
+                try {
+                    outbox.deliver(alert.id());
+                } catch (RuntimeException e) {
+                    LOG.warn("budget alert {} could not be sent now; the outbox sends it later: {}", alert.id(),
+                            e.getClass().getSimpleName());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("budget alert {} is recorded; the outbox sends it later", alert.id());
+        }
     }
 
     /**

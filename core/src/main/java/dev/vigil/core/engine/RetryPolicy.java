@@ -1,6 +1,5 @@
 package dev.vigil.core.engine;
 
-import dev.failsafe.RetryPolicyBuilder;
 import dev.vigil.spi.InvalidInputException;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,7 +8,7 @@ import java.util.Objects;
  * The settings of the immediate retries of a retryable scorer failure (see
  * {@link dev.vigil.spi.judge.FailureKind#retryable()}): exponential back-off with jitter, bounded in attempts and
  * in time, honouring a server's Retry-After. This is configuration only: the retrying itself is Failsafe's
- * {@link dev.failsafe.RetryPolicy}, built by {@link #toFailsafe()} and driven by {@link ScorerRunner}, the one
+ * {@code dev.failsafe.RetryPolicy}, built and driven by the engine's scorer runner (internal), the one
  * reliability layer of the engine, backfill and {@code evaluate}.
  *
  * @param maxAttempts attempts in all, 1 or more (1 = no retry)
@@ -48,27 +47,5 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         if (Double.isNaN(jitter) || jitter < 0 || jitter > 1) {
             throw new InvalidInputException("jitter must be in [0, 1], got " + jitter);
         }
-    }
-
-    /**
-     * @return a Failsafe retry policy with these settings, handling retryable {@link dev.vigil.spi.judge.JudgeException}s (and I/O
-     *     failures); the caller waits the server's Retry-After instead of the back-off when it gives one, and
-     *     checks the elapsed-time bound on its injected clock
-     */
-    public dev.failsafe.RetryPolicy<Object> toFailsafe() {
-        RetryPolicyBuilder<Object> b = dev.failsafe.RetryPolicy.builder()
-                .handleIf((Object result, Throwable failure) -> failure != null && ScorerRunner.retryable(failure))
-                .withMaxAttempts(maxAttempts);
-        if (maxAttempts > 1 && !initialBackoff.isZero()) {
-            if (maxBackoff.compareTo(initialBackoff) > 0) {
-                b.withBackoff(initialBackoff, maxBackoff);
-            } else {
-                b.withDelay(initialBackoff);
-            }
-            if (jitter > 0) {
-                b.withJitter(jitter);
-            }
-        }
-        return b.build();
     }
 }

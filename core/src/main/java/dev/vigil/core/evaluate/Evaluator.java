@@ -1,9 +1,9 @@
 package dev.vigil.core.evaluate;
 
 import dev.vigil.core.retry.Deferrals;
-import dev.vigil.core.engine.Outcome;
+import dev.vigil.core.engine.internal.Outcome;
 import dev.vigil.core.engine.Pauser;
-import dev.vigil.core.engine.ScorerRunner;
+import dev.vigil.core.engine.internal.ScorerRunner;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.Aggregation;

@@ -2,7 +2,7 @@ package dev.vigil.core.monitor;
 
 import dev.vigil.core.aggregate.ConfidenceIntervals;
 import dev.vigil.core.aggregate.Interval;
-import dev.vigil.core.engine.FeedbackAssessment;
+import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.scorer.Aggregation;

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs {@link MonitorService#evaluateDue(String)} for one experiment on a background thread every {@code tick}
  * (each monitor still runs on its own period). A failing evaluation is logged and retried at the next tick; it
- * never stops the engine beside it. Notifications (with their retries) are sent on this thread, not the engine's.
+ * never stops the engine beside it. Notifications (with their retries) are sent on this thread, not the engine's;
+ * each tick also sends those left pending in the store's outbox ({@link MonitorService#drainOutbox()}).
  */
 public final class MonitorScheduler implements AutoCloseable {
 
@@ -39,6 +40,11 @@ public final class MonitorScheduler implements AutoCloseable {
                 service.evaluateDue(experimentId);
             } catch (RuntimeException e) {
                 LOG.warn("monitor evaluation failed; retrying at the next tick: {}", e.toString());
+            }
+            try {
+                service.drainOutbox();
+            } catch (RuntimeException e) {
+                LOG.warn("pending notifications could not be sent; retrying at the next tick: {}", e.toString());
             }
         }, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -1,5 +1,6 @@
 package dev.vigil.core.monitor;
 
+import dev.vigil.core.notify.AlertOutbox;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.notify.Notification;
@@ -23,6 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * to multiples of the monitor's period, so several engines sharing a store compute the same transition id; the
  * store keeps a transition once, and only the engine whose write was new sends its notification — once per
  * transition, not per evaluation. Thread-safe.
+ *
+ * <p>Notifications are delivered at least once through the store's outbox ({@link AlertOutbox}, when the store
+ * keeps one): a transition's notification is recorded as pending before the transition is stored, and sent after;
+ * an engine that stops in between leaves it pending and the next {@link #drainOutbox()} (every
+ * {@link MonitorScheduler} tick, and the monitoring engine's outbox loop) sends it. A crash after the record but
+ * before the transition is stored can send a notification whose transition the next evaluation (same aligned time,
+ * same id) then stores; with different data meanwhile, the next evaluation records its own transition.
  */
 public final class MonitorService {
 
@@ -30,6 +38,7 @@ public final class MonitorService {
     private final InstantSource clock;
     private final NotificationDispatcher dispatcher;
     private final double defaultSampleRate;
+    private final AlertOutbox outbox;
     private final Map<String, Instant> lastEvaluated = new ConcurrentHashMap<>();
     private volatile EngineHealth health = EngineHealth.NONE;
 
@@ -48,6 +57,8 @@ public final class MonitorService {
             throw new InvalidInputException("default sample rate must be in (0, 1], got " + defaultSampleRate);
         }
         this.defaultSampleRate = defaultSampleRate;
+        this.outbox = AlertOutbox.supported(store)
+                ? new AlertOutbox(store, dispatcher, clock, AlertOutbox.DEFAULT_LEASE) : null;
     }
 
     /**
@@ -202,11 +213,19 @@ public final class MonitorService {
                 after.name(), e.value(), e.interval().map(i -> i.low()).orElse(Double.NaN),
                 e.interval().map(i -> i.high()).orElse(Double.NaN), e.sampleSize(), windowStart, windowEnd,
                 e.traceIds());
+        boolean notifies = notifies(before, after) && !d.destinations().isEmpty();
+        if (notifies && outbox != null) {
+            outbox.record(notification(t, d, false)); // before the transition: a crash in between still sends it
+        }
         if (!store.monitors().appendTransition(t)) {
             return Optional.empty(); // another engine recorded (and notifies) this transition
         }
-        if (notifies(before, after)) {
-            dispatcher.send(notification(t, d, false), d.destinations());
+        if (notifies) {
+            if (outbox != null) {
+                outbox.deliver(t.id());
+            } else {
+                dispatcher.send(notification(t, d, false), d.destinations());
+            }
         }
         return Optional.of(t);
     }
@@ -249,6 +268,15 @@ public final class MonitorService {
     public MonitorService useHealth(EngineHealth health) {
         this.health = Objects.requireNonNull(health, "health");
         return this;
+    }
+
+    /**
+     * Sends the notifications left pending in the store's outbox (by an engine that stopped before sending them).
+     *
+     * @return how many were sent (0 for a store without an outbox)
+     */
+    public int drainOutbox() {
+        return outbox == null ? 0 : outbox.drain();
     }
 
     /** @return the dispatcher (its dead letters) */

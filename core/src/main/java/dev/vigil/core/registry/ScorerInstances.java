@@ -66,7 +66,7 @@ final class ScorerInstances {
 
     /** A stored scorer that cannot be rebuilt here: every call fails with the reason. */
     private record UnavailableScorer(String name, ScorerDefinition definition, String reason)
-            implements Scorer, dev.vigil.core.engine.Unavailable {
+            implements Scorer, dev.vigil.core.engine.internal.Unavailable {
         @Override
         public String unavailableReason() {
             return reason;

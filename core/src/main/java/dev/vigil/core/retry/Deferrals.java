@@ -1,6 +1,6 @@
 package dev.vigil.core.retry;
 
-import dev.vigil.core.engine.ActiveScorer;
+import dev.vigil.core.engine.internal.ActiveScorer;
 import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.store.PendingRetry;

@@ -3,7 +3,7 @@ package dev.vigil.core.aggregate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.vigil.core.engine.FeedbackAssessment;
+import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSource;

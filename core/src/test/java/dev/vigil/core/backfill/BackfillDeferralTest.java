@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.Await;
+import dev.vigil.core.engine.internal.Await;
 import dev.vigil.core.engine.RetryPolicy;
-import dev.vigil.core.engine.TestScorers;
+import dev.vigil.core.engine.internal.TestScorers;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.Assessment;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.Await;
-import dev.vigil.core.engine.TestScorers;
+import dev.vigil.core.engine.internal.Await;
+import dev.vigil.core.engine.internal.TestScorers;
 import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.core.sampling.Sampler;
 import dev.vigil.core.scorer.Scorers;

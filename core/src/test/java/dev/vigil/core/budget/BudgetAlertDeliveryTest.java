@@ -7,6 +7,7 @@ import dev.vigil.core.Vigil;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.core.metrics.JudgeUsage;
 import dev.vigil.core.monitor.NotificationDispatcher;
+import dev.vigil.core.notify.AlertOutbox;
 import dev.vigil.core.notify.LogNotifier;
 import dev.vigil.core.notify.SlackNotifier;
 import dev.vigil.core.notify.WebhookNotifier;
@@ -82,14 +83,25 @@ class BudgetAlertDeliveryTest {
         receiver.close();
     }
 
-    /** An engine on the shared store whose budget alerts are sent at once (on the settling thread). */
+    /**
+     * An engine on the shared store whose budget alerts go through the store's outbox to the receiver, sent at
+     * once on the settling thread.
+     */
     private Vigil engine() {
+        AlertOutbox outbox = outbox();
+        return builder().alertOutbox(outbox).budgetAlerts(new BudgetNotifications(outbox, Runnable::run)).build();
+    }
+
+    private Vigil.Builder builder() {
+        return Vigil.builder().store(store).clock(clock).pollInterval(Duration.ofMillis(20))
+                .providerLimit("fakeai", new ProviderLimit(1, 1000.0));
+    }
+
+    private AlertOutbox outbox() {
         NotifierContext ctx = new NotifierContext(clock, slept::add, Optional.of("https://vigil.example"), dead::add);
         NotificationDispatcher dispatcher = new NotificationDispatcher(
                 List.of(new WebhookNotifier(), new SlackNotifier(), new LogNotifier()), ctx);
-        return Vigil.builder().store(store).clock(clock).pollInterval(Duration.ofMillis(20))
-                .providerLimit("fakeai", new ProviderLimit(1, 1000.0))
-                .budgetAlerts(new BudgetNotifications(dispatcher, Runnable::run)).build();
+        return new AlertOutbox(store, dispatcher, clock, AlertOutbox.DEFAULT_LEASE);
     }
 
     private NotifierConfig webhook() {
@@ -195,6 +207,48 @@ class BudgetAlertDeliveryTest {
         await("the next day's 80 % alert", () -> delivered().size() == 3);
         String nextDay = Long.toString(BudgetPeriod.DAY.start(clock.instant()).toEpochMilli());
         assertThat(delivered().keySet()).contains("budget-" + exp.id() + "-daily-usd-" + nextDay + "-80");
+        assertThat(dead).isEmpty();
+    }
+
+    @Test
+    void alertsRecordedByAnEngineThatStoppedBeforeSending_areSentOnceByTheNextEngine_andNotRaisedAgain() {
+        store.budgets().put(new Budget(exp.id(), "daily-usd", null, BudgetPeriod.DAY, 0, 0.005, BudgetAction.ALERT,
+                T0, List.of(webhook())));
+        // the dying engine records its alerts in the store's outbox, marks them, and stops before any send runs
+        vigil.close();
+        List<Runnable> neverRun = new CopyOnWriteArrayList<>();
+        vigil = builder().budgetAlerts(new BudgetNotifications(outbox(), neverRun::add)).build();
+        exp = vigil.experiment("budgets");
+        exp.scorers().registerOrGet(judge("safety")).start(SamplingConfig.of(1.0));
+        vigil.startMonitoring();
+        logAndAwait(5, 6, "daily-usd", 6);
+        assertThat(vigil.awaitIdle(Duration.ofMinutes(3))).isTrue();
+        vigil.close();
+
+        String day = Long.toString(BudgetPeriod.DAY.start(T0).toEpochMilli());
+        String at80 = "budget-" + exp.id() + "-daily-usd-" + day + "-80";
+        String at100 = "budget-" + exp.id() + "-daily-usd-" + day + "-100";
+        assertThat(neverRun).as("two sends were due when the engine stopped").hasSize(2);
+        assertThat(receiver.requestCount()).isZero();
+        assertThat(usage("daily-usd").alertedPercent()).as("the crossings are marked").isEqualTo(100);
+        assertThat(store.outbox().due(clock.instant(), 10)).extracting(e -> e.id())
+                .containsExactlyInAnyOrder(at80, at100);
+
+        // the restart: the next engine's outbox drain sends both, once each, and the same day raises nothing new
+        clock.advance(Duration.ofSeconds(30));
+        vigil = engine();
+        exp = vigil.experiment("budgets");
+        exp.scorers().registerOrGet(judge("safety"));
+        vigil.startMonitoring();
+        await("both pending alerts delivered", () -> delivered().size() == 2);
+        logAndAwait(6, 3, "daily-usd", 9);
+        assertThat(vigil.awaitIdle(Duration.ofMinutes(3))).isTrue();
+
+        Map<String, List<Map<?, ?>>> byId = delivered();
+        assertThat(byId.keySet()).containsExactlyInAnyOrder(at80, at100);
+        assertThat(byId.get(at80)).singleElement().satisfies(b -> assertThat(b.get("to")).isEqualTo("WARNING"));
+        assertThat(byId.get(at100)).singleElement().satisfies(b -> assertThat(b.get("to")).isEqualTo("EXHAUSTED"));
+        assertThat(store.outbox().due(clock.instant().plus(Duration.ofDays(1)), 10)).isEmpty();
         assertThat(dead).isEmpty();
     }
 

@@ -2,7 +2,7 @@ package dev.vigil.core.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.core.engine.CallGuard;
+import dev.vigil.core.engine.internal.CallGuard;
 import dev.vigil.core.metrics.JudgeUsage;
 import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.scorer.Feedback;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.FailureCodes;
+import dev.vigil.core.engine.internal.FailureCodes;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.Aggregation;
@@ -106,7 +106,7 @@ class EvaluatorTest {
             List<Trace> traces = new TraceGenerator(2, exp.id()).traces(4);
             java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
             // the provider is overloaded for the first 6 calls, then answers
-            Scorer judge = dev.vigil.core.engine.TestScorers.of("judge", Scorer.Workload.IO, in -> {
+            Scorer judge = dev.vigil.core.engine.internal.TestScorers.of("judge", Scorer.Workload.IO, in -> {
                 if (calls.incrementAndGet() <= 6) {
                     throw new dev.vigil.spi.judge.JudgeException(dev.vigil.spi.judge.FailureKind.OVERLOADED,
                             "503", 503, null);
@@ -130,7 +130,7 @@ class EvaluatorTest {
                 .evaluateDeferredRounds(1).build()) {
             ExperimentHandle exp = v.experiment("dev");
             List<Trace> traces = new TraceGenerator(3, exp.id()).traces(3);
-            Scorer judge = dev.vigil.core.engine.TestScorers.of("judge", Scorer.Workload.IO, in -> {
+            Scorer judge = dev.vigil.core.engine.internal.TestScorers.of("judge", Scorer.Workload.IO, in -> {
                 throw new dev.vigil.spi.judge.JudgeException(dev.vigil.spi.judge.FailureKind.RATE_LIMITED,
                         "429", 429, null);
             });

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.Await;
-import dev.vigil.core.engine.TestScorers;
+import dev.vigil.core.engine.internal.Await;
+import dev.vigil.core.engine.internal.TestScorers;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.SamplingConfig;

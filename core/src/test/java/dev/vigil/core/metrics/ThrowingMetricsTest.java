@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.ExperimentHandle;
 import dev.vigil.core.Vigil;
-import dev.vigil.core.engine.Await;
+import dev.vigil.core.engine.internal.Await;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.testkit.TraceGenerator;

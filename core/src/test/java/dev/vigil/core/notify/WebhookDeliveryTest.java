@@ -3,7 +3,7 @@ package dev.vigil.core.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.core.engine.FeedbackAssessment;
+import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.core.monitor.ConfidenceMode;
 import dev.vigil.core.monitor.Direction;
 import dev.vigil.core.monitor.MonitorDefinition;
@@ -20,7 +20,10 @@ import dev.vigil.spi.model.TraceInfo;
 import dev.vigil.spi.notify.Notification;
 import dev.vigil.spi.notify.NotifierConfig;
 import dev.vigil.spi.notify.NotifierContext;
+import dev.vigil.spi.store.ForwardingStore;
 import dev.vigil.spi.store.MonitorTransition;
+import dev.vigil.spi.store.NotificationOutbox;
+import dev.vigil.spi.store.OutboxEntry;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.Stores;
 import dev.vigil.testkit.MutableClock;
@@ -87,6 +90,82 @@ class WebhookDeliveryTest {
                 .metadata(Map.of(Assessment.METADATA_SCORER_NAME, "safety", Assessment.METADATA_SCORER_VERSION,
                         "1", FeedbackAssessment.METADATA_SAMPLE_RATE, "1.0"))
                 .build()));
+    }
+
+    /** The store of an engine that stops right after recording a notification: it can no longer take any. */
+    private static Store stopsBeforeTheSend(Store store) {
+        return new ForwardingStore(store) {
+            @Override
+            public NotificationOutbox outbox() {
+                NotificationOutbox real = store.outbox();
+                return new NotificationOutbox() {
+                    @Override
+                    public boolean record(OutboxEntry entry) {
+                        return real.record(entry);
+                    }
+
+                    @Override
+                    public Optional<OutboxEntry> get(String id) {
+                        return real.get(id);
+                    }
+
+                    @Override
+                    public List<OutboxEntry> due(Instant now, int limit) {
+                        return real.due(now, limit);
+                    }
+
+                    @Override
+                    public boolean claim(String id, Instant now, Instant leaseUntil) {
+                        throw new IllegalStateException("the engine stopped before sending " + id);
+                    }
+
+                    @Override
+                    public boolean markSent(String id, Instant at) {
+                        return real.markSent(id, at);
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    void aTransitionsNotification_recordedByAnEngineThatStoppedBeforeSending_isSentByTheNextOneOnce() {
+        receiver.fallback(ScriptedReply.json(200, "{}"));
+        NotificationDispatcher dispatcher = new NotificationDispatcher(List.of(new WebhookNotifier()), context);
+        MonitorDefinition def = new MonitorDefinition("safety", null, MonitorMetric.PASS_RATE, null,
+                Duration.ofHours(1), Duration.ofMinutes(1), Direction.BELOW, null, 0.9, 5, ConfidenceMode.POINT,
+                Duration.ZERO, 0, List.of(webhook("3")));
+        MonitorService dying = new MonitorService(stopsBeforeTheSend(store), clock, dispatcher, 1.0);
+        dying.create(experimentId, "safety", def);
+        for (int i = 0; i < 10; i++) {
+            score(T0.minusSeconds(600 - i), "fail-" + i, false);
+        }
+
+        List<MonitorTransition> seen = dying.evaluateDue(experimentId);
+
+        assertThat(seen).extracting(MonitorTransition::to).containsExactly("CRITICAL");
+        assertThat(receiver.requests()).as("nothing sent before the engine stopped").isEmpty();
+        assertThat(store.outbox().due(clock.instant(), 10)).extracting(OutboxEntry::id)
+                .containsExactly(seen.get(0).id());
+
+        // the restart: a new engine's first outbox drain sends it, signed, under the transition's id
+        MonitorService next = new MonitorService(store, clock, dispatcher, 1.0);
+        assertThat(next.drainOutbox()).isEqualTo(1);
+        assertThat(next.drainOutbox()).isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(next.evaluateDue(experimentId)).as("still CRITICAL: no new transition").isEmpty();
+
+        assertThat(receiver.requests()).singleElement().satisfies(r -> {
+            assertThat(r.header(WebhookNotifier.ID_HEADER)).isEqualTo(seen.get(0).id());
+            assertThat(r.header(WebhookNotifier.SIGNATURE_HEADER))
+                    .isEqualTo("sha256=" + WebhookNotifier.hmacSha256Hex(SECRET, r.body()));
+            Map<?, ?> body = (Map<?, ?>) Json.parse(r.body());
+            assertThat(body.get("monitor")).isEqualTo("safety");
+            assertThat(body.get("to")).isEqualTo("CRITICAL");
+            assertThat(((Number) body.get("sample_size")).longValue()).isEqualTo(10);
+        });
+        assertThat(store.outbox().get(seen.get(0).id()).orElseThrow().isPending()).isFalse();
+        assertThat(dead).isEmpty();
     }
 
     @Test

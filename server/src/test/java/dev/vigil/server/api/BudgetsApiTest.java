@@ -3,7 +3,7 @@ package dev.vigil.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.ExperimentHandle;
-import dev.vigil.core.engine.FeedbackAssessment;
+import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.core.metrics.JudgeUsage;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.spi.model.Assessment;

@@ -8,7 +8,7 @@ import dev.vigil.core.Vigil;
 import dev.vigil.core.aggregate.Aggregator;
 import dev.vigil.core.aggregate.Bucket;
 import dev.vigil.core.aggregate.BucketStats;
-import dev.vigil.core.engine.FeedbackAssessment;
+import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.server.VigilServer;
 import dev.vigil.spi.model.Assessment;

@@ -77,6 +77,9 @@ class DashboardBrowserTest {
     static ScriptedHttpServer openai;
     static Vigil vigil;
     static ExperimentHandle app;
+    /** The deadline of every wait on the page or the engine (a hang guard on a loaded machine). */
+    static final Duration PAGE_WAIT = Duration.ofMinutes(5);
+
     static VigilServer server;
     static ChromeDriver driver;
     static Path profile;
@@ -151,6 +154,7 @@ class DashboardBrowserTest {
                 .usingAnyFreePort().build();
         ChromeDriver d = new ChromeDriver(service, o);
         d.manage().window().setSize(new Dimension(1280, 800));
+        d.manage().timeouts().scriptTimeout(PAGE_WAIT).pageLoadTimeout(PAGE_WAIT);
         return d;
     }
 
@@ -196,8 +200,12 @@ class DashboardBrowserTest {
         driver.get(server.url() + "/" + hash);
     }
 
+    /**
+     * A wait for a condition on the page, with a deadline generous enough for a machine under heavy load (it is a
+     * hang guard, not a speed check: every wait returns as soon as its condition holds).
+     */
     static WebDriverWait waiting() {
-        WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(60));
+        WebDriverWait w = new WebDriverWait(driver, PAGE_WAIT);
         w.ignoring(StaleElementReferenceException.class); // live pages re-render every 1-2 s
         return w;
     }
@@ -226,7 +234,7 @@ class DashboardBrowserTest {
     }
 
     static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        long deadline = System.nanoTime() + PAGE_WAIT.multipliedBy(2).toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.get()) {
                 return;
@@ -261,7 +269,7 @@ class DashboardBrowserTest {
             }
             return shown.equals(expected);
         });
-        assertThat(driver.findElement(By.id("engine")).getText()).contains("UP");
+        waiting().until(d -> d.findElement(By.id("engine")).getText().contains("UP"));
         shot("overview");
     }
 
@@ -303,9 +311,11 @@ class DashboardBrowserTest {
                     && row.findElement(By.cssSelector("td.value")).getText().equals(value)
                     && row.findElement(By.cssSelector("td.interval")).getText().equals(interval);
         });
-        String colour = driver.findElement(By.cssSelector("#mon-body td.state")).getCssValue("color");
-        assertThat(colour).as("the state is coloured").isNotEqualTo(
-                driver.findElement(By.cssSelector("#mon-body td:first-child")).getCssValue("color"));
+        // the table is re-rendered every 2 s: read both colours from one rendering, retried if it was replaced
+        List<String> colours = waiting().until(d -> List.of(
+                d.findElement(By.cssSelector("#mon-body td.state")).getCssValue("color"),
+                d.findElement(By.cssSelector("#mon-body td:first-child")).getCssValue("color")));
+        assertThat(colours.get(0)).as("the state is coloured").isNotEqualTo(colours.get(1));
 
         String spent = "$" + String.format(Locale.ROOT, "%.4f", ((Number) use.get("spentUsd")).doubleValue());
         String used = pct(use.get("usedShare"));
@@ -425,16 +435,19 @@ class DashboardBrowserTest {
         open("#/traces");
         waiting().until(d -> !d.findElements(By.cssSelector("#traces-body tr[data-trace='" + xssTrace.traceId()
                 + "']")).isEmpty());
-        WebElement row = driver.findElement(By.cssSelector("#traces-body tr[data-trace='" + xssTrace.traceId()
-                + "']"));
-        assertThat(row.findElement(By.cssSelector("td.request")).getText()).isEqualTo(XSS);
+        // the table is re-rendered every 2 s: read the cell from one rendering, retried if it was replaced
+        String request = waiting().until(d -> d.findElement(By.cssSelector("#traces-body tr[data-trace='"
+                + xssTrace.traceId() + "'] td.request")).getText());
+        assertThat(request).isEqualTo(XSS);
         assertThat(driver.findElements(By.cssSelector("#traces img"))).isEmpty();
         open("#/trace/" + xssTrace.traceId());
         waiting().until(d -> !d.findElements(By.cssSelector("#span-tree pre.span-inputs")).isEmpty());
         assertThat(driver.findElement(By.id("request")).getText()).isEqualTo(XSS);
         assertThat(driver.findElement(By.cssSelector("#span-tree pre.span-inputs")).getText()).contains(XSS);
         assertThat(driver.findElements(By.cssSelector("main img"))).isEmpty();
-        Thread.sleep(300); // give an injected handler the time it would need to fire
+        // let the page run what it queued (an injected handler would be among it): two frames, then a task
+        driver.executeAsyncScript("const done = arguments[arguments.length - 1]; "
+                + "requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0)));");
         assertNoDialog();
         shot("trace-hostile-input");
     }
@@ -477,9 +490,7 @@ class DashboardBrowserTest {
                 java.time.LocalDateTime.now().minusHours(8).truncatedTo(ChronoUnit.MINUTES).toString());
         driver.findElement(By.id("bf-start")).click();
         waiting().until(d -> !d.findElements(By.cssSelector("#backfills .backfill")).isEmpty());
-        WebDriverWait long3 = new WebDriverWait(driver, Duration.ofMinutes(3));
-        long3.ignoring(StaleElementReferenceException.class);
-        long3.until(d -> {
+        waiting().until(d -> {
             List<WebElement> b = d.findElements(By.cssSelector("#backfills .backfill[data-status='SUCCEEDED']"));
             return b.isEmpty() ? null : b.getFirst();
         });

@@ -18,7 +18,10 @@ public enum Operator {
     LIKE("LIKE"),
     /** SQL LIKE, case-insensitive. */
     ILIKE("ILIKE"),
-    /** A regular expression (Java syntax) found anywhere in the value, as MLflow's {@code RLIKE}. */
+    /**
+     * A regular expression (Java syntax; {@code (?i)} folds case over all of Unicode) found anywhere in the value,
+     * as MLflow's {@code RLIKE}.
+     */
     RLIKE("RLIKE"),
     /** Equal to one of a list. */
     IN("IN"),

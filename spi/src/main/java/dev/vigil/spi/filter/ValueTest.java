@@ -51,7 +51,9 @@ interface ValueTest {
             case RLIKE -> {
                 java.util.regex.Pattern p;
                 try {
-                    p = java.util.regex.Pattern.compile((String) literals.get(0));
+                    // (?i) folds case over all of Unicode, as Python's re (MLflow) and H2's REGEXP_LIKE do
+                    p = java.util.regex.Pattern.compile((String) literals.get(0),
+                            java.util.regex.Pattern.UNICODE_CASE);
                 } catch (java.util.regex.PatternSyntaxException bad) {
                     throw new InvalidInputException("RLIKE needs a valid regular expression: " + bad.getMessage());
                 }

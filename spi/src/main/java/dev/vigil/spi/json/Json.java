@@ -13,7 +13,6 @@ import dev.vigil.spi.InvalidInputException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +63,9 @@ public final class Json {
         if (value == null || value instanceof String || value instanceof Boolean) {
             return value;
         }
+        if (value instanceof FrozenMap || value instanceof FrozenList) {
+            return value; // frozen by this class: immutable all the way down, nothing to copy
+        }
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();
         }
@@ -88,20 +90,103 @@ public final class Json {
                 }
                 copy.put(key, freeze(e.getValue()));
             }
-            return Collections.unmodifiableMap(copy);
+            return new FrozenMap(copy);
         }
         if (value instanceof Iterable<?> it) {
             List<Object> copy = it instanceof java.util.Collection<?> c ? new ArrayList<>(c.size()) : new ArrayList<>();
             for (Object o : it) {
                 copy.add(freeze(o));
             }
-            return Collections.unmodifiableList(copy);
+            return new FrozenList(copy);
         }
         if (value instanceof Object[] array) {
             return freeze(List.of(array));
         }
         throw new InvalidInputException("not a JSON value: " + value.getClass().getName()
                 + " (allowed: null, string, boolean, number, map with string keys, list)");
+    }
+
+    /**
+     * @param value a value
+     * @return true if it is a JSON object or array frozen by this class (immutable all the way down), or a leaf
+     *     value {@link #freeze(Object)} returns as it is; such values are shared, never copied
+     */
+    public static boolean isFrozen(Object value) {
+        return value == null || value instanceof String || value instanceof Boolean || value instanceof Long
+                || value instanceof Double || value instanceof FrozenMap || value instanceof FrozenList;
+    }
+
+    /**
+     * @return a builder of one frozen JSON object, for code that builds a value once (a decoder) and would
+     *     otherwise build a mutable map that {@link #freeze(Object)} then copies
+     */
+    public static ObjectBuilder object() {
+        return new ObjectBuilder();
+    }
+
+    /** @return a builder of one frozen JSON array (see {@link #object()}) */
+    public static ArrayBuilder array() {
+        return new ArrayBuilder();
+    }
+
+    /** Builds one frozen JSON object; single use, not thread-safe. */
+    public static final class ObjectBuilder {
+        private Map<String, Object> map = new LinkedHashMap<>();
+
+        private ObjectBuilder() {}
+
+        /**
+         * @param key the member name
+         * @param value a JSON value; frozen (copied only if it is not frozen already)
+         * @return this builder
+         * @throws InvalidInputException if the key is null or the value is not JSON
+         * @throws IllegalStateException after {@link #build()}
+         */
+        public ObjectBuilder put(String key, Object value) {
+            if (map == null) {
+                throw new IllegalStateException("this JSON object was built already; a builder builds one object");
+            }
+            if (key == null) {
+                throw new InvalidInputException("JSON object keys must be strings, got null");
+            }
+            map.put(key, freeze(value));
+            return this;
+        }
+
+        /** @return the frozen object; the builder cannot be used after this */
+        public Map<String, Object> build() {
+            Map<String, Object> built = new FrozenMap(map);
+            map = null;
+            return built;
+        }
+    }
+
+    /** Builds one frozen JSON array; single use, not thread-safe. */
+    public static final class ArrayBuilder {
+        private List<Object> list = new ArrayList<>();
+
+        private ArrayBuilder() {}
+
+        /**
+         * @param value a JSON value; frozen (copied only if it is not frozen already)
+         * @return this builder
+         * @throws InvalidInputException if the value is not JSON
+         * @throws IllegalStateException after {@link #build()}
+         */
+        public ArrayBuilder add(Object value) {
+            if (list == null) {
+                throw new IllegalStateException("this JSON array was built already; a builder builds one array");
+            }
+            list.add(freeze(value));
+            return this;
+        }
+
+        /** @return the frozen array; the builder cannot be used after this */
+        public List<Object> build() {
+            List<Object> built = new FrozenList(list);
+            list = null;
+            return built;
+        }
     }
 
     /**
@@ -114,14 +199,19 @@ public final class Json {
         if (map == null || map.isEmpty()) {
             return Map.of();
         }
-        Map<String, String> copy = new LinkedHashMap<>();
+        if ((Object) map instanceof FrozenMap) {
+            return map; // frozen by this class: unmodifiable, no null keys, nothing to copy
+        }
+        Map<String, String> copy = LinkedHashMap.newLinkedHashMap(map.size());
         map.forEach((k, v) -> {
             if (k == null) {
                 throw new InvalidInputException("map keys must not be null");
             }
             copy.put(k, v);
         });
-        return Collections.unmodifiableMap(copy);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Map<String, String> frozen = (Map) new FrozenMap((Map) copy);
+        return frozen;
     }
 
     /**
@@ -154,12 +244,12 @@ public final class Json {
         if (node.isArray()) {
             List<Object> list = new ArrayList<>(node.size());
             node.forEach(n -> list.add(fromNode(n)));
-            return Collections.unmodifiableList(list);
+            return new FrozenList(list);
         }
         if (node.isObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
             node.properties().forEach(e -> map.put(e.getKey(), fromNode(e.getValue())));
-            return Collections.unmodifiableMap(map);
+            return new FrozenMap(map);
         }
         if (node.isBinary()) {
             return node.asText();

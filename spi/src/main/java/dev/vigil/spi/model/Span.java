@@ -113,7 +113,9 @@ public record Span(
         private String spanType = SpanTypes.UNKNOWN;
         private Object inputs;
         private Object outputs;
-        private final Map<String, Object> attributes = new LinkedHashMap<>();
+        private Map<String, Object> attributes = new LinkedHashMap<>();
+        /** True while {@link #attributes} is a frozen map given to {@link #attributes(Map)}. */
+        private boolean attributesShared;
         private List<SpanEvent> events = List.of();
 
         private Builder() {}
@@ -173,12 +175,30 @@ public record Span(
          * @param v JSON value
          * @return this
          */
-        public Builder attribute(String k, Object v) { this.attributes.put(Objects.requireNonNull(k), v); return this; }
+        public Builder attribute(String k, Object v) {
+            Objects.requireNonNull(k);
+            if (attributesShared) { // copy the shared frozen map before the first change
+                attributes = new LinkedHashMap<>(attributes);
+                attributesShared = false;
+            }
+            attributes.put(k, v);
+            return this;
+        }
         /**
          * @param v attributes, replacing any set before
          * @return this
          */
-        public Builder attributes(Map<String, Object> v) { this.attributes.clear(); this.attributes.putAll(v); return this; }
+        public Builder attributes(Map<String, Object> v) {
+            Objects.requireNonNull(v, "attributes");
+            if (Json.isFrozen(v)) { // immutable all the way down: shared, and the span does not copy it either
+                attributes = v;
+                attributesShared = true;
+            } else {
+                attributes = new LinkedHashMap<>(v);
+                attributesShared = false;
+            }
+            return this;
+        }
         /**
          * @param v events
          * @return this

@@ -71,6 +71,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public NotificationOutbox outbox() {
+        return delegate.outbox();
+    }
+
+    @Override
     public long skippedRows() {
         return delegate.skippedRows();
     }

@@ -72,6 +72,16 @@ public interface Store extends AutoCloseable {
         throw new UnsupportedOperationException("store " + describe() + " does not keep rollups");
     }
 
+    /**
+     * The durable outbox of alert notifications, so an alert recorded before a crash is still sent. Stores without
+     * one fail with {@link UnsupportedOperationException}.
+     *
+     * @return the outbox
+     */
+    default NotificationOutbox outbox() {
+        throw new UnsupportedOperationException("store " + describe() + " does not keep a notification outbox");
+    }
+
     /** @return the URI this store was opened from, any password masked */
     String describe();
 

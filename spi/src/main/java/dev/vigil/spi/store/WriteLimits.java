@@ -118,43 +118,72 @@ public record WriteLimits(
      * @throws InvalidInputException for an execution duration out of range
      */
     public void check(Trace trace) {
+        // every comparison comes first and a message is built only for a value over its limit: this runs for every
+        // span of every stored trace, and building the "of span X of trace Y" texts cost more than the checks
         TraceInfo info = trace.info();
-        String at = " of trace " + shortId(info.traceId());
-        id("trace id", info.traceId());
-        id("experiment id" + at, info.experimentId());
-        id("client request id" + at, info.clientRequestId());
+        String tid = info.traceId();
+        id("trace id", tid);
+        if (length(info.experimentId()) > maxIdChars) {
+            id("experiment id" + at(tid), info.experimentId());
+        }
+        if (length(info.clientRequestId()) > maxIdChars) {
+            id("client request id" + at(tid), info.clientRequestId());
+        }
         Long d = info.executionDurationMs();
         if (d != null && (d < 0 || d > maxDurationMs)) {
-            throw new InvalidInputException("execution duration" + at + " is " + d + " ms; it must be between 0 and "
-                    + maxDurationMs + " ms");
+            throw new InvalidInputException("execution duration" + at(tid) + " is " + d
+                    + " ms; it must be between 0 and " + maxDurationMs + " ms");
         }
-        limit("request preview" + at, length(info.requestPreview()), maxSpanAttributeChars);
-        limit("response preview" + at, length(info.responsePreview()), maxSpanAttributeChars);
-        stringMap("trace metadata" + at, info.traceMetadata());
-        stringMap("tag" + at, info.tags());
+        if (length(info.requestPreview()) > maxSpanAttributeChars) {
+            limit("request preview" + at(tid), length(info.requestPreview()), maxSpanAttributeChars);
+        }
+        if (length(info.responsePreview()) > maxSpanAttributeChars) {
+            limit("response preview" + at(tid), length(info.responsePreview()), maxSpanAttributeChars);
+        }
+        stringMap("trace metadata", tid, info.traceMetadata());
+        stringMap("tag", tid, info.tags());
         long total = 0;
         for (Span s : trace.spans()) {
-            String sp = " of span " + shortId(s.spanId()) + at;
-            id("span id" + at, s.spanId());
-            id("parent span id" + sp, s.parentSpanId());
-            id("trace id" + sp, s.traceId());
-            name("span name" + sp, s.name());
-            name("span type" + sp, s.spanType());
-            if (s.status() != null) {
-                limit("status message" + sp, length(s.status().message()), maxErrorMessageChars);
+            if (length(s.spanId()) > maxIdChars) {
+                id("span id" + at(tid), s.spanId());
             }
-            total += attribute("inputs" + sp, s.inputs());
-            total += attribute("outputs" + sp, s.outputs());
-            total += attributes("attribute", sp, s.attributes());
+            if (length(s.parentSpanId()) > maxIdChars) {
+                id("parent span id" + ofSpan(s, tid), s.parentSpanId());
+            }
+            if (length(s.traceId()) > maxIdChars) {
+                id("trace id" + ofSpan(s, tid), s.traceId());
+            }
+            if (length(s.name()) > maxNameChars) {
+                name("span name" + ofSpan(s, tid), s.name());
+            }
+            if (length(s.spanType()) > maxNameChars) {
+                name("span type" + ofSpan(s, tid), s.spanType());
+            }
+            if (s.status() != null && length(s.status().message()) > maxErrorMessageChars) {
+                limit("status message" + ofSpan(s, tid), length(s.status().message()), maxErrorMessageChars);
+            }
+            total += attribute("inputs", s, tid, s.inputs());
+            total += attribute("outputs", s, tid, s.outputs());
+            total += attributes("attribute", s, tid, s.attributes());
             for (SpanEvent e : s.events()) {
-                name("event name" + sp, e.name());
-                total += attributes("event attribute", sp, e.attributes());
+                if (length(e.name()) > maxNameChars) {
+                    name("event name" + ofSpan(s, tid), e.name());
+                }
+                total += attributes("event attribute", s, tid, e.attributes());
             }
         }
-        limit("trace " + shortId(info.traceId()) + " (all spans)", total, maxTraceChars);
+        limit("trace " + shortId(tid) + " (all spans)", total, maxTraceChars);
         for (Assessment a : info.assessments()) {
             check(a);
         }
+    }
+
+    private static String at(String traceId) {
+        return " of trace " + shortId(traceId);
+    }
+
+    private static String ofSpan(Span s, String traceId) {
+        return " of span " + shortId(s.spanId()) + at(traceId);
     }
 
     /**
@@ -257,18 +286,18 @@ public record WriteLimits(
         };
     }
 
-    private long attributes(String what, String at, Map<String, Object> attributes) {
+    private long attributes(String what, Span span, String traceId, Map<String, Object> attributes) {
         long total = 0;
         for (Map.Entry<String, Object> e : attributes.entrySet()) {
             String key = e.getKey();
             if (key == null || key.length() > maxNameChars) { // the message is built only when it is needed
-                name(what + " name" + at, key);
+                name(what + " name" + ofSpan(span, traceId), key);
             }
             Object value = e.getValue();
             if (value != null) {
                 long n = jsonChars(value);
                 if (n > maxSpanAttributeChars) {
-                    limit(what + " '" + shortId(key) + "'" + at, n, maxSpanAttributeChars);
+                    limit(what + " '" + shortId(key) + "'" + ofSpan(span, traceId), n, maxSpanAttributeChars);
                 }
                 total += n;
             }
@@ -288,13 +317,24 @@ public record WriteLimits(
         return n;
     }
 
-    private long attribute(String what, Object value) {
+    private long attribute(String what, Span span, String traceId, Object value) {
         if (value == null) {
             return 0;
         }
         long n = jsonChars(value);
-        limit(what, n, maxSpanAttributeChars);
+        if (n > maxSpanAttributeChars) {
+            limit(what + ofSpan(span, traceId), n, maxSpanAttributeChars);
+        }
         return n;
+    }
+
+    /** Trace metadata or tags: the message names the trace, built only on failure. */
+    private void stringMap(String what, String traceId, Map<String, String> map) {
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            if (length(e.getKey()) > maxNameChars || length(e.getValue()) > maxMetadataValueChars) {
+                stringMap(what + at(traceId), java.util.Collections.singletonMap(e.getKey(), e.getValue()));
+            }
+        }
     }
 
     private void stringMap(String what, Map<String, String> map) {

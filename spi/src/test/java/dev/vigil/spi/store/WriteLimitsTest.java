@@ -63,4 +63,33 @@ class WriteLimitsTest {
                 + "\"execution_duration_ms\":12.7,\"state\":\"OK\"},\"data\":{\"spans\":[]}}";
         assertThat(MlflowJson.readTrace(json).info().executionDurationMs()).isEqualTo(12L);
     }
+
+    private static dev.vigil.spi.model.Trace trace(String tagKey, String tagValue, dev.vigil.spi.model.Span span) {
+        dev.vigil.spi.model.TraceInfo info = dev.vigil.spi.model.TraceInfo.builder().traceId("tr-1").experimentId("1")
+                .requestTime(java.time.Instant.EPOCH).tag(tagKey, tagValue).build();
+        return new dev.vigil.spi.model.Trace(info, List.of(span));
+    }
+
+    private static dev.vigil.spi.model.Span.Builder span() {
+        return dev.vigil.spi.model.Span.builder().traceId("tr-1").spanId("s1").name("chat");
+    }
+
+    @Test
+    void checkTrace_fieldOverItsLimit_isNamedWithItsSpanAndTrace() {
+        WriteLimits small = new WriteLimits(16, 8, 100, 100, 10, 100, 100, 20, 1000, 1000);
+        assertThatThrownBy(() -> small.check(trace("env", "prod", span().name("a-long-span-name").build())))
+                .isInstanceOf(LimitExceededException.class)
+                .hasMessageStartingWith("span name of span s1 of trace tr-1 is 16 characters; the limit is 8");
+        assertThatThrownBy(() -> small.check(trace("env", "prod", span().attribute("big", "x".repeat(30)).build())))
+                .hasMessageStartingWith("attribute 'big' of span s1 of trace tr-1 is 32 characters; the limit is 20");
+        assertThatThrownBy(() -> small.check(trace("env", "prod", span().inputs("x".repeat(30)).build())))
+                .hasMessageStartingWith("inputs of span s1 of trace tr-1 is 32 characters; the limit is 20");
+        assertThatThrownBy(() -> small.check(trace("env", "production!", span().build())))
+                .hasMessageStartingWith("tag of trace tr-1 'env' is 11 characters; the limit is 10");
+        assertThatThrownBy(() -> small.check(trace("environment", "prod", span().build())))
+                .hasMessageStartingWith("tag of trace tr-1 key is 11 characters; the limit is 8");
+        assertThatThrownBy(() -> small.check(trace("env", "prod", span().attribute("attribute-key", 1L).build())))
+                .hasMessageStartingWith("attribute name of span s1 of trace tr-1 is 13 characters; the limit is 8");
+        small.check(trace("env", "prod", span().attribute("k", "x".repeat(10)).build()));
+    }
 }

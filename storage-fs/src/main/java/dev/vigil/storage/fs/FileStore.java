@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *   experiments/&lt;id&gt;/scorers.state     its registered scorer versions
  *   experiments/&lt;id&gt;/monitors.state    its monitors and their recent transitions
  *   assessments/*.seg                   the assessment log (append-only; compacted in the background)
- *   state/jobs.state, cursors.state, leases.state, archival.state, budgets.state
+ *   state/jobs.state, cursors.state, leases.state, archival.state, budgets.state, outbox.state
  *   quarantine/                        copies of bytes cut off at recovery
  * </pre>
  *
@@ -80,6 +80,7 @@ final class FileStore implements FsStore {
     final FsCoordination coordination;
     final FsBudgetStore budgets;
     final FsRollupStore rollups;
+    final FsOutbox outbox;
     final TraceArchiver archiver;
 
     private FileStore(Path root, String uri, StoreOptions storeOptions) {
@@ -134,6 +135,7 @@ final class FileStore implements FsStore {
         this.coordination = new FsCoordination(this, jobs);
         this.budgets = new FsBudgetStore(this);
         this.rollups = new FsRollupStore(this);
+        this.outbox = new FsOutbox(this);
         this.archiver = new TraceArchiver(this);
         try {
             experiments.load(rb);
@@ -306,6 +308,11 @@ final class FileStore implements FsStore {
     @Override
     public dev.vigil.spi.store.RollupStore rollups() {
         return rollups;
+    }
+
+    @Override
+    public dev.vigil.spi.store.NotificationOutbox outbox() {
+        return outbox;
     }
 
     @Override

@@ -1,14 +1,9 @@
 package dev.vigil.storage.fs;
 
-import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.model.Assessment;
-import dev.vigil.spi.store.Rollup;
-import dev.vigil.spi.store.RollupStore;
+import dev.vigil.spi.store.support.LockedRollupStore;
 import dev.vigil.spi.store.support.RollupRules;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Rollups of a {@link FileStore}: derived state kept in memory beside the assessments, like the store's other
@@ -16,32 +11,17 @@ import java.util.TreeMap;
  * lock by every assessment write and by a trace re-stored in another hour or experiment. Nothing is written to disk:
  * the log is the truth, so the rollups are always ready.
  */
-final class FsRollupStore implements RollupStore {
+final class FsRollupStore extends LockedRollupStore {
 
     private final FileStore store;
-    private final TreeMap<Rollup.Key, Rollup> rows = new TreeMap<>();
 
     FsRollupStore(FileStore store) {
         this.store = store;
     }
 
     @Override
-    public List<Rollup> hourly(String experimentId, String scorerName, Instant from, Instant to) {
-        if (experimentId == null || scorerName == null) {
-            throw new InvalidInputException("rollups need an experiment id and a scorer name, got " + experimentId
-                    + " and " + scorerName);
-        }
-        RollupRules.checkHours(from, to);
-        return store.read(() -> {
-            Rollup.Key lo = new Rollup.Key(experimentId, scorerName, Integer.MIN_VALUE, from, "", Rollup.NO_RATE);
-            Rollup.Key hi = new Rollup.Key(experimentId, scorerName, Integer.MIN_VALUE, to, "", Rollup.NO_RATE);
-            return List.copyOf(rows.subMap(lo, true, hi, false).values());
-        });
-    }
-
-    @Override
-    public boolean ready() {
-        return true;
+    protected <T> T read(Supplier<T> body) {
+        return store.read(body);
     }
 
     @Override
@@ -51,7 +31,6 @@ final class FsRollupStore implements RollupStore {
             if (experimentId != null) {
                 store.requireExperiment(experimentId, "the rollup rebuild");
             }
-            rows.keySet().removeIf(k -> experimentId == null || k.experimentId().equals(experimentId));
             RollupRules.Accumulator acc = new RollupRules.Accumulator();
             for (Assessment a : store.assessments.allLocked()) {
                 TraceRef ref = store.traces.refLocked(a.traceId());
@@ -59,9 +38,7 @@ final class FsRollupStore implements RollupStore {
                     acc.add(RollupRules.contribution(ref.experimentId(), ref.requestTime(), a));
                 }
             }
-            List<Rollup> built = acc.rows();
-            built.forEach(r -> rows.put(r.key(), r));
-            return built.size();
+            return replaceLocked(experimentId, acc.rows());
         } finally {
             store.lock.writeLock().unlock();
         }
@@ -71,32 +48,18 @@ final class FsRollupStore implements RollupStore {
     void applyLocked(Assessment a, int sign) {
         TraceRef ref = store.traces.refLocked(a.traceId());
         if (ref != null) {
-            apply(RollupRules.contribution(ref.experimentId(), ref.requestTime(), a), sign);
+            applyLocked(RollupRules.contribution(ref.experimentId(), ref.requestTime(), a), sign);
         }
     }
 
     /** Under the write lock, before a trace's ref is replaced: its feedback follows it to another hour. */
     void moveLocked(TraceRef old, TraceRef now) {
-        if (old.experimentId().equals(now.experimentId()) && old.requestTime().truncatedTo(ChronoUnit.HOURS)
-                .equals(now.requestTime().truncatedTo(ChronoUnit.HOURS))) {
+        if (sameRows(old.experimentId(), old.requestTime(), now.experimentId(), now.requestTime())) {
             return;
         }
         for (Assessment a : store.assessments.listLocked(old.traceId())) {
-            apply(RollupRules.contribution(old.experimentId(), old.requestTime(), a), -1);
-            apply(RollupRules.contribution(now.experimentId(), now.requestTime(), a), 1);
-        }
-    }
-
-    private void apply(Rollup delta, int sign) {
-        if (delta == null) {
-            return;
-        }
-        Rollup old = rows.getOrDefault(delta.key(), Rollup.empty(delta.key()));
-        Rollup now = sign > 0 ? old.plus(delta) : old.minus(delta);
-        if (now.count() <= 0) {
-            rows.remove(delta.key());
-        } else {
-            rows.put(delta.key(), now);
+            applyLocked(RollupRules.contribution(old.experimentId(), old.requestTime(), a), -1);
+            applyLocked(RollupRules.contribution(now.experimentId(), now.requestTime(), a), 1);
         }
     }
 }

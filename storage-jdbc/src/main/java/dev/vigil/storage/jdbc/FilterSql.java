@@ -214,11 +214,28 @@ final class FilterSql {
      * @return true if the pattern uses only syntax that java.util.regex and PostgreSQL's regex read the same way:
      *     letters, digits, space, {@code _ - * + ? ^ | ( )} and a backslash before punctuation ({@code \.}). An
      *     unescaped {@code .} or {@code $} is excluded (they treat line breaks differently), as are brackets,
-     *     braces and class escapes.
+     *     braces, class escapes, {@code (?} constructs (PostgreSQL takes embedded options only at the start and
+     *     folds case by its locale) and a quantifier on a quantifier (Java's possessive {@code a++} is an error
+     *     in PostgreSQL); a lazy {@code a+?} is kept: whether a match exists does not depend on greediness.
      */
     static boolean postgresSafeRegex(String pattern) {
+        boolean afterQuantifier = false; // the previous token was a quantifier (*, +, ?)
+        boolean afterLazy = false; // ... followed by the lazy '?'
         for (int k = 0; k < pattern.length(); k++) {
             char c = pattern.charAt(k);
+            if (c == '*' || c == '+' || c == '?') {
+                char before = k == 0 ? '(' : pattern.charAt(k - 1);
+                boolean lazy = afterQuantifier && c == '?';
+                if (afterLazy || (afterQuantifier && !lazy) || (!afterQuantifier && "(|^".indexOf(before) >= 0
+                        && (k < 2 || pattern.charAt(k - 2) != '\\'))) {
+                    return false; // stacked quantifiers, (? constructs, or a quantifier with nothing to repeat
+                }
+                afterLazy = lazy;
+                afterQuantifier = !lazy;
+                continue;
+            }
+            afterQuantifier = false;
+            afterLazy = false;
             if (c == '\\') {
                 if (k + 1 >= pattern.length()) {
                     return false;

@@ -5,6 +5,7 @@ import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.store.Coordination;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.Lease;
+import dev.vigil.spi.store.support.PartitionCounts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,7 +61,7 @@ final class JdbcCoordination implements Coordination {
 
     @Override
     public int initPartitionCount(String stream, int partitions) {
-        requireCount(stream, partitions);
+        PartitionCounts.requireCount(stream, partitions);
         // a racing insert fails on the key; the transaction then runs again and reads the winner's count
         return db.inTransaction("store partition count of " + stream, c -> {
             OptionalInt stored = read(c, stream);
@@ -79,7 +80,7 @@ final class JdbcCoordination implements Coordination {
 
     @Override
     public void changePartitionCount(String stream, String cursorPrefix, int expected, int partitions) {
-        requireCount(stream, partitions);
+        PartitionCounts.requireCount(stream, partitions);
         Objects.requireNonNull(cursorPrefix, "cursorPrefix");
         db.inTransaction("change partition count of " + stream, c -> {
             try (PreparedStatement ps = c.prepareStatement(
@@ -170,15 +171,6 @@ final class JdbcCoordination implements Coordination {
     private static void requireFence(Lease fence) {
         if (fence == null) {
             throw new InvalidInputException("a fenced write needs the writer's lease, got null");
-        }
-    }
-
-    private static void requireCount(String stream, int partitions) {
-        if (stream == null || stream.isEmpty()) {
-            throw new InvalidInputException("a stream needs a non-empty name");
-        }
-        if (partitions < 1 || partitions > 4096) {
-            throw new InvalidInputException("a partition count is 1 to 4096, got " + partitions);
         }
     }
 }

@@ -40,11 +40,7 @@ final class JdbcRollupStore implements RollupStore {
 
     @Override
     public List<Rollup> hourly(String experimentId, String scorerName, Instant from, Instant to) {
-        if (experimentId == null || scorerName == null) {
-            throw new InvalidInputException("rollups need an experiment id and a scorer name, got " + experimentId
-                    + " and " + scorerName);
-        }
-        RollupRules.checkHours(from, to);
+        RollupRules.checkQuery(experimentId, scorerName, from, to);
         return db.autoCommit("read rollups of scorer '" + scorerName + "'", c -> {
             Map<Rollup.Key, Map<String, Long>> cats = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + KEY_COLUMNS + ", category, value_count "

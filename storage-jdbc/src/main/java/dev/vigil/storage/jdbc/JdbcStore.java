@@ -49,6 +49,7 @@ public final class JdbcStore implements Store {
     private final JdbcCoordination coordination;
     private final JdbcBudgetStore budgets;
     private final JdbcRollupStore rollups;
+    private final JdbcOutbox outbox;
 
     private final StoreLock lock;
 
@@ -65,6 +66,7 @@ public final class JdbcStore implements Store {
         this.coordination = new JdbcCoordination(db);
         this.budgets = new JdbcBudgetStore(db);
         this.rollups = new JdbcRollupStore(db);
+        this.outbox = new JdbcOutbox(db);
     }
 
     /**
@@ -252,6 +254,11 @@ public final class JdbcStore implements Store {
     @Override
     public dev.vigil.spi.store.RollupStore rollups() {
         return rollups;
+    }
+
+    @Override
+    public dev.vigil.spi.store.NotificationOutbox outbox() {
+        return outbox;
     }
 
     @Override

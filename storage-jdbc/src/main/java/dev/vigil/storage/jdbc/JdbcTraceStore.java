@@ -81,6 +81,10 @@ final class JdbcTraceStore implements TraceStore {
         List<Row> rows = new ArrayList<>(byId.size());
         byId.values().forEach(t -> rows.add(Row.of(t)));
 
+        // No read before the write: the first attempt inserts every trace as new; if one was already stored, the
+        // trace's primary key fails the statement, the transaction rolls back, and Database runs it again (it
+        // retries unique-key violations), this time reading which traces exist and replacing those.
+        boolean[] replacing = {false};
         db.inTransaction("write " + rows.size() + " trace(s)", c -> {
             Set<String> known = existing(c, "experiments", "experiment_id", experimentIds);
             for (String e : experimentIds) {
@@ -89,33 +93,32 @@ final class JdbcTraceStore implements TraceStore {
                             + firstTraceOf(byId.values(), e) + "); create it first; nothing of the batch was written");
                 }
             }
-            Set<String> stored = existing(c, "traces", "trace_id", byId.keySet());
+            Set<String> stored = replacing[0] ? existing(c, "traces", "trace_id", byId.keySet()) : Set.of();
+            replacing[0] = true;
             if (!stored.isEmpty()) {
                 JdbcRollupStore.moveTraces(c, byId, stored);
             }
             long last = Counters.next(c, "trace_seq", rows.size());
             long seq = last - rows.size() + 1;
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO traces (experiment_id, seq, request_ms, "
-                    + "request_sub_ns, duration_ms, end_ms, state, client_request_id, trace_name, run_id, body, trace_id) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                    PreparedStatement upd = c.prepareStatement("UPDATE traces SET experiment_id = ?, seq = ?, "
-                            + "request_ms = ?, request_sub_ns = ?, duration_ms = ?, end_ms = ?, state = ?, "
-                            + "client_request_id = ?, trace_name = ?, run_id = ?, body = ? WHERE trace_id = ?")) {
-                int nIns = 0;
+            try (MultiRowInsert ins = new MultiRowInsert(c, "traces", "experiment_id, seq, request_ms, "
+                    + "request_sub_ns, duration_ms, end_ms, state, client_request_id, trace_name, run_id, body, trace_id");
+                    PreparedStatement upd = stored.isEmpty() ? null : c.prepareStatement("UPDATE traces SET "
+                            + "experiment_id = ?, seq = ?, request_ms = ?, request_sub_ns = ?, duration_ms = ?, "
+                            + "end_ms = ?, state = ?, client_request_id = ?, trace_name = ?, run_id = ?, body = ? "
+                            + "WHERE trace_id = ?")) {
                 int nUpd = 0;
                 for (Row r : rows) {
-                    PreparedStatement ps = stored.contains(r.traceId) ? upd : ins;
-                    r.bind(ps, seq++);
-                    ps.addBatch();
-                    if (ps == ins && ++nIns % CHUNK == 0) {
-                        ins.executeBatch();
-                    } else if (ps == upd && ++nUpd % CHUNK == 0) {
-                        upd.executeBatch();
+                    if (stored.contains(r.traceId)) {
+                        r.bind(upd, seq++);
+                        upd.addBatch();
+                        if (++nUpd % CHUNK == 0) {
+                            upd.executeBatch();
+                        }
+                    } else {
+                        ins.add(r.values(seq++));
                     }
                 }
-                if (nIns % CHUNK != 0) {
-                    ins.executeBatch();
-                }
+                ins.finish();
                 if (nUpd % CHUNK != 0) {
                     upd.executeBatch();
                 }
@@ -127,57 +130,26 @@ final class JdbcTraceStore implements TraceStore {
                     }
                 }
             }
-            try (PreparedStatement tags = c.prepareStatement(
-                    "INSERT INTO trace_tags (trace_id, tag_key, tag_value) VALUES (?, ?, ?)");
-                    PreparedStatement md = c.prepareStatement(
-                            "INSERT INTO trace_metadata (trace_id, md_key, md_value) VALUES (?, ?, ?)");
-                    PreparedStatement spans = c.prepareStatement("INSERT INTO trace_spans "
-                            + "(trace_id, span_no, span_name, span_type, span_status) VALUES (?, ?, ?, ?, ?)")) {
-                int nTags = 0;
-                int nMd = 0;
-                int nSpans = 0;
+            try (MultiRowInsert tags = new MultiRowInsert(c, "trace_tags", "trace_id, tag_key, tag_value");
+                    MultiRowInsert md = new MultiRowInsert(c, "trace_metadata", "trace_id, md_key, md_value");
+                    MultiRowInsert spans = new MultiRowInsert(c, "trace_spans",
+                            "trace_id, span_no, span_name, span_type, span_status")) {
                 for (Row r : rows) {
                     TraceInfo info = r.trace.info();
                     for (Map.Entry<String, String> e : info.tags().entrySet()) {
-                        tags.setString(1, r.traceId);
-                        tags.setString(2, e.getKey());
-                        tags.setString(3, e.getValue());
-                        tags.addBatch();
-                        if (++nTags % CHUNK == 0) {
-                            tags.executeBatch();
-                        }
+                        tags.add(r.traceId, e.getKey(), e.getValue());
                     }
                     for (Map.Entry<String, String> e : info.traceMetadata().entrySet()) {
-                        md.setString(1, r.traceId);
-                        md.setString(2, e.getKey());
-                        md.setString(3, e.getValue());
-                        md.addBatch();
-                        if (++nMd % CHUNK == 0) {
-                            md.executeBatch();
-                        }
+                        md.add(r.traceId, e.getKey(), e.getValue());
                     }
                     int no = 0;
                     for (Span s : r.trace.spans()) {
-                        spans.setString(1, r.traceId);
-                        spans.setInt(2, no++);
-                        spans.setString(3, s.name());
-                        spans.setString(4, s.spanType());
-                        spans.setString(5, s.status().code().name());
-                        spans.addBatch();
-                        if (++nSpans % CHUNK == 0) {
-                            spans.executeBatch();
-                        }
+                        spans.add(r.traceId, no++, s.name(), s.spanType(), s.status().code().name());
                     }
                 }
-                if (nTags % CHUNK != 0) {
-                    tags.executeBatch();
-                }
-                if (nMd % CHUNK != 0) {
-                    md.executeBatch();
-                }
-                if (nSpans % CHUNK != 0) {
-                    spans.executeBatch();
-                }
+                tags.finish();
+                md.finish();
+                spans.finish();
             }
             return null;
         });
@@ -205,6 +177,17 @@ final class JdbcTraceStore implements TraceStore {
             // assessments are not part of the trace row: they live in their own table and are read with it
             String body = MlflowJson.writeTrace(t.info().assessments().isEmpty() ? t : t.withAssessments(List.of()));
             return new Row(t.traceId(), t, ms, sub, body);
+        }
+
+        /** @return the row's values in the order of the insert's columns (as {@link #bind}) */
+        Object[] values(long seq) {
+            TraceInfo info = trace.info();
+            Long duration = info.executionDurationMs();
+            Object nullLong = MultiRowInsert.nullOf(Types.BIGINT);
+            return new Object[] {info.experimentId(), seq, requestMs, subNs,
+                duration == null ? nullLong : duration, duration == null ? nullLong : saturatingAdd(requestMs, duration),
+                info.state().name(), info.clientRequestId(), traceName(trace), info.traceMetadata().get(SOURCE_RUN),
+                body, traceId};
         }
 
         void bind(PreparedStatement ps, long seq) throws SQLException {

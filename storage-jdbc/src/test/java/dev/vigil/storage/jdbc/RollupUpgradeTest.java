@@ -47,7 +47,9 @@ class RollupUpgradeTest {
             store.assessments().upsertScorerFeedback(feedback);
         }
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            // back to what version 6 left: no rollup tables, no V7 in the history (and V8 undone, which came after)
+            // back to what version 6 left: no rollup tables, no V7 in the history (and V8, V9 undone, which came after)
+            s.executeUpdate("DROP TABLE notification_outbox");
+            s.executeUpdate("DELETE FROM \"vigil_schema_history\" WHERE \"version\" = '9'");
             s.executeUpdate("DROP TABLE budget_reservations");
             s.executeUpdate("ALTER TABLE budgets DROP COLUMN notify_json");
             s.executeUpdate("DELETE FROM \"vigil_schema_history\" WHERE \"version\" = '8'");

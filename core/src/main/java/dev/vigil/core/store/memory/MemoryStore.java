@@ -42,6 +42,7 @@ final class MemoryStore implements Store {
     private final MemoryCoordination coordination;
     private final MemoryBudgetStore budgets;
     private final MemoryRollupStore rollups;
+    private final MemoryOutbox outbox;
 
     /**
      * @param uri the URI it was opened from
@@ -61,6 +62,7 @@ final class MemoryStore implements Store {
         this.coordination = new MemoryCoordination(this, jobs);
         this.budgets = new MemoryBudgetStore(this);
         this.rollups = new MemoryRollupStore(this);
+        this.outbox = new MemoryOutbox(this);
     }
 
     @Override
@@ -111,6 +113,11 @@ final class MemoryStore implements Store {
     @Override
     public dev.vigil.spi.store.RollupStore rollups() {
         return rollups;
+    }
+
+    @Override
+    public dev.vigil.spi.store.NotificationOutbox outbox() {
+        return outbox;
     }
 
     @Override

@@ -111,6 +111,23 @@ public final class RollupRules {
     }
 
     /**
+     * Checks a query's arguments (before taking the store's lock).
+     *
+     * @param experimentId the experiment
+     * @param scorerName the scorer
+     * @param from the first hour
+     * @param to the hour after the last
+     * @throws InvalidInputException if one is missing or the hours are not whole UTC hours in order
+     */
+    public static void checkQuery(String experimentId, String scorerName, Instant from, Instant to) {
+        if (experimentId == null || scorerName == null) {
+            throw new InvalidInputException("rollups need an experiment id and a scorer name, got " + experimentId
+                    + " and " + scorerName);
+        }
+        checkHours(from, to);
+    }
+
+    /**
      * @param from a range start
      * @param to a range end
      * @throws InvalidInputException unless both are whole UTC hours and {@code to} is not before {@code from}

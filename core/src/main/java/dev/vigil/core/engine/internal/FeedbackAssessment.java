@@ -1,0 +1,52 @@
+package dev.vigil.core.engine.internal;
+
+import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.AssessmentSource;
+import dev.vigil.spi.model.FeedbackValue;
+import dev.vigil.spi.scorer.Feedback;
+import dev.vigil.spi.scorer.Scorer;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Turns a scorer's feedback into the assessment the engine stores. */
+public final class FeedbackAssessment {
+
+    /** Metadata key: the sample rate the scorer ran at, used to estimate population values. */
+    public static final String METADATA_SAMPLE_RATE = "vigil.sampling.rate";
+
+    private FeedbackAssessment() {}
+
+    /**
+     * @param feedback the feedback
+     * @param scorer the scorer that made it
+     * @param name its registered name
+     * @param version its registered version (0 for an unregistered scorer)
+     * @param traceId the trace it is on
+     * @param durationNanos how long the scorer ran
+     * @param sampleRate the sample rate it ran at
+     * @param now the time to record
+     * @return the assessment: source, scorer name and version, duration and sample rate in metadata
+     */
+    public static Assessment of(Feedback feedback, Scorer scorer, String name, int version, String traceId,
+            long durationNanos, double sampleRate, Instant now) {
+        Map<String, String> md = new LinkedHashMap<>(feedback.metadata());
+        md.put(Assessment.METADATA_SCORER_NAME, name);
+        md.put(Assessment.METADATA_SCORER_VERSION, Integer.toString(version));
+        md.put(Assessment.METADATA_DURATION_MS, Long.toString(durationNanos / 1_000_000L));
+        md.put(METADATA_SAMPLE_RATE, Double.toString(sampleRate));
+        return Assessment.builder().name(feedback.name()).traceId(traceId).spanId(feedback.spanId())
+                .source(feedback.source() != null ? feedback.source() : sourceOf(scorer, name)).createTime(now)
+                .value(new FeedbackValue(feedback.value(), feedback.error())).rationale(feedback.rationale())
+                .metadata(md).build();
+    }
+
+    private static AssessmentSource sourceOf(Scorer scorer, String name) {
+        try {
+            AssessmentSource s = scorer.source();
+            return s == null ? AssessmentSource.code(name) : s;
+        } catch (RuntimeException e) {
+            return AssessmentSource.code(name);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.vigil.testkit.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.vigil.spi.filter.FilterEvaluator;
+import dev.vigil.spi.filter.FilterExpr;
+import dev.vigil.spi.model.Assessment;
+import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.store.Store;
+import dev.vigil.spi.store.TracePage;
+import dev.vigil.spi.store.TraceQuery;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One filter language, identical on every store: random filters over random traces (see {@link FilterCases}),
+ * scanned from the store with the filter, select exactly the trace ids that the shared in-memory evaluator
+ * ({@link FilterEvaluator}) selects over the traces as they were written. Subclass it once per backend.
+ *
+ * <p>Bounded for CI: a fixed seed and {@value #DEFAULT_CASES} filters. {@code -Dvigil.filterprop.cases=N} runs more,
+ * {@code -Dvigil.filterprop.seed=S} another seed. A failure names the seed, the filter as written, and the smallest
+ * part of it that still selects differently, with the traces that differ.
+ */
+public abstract class FilterConformanceSuite {
+
+    /** Filters per run unless {@code vigil.filterprop.cases} says otherwise. */
+    public static final int DEFAULT_CASES = 300;
+    private static final long DEFAULT_SEED = 20261206L;
+    private static final int TRACES = 120;
+
+    private Store store;
+
+    /**
+     * @param clock the clock to use
+     * @return a new, empty store
+     */
+    protected abstract Store openStore(Clock clock);
+
+    /**
+     * The filter-string parser the backend's users go through (vigil-core's {@code TraceFilter.parse(s).expr()}),
+     * or null to check only the trees. When given, every case is also written as a user would write it (bare and
+     * prefixed attributes, aliases, {@code trace.text}, boolean words) and must parse to the same tree.
+     *
+     * @return the parser, or null
+     */
+    protected Function<String, FilterExpr> parser() {
+        return null;
+    }
+
+    @AfterEach
+    void closeIt() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES) // a hang guard only
+    void scanWithFilter_selectsExactlyWhatTheInMemoryEvaluatorSelects() {
+        long seed = Long.getLong("vigil.filterprop.seed", DEFAULT_SEED);
+        int cases = Integer.getInteger("vigil.filterprop.cases", DEFAULT_CASES);
+        FilterCases gen = new FilterCases(seed, TRACES);
+        store = openStore(Clock.fixed(FilterCases.T0.plusSeconds(TRACES * 10L), ZoneOffset.UTC));
+        String exp = store.experiments().getOrCreate("filter-conformance").experimentId();
+
+        List<Trace> written = new ArrayList<>();
+        for (int i = 0; i < TRACES; i++) {
+            written.add(gen.trace(exp, i));
+        }
+        store.traces().put(written);
+        List<Trace> expectedTraces = new ArrayList<>();
+        for (Trace t : written) {
+            List<Assessment> stored = new ArrayList<>();
+            for (Assessment a : gen.assessments(t.traceId())) {
+                stored.add(store.assessments().append(a));
+            }
+            expectedTraces.add(t.withAssessments(stored));
+        }
+        assertThat(scan(new TraceQuery(exp, null, null, null), 1000)).as("traces stored").hasSize(TRACES);
+
+        Function<String, FilterExpr> parser = parser();
+        int selective = 0;
+        for (int i = 0; i < cases; i++) {
+            FilterExpr filter = gen.expr(3);
+            String text = gen.write(filter);
+            if (parser != null) {
+                assertThat(parser.apply(text)).as("seed %d case %d: parsing %s", seed, i, text).isEqualTo(filter);
+            }
+            Instant from = gen.nextInt(4) == 0 ? FilterCases.T0.plusMillis(1_000L * gen.nextInt(TRACES)) : null;
+            int pageSize = 1 + gen.nextInt(40);
+            List<String> expected = expected(expectedTraces, filter, from);
+            List<String> actual = ids(exp, filter, from, pageSize);
+            if (!expected.isEmpty() && expected.size() < TRACES / 2) {
+                selective++;
+            }
+            if (!actual.equals(expected)) {
+                FilterExpr minimal = shrink(expectedTraces, exp, filter, from, pageSize);
+                List<String> minExpected = expected(expectedTraces, minimal, from);
+                List<String> minActual = ids(exp, minimal, from, pageSize);
+                fail(String.format("seed %d case %d (-Dvigil.filterprop.seed=%d): the store and the in-memory "
+                        + "evaluator disagree on%n  filter:  %s%n  minimal: %s%n  only the store: %s%n"
+                        + "  only in memory: %s%n  traces: %s", seed, i, seed, text, minimal.toFilterString(),
+                        minus(minActual, minExpected), minus(minExpected, minActual),
+                        describe(expectedTraces, minus(minActual, minExpected), minus(minExpected, minActual))));
+            }
+        }
+        // the property only says something if many filters pick some traces and leave others
+        assertThat(selective).as("filters selecting some but under half of the traces").isGreaterThan(cases / 4);
+    }
+
+    private static List<String> expected(List<Trace> traces, FilterExpr filter, Instant from) {
+        Predicate<Trace> p = FilterEvaluator.compile(filter);
+        return traces.stream().filter(t -> from == null || !t.info().requestTime().isBefore(from)).filter(p)
+                .map(Trace::traceId).toList();
+    }
+
+    private List<String> ids(String exp, FilterExpr filter, Instant from, int pageSize) {
+        return scan(new TraceQuery(exp, from, null, filter), pageSize).stream().map(Trace::traceId).toList();
+    }
+
+    private List<Trace> scan(TraceQuery q, int pageSize) {
+        List<Trace> out = new ArrayList<>();
+        String token = null;
+        int guard = 0;
+        do {
+            TracePage page = store.traces().scan(q, token, pageSize);
+            out.addAll(page.traces());
+            token = page.nextPageToken();
+        } while (token != null && ++guard < 10_000);
+        return out;
+    }
+
+    /** The smallest part of a failing filter (an operand, a shorter list) that still selects differently. */
+    private FilterExpr shrink(List<Trace> traces, String exp, FilterExpr filter, Instant from, int pageSize) {
+        FilterExpr current = filter;
+        boolean smaller = true;
+        while (smaller) {
+            smaller = false;
+            for (FilterExpr candidate : parts(current)) {
+                if (!ids(exp, candidate, from, pageSize).equals(expected(traces, candidate, from))) {
+                    current = candidate;
+                    smaller = true;
+                    break;
+                }
+            }
+        }
+        return current;
+    }
+
+    private static List<FilterExpr> parts(FilterExpr e) {
+        return switch (e) {
+            case FilterExpr.And and -> and.operands();
+            case FilterExpr.Or or -> or.operands();
+            case FilterExpr.Not not -> not.operand() instanceof FilterExpr.Not inner ? List.of(inner.operand())
+                    : List.of();
+            case FilterExpr.Comparison c -> c.values().size() < 2 ? List.of() : c.values().stream()
+                    .map(v -> (FilterExpr) new FilterExpr.Comparison(c.field(), c.operator(), List.of(v))).toList();
+        };
+    }
+
+    private static List<String> minus(List<String> a, List<String> b) {
+        Set<String> out = new LinkedHashSet<>(a);
+        out.removeAll(b);
+        return List.copyOf(out);
+    }
+
+    private static String describe(List<Trace> traces, List<String> one, List<String> other) {
+        Set<String> ids = new LinkedHashSet<>(one);
+        ids.addAll(other);
+        StringBuilder sb = new StringBuilder();
+        int shown = 0;
+        for (Trace t : traces) {
+            if (ids.contains(t.traceId()) && shown++ < 3) {
+                sb.append(System.lineSeparator()).append("    ").append(t);
+            }
+        }
+        return sb.toString();
+    }
+}
