@@ -149,14 +149,7 @@ public final class LlmJudge implements Scorer, SessionScorer {
      */
     @Override
     public Object score(ScorerInput input) {
-        List<JudgeSpec.Question> questions;
-        try {
-            questions = spec.questions(input);
-        } catch (JudgeSpec.MissingInputException e) {
-            Feedback f = error("MISSING_INPUT", e.getMessage(), null, Map.of(META_MODEL, modelUri));
-            return spec.perSpan() ? List.of(f) : f;
-        }
-        return answer(questions);
+        return answer(() -> spec.questions(input), spec.perSpan());
     }
 
     /** @return true if this judge judges whole sessions (a conversation judge, or a template using {@code {{ conversation }}}) */
@@ -174,16 +167,22 @@ public final class LlmJudge implements Scorer, SessionScorer {
      */
     @Override
     public Object scoreSession(Session session) {
-        List<JudgeSpec.Question> questions;
-        try {
-            questions = spec.questions(session);
-        } catch (JudgeSpec.MissingInputException e) {
-            return error("MISSING_INPUT", e.getMessage(), null, Map.of(META_MODEL, modelUri));
-        }
-        return answer(questions);
+        return answer(() -> spec.questions(session), false);
     }
 
-    private Object answer(List<JudgeSpec.Question> questions) {
+    /** The questions of one input, or what it lacks. */
+    private interface Questions {
+        List<JudgeSpec.Question> get() throws JudgeSpec.MissingInputException;
+    }
+
+    private Object answer(Questions asked, boolean listOnMissing) {
+        List<JudgeSpec.Question> questions;
+        try {
+            questions = asked.get();
+        } catch (JudgeSpec.MissingInputException e) {
+            Feedback f = error("MISSING_INPUT", e.getMessage(), null, Map.of(META_MODEL, modelUri));
+            return listOnMissing ? List.of(f) : f;
+        }
         List<Feedback> answered = new ArrayList<>(questions.size());
         for (JudgeSpec.Question q : questions) {
             answered.add(ask(q));

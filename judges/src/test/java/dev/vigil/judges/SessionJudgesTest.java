@@ -139,6 +139,28 @@ class SessionJudgesTest {
     }
 
     @Test
+    void conversationalToolCallEfficiency_showsEachTurnsToolCalls() {
+        server.enqueue(wire.answer("{\"rationale\": \"The same lookup twice.\", \"result\": \"no\"}"));
+        List<Trace> turns = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            Trace t = Conversations.turn("1", "conv-2", "conv-2-t" + i, T0.plusSeconds(60L * i),
+                    "Where is order 42?", "It is in Lyon.");
+            long start = t.spans().get(0).startTimeUnixNano();
+            dev.vigil.spi.model.Span tool = dev.vigil.spi.model.Span.builder().traceId(t.traceId())
+                    .spanId("00000000000000b" + i).parentSpanId("00000000000000a1").name("track_order")
+                    .spanType(dev.vigil.spi.model.SpanTypes.TOOL).startTimeUnixNano(start + 1)
+                    .endTimeUnixNano(start + 2).inputs(Map.of("order", 42)).outputs(Map.of("city", "Lyon"))
+                    .build();
+            turns.add(new Trace(t.info(), List.of(t.spans().get(0), tool)));
+        }
+        Feedback f = (Feedback) Judges.conversationalToolCallEfficiency().model(MODEL).runtime(runtime).build()
+                .scoreSession(new Session("conv-2", turns));
+        assertThat(f.value()).isEqualTo("no");
+        assertThat(userPrompt()).containsSubsequence("Turn 1", "user: Where is order 42?", "tool call:",
+                "track_order", "assistant: It is in Lyon.", "Turn 2", "tool call:", "track_order");
+    }
+
+    @Test
     void everyConversationJudge_roundTripsThroughTheCodec() {
         for (LlmJudge.Builder b : List.of(Judges.userFrustration(), Judges.conversationCompleteness(),
                 Judges.conversationalSafety(), Judges.knowledgeRetention(),

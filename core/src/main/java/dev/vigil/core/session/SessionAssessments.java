@@ -1,10 +1,10 @@
 package dev.vigil.core.session;
 
-import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.FeedbackValue;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.session.Session;
+import dev.vigil.spi.store.support.RollupRules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -102,7 +102,7 @@ public final class SessionAssessments {
             md.put(Assessment.METADATA_SCORER_NAME, entry.name());
             md.put(Assessment.METADATA_SCORER_VERSION, Integer.toString(entry.version()));
             md.put(Assessment.METADATA_DURATION_MS, Long.toString(durationNanos / 1_000_000L));
-            md.put(FeedbackAssessment.METADATA_SAMPLE_RATE, Double.toString(entry.sampleRate()));
+            md.put(RollupRules.METADATA_SAMPLE_RATE, Double.toString(entry.sampleRate()));
             Assessment previous = previousByName.get(f.name());
             // a previous version on the same trace (a turn that arrived late, out of order) is replaced in place
             String overrides = previous == null || previous.traceId().equals(target) ? null : previous.assessmentId();
