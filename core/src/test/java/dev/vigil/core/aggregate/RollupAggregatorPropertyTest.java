@@ -109,7 +109,8 @@ class RollupAggregatorPropertyTest {
                 BucketStats.NumericSummary t = a.numeric().orElseThrow();
                 assertThat(t.n()).as(at).isEqualTo(s.n());
                 assertThat(t.mean()).as(at).isCloseTo(s.mean(), within(1e-9));
-                assertThat(t.variance()).as(at).isCloseTo(s.variance(), within(1e-6 * Math.max(1, Math.abs(s.variance()))));
+                assertThat(t.variance()).as(at)
+                        .isCloseTo(s.variance(), within(1e-6 * Math.max(1, Math.abs(s.variance()))));
                 assertInterval(t.meanCi(), s.meanCi(), at);
             });
         }
