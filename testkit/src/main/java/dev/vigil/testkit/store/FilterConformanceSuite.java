@@ -135,9 +135,10 @@ public abstract class FilterConformanceSuite {
                 FilterExpr minimal = shrink(expectedTraces, exp, filter, from, pageSize);
                 List<String> minExpected = expected(expectedTraces, minimal, from);
                 List<String> minActual = ids(exp, minimal, from, pageSize);
-                fail(String.format("seed %d case %d (-Dvigil.filterprop.seed=%d): the store and the in-memory "
-                        + "evaluator disagree on%n  filter:  %s%n  minimal: %s%n  only the store: %s%n"
-                        + "  only in memory: %s%n  traces: %s", seed, i, seed, text, minimal.toFilterString(),
+                fail(String.format("seed %d case %d (-Dvigil.filterprop.seed=%d -Dvigil.filterprop.cases=%d): the "
+                        + "store and the in-memory evaluator disagree on%n  filter:  %s%n  minimal: %s%n"
+                        + "  only the store: %s%n  only in memory: %s%n  traces: %s", seed, i, seed, i + 1, text,
+                        minimal.toFilterString(),
                         minus(minActual, minExpected), minus(minExpected, minActual),
                         describe(expectedTraces, minus(minActual, minExpected), minus(minExpected, minActual))));
             }
