@@ -2,9 +2,8 @@ package dev.vigil.storage.fs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.spi.json.Json;
-import dev.vigil.spi.store.NotificationOutbox;
 import dev.vigil.spi.store.OutboxEntry;
-import dev.vigil.spi.store.support.OutboxRules;
+import dev.vigil.spi.store.support.LockedOutbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,32 +11,45 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The notification outbox in {@code state/outbox.state}, rewritten atomically (temp file, fsync, rename) on every
  * change, read at first use. Alerts are rare (a few per budget and period, one per monitor transition), so the
  * whole outbox is one small file; the file store's one writing process makes taking an entry atomic.
  */
-final class FsOutbox implements NotificationOutbox {
+final class FsOutbox extends LockedOutbox {
     static final String STATE_FILE = "outbox.state";
 
     private final FileStore store;
     private boolean loaded;
-    private final Map<String, OutboxEntry> entries = new TreeMap<>();
 
     FsOutbox(FileStore store) {
         this.store = store;
+    }
+
+    @Override
+    protected <T> T read(Supplier<T> body) {
+        return store.read(body);
+    }
+
+    @Override
+    protected <T> T write(Supplier<T> body) {
+        return store.write(body);
+    }
+
+    @Override
+    protected void requireExperiment(String experimentId, String what) {
+        store.requireExperiment(experimentId, what);
     }
 
     private Path file() {
         return store.stateDir().resolve(STATE_FILE);
     }
 
-    /** Loads the file once; call under a lock (loading is idempotent). */
-    private synchronized void load() {
+    /** Loads the file once; synchronized because readers share the read lock. */
+    @Override
+    protected synchronized void loadLocked() {
         if (loaded) {
             return;
         }
@@ -55,7 +67,8 @@ final class FsOutbox implements NotificationOutbox {
         loaded = true;
     }
 
-    private void persist() {
+    @Override
+    protected void persistLocked() {
         List<Object> es = new ArrayList<>();
         for (OutboxEntry e : entries.values()) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -71,78 +84,5 @@ final class FsOutbox implements NotificationOutbox {
             es.add(o);
         }
         FsFiles.writeState(file(), Json.write(Map.of("entries", es)).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Replaces an entry and persists; puts the old one back if the file could not be written. */
-    private void replace(String id, OutboxEntry old, OutboxEntry now) {
-        entries.put(id, now);
-        try {
-            persist();
-        } catch (RuntimeException e) {
-            if (old == null) {
-                entries.remove(id);
-            } else {
-                entries.put(id, old);
-            }
-            throw e;
-        }
-    }
-
-    @Override
-    public boolean record(OutboxEntry entry) {
-        OutboxRules.requireNew(entry);
-        return store.write(() -> {
-            load();
-            store.requireExperiment(entry.experimentId(), "notification " + entry.id());
-            if (entries.containsKey(entry.id())) {
-                return false;
-            }
-            replace(entry.id(), null, entry);
-            return true;
-        });
-    }
-
-    @Override
-    public Optional<OutboxEntry> get(String id) {
-        return store.read(() -> {
-            load();
-            return Optional.ofNullable(entries.get(id));
-        });
-    }
-
-    @Override
-    public List<OutboxEntry> due(Instant now, int limit) {
-        return store.read(() -> {
-            load();
-            return OutboxRules.due(entries.values(), now, limit);
-        });
-    }
-
-    @Override
-    public boolean claim(String id, Instant now, Instant leaseUntil) {
-        OutboxRules.requireLease(now, leaseUntil);
-        return store.write(() -> {
-            load();
-            OutboxEntry e = entries.get(id);
-            if (e == null || !OutboxRules.isDue(e, now)) {
-                return false;
-            }
-            replace(id, e, e.taken(leaseUntil));
-            return true;
-        });
-    }
-
-    @Override
-    public boolean markSent(String id, Instant at) {
-        Objects.requireNonNull(at, "at");
-        return store.write(() -> {
-            load();
-            OutboxEntry e = entries.get(id);
-            if (e == null || !e.isPending()) {
-                return false;
-            }
-            replace(id, e, e.sent(at));
-            return true;
-        });
     }
 }

@@ -1,66 +1,28 @@
 package dev.vigil.core.store.memory;
 
-import dev.vigil.spi.store.NotificationOutbox;
-import dev.vigil.spi.store.OutboxEntry;
-import dev.vigil.spi.store.support.OutboxRules;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
+import dev.vigil.spi.store.support.LockedOutbox;
+import java.util.function.Supplier;
 
 /** The notification outbox of a {@link MemoryStore}, under the store's lock. */
-final class MemoryOutbox implements NotificationOutbox {
+final class MemoryOutbox extends LockedOutbox {
     private final MemoryStore store;
-    private final Map<String, OutboxEntry> entries = new LinkedHashMap<>();
 
     MemoryOutbox(MemoryStore store) {
         this.store = store;
     }
 
     @Override
-    public boolean record(OutboxEntry entry) {
-        OutboxRules.requireNew(entry);
-        return store.write(() -> {
-            store.requireExperiment(entry.experimentId(), "notification " + entry.id());
-            return entries.putIfAbsent(entry.id(), entry) == null;
-        });
+    protected <T> T read(Supplier<T> body) {
+        return store.read(body);
     }
 
     @Override
-    public Optional<OutboxEntry> get(String id) {
-        return store.read(() -> Optional.ofNullable(entries.get(id)));
+    protected <T> T write(Supplier<T> body) {
+        return store.write(body);
     }
 
     @Override
-    public List<OutboxEntry> due(Instant now, int limit) {
-        return store.read(() -> OutboxRules.due(entries.values(), now, limit));
-    }
-
-    @Override
-    public boolean claim(String id, Instant now, Instant leaseUntil) {
-        OutboxRules.requireLease(now, leaseUntil);
-        return store.write(() -> {
-            OutboxEntry e = entries.get(id);
-            if (e == null || !OutboxRules.isDue(e, now)) {
-                return false;
-            }
-            entries.put(id, e.taken(leaseUntil));
-            return true;
-        });
-    }
-
-    @Override
-    public boolean markSent(String id, Instant at) {
-        Objects.requireNonNull(at, "at");
-        return store.write(() -> {
-            OutboxEntry e = entries.get(id);
-            if (e == null || !e.isPending()) {
-                return false;
-            }
-            entries.put(id, e.sent(at));
-            return true;
-        });
+    protected void requireExperiment(String experimentId, String what) {
+        store.requireExperiment(experimentId, what);
     }
 }
