@@ -1,11 +1,11 @@
 package dev.vigil.core.session;
 
+import dev.vigil.core.engine.internal.ScorerRunner;
 import dev.vigil.core.scorer.ScorerResults;
 import dev.vigil.spi.filter.Field;
 import dev.vigil.spi.filter.FilterExpr;
 import dev.vigil.spi.filter.Operator;
 import dev.vigil.spi.judge.FailureKind;
-import dev.vigil.spi.judge.JudgeException;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.model.TraceState;
@@ -14,8 +14,6 @@ import dev.vigil.spi.session.Session;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,11 +198,11 @@ public final class SessionScoring {
         return Result.SCORED;
     }
 
+    /** The engine's classification (the cause chain included): transient and auth failures wait for a later pass. */
     private static boolean isTransient(Throwable t) {
-        if (t instanceof JudgeException j) {
-            return j.kind().isTransient() || j.kind() == FailureKind.AUTH;
-        }
-        return t instanceof IOException || t instanceof UncheckedIOException || t instanceof InterruptedException;
+        FailureKind kind = ScorerRunner.kindOf(t);
+        return t instanceof InterruptedException
+                || kind != null && (kind.isTransient() || kind == FailureKind.AUTH);
     }
 
     private boolean isIdle(Session recentPart, Instant now) {

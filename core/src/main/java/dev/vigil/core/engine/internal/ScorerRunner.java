@@ -220,9 +220,7 @@ public final class ScorerRunner implements AutoCloseable {
                 return new Outcome(feedback, ticker.getAsLong() - start, attempt, err, null);
             }
             JudgeException judge = judgeCause(failure);
-            FailureKind kind = judge != null ? judge.kind()
-                    : failure instanceof IOException || failure instanceof UncheckedIOException
-                    ? FailureKind.CONNECTION : null;
+            FailureKind kind = kindOf(failure);
             if (gate != null && kind != null) {
                 gate.onFailure(kind, judge == null ? null : judge.retryAfter(), describe(failure));
             } else if (gate != null) {
@@ -330,6 +328,18 @@ public final class ScorerRunner implements AutoCloseable {
         } catch (RuntimeException e) {
             return Scorer.Workload.CPU;
         }
+    }
+
+    /**
+     * @param failure what a scorer threw
+     * @return its kind: a {@link JudgeException}'s anywhere in the cause chain, {@link FailureKind#CONNECTION} for
+     *     an I/O failure, else null (a scorer's own failure)
+     */
+    public static FailureKind kindOf(Throwable failure) {
+        JudgeException judge = judgeCause(failure);
+        return judge != null ? judge.kind()
+                : failure instanceof IOException || failure instanceof UncheckedIOException
+                ? FailureKind.CONNECTION : null;
     }
 
     static JudgeException judgeCause(Throwable t) {
