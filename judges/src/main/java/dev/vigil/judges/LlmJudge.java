@@ -153,6 +153,7 @@ public final class LlmJudge implements Scorer, SessionScorer {
     }
 
     /** @return true if this judge judges whole sessions (a conversation judge, or a template using {@code {{ conversation }}}) */
+    @Override
     public boolean sessionLevel() {
         return spec.sessionLevel();
     }

@@ -27,6 +27,17 @@ public interface SessionScorer {
      */
     Object scoreSession(Session session) throws Exception;
 
+    /**
+     * A scorer object may implement both {@link dev.vigil.spi.scorer.Scorer} and this interface (an LLM judge, a
+     * Python scorer); this says which level it works at, from its definition (a {@code {{ conversation }}}
+     * template, a Python function taking {@code session}).
+     *
+     * @return true if this scorer judges whole sessions; true by default
+     */
+    default boolean sessionLevel() {
+        return true;
+    }
+
     /** @return how this scorer is stored and rebuilt */
     ScorerDefinition definition();
 
