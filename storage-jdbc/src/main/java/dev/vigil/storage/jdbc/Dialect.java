@@ -7,18 +7,45 @@ import java.util.Locale;
 /** The SQL databases the JDBC store runs on, with what differs between them. */
 public enum Dialect {
     /** H2 2.x: embedded in file mode ({@code jdbc:h2:file:...}), in memory, or in server mode. */
-    H2("jdbc:h2:", "h2"),
+    H2("jdbc:h2:", "h2", "H2", "com.h2database:h2", "com.h2database"),
     /** PostgreSQL 14 or newer ({@code jdbc:postgresql://host:port/db}). */
-    POSTGRESQL("jdbc:postgresql:", "postgresql"),
+    POSTGRESQL("jdbc:postgresql:", "postgresql", "PostgreSQL", "org.postgresql:postgresql", "org.postgresql.jdbc"),
     /** SQLite 3 through the xerial driver ({@code jdbc:sqlite:path}). */
-    SQLITE("jdbc:sqlite:", "sqlite");
+    SQLITE("jdbc:sqlite:", "sqlite", "SQLite", "org.xerial:sqlite-jdbc", "org.xerial.sqlitejdbc");
 
     private final String urlPrefix;
     private final String migrationFolder;
+    private final String displayName;
+    private final String driverArtifact;
+    private final String driverModule;
 
-    Dialect(String urlPrefix, String migrationFolder) {
+    Dialect(String urlPrefix, String migrationFolder, String displayName, String driverArtifact,
+            String driverModule) {
         this.urlPrefix = urlPrefix;
         this.migrationFolder = migrationFolder;
+        this.displayName = displayName;
+        this.driverArtifact = driverArtifact;
+        this.driverModule = driverModule;
+    }
+
+    /** @return the database's name as people write it: {@code H2}, {@code PostgreSQL}, {@code SQLite} */
+    public String displayName() {
+        return displayName;
+    }
+
+    /**
+     * The JDBC driver is the application's dependency (the store's Maven dependencies on the drivers are optional,
+     * its module {@code requires static} them): this is what to add for this database.
+     *
+     * @return the driver's Maven {@code groupId:artifactId}, e.g. {@code org.postgresql:postgresql}
+     */
+    public String driverArtifact() {
+        return driverArtifact;
+    }
+
+    /** @return the driver's module name on the module path, e.g. {@code org.postgresql.jdbc} */
+    public String driverModule() {
+        return driverModule;
     }
 
     /**

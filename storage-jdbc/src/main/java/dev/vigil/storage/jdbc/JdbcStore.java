@@ -76,7 +76,8 @@ public final class JdbcStore implements Store {
      * @param options clock and settings
      * @return the open store
      * @throws InvalidInputException for an unsupported URL or a bad option
-     * @throws StoreException if the database cannot be reached or its schema is newer than this code
+     * @throws StoreException if the URL's JDBC driver is not on the class or module path (the message names the Maven
+     *         coordinates to add), the database cannot be reached or its schema is newer than this code
      */
     public static JdbcStore open(String uri, StoreOptions options) {
         Objects.requireNonNull(options, "options");
@@ -88,6 +89,7 @@ public final class JdbcStore implements Store {
                     + "use a file (jdbc:sqlite:vigil.db), a shared in-memory database "
                     + "(jdbc:sqlite:file:vigil?mode=memory&cache=shared) or the memory: store");
         }
+        JdbcDrivers.require(dialect, url, masked);
         int poolSize = intOption(options, "pool.size", DEFAULT_POOL_SIZE, 1, 1000);
         long timeoutMs = intOption(options, "pool.timeoutMs", (int) DEFAULT_POOL_TIMEOUT_MS, 250, Integer.MAX_VALUE);
 
