@@ -23,6 +23,17 @@ class CaseFoldTest {
         assertThat(CaseFold.fold(plain)).isSameAs(plain);
     }
 
+    @Test
+    void noCodePointAfterThePlanesScanned_hasACaseMapping() {
+        for (int cp = CaseFold.LAST_CASED + 1; cp <= Character.MAX_CODE_POINT; cp++) {
+            String s = new String(Character.toChars(cp));
+            if (CaseFold.fold(cp) != cp || !s.toLowerCase(Locale.ROOT).equals(s)
+                    || Character.toTitleCase(cp) != cp) {
+                throw new AssertionError("U+" + Integer.toHexString(cp) + " has a case mapping");
+            }
+        }
+    }
+
     /** What {@code LOWER(value) LIKE pattern} answers where LOWER is Java's whole-string lower case (H2). */
     static boolean lowerLike(String value, String pattern) {
         StringBuilder re = new StringBuilder();
