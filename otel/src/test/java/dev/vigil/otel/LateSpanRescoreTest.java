@@ -173,6 +173,45 @@ class LateSpanRescoreTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void rescore_emitsOneEvaluationEventPerScoring_notOneForTheRetiredAssessment() throws Exception {
+        List<Double> scores = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.opentelemetry.sdk.logs.export.LogRecordExporter sink = new io.opentelemetry.sdk.logs.export.LogRecordExporter() {
+            @Override
+            public io.opentelemetry.sdk.common.CompletableResultCode export(
+                    java.util.Collection<io.opentelemetry.sdk.logs.data.LogRecordData> logs) {
+                logs.forEach(l -> scores.add(l.getAttributes().get(
+                        io.opentelemetry.api.common.AttributeKey.doubleKey("gen_ai.evaluation.score.value"))));
+                return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public io.opentelemetry.sdk.common.CompletableResultCode flush() {
+                return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public io.opentelemetry.sdk.common.CompletableResultCode shutdown() {
+                return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+            }
+        };
+        try (EvaluationEventExporter events = new EvaluationEventExporter(sink);
+                Store opened = open("memory");
+                Vigil vigil = engine(events.wrap(opened), true)) {
+            Store store = events.wrap(opened);
+            OtlpIngest in = ingest(store, TraceAssembler.LateSpanRule.RESCORE);
+            send(in, root());
+            completeAndSettle(in, vigil);
+            send(in, lateChild());
+            VigilSpanExporterTest.await("late revision scored", () -> runsOf("tr-" + TRACE) == 2);
+            assertThat(vigil.awaitIdle(WAIT)).isTrue();
+            events.flush(Duration.ofSeconds(30));
+
+            assertThat(scores).containsExactly(1.0, 2.0);
+            assertThat(assessments(store)).hasSize(2).filteredOn(Assessment::valid).hasSize(1);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"memory", "h2"})
     void keep_updatesTheTraceButNeverScoresItAgain(String kind) throws Exception {
