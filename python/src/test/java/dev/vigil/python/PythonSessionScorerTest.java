@@ -81,6 +81,28 @@ class PythonSessionScorerTest {
 
     @ParameterizedTest
     @EnumSource(Isolation.class)
+    void readmeExample_countsTheTurnsInError(Isolation isolation) {
+        PythonScorer s = scorer("error_free_conversation", """
+                from mlflow.entities import Feedback, Trace
+                from mlflow.genai.scorers import scorer
+
+                @scorer
+                def error_free_conversation(session: list[Trace]) -> Feedback:
+                    errors = sum(1 for t in session if t.info.state == "ERROR")
+                    return Feedback(value=errors == 0, rationale=f"{len(session)} turns, {errors} errors")
+                """, isolation);
+        List<Trace> turns = new ArrayList<>(threeTurns().traces());
+        Trace second = turns.get(1);
+        turns.set(1, new Trace(second.info().toBuilder().state(TraceState.ERROR).build(), second.spans()));
+
+        Feedback f = (Feedback) s.scoreSession(new Session("conv-1", turns));
+
+        assertThat(f.value()).isEqualTo(false);
+        assertThat(f.rationale()).isEqualTo("3 turns, 1 errors");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Isolation.class)
     void classBasedScorerWithSession_isASessionScorerToo(Isolation isolation) {
         PythonScorer s = scorer("frustration_words", """
                 from mlflow.genai.scorers import Scorer
