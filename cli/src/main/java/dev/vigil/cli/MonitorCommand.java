@@ -28,6 +28,8 @@ final class MonitorCommand implements Callable<Integer> {
     StoreMixin store;
     @Mixin
     PartitionsOption partitions;
+    @Mixin
+    SessionOptionsMixin sessions;
 
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long, e.g. 10m (default: run until stopped).")
     String duration;
@@ -42,7 +44,7 @@ final class MonitorCommand implements Callable<Integer> {
         long limitMs = duration == null ? Long.MAX_VALUE : length(duration, "--duration").toMillis();
         long everyMs = length(statusEvery, "--status-every").toMillis();
         try (StopSignal stop = new StopSignal()) {
-            try (Store s = store.open(); Vigil vigil = partitions.apply(store.builder(s), s).build()) {
+            try (Store s = store.open(); Vigil vigil = sessions.apply(partitions.apply(store.builder(s), s)).build()) {
                 ExperimentHandle exp = vigil.experiment(store.experiment);
                 List<RegisteredScorer> active = exp.scorers().active();
                 vigil.startMonitoring();

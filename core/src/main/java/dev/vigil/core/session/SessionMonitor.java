@@ -154,6 +154,19 @@ public final class SessionMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * One pass over one experiment, now, on the caller's thread (under its lease, as the background passes).
+     *
+     * @param experimentId the experiment
+     * @return what the pass did, or empty if the experiment has no active session scorer or another engine holds
+     *     its lease
+     */
+    public Optional<SessionPass> runOnce(String experimentId) {
+        synchronized (passLock) {
+            return runExperiment(experimentId);
+        }
+    }
+
     private Optional<SessionPass> runExperiment(String experimentId) {
         List<SessionScorerEntry> entries = new ArrayList<>();
         for (RegisteredScorer r : registries.apply(experimentId).active(ScorerLevel.SESSION)) {
