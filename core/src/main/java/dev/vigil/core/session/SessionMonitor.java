@@ -59,8 +59,28 @@ public final class SessionMonitor implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
     private final Object passLock = new Object();
+    private final ScorerRunner ownRunner;
     private ScheduledExecutorService executor;
     private boolean closed;
+
+    /**
+     * A monitor with a runner of its own (the default retry policy and provider limits), closed with it; a
+     * {@link dev.vigil.core.Vigil} shares its engine's runner instead ({@link dev.vigil.core.Vigil#sessions()}).
+     *
+     * @param store the store holding traces, registries and leases
+     * @param registries the scorer registry of an experiment id
+     * @param scorerTimeout the per-attempt timeout of a scorer call
+     * @param options idle period, lookback, sampler
+     * @param passInterval time between the end of a pass and the start of the next, 1 second or more
+     * @param owner this engine's id, the lease owner (unique among the engines sharing the store)
+     * @param leaseTtl how long an experiment's lease lasts without renewal
+     * @param clock the clock idleness is measured with
+     */
+    public SessionMonitor(Store store, Function<String, ScorerRegistry> registries, Duration scorerTimeout,
+            SessionOptions options, Duration passInterval, String owner, Duration leaseTtl, Clock clock) {
+        this(store, registries, ScorerRunner.defaults(), scorerTimeout, options, passInterval, owner, leaseTtl, clock,
+                true);
+    }
 
     /**
      * @param store the store holding traces, registries and leases
@@ -76,6 +96,13 @@ public final class SessionMonitor implements AutoCloseable {
     public SessionMonitor(Store store, Function<String, ScorerRegistry> registries, ScorerRunner runner,
             Duration scorerTimeout, SessionOptions options, Duration passInterval, String owner, Duration leaseTtl,
             Clock clock) {
+        this(store, registries, runner, scorerTimeout, options, passInterval, owner, leaseTtl, clock, false);
+    }
+
+    private SessionMonitor(Store store, Function<String, ScorerRegistry> registries, ScorerRunner runner,
+            Duration scorerTimeout, SessionOptions options, Duration passInterval, String owner, Duration leaseTtl,
+            Clock clock, boolean ownsRunner) {
+        this.ownRunner = ownsRunner ? runner : null;
         this.store = Objects.requireNonNull(store, "store");
         this.registries = Objects.requireNonNull(registries, "registries");
         this.call = new RunnerSessionCall(runner, scorerTimeout);
@@ -247,6 +274,9 @@ public final class SessionMonitor implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("could not release the session lease of experiment '{}': {}", id, e.toString());
             }
+        }
+        if (ownRunner != null) {
+            ownRunner.close();
         }
     }
 }
