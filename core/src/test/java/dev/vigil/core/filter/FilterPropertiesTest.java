@@ -139,7 +139,8 @@ class FilterPropertiesTest {
 
     private Arbitrary<List<Object>> numbers() {
         Arbitrary<Object> longs = Arbitraries.oneOf(Arbitraries.longs(),
-                Arbitraries.of(FilterTraces.START_MS, FilterTraces.START_MS + 1500, 1000L, 1500L, 1234L, 5L, 1L, 0L))
+                Arbitraries.of(FilterTraces.START_MS, FilterTraces.START_MS + 1500, 1000L, 1500L, 1234L, 5L, 1L, 0L,
+                        Long.MIN_VALUE, Long.MAX_VALUE))
                 .map(l -> (Object) l);
         Arbitrary<Object> doubles = Arbitraries.doubles().filter(Double::isFinite).map(d -> (Object) d);
         return Arbitraries.oneOf(longs, doubles).list().ofSize(3);

@@ -17,7 +17,9 @@ import dev.vigil.spi.filter.TracePredicates.SpanNameEq;
 import dev.vigil.spi.filter.TracePredicates.SpanTypeEq;
 import dev.vigil.spi.filter.TracePredicates.StatusEq;
 import dev.vigil.spi.filter.TracePredicates.TagEq;
-import dev.vigil.spi.filter.TracePredicates.TimeCompare;
+import dev.vigil.spi.filter.TracePredicates.DurationIn;
+import dev.vigil.spi.filter.TracePredicates.EndTimeIn;
+import dev.vigil.spi.filter.TracePredicates.TimestampIn;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.model.TraceInfo;
@@ -167,8 +169,16 @@ public final class FilterEvaluator {
             };
         }
         if (f.isNumeric() && op.arity() == 1 && op != Operator.NE && values.get(0) instanceof Long bound) {
-            return new TimeCompare(f.key().equals("timestamp_ms") ? 0 : f.key().equals("execution_time_ms") ? 1 : 2,
-                    op, bound);
+            long[] r = TracePredicates.range(op, bound);
+            if (r == null) {
+                return null;
+            }
+            return switch (f.key()) {
+                case "timestamp_ms" -> new TimestampIn(r[0], r[1]);
+                case "execution_time_ms" -> new DurationIn(r[0], r[1]);
+                case "end_time_ms" -> new EndTimeIn(r[0], r[1]);
+                default -> null;
+            };
         }
         return null;
     }

@@ -68,28 +68,53 @@ final class TracePredicates {
         }
     }
 
-    /** {@code timestamp_ms} (0), {@code execution_time_ms} (1) or {@code end_time_ms} (2) against a long. */
-    record TimeCompare(int which, Operator op, long bound) implements Predicate<Trace> {
+    /**
+     * The bounds {@code [lo, hi]} (inclusive) that a number comparison on a long accepts: every comparison the time
+     * forms below take is such a range, so each tests with two compares and no switch (small enough for C2 to inline
+     * a whole filter into its caller).
+     *
+     * @return {lo, hi}, or null for an operator that is not a single comparison; an empty range is {1, 0}
+     */
+    static long[] range(Operator op, long bound) {
+        return switch (op) {
+            case EQ -> new long[] {bound, bound};
+            case LT -> bound == Long.MIN_VALUE ? new long[] {1, 0} : new long[] {Long.MIN_VALUE, bound - 1};
+            case LE -> new long[] {Long.MIN_VALUE, bound};
+            case GT -> bound == Long.MAX_VALUE ? new long[] {1, 0} : new long[] {bound + 1, Long.MAX_VALUE};
+            case GE -> new long[] {bound, Long.MAX_VALUE};
+            default -> null;
+        };
+    }
+
+    /** {@code timestamp_ms} within {@code [lo, hi]}. */
+    record TimestampIn(long lo, long hi) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            long v = t.info().timestampMs();
+            return v >= lo && v <= hi;
+        }
+    }
+
+    /** {@code execution_time_ms} within {@code [lo, hi]} (a trace without a duration never matches). */
+    record DurationIn(long lo, long hi) implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            Long d = t.info().executionDurationMs();
+            return d != null && d >= lo && d <= hi;
+        }
+    }
+
+    /** {@code end_time_ms} (start + duration) within {@code [lo, hi]} (a trace without a duration never matches). */
+    record EndTimeIn(long lo, long hi) implements Predicate<Trace> {
         @Override
         public boolean test(Trace t) {
             TraceInfo i = t.info();
-            long v;
-            if (which == 0) {
-                v = i.timestampMs();
-            } else {
-                Long d = i.executionDurationMs();
-                if (d == null) {
-                    return false;
-                }
-                v = which == 1 ? d : i.timestampMs() + d;
+            Long d = i.executionDurationMs();
+            if (d == null) {
+                return false;
             }
-            return switch (op) {
-                case EQ -> v == bound;
-                case LT -> v < bound;
-                case LE -> v <= bound;
-                case GT -> v > bound;
-                default -> v >= bound;
-            };
+            long v = i.timestampMs() + d;
+            return v >= lo && v <= hi;
         }
     }
 

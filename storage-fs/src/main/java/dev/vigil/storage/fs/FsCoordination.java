@@ -2,12 +2,9 @@ package dev.vigil.storage.fs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.spi.store.Lease;
 import dev.vigil.spi.store.support.LockedCoordination;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Fenced writes (the lease check and the write under the store's write lock) and stream settings in
@@ -15,12 +12,10 @@ import java.util.function.Supplier;
  */
 final class FsCoordination extends LockedCoordination {
     private final FileStore store;
-    private final FsJobStore jobs;
 
     FsCoordination(FileStore store, FsJobStore jobs) {
         super(jobs);
         this.store = store;
-        this.jobs = jobs;
     }
 
     private Path file() {
@@ -39,30 +34,5 @@ final class FsCoordination extends LockedCoordination {
         ObjectNode o = StateJson.F.objectNode();
         next.forEach(o::put);
         FsFiles.writeState(file(), StateJson.bytes(o));
-    }
-
-    @Override
-    protected <T> T read(Supplier<T> body) {
-        return store.read(body);
-    }
-
-    @Override
-    protected <T> T write(Supplier<T> body) {
-        return store.write(body);
-    }
-
-    @Override
-    protected Instant now() {
-        return store.now();
-    }
-
-    @Override
-    protected Lease leaseLocked(String resource) {
-        return jobs.leaseLocked(resource);
-    }
-
-    @Override
-    protected void overwriteCursorLocked(String name, long position) {
-        jobs.overwriteCursorLocked(name, position);
     }
 }

@@ -59,7 +59,7 @@ final class MemoryStore implements Store {
         this.jobs = new MemoryJobStore(this);
         this.monitors = new MemoryMonitorStore(this);
         this.retries = new MemoryRetryQueue(this);
-        this.coordination = new MemoryCoordination(this, jobs);
+        this.coordination = new MemoryCoordination(jobs);
         this.budgets = new MemoryBudgetStore(this);
         this.rollups = new MemoryRollupStore(this);
         this.outbox = new MemoryOutbox(this);

@@ -2,9 +2,7 @@ package dev.vigil.spi.store.support;
 
 import dev.vigil.spi.store.Coordination;
 import dev.vigil.spi.store.Job;
-import dev.vigil.spi.store.JobStore;
 import dev.vigil.spi.store.Lease;
-import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
@@ -12,47 +10,26 @@ import java.util.function.Supplier;
 /**
  * {@link Coordination} for a store that guards its state with one read/write lock (the memory store, the file
  * store): a fenced write checks the lease and writes under the write lock, and the partition counts are a
- * {@link PartitionCounts} table beside the store's other state. A backend supplies its lock, clock, job table and
- * lease lookup (and, if it persists the counts, {@link #persistCounts}).
+ * {@link PartitionCounts} table beside the store's other state. A backend supplies its {@link LockedJobStore} (whose
+ * lock, clock, cursors and leases are used) and, if it persists the counts, {@link #persistCounts}.
  */
 public abstract class LockedCoordination implements Coordination {
 
     private final PartitionCounts partitionCounts = new PartitionCounts();
-    private final JobStore jobs;
+    private final LockedJobStore jobs;
 
-    /** @param jobs the store's job table (cursors and jobs; its calls may take the store's lock again) */
-    protected LockedCoordination(JobStore jobs) {
+    /** @param jobs the store's job table: its lock, clock, cursors and leases are the ones fenced writes use */
+    protected LockedCoordination(LockedJobStore jobs) {
         this.jobs = java.util.Objects.requireNonNull(jobs, "jobs");
     }
 
-    /**
-     * @param body what to read
-     * @param <T> the result type
-     * @return its result, run under the store's read lock
-     */
-    protected abstract <T> T read(Supplier<T> body);
+    private <T> T read(Supplier<T> body) {
+        return jobs.read(body);
+    }
 
-    /**
-     * @param body what to change
-     * @param <T> the result type
-     * @return its result, run under the store's write lock
-     */
-    protected abstract <T> T write(Supplier<T> body);
-
-    /** @return the store's time now */
-    protected abstract Instant now();
-
-    /**
-     * @param resource a lease's resource
-     * @return the lease held on it now, or null; called under the write lock
-     */
-    protected abstract Lease leaseLocked(String resource);
-
-    /**
-     * @param name a cursor
-     * @param position its position, set even when lower; called under the write lock
-     */
-    protected abstract void overwriteCursorLocked(String name, long position);
+    private <T> T write(Supplier<T> body) {
+        return jobs.write(body);
+    }
 
     /**
      * Makes the partition counts durable before they are used (nothing by default: a store that keeps them in
@@ -91,7 +68,8 @@ public abstract class LockedCoordination implements Coordination {
     }
 
     private void requireCurrentLocked(Lease fence, String what) {
-        Coordination.requireCurrent(fence == null ? null : leaseLocked(fence.resource()), fence, now(), what);
+        Coordination.requireCurrent(fence == null ? null : jobs.leaseLocked(fence.resource()), fence, jobs.now(),
+                what);
     }
 
     @Override
@@ -122,7 +100,7 @@ public abstract class LockedCoordination implements Coordination {
                     name -> jobs.cursor(name).orElse(0L));
             // cursors first: a crash in between leaves the old count with harmlessly lowered new-count cursors
             for (int i = 0; i < partitions; i++) {
-                overwriteCursorLocked(PartitionCounts.cursorName(cursorPrefix, partitions, i), start);
+                jobs.overwriteCursorLocked(PartitionCounts.cursorName(cursorPrefix, partitions, i), start);
             }
             persistCounts(partitionCounts.with(stream, partitions));
             partitionCounts.put(stream, partitions);
