@@ -108,8 +108,7 @@ public final class Vigil implements AutoCloseable {
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
                 b.backfillParallelism, deferrals, b.backfillDeferredRetries);
         this.sessions = new dev.vigil.core.session.SessionMonitor(store, this::registry, runner,
-                options.scorerTimeout(), dev.vigil.core.session.SessionOptions.defaults().withIdleAfter(b.sessionIdle)
-                        .withSampler(sampler), b.sessionPassInterval, options.engineId(), options.leaseTtl(), clock);
+                options.scorerTimeout(), sessionOptions(b.sessionIdle, sampler), b.sessionPassInterval, options.engineId(), options.leaseTtl(), clock);
         this.evaluator = new Evaluator(runner, options.scorerTimeout(), b.backfillParallelism, deferrals, b.pauser,
                 b.evaluateDeferredRounds);
     }
@@ -129,6 +128,13 @@ public final class Vigil implements AutoCloseable {
                 new dev.vigil.spi.notify.NotifierContext(clock, d -> Thread.sleep(d.toMillis()),
                         java.util.Optional.ofNullable(dashboardUrl), dead)), clock,
                 dev.vigil.core.notify.AlertOutbox.DEFAULT_LEASE);
+    }
+
+    /** The session loop's options: a lookback of a day, or twice the idle period if that is longer. */
+    private static dev.vigil.core.session.SessionOptions sessionOptions(Duration idle, Sampler sampler) {
+        dev.vigil.core.session.SessionOptions d = dev.vigil.core.session.SessionOptions.defaults();
+        Duration lookback = idle.multipliedBy(2).compareTo(d.lookback()) > 0 ? idle.multipliedBy(2) : d.lookback();
+        return new dev.vigil.core.session.SessionOptions(idle, lookback, sampler, d.pageSize());
     }
 
     private static boolean keepsBudgets(Store store) {
@@ -426,11 +432,14 @@ public final class Vigil implements AutoCloseable {
 
         /**
          * @param v how long a session must have had no activity before its session scorers score it (MLflow: 5
-         *     minutes, the default); 0 or more, shorter than a day
+         *     minutes, the default); 0 or more. Sessions with a trace in the last day (or twice this period, if
+         *     longer) are looked at
          * @return this
          */
         public Builder sessionIdle(Duration v) {
-            dev.vigil.core.session.SessionOptions.defaults().withIdleAfter(v); // validates
+            if (v == null || v.isNegative()) {
+                throw new InvalidInputException("the session idle period must be 0 or more, got " + v);
+            }
             sessionIdle = v;
             return this;
         }

@@ -96,7 +96,7 @@ class VigilSessionsTest {
     @Test
     void builderOptions_areValidated() {
         assertThat(catchThrowable(() -> Vigil.builder().sessionIdle(Duration.ofSeconds(-1))))
-                .hasMessageContaining("idle period must be 0 or more");
+                .hasMessageContaining("session idle period must be 0 or more");
         assertThat(catchThrowable(() -> Vigil.builder().sessionPassInterval(Duration.ofMillis(5))))
                 .hasMessageContaining("session pass interval must be 1 second or more");
     }
