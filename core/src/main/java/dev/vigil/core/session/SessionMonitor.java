@@ -61,7 +61,7 @@ public final class SessionMonitor implements AutoCloseable {
     private final Object passLock = new Object();
     private final ScorerRunner ownRunner;
     private ScheduledExecutorService executor;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * A monitor with a runner of its own (the default retry policy and provider limits), closed with it; a
@@ -195,6 +195,9 @@ public final class SessionMonitor implements AutoCloseable {
     }
 
     private Optional<SessionPass> runExperiment(String experimentId) {
+        if (closed) {
+            return Optional.empty();
+        }
         List<SessionScorerEntry> entries = new ArrayList<>();
         for (RegisteredScorer r : registries.apply(experimentId).active(ScorerLevel.SESSION)) {
             try {
@@ -212,7 +215,9 @@ public final class SessionMonitor implements AutoCloseable {
             return Optional.empty();
         }
         SessionScoring scoring = new SessionScoring(store, experimentId, entries, options, clock, call);
-        return Optional.of(scoring.runOnce(() -> renew(experimentId)));
+        // stop before the next call when closing, or when the lease was lost (another engine took the experiment)
+        return Optional.of(scoring.runOnce(() -> !closed && !Thread.currentThread().isInterrupted()
+                && renew(experimentId)));
     }
 
     /**

@@ -242,6 +242,47 @@ class SessionMonitorTest {
     }
 
     @Test
+    void closingDuringAPass_stopsBeforeTheNextCall_andGivesTheLeaseUp() {
+        for (int i = 0; i < 3; i++) {
+            chat("s" + i, T0);
+        }
+        clock.set(T0.plus(Duration.ofMinutes(10)));
+        SessionMonitor a = monitor("engine-a");
+        TurnsJudge.onCall = a::close;
+        assertThat(a.runOnce().get(exp).scored()).isEqualTo(1);
+        assertThat(TurnsJudge.SESSION_CALLS).hasValue(1);
+        assertThat(a.runOnce()).as("a closed monitor runs no pass").isEmpty();
+        TurnsJudge.onCall = () -> { };
+        assertThat(monitor("engine-b").runOnce().get(exp).scored()).isEqualTo(2);
+    }
+
+    @Test
+    void started_runsPassesInTheBackground_untilClosed() throws Exception {
+        chat("s1", T0);
+        clock.set(T0.plus(Duration.ofMinutes(10)));
+        SessionMonitor a = monitor("engine-a");
+        a.start();
+        assertThat(a.isRunning()).isTrue();
+        awaitScored("s1");
+        // a later pass picks up a session that went idle after the first
+        chat("s2", T0.plus(Duration.ofMinutes(9)));
+        clock.set(T0.plus(Duration.ofMinutes(20)));
+        awaitScored("s2");
+        a.close();
+        assertThat(a.isRunning()).isFalse();
+        assertThat(TurnsJudge.SEEN).containsExactly("s1@2", "s2@2");
+    }
+
+    /** Waits for the background loop's result (the wait bound is a safety net, not a timing assertion). */
+    private void awaitScored(String sessionId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (sessionAssessments(sessionId).isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+        }
+        assertThat(sessionAssessments(sessionId)).as(sessionId).hasSize(1);
+    }
+
+    @Test
     void passInterval_belowOneSecond_isRefused() {
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> SessionMonitor.checkInterval(
                 Duration.ofMillis(10)))).hasMessageContaining("session pass interval must be 1 second or more");
