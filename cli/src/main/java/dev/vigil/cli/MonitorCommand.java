@@ -58,6 +58,13 @@ final class MonitorCommand implements Callable<Integer> {
                         + (active.isEmpty() ? " (start one with 'vigil scorers start NAME --sample-rate 0.5')" : ": "
                                 + String.join(", ", active.stream().map(r -> r.name() + " " + ScorersCommand.pct(r.sampleRate())).toList()))
                         + ". Ctrl-C stops.");
+                List<String> sessionLevel = active.stream()
+                        .filter(r -> r.level() == dev.vigil.core.registry.ScorerLevel.SESSION).map(r -> r.name()).toList();
+                if (!sessionLevel.isEmpty()) {
+                    out.println("Session scorer" + (sessionLevel.size() == 1 ? " " : "s ") + String.join(", ", sessionLevel)
+                            + (sessionLevel.size() == 1 ? " scores" : " score") + " each session once it has been idle for " + sessions.sessionIdle
+                            + " (looked for every " + sessions.sessionEvery + "), and again when it resumes.");
+                }
                 out.flush();
                 LiveLine line = new LiveLine(out, LiveLine.isTerminal(), everyMs);
                 long t0 = System.nanoTime();

@@ -72,10 +72,13 @@ class SessionScorersCliTest {
 
     @Test
     void monitor_acceptsTheSessionOptions_andRunsTheSessionLoop() {
+        assertThat(cli.run("scorers", "register", "turns", "--java", TurnsScorer.class.getName(), "--start").code())
+                .isZero();
         Cli.Result r = cli.run("monitor", "--duration", "1s", "--status-every", "1s", "--session-idle", "30s",
                 "--session-every", "2s");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Stopped cleanly");
+        assertThat(r.out()).contains("Stopped cleanly").contains("Session scorer turns scores each session once it"
+                + " has been idle for 30s (looked for every 2s), and again when it resumes.");
     }
 
     @Test
