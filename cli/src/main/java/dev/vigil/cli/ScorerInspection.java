@@ -155,6 +155,7 @@ final class ScorerInspection {
                 out.println("name:        " + r.name());
                 out.println("version:     " + r.version());
                 out.println("kind:        " + r.definition().kind());
+                out.println("level:       " + ListScorers.level(r));
                 out.println("state:       " + state(r));
                 out.println("sample rate: " + pct(r.sampling().sampleRate()));
                 out.println("filter:      " + (r.sampling().filterString() == null ? "(none)" : r.sampling().filterString()));

@@ -49,6 +49,7 @@ class SessionScorersCliTest {
         assertThat(row(list, "user_frustration")).contains(" session ");
         assertThat(row(list, "knowledge_retention")).contains(" session ");
         assertThat(row(list, "safety")).contains(" trace ");
+        assertThat(cli.run("scorers", "get", "user_frustration").out()).contains("level:       session");
 
         String exp = store.experiments().findByName("default").orElseThrow().experimentId();
         assertThat(ScorerRegistry.of(store, exp).get("user_frustration").level()).isEqualTo(ScorerLevel.SESSION);
