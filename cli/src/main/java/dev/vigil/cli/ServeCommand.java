@@ -67,9 +67,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Engine backlog (scorer runs queued + arrivals not committed) above which requests get 503 + Retry-After (default ${DEFAULT-VALUE}).")
     long maxEngineBacklog;
 
-    @Option(names = "--late-spans", defaultValue = "UPDATE_KEEP_ASSESSMENTS",
-            description = "Spans arriving after their trace completed: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-    TraceAssembler.LateSpanRule lateSpans;
+    @Option(names = "--late-spans", paramLabel = "RULE", defaultValue = "keep",
+            description = "Spans arriving after their trace was completed and scored: keep (update the trace, keep its "
+                    + "assessments), rescore (update it and score the new version once; the earlier assessments stay "
+                    + "as history, no longer valid) or drop (ignore them). Default ${DEFAULT-VALUE}.")
+    String lateSpans;
 
     @Option(names = "--export-otlp", paramLabel = "URL",
             description = "Also send every assessment as a gen_ai.evaluation.result OpenTelemetry event to this OTLP/HTTP endpoint.")
@@ -121,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
         if (maxRequestBytes < 1 || maxOpenTraces < 1) {
             throw new UserError("--max-request-size and --max-open-traces must be at least 1");
         }
+        TraceAssembler.LateSpanRule lateSpanRule = lateSpanRule(lateSpans);
         if (maxEngineBacklog < 0) {
             throw new UserError("--max-engine-backlog must be 0 or more, got " + maxEngineBacklog);
         }
@@ -148,7 +151,7 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                     server = VigilServer.builder(vigil).host(host).port(port).token(token).quietPeriod(quiet)
                             .maxAge(age).maxRequestBytes(maxRequestBytes).maxOpenTraces(maxOpenTraces)
-                            .maxEngineBacklog(maxEngineBacklog).lateSpanRule(lateSpans).experimentAttribute(experimentFrom)
+                            .maxEngineBacklog(maxEngineBacklog).lateSpanRule(lateSpanRule).experimentAttribute(experimentFrom)
                             .dashboard(!noDashboard).metrics(meters.registry()).start();
                 } catch (RuntimeException e) {
                     vigil.close();
@@ -181,7 +184,8 @@ final class ServeCommand implements Callable<Integer> {
                 ServeDemo demo = demoRate == null ? null : new ServeDemo(vigil, demoRate);
                 out.println("Serving OTLP/HTTP at " + server.url() + "/v1/traces on " + s.describe()
                         + (token == null ? " (no token: loopback only unless --host is given)" : " (bearer token required)")
-                        + (events == null ? "" : "; evaluation events to " + exportOtlp) + ". Ctrl-C stops.");
+                        + (events == null ? "" : "; evaluation events to " + exportOtlp) + "; late spans: "
+                        + lateSpans.trim().toLowerCase(java.util.Locale.ROOT) + ". Ctrl-C stops.");
                 if (!noDashboard) {
                     out.println("Dashboard: " + server.url() + "/   REST API: " + server.url() + "/api/v1 (OpenAPI at "
                             + "/api/v1/openapi.json)" + (token == null ? "" : "; sign in with VIGIL_SERVER_TOKEN"));
@@ -236,6 +240,20 @@ final class ServeCommand implements Callable<Integer> {
         for (dev.vigil.spi.model.Experiment e : experiments) {
             alerts.computeIfAbsent(e.experimentId(), id -> new dev.vigil.core.monitor.MonitorScheduler(monitors, id, tick));
         }
+    }
+
+    /**
+     * @param value the {@code --late-spans} value
+     * @return its rule
+     * @throws UserError naming the allowed values if it is none of them
+     */
+    static TraceAssembler.LateSpanRule lateSpanRule(String value) {
+        return switch (value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "keep" -> TraceAssembler.LateSpanRule.UPDATE_KEEP_ASSESSMENTS;
+            case "rescore" -> TraceAssembler.LateSpanRule.RESCORE;
+            case "drop" -> TraceAssembler.LateSpanRule.DROP;
+            default -> throw new UserError("--late-spans must be keep, rescore or drop, got '" + value + "'");
+        };
     }
 
     private static String hostName() {

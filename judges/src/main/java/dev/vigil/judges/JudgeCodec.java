@@ -55,7 +55,7 @@ public final class JudgeCodec implements ScorerCodec {
             case "custom_prompt" -> new CustomPromptSpec(definition.string("prompt_template"), numbers(c.get("numeric_values")));
             case "template" -> new TemplateSpec(definition.string("instructions"), definition.string("value_type"),
                     strings(c.get("labels")));
-            default -> ConversationSpecs.isKind(kind) ? ConversationSpecs.of(kind) : BuiltInSpecs.of(kind, c);
+            default -> ConversationSpecs.isKind(kind) ? ConversationSpecs.of(kind, c) : BuiltInSpecs.of(kind, c);
         };
         LlmJudge.Builder b = LlmJudge.builder(spec).name(name).model(definition.string("model"));
         if (runtime != null) {

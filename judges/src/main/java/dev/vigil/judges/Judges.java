@@ -183,6 +183,31 @@ public final class Judges {
         return LlmJudge.builder(new TemplateSpec(instructions, "labels", labels)).name(name);
     }
 
+    /**
+     * MLflow's {@code ConversationalGuidelines(name, guidelines)}, a session-level judge: does every assistant
+     * message of the conversation follow every guideline ({@code yes}/{@code no}).
+     *
+     * @param name the judge's name, or null for {@code conversational_guidelines}
+     * @param guidelines the rules, e.g. {@code "The assistant must never promise a refund"}
+     * @return the builder
+     * @throws dev.vigil.spi.InvalidInputException if there is no non-blank guideline
+     */
+    public static LlmJudge.Builder conversationalGuidelines(String name, List<String> guidelines) {
+        LlmJudge.Builder b = LlmJudge.builder(ConversationSpecs.of("conversational_guidelines",
+                Map.of("guidelines", List.copyOf(Objects.requireNonNull(guidelines, "guidelines")))));
+        return name == null ? b : b.name(name);
+    }
+
+    /**
+     * MLflow's {@code ConversationalRoleAdherence}, a session-level judge: does the assistant stay in the role its
+     * system prompt gives (or that it took on) in every turn ({@code yes}/{@code no}).
+     *
+     * @return the builder
+     */
+    public static LlmJudge.Builder conversationalRoleAdherence() {
+        return conversation("conversational_role_adherence");
+    }
+
     private static LlmJudge.Builder conversation(String kind) {
         return LlmJudge.builder(ConversationSpecs.of(kind));
     }

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Imports MLflow's serialized LLM judges ({@code Scorer.model_dump()} / what {@code scorer.register()} stores):
- * built-in judges ({@code builtin_scorer_class} + {@code builtin_scorer_pydantic_data}) and {@code make_judge}
+ * built-in judges ({@code builtin_scorer_class} + {@code builtin_scorer_pydantic_data}), the conversation judges
+ * (UserFrustration, ConversationalGuidelines...) included, and {@code make_judge}
  * judges ({@code instructions_judge_pydantic_data}). A decorator scorer ({@code call_source}) is Python code: import
  * it with {@code PythonScorer.fromMlflow}. Errors name the field that is wrong and what is allowed.
  */
@@ -24,7 +25,14 @@ public final class MlflowJudges {
             Map.entry("RetrievalSufficiency", "retrieval_sufficiency"), Map.entry("Guidelines", "guidelines"),
             Map.entry("ExpectationsGuidelines", "expectations_guidelines"), Map.entry("Completeness", "completeness"),
             Map.entry("Fluency", "fluency"), Map.entry("ToolCallCorrectness", "tool_call_correctness"),
-            Map.entry("ToolCallEfficiency", "tool_call_efficiency"));
+            Map.entry("ToolCallEfficiency", "tool_call_efficiency"),
+            Map.entry("UserFrustration", "user_frustration"),
+            Map.entry("ConversationCompleteness", "conversation_completeness"),
+            Map.entry("ConversationalSafety", "conversational_safety"),
+            Map.entry("KnowledgeRetention", "knowledge_retention"),
+            Map.entry("ConversationalToolCallEfficiency", "conversational_tool_call_efficiency"),
+            Map.entry("ConversationalGuidelines", "conversational_guidelines"),
+            Map.entry("ConversationalRoleAdherence", "conversational_role_adherence"));
 
     /**
      * @param json an MLflow serialized scorer (JSON object)
@@ -82,10 +90,13 @@ public final class MlflowJudges {
                 throw new InvalidInputException("builtin_scorer_class '" + cls + "' is not a built-in judge Vigil "
                         + "implements; allowed: " + String.join(", ", BUILT_IN.keySet().stream().sorted().toList()));
             }
-            LlmJudge.Builder b = kind.equals("guidelines")
-                    ? Judges.guidelines(orDefault(string(data, "name", "builtin_scorer_pydantic_data", false), name),
-                            guidelines(data.get("guidelines")))
-                    : builtIn(kind);
+            String given = orDefault(string(data, "name", "builtin_scorer_pydantic_data", false), name);
+            LlmJudge.Builder b = switch (kind) {
+                case "guidelines" -> Judges.guidelines(given, guidelines(data.get("guidelines")));
+                case "conversational_guidelines" -> Judges.conversationalGuidelines(given,
+                        guidelines(data.get("guidelines")));
+                default -> builtIn(kind);
+            };
             String judgeName = orDefault(string(data, "name", "builtin_scorer_pydantic_data", false), name);
             if (judgeName != null) {
                 b.name(judgeName);
@@ -127,7 +138,14 @@ public final class MlflowJudges {
             case "completeness" -> Judges.completeness();
             case "fluency" -> Judges.fluency();
             case "tool_call_correctness" -> Judges.toolCallCorrectness();
-            default -> Judges.toolCallEfficiency();
+            case "tool_call_efficiency" -> Judges.toolCallEfficiency();
+            case "user_frustration" -> Judges.userFrustration();
+            case "conversation_completeness" -> Judges.conversationCompleteness();
+            case "conversational_safety" -> Judges.conversationalSafety();
+            case "knowledge_retention" -> Judges.knowledgeRetention();
+            case "conversational_tool_call_efficiency" -> Judges.conversationalToolCallEfficiency();
+            case "conversational_role_adherence" -> Judges.conversationalRoleAdherence();
+            default -> throw new IllegalStateException("no builder for built-in judge kind " + kind);
         };
     }
 

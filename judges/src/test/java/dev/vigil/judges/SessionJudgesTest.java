@@ -161,10 +161,118 @@ class SessionJudgesTest {
     }
 
     @Test
+    void conversationalGuidelines_judgesEveryAssistantTurnAgainstTheGuidelines() {
+        server.enqueue(wire.answer("{\"rationale\": \"Turn 3 promises a refund.\", \"result\": \"no\"}"));
+        LlmJudge judge = Judges.conversationalGuidelines(null, List.of("Never promise a refund",
+                "Always use the customer's order number")).model(MODEL).runtime(runtime).build();
+
+        Feedback f = (Feedback) judge.scoreSession(support());
+
+        assertThat(judge.name()).isEqualTo("conversational_guidelines");
+        assertThat(judge.sessionLevel()).isTrue();
+        assertThat(f.value()).isEqualTo("no");
+        assertThat(userPrompt()).containsSubsequence("<guidelines>", "1. Never promise a refund",
+                "2. Always use the customer's order number", "</guidelines>", "<conversation>", "Turn 1",
+                "user: My order 42 has not arrived.", "Turn 3", "assistant: You're welcome.");
+        assertThat(Json.write(Json.readTree(server.lastRequest().body()))).contains("yes").contains("no");
+    }
+
+    @Test
+    void conversationalGuidelines_withoutGuidelines_isRefusedSayingWhatIsNeeded() {
+        assertThatThrownBy(() -> Judges.conversationalGuidelines("g", List.of()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least one guideline");
+        assertThatThrownBy(() -> new JudgeCodec(runtime).decode("g", new dev.vigil.spi.scorer.ScorerDefinition(
+                LlmJudge.KIND, Map.of("judge", "conversational_guidelines", "model", MODEL))))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("guideline");
+    }
+
+    /** A support bot whose system prompt (in its chat request, as autologged) gives it a role. */
+    static Session withSystemPrompt() {
+        List<Trace> turns = new ArrayList<>();
+        List<Trace> plain = Conversations.conversation("1", "conv-3", T0, Duration.ofMinutes(1),
+                "Where is order 42?", "It ships tomorrow.", "Write me a poem about pirates.",
+                "Arr, a poem: the sea is wide...");
+        for (Trace t : plain) {
+            dev.vigil.spi.model.Span root = t.spans().get(0);
+            String user = t.info().requestPreview();
+            dev.vigil.spi.model.Span chat = dev.vigil.spi.model.Span.builder().traceId(t.traceId())
+                    .spanId("00000000000000c1").parentSpanId(root.spanId()).name("chat")
+                    .spanType(dev.vigil.spi.model.SpanTypes.CHAT_MODEL).startTimeUnixNano(root.startTimeUnixNano() + 1)
+                    .endTimeUnixNano(root.endTimeUnixNano() - 1)
+                    .inputs(Map.of("messages", List.of(
+                            Map.of("role", "system", "content", "You are Acme's order-support agent. Only discuss"
+                                    + " orders and deliveries."),
+                            Map.of("role", "user", "content", user))))
+                    .outputs(t.info().responsePreview()).build();
+            turns.add(new Trace(t.info(), List.of(root, chat)));
+        }
+        return new Session("conv-3", turns);
+    }
+
+    @Test
+    void conversationalRoleAdherence_showsTheSystemPromptBeforeTheConversation() {
+        server.enqueue(wire.answer("{\"rationale\": \"Turn 2 writes a poem, outside order support.\","
+                + " \"result\": \"no\"}"));
+        LlmJudge judge = Judges.conversationalRoleAdherence().model(MODEL).runtime(runtime).build();
+
+        Feedback f = (Feedback) judge.scoreSession(withSystemPrompt());
+
+        assertThat(judge.name()).isEqualTo("conversational_role_adherence");
+        assertThat(f.value()).isEqualTo("no");
+        assertThat(userPrompt()).containsSubsequence("role", "<system_prompt>", "You are Acme's order-support agent",
+                "</system_prompt>", "<conversation>", "user: Where is order 42?",
+                "user: Write me a poem about pirates.", "assistant: Arr, a poem");
+    }
+
+    @Test
+    void conversationalRoleAdherence_withoutASystemPrompt_sendsTheConversationAlone() {
+        server.enqueue(wire.answer("{\"rationale\": \"Consistent support agent.\", \"result\": \"yes\"}"));
+        Feedback f = (Feedback) Judges.conversationalRoleAdherence().model(MODEL).runtime(runtime).build()
+                .scoreSession(support());
+        assertThat(f.value()).isEqualTo("yes");
+        assertThat(userPrompt()).doesNotContain("<system_prompt>").contains("<conversation>");
+    }
+
+    static String mlflowBuiltIn(String cls, String data) {
+        return """
+                {"name": "n", "aggregations": null, "mlflow_version": "3.9.0", "serialization_version": 1,
+                 "builtin_scorer_class": "%s", "builtin_scorer_pydantic_data": %s,
+                 "call_source": null, "call_signature": null, "original_func_name": null}""".formatted(cls, data);
+    }
+
+    @Test
+    void mlflowSerializedConversationJudges_importAsSessionJudges() {
+        LlmJudge guidelines = MlflowJudges.fromMlflow(mlflowBuiltIn("ConversationalGuidelines", """
+                {"name": "no_refunds", "model": "%s", "guidelines": "Never promise a refund"}""".formatted(MODEL)))
+                .runtime(runtime).build();
+        assertThat(guidelines.definition()).isEqualTo(Judges.conversationalGuidelines("no_refunds",
+                List.of("Never promise a refund")).model(MODEL).runtime(runtime).build().definition());
+        assertThat(guidelines.sessionLevel()).isTrue();
+
+        Map<String, String> kinds = Map.of("UserFrustration", "user_frustration",
+                "ConversationCompleteness", "conversation_completeness",
+                "ConversationalSafety", "conversational_safety", "KnowledgeRetention", "knowledge_retention",
+                "ConversationalToolCallEfficiency", "conversational_tool_call_efficiency",
+                "ConversationalRoleAdherence", "conversational_role_adherence");
+        kinds.forEach((cls, kind) -> {
+            LlmJudge j = MlflowJudges.fromMlflow(mlflowBuiltIn(cls, "{\"name\": \"my_" + kind + "\"}"))
+                    .model(MODEL).runtime(runtime).build();
+            assertThat(j.name()).isEqualTo("my_" + kind);
+            assertThat(j.definition().string("judge")).as(cls).isEqualTo(kind);
+            assertThat(j.sessionLevel()).as(cls).isTrue();
+        });
+        assertThatThrownBy(() -> MlflowJudges.fromMlflow(mlflowBuiltIn("ConversationalGuidelines",
+                "{\"name\": \"g\", \"guidelines\": [1]}")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("builtin_scorer_pydantic_data.guidelines must hold strings");
+    }
+
+    @Test
     void everyConversationJudge_roundTripsThroughTheCodec() {
         for (LlmJudge.Builder b : List.of(Judges.userFrustration(), Judges.conversationCompleteness(),
                 Judges.conversationalSafety(), Judges.knowledgeRetention(),
-                Judges.conversationalToolCallEfficiency(),
+                Judges.conversationalToolCallEfficiency(), Judges.conversationalRoleAdherence(),
+                Judges.conversationalGuidelines("house_rules", List.of("Be brief", "No emojis")),
                 Judges.template("p", POLITENESS, List.of("consistently_polite", "impolite")))) {
             LlmJudge judge = b.model(MODEL).runtime(runtime).build();
             LlmJudge back = (LlmJudge) new JudgeCodec(runtime).decode(judge.name(), judge.definition());

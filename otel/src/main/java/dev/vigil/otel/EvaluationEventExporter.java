@@ -116,7 +116,9 @@ public final class EvaluationEventExporter implements AutoCloseable {
 
     /**
      * @param store a store
-     * @return the same store, emitting an event for every assessment written through it
+     * @return the same store, emitting an event for every assessment written through it — except an earlier
+     *     assessment re-written as no longer valid (history kept when a trace or session is scored again): its
+     *     event was sent when it was made, and the new assessment that overrides it gets its own
      */
     public Store wrap(Store store) {
         EvaluationEventExporter self = this;
@@ -132,7 +134,11 @@ public final class EvaluationEventExporter implements AutoCloseable {
             @Override
             public List<Assessment> upsertScorerFeedback(List<Assessment> assessments) {
                 List<Assessment> stored = inner.upsertScorerFeedback(assessments);
-                stored.forEach(self::emit);
+                for (Assessment a : stored) {
+                    if (a.valid()) {
+                        self.emit(a);
+                    }
+                }
                 return stored;
             }
 

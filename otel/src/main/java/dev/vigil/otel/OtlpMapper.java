@@ -214,10 +214,15 @@ public final class OtlpMapper {
         }
     }
 
-    /** One read span mapped to an MLflow span. */
+    /**
+     * One read span mapped to an MLflow span. The readers hand each span a fresh {@link LinkedHashMap} of
+     * attributes that nothing else holds: it is decoded and trimmed in place (one map copy less per span, on the
+     * ingest hot path); any other map is copied first.
+     */
     static Span span(OtlpSpan s) {
-        Map<String, Object> attrs = new LinkedHashMap<>(s.attributes().size() * 2);
-        s.attributes().forEach((k, v) -> attrs.put(k, JSON_ATTRIBUTES.contains(k) ? decodeAnyJson(v) : v));
+        Map<String, Object> attrs = s.attributes() instanceof LinkedHashMap<String, Object> owned ? owned
+                : new LinkedHashMap<>(s.attributes());
+        attrs.replaceAll((k, v) -> JSON_ATTRIBUTES.contains(k) ? decodeAnyJson(v) : v);
         String type = ConventionSpanTypes.spanType(attrs);
         Object inputs = GenAiContent.inputs(type, attrs, s.events());
         Object outputs = GenAiContent.outputs(type, attrs, s.events());

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param startTimeUnixNano start
  * @param endTimeUnixNano end, 0 while running
  * @param status the status
- * @param attributes the attributes
+ * @param attributes the attributes: a fresh {@link java.util.LinkedHashMap} owned by this span, which
+ *     {@link OtlpMapper} decodes and trims in place when it maps the span
  * @param events the events
  */
 record OtlpSpan(String traceIdHex, String spanIdHex, String parentSpanIdHex, String name, String kind,

@@ -32,13 +32,20 @@ import java.util.TreeMap;
  *   <li>A trace still open after the maximum age (default 10 min; e.g. its root span never arrives or never ends)
  *       is closed as ERROR with the metadata {@code vigil.otel.incomplete=true} and forgotten: it is never kept in
  *       memory forever.</li>
- *   <li>A span arriving after completion follows the {@link LateSpanRule}. The default,
- *       {@link LateSpanRule#UPDATE_KEEP_ASSESSMENTS}, stores the updated trace (still complete) and keeps existing
- *       assessments; the engine does not score a trace again with a scorer version that already scored it, so no
- *       duplicate assessment appears; the trace's {@link #METADATA_REVISION} counts such updates.
- *       {@link LateSpanRule#DROP} ignores late spans (counted in {@link #lateSpansDropped()}). Re-scoring a
- *       late-updated trace automatically is not offered: the engine skips a trace a scorer version already scored
- *       and the store cannot retire feedback, so it would need an engine change (see the README).</li>
+ *   <li>A span arriving after completion follows the {@link LateSpanRule}. Under every rule but {@code DROP} the
+ *       updated trace is stored (still complete) and its {@link #METADATA_REVISION} counts such updates; a
+ *       duplicate delivery of a late batch changes nothing and counts nothing.
+ *       <ul>
+ *         <li>{@link LateSpanRule#UPDATE_KEEP_ASSESSMENTS} (the default) keeps the existing assessments: the engine
+ *             does not score a trace again with a scorer version that already scored it, so no duplicate
+ *             assessment appears.</li>
+ *         <li>{@link LateSpanRule#RESCORE} also raises the trace's {@link TraceInfo#METADATA_REVISION}, so the
+ *             engine scores the new version of the trace once with each active scorer version: the earlier
+ *             assessments stay as history with {@code valid = false}, overridden by the new ones, and the trace
+ *             never holds two valid assessments of one scorer version (exactly once per revision, across
+ *             restarts and engines: the store keys scorer feedback by trace revision).</li>
+ *         <li>{@link LateSpanRule#DROP} ignores late spans (counted in {@link #lateSpansDropped()}).</li>
+ *       </ul></li>
  *   <li>With a quiet period of zero, a trace whose root span has ended is stored complete as it arrives.</li>
  *   <li>{@link #recover()} (call once at start) re-adopts the IN_PROGRESS traces stored within the maximum age,
  *       so that traces interrupted by a restart still complete or close.</li>
@@ -61,6 +68,11 @@ public final class TraceAssembler {
     public enum LateSpanRule {
         /** Store the updated trace; keep the assessments it already has (never a duplicate). The default. */
         UPDATE_KEEP_ASSESSMENTS,
+        /**
+         * Store the updated trace as a new revision ({@link TraceInfo#METADATA_REVISION}) that the active scorers
+         * score again; the earlier assessments stay as history, no longer valid.
+         */
+        RESCORE,
         /** Ignore late spans of completed traces. */
         DROP
     }
@@ -144,7 +156,9 @@ public final class TraceAssembler {
             assembled = withMetadata(assembled, partial.info().traceMetadata());
             if (completed) {
                 lateUpdated += partial.spans().size();
-                writes.add(withRevision(keepAssessments(assembled, stored), stored)); // late span: stays complete
+                // late span: stays complete, as a new revision (scored again under RESCORE)
+                writes.add(withRevision(keepAssessments(assembled, stored), stored,
+                        lateSpanRule == LateSpanRule.RESCORE));
             } else if (quietPeriod.isZero() && rootEnded(assembled)) {
                 // no quiet period: a trace whose root has ended is complete as it arrives (one write, no tick)
                 writes.add(completedForm(assembled));
@@ -243,15 +257,22 @@ public final class TraceAssembler {
                 Map.of());
     }
 
-    /** @return the late-updated trace with {@link #METADATA_REVISION} one above the stored one's */
-    private static Trace withRevision(Trace updated, Trace stored) {
-        long previous;
-        try {
-            previous = Long.parseLong(stored.info().traceMetadata().getOrDefault(METADATA_REVISION, "0"));
-        } catch (NumberFormatException e) {
-            previous = 0;
-        }
-        return withState(updated, updated.info().state(), Map.of(METADATA_REVISION, Long.toString(previous + 1)));
+    /**
+     * @param rescore whether to raise the revision scorers judge ({@link TraceInfo#METADATA_REVISION}) too
+     * @return the late-updated trace with {@link #METADATA_REVISION} one above the stored one's (and, to re-score,
+     *     the scored revision set to the same number, which is above any earlier one)
+     */
+    private static Trace withRevision(Trace updated, Trace stored, boolean rescore) {
+        Map<String, String> md = stored.info().traceMetadata();
+        long next = Math.max(TraceInfo.parseRevision(md.get(METADATA_REVISION)), stored.info().revision()) + 1;
+        String n = Long.toString(next);
+        return withState(updated, updated.info().state(),
+                rescore ? Map.of(METADATA_REVISION, n, TraceInfo.METADATA_REVISION, n) : Map.of(METADATA_REVISION, n));
+    }
+
+    /** @return the rule for spans arriving after their trace completed */
+    public LateSpanRule lateSpanRule() {
+        return lateSpanRule;
     }
 
     /** @return spans that arrived after their trace completed and updated it (not under {@link LateSpanRule#DROP}) */

@@ -6,12 +6,15 @@ import dev.vigil.python.internal.ScorerCode;
 import dev.vigil.python.internal.ScorerRuntime;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.model.AssessmentError;
+import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.scorer.Aggregation;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.scorer.ScorerDefinition;
 import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.spi.scorer.ScorerVersion;
+import dev.vigil.spi.session.Session;
+import dev.vigil.spi.session.SessionScorer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * A user's Python scorer function, as MLflow users write it, run in a GraalPy sandbox.
@@ -32,17 +36,28 @@ import java.util.concurrent.atomic.AtomicReference;
  * The source is compiled and loaded once at registration, so a syntax error is reported then, with its line and
  * column ({@link PythonSourceException}).
  *
+ * <p>A function (or a class-based scorer's {@code __call__}) whose signature takes {@code session} is a session
+ * (multi-turn) scorer, as in MLflow 3.8+: it receives the session's traces in turn order, as a list of read-only
+ * {@code mlflow.entities.Trace} views, and may also take {@code expectations} (an empty dict: sessions carry none).
+ * {@link #sessionLevel()} is then true and the scorer is run through {@link #scoreSession}; a signature that mixes
+ * {@code session} with {@code inputs}, {@code outputs} or {@code trace} is refused when the source is loaded. The
+ * return values map as for trace scorers.
+ *
  * <p>{@link #score} returns Boolean, Long, Double, String, {@link Feedback}, a list of Feedback, or null; any other
  * Python result, an exception, an overrun of the time or allocation budget, or a crash becomes an error
  * {@link Feedback}. A scorer that overruns its budget {@code quarantineAfterOverruns} times in a row, or that is
  * stuck in code the sandbox cannot interrupt, is quarantined ({@link #status()}): from then on every call returns
  * an error feedback with the reason, without running it.
  */
-public final class PythonScorer implements Scorer {
+public final class PythonScorer implements Scorer, SessionScorer {
     /** The scorer-definition kind. */
     public static final String KIND = "python";
     /** Error code of a call refused because the scorer is quarantined. */
     public static final String QUARANTINED = "QUARANTINED";
+    /** Error code of a call at the wrong level: a trace given to a session scorer, or a session to a trace scorer. */
+    public static final String MISSING_INPUT = "MISSING_INPUT";
+    /** The definition key saying the scorer takes {@code session}; written only for session scorers. */
+    static final String SESSION_LEVEL_KEY = "session_level";
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -54,6 +69,7 @@ public final class PythonScorer implements Scorer {
     private final PythonSandbox sandbox;
     private final ScorerCode code;
     private final ScorerDefinition definition;
+    private final boolean sessionLevel;
     private final AtomicReference<ScorerStatus> status = new AtomicReference<>(ScorerStatus.ACTIVE);
     private final AtomicInteger overruns = new AtomicInteger();
 
@@ -68,6 +84,12 @@ public final class PythonScorer implements Scorer {
         this.sandbox = b.sandbox == null ? PythonSandbox.shared() : b.sandbox;
         Analysis analysis = sandbox.runtime(isolation).analyze(name, source, b.entryPoint);
         this.entryPoint = analysis.entryPoint();
+        this.sessionLevel = analysis.parameters().contains("session");
+        if (b.sessionLevel != null && b.sessionLevel != sessionLevel) {
+            throw new InvalidInputException("Python scorer '" + name + "': its definition says "
+                    + SESSION_LEVEL_KEY + "=" + b.sessionLevel + " but its function "
+                    + (sessionLevel ? "takes 'session' (a session scorer)" : "does not take 'session' (a trace scorer)"));
+        }
         List<String> aggregationNames = b.aggregations != null ? b.aggregations : analysis.aggregations();
         List<Aggregation> aggs = new ArrayList<>();
         if (aggregationNames == null) {
@@ -84,6 +106,9 @@ public final class PythonScorer implements Scorer {
         config.put("entry_point", entryPoint);
         config.put("aggregations", aggregations.stream().map(Aggregation::name).toList());
         config.put("isolation", isolation.wireName());
+        if (sessionLevel) {
+            config.put(SESSION_LEVEL_KEY, true);
+        }
         this.definition = new ScorerDefinition(KIND, config);
     }
 
@@ -188,14 +213,59 @@ public final class PythonScorer implements Scorer {
         return definition;
     }
 
+    /** @return CODE with the scorer's name, on trace and session feedback alike */
+    @Override
+    public AssessmentSource source() {
+        return AssessmentSource.code(name);
+    }
+
+    /**
+     * @return true if the scorer's function takes {@code session}: it scores whole sessions
+     *     ({@link #scoreSession}), not single traces
+     */
+    @Override
+    public boolean sessionLevel() {
+        return sessionLevel;
+    }
+
+    /**
+     * Scores one trace. A session scorer records a {@value #MISSING_INPUT} error saying it needs a session.
+     *
+     * @param input inputs, outputs, expectations and the trace
+     * @return Boolean, Long, Double, String, Feedback, a list of Feedback, or null
+     */
     @Override
     public Object score(ScorerInput input) {
+        if (sessionLevel) {
+            return Feedback.error(new AssessmentError(MISSING_INPUT, "Python scorer '" + name + "' takes 'session': "
+                    + "it scores whole sessions (multi-turn), not single traces", null));
+        }
+        return run(() -> sandbox.runtime(isolation).call(code, input, this::quarantine));
+    }
+
+    /**
+     * Scores one session: the function is called with {@code session}, the session's traces in turn order. A trace
+     * scorer records a {@value #MISSING_INPUT} error saying it needs a trace.
+     *
+     * @param session the session
+     * @return Boolean, Long, Double, String, Feedback, a list of Feedback, or null
+     */
+    @Override
+    public Object scoreSession(Session session) {
+        if (!sessionLevel) {
+            return Feedback.error(new AssessmentError(MISSING_INPUT, "Python scorer '" + name + "' scores single "
+                    + "traces: its function does not take 'session', so it cannot score session "
+                    + session.sessionId(), null));
+        }
+        return run(() -> sandbox.runtime(isolation).callSession(code, session.traces(), this::quarantine));
+    }
+
+    private Object run(Supplier<Outcome> call) {
         ScorerStatus s = status.get();
         if (s.isQuarantined()) {
             return Feedback.error(new AssessmentError(QUARANTINED, s.reason(), null));
         }
-        ScorerRuntime runtime = sandbox.runtime(isolation);
-        Outcome outcome = runtime.call(code, input, this::quarantine);
+        Outcome outcome = call.get();
         if (outcome.overrun()) {
             int n = overruns.incrementAndGet();
             int limit = sandbox.settings().quarantineAfterOverruns();
@@ -226,7 +296,8 @@ public final class PythonScorer implements Scorer {
 
     @Override
     public String toString() {
-        return "PythonScorer[" + name + ", " + entryPoint + ", " + isolation.wireName() + "]";
+        return "PythonScorer[" + name + ", " + entryPoint + ", " + isolation.wireName()
+                + (sessionLevel ? ", session" : "") + "]";
     }
 
     /** Builds a {@link PythonScorer}: {@link #build()} compiles and loads the source. */
@@ -237,6 +308,7 @@ public final class PythonScorer implements Scorer {
         private List<String> aggregations;
         private Isolation isolation = Isolation.IN_PROCESS;
         private PythonSandbox sandbox;
+        private Boolean sessionLevel;
 
         private Builder() {}
 
@@ -271,6 +343,16 @@ public final class PythonScorer implements Scorer {
         /** @param v where it runs @return this */
         public Builder isolation(Isolation v) {
             this.isolation = Objects.requireNonNull(v, "isolation");
+            return this;
+        }
+
+        /**
+         * @param v what a stored definition says of the level (checked against the signature when built), or
+         *     null to take it from the signature
+         * @return this
+         */
+        Builder expectSessionLevel(Boolean v) {
+            this.sessionLevel = v;
             return this;
         }
 

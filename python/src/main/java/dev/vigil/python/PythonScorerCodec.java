@@ -43,6 +43,13 @@ public final class PythonScorerCodec implements ScorerCodec {
         }
         PythonScorer.Builder b = PythonScorer.builder().name(name).source(source)
                 .entryPoint(definition.string("entry_point")).sandbox(sandbox);
+        Object level = definition.config().get(PythonScorer.SESSION_LEVEL_KEY);
+        if (level instanceof Boolean bool) {
+            b.expectSessionLevel(bool);
+        } else if (level != null) {
+            throw new InvalidInputException("python scorer '" + name + "': '" + PythonScorer.SESSION_LEVEL_KEY
+                    + "' must be true or false, got " + level);
+        }
         String isolation = definition.string("isolation");
         if (isolation != null) {
             b.isolation(Isolation.fromWireName(isolation));
@@ -56,5 +63,27 @@ public final class PythonScorerCodec implements ScorerCodec {
             throw new InvalidInputException("python scorer '" + name + "': 'aggregations' must be a list of names");
         }
         return b.build();
+    }
+
+    /**
+     * Whether a {@code python} definition is a session scorer, answered without a GraalPy context where that is
+     * exact: a definition written by {@link PythonScorer} says so ({@code session_level: true}); a source without
+     * the word {@code session} cannot take that parameter. Anything else is decoded.
+     *
+     * @param definition a {@code python} definition
+     * @return true if the scorer's function takes {@code session}
+     * @throws InvalidInputException if the definition must be decoded and is not a valid Python scorer
+     */
+    public static boolean isSessionLevel(ScorerDefinition definition) {
+        Object level = definition.config().get(PythonScorer.SESSION_LEVEL_KEY);
+        if (level instanceof Boolean bool) {
+            return bool;
+        }
+        String source = definition.string("source");
+        if (source != null && !source.contains("session")) {
+            return false;
+        }
+        return new PythonScorerCodec().decode("session-level-check", definition, PythonSandbox.shared())
+                .sessionLevel();
     }
 }

@@ -2,6 +2,7 @@ package dev.vigil.core.backfill;
 
 import dev.vigil.core.engine.internal.FeedbackAssessment;
 import dev.vigil.core.engine.internal.Outcome;
+import dev.vigil.core.engine.internal.RevisionHistory;
 import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.internal.ScorerRunner;
 import dev.vigil.core.metrics.EngineMetrics;
@@ -136,7 +137,7 @@ final class PairScorer {
             }
             for (Feedback f : o.feedback()) {
                 out.add(FeedbackAssessment.of(f, p.spec().scorer(), p.spec().name(), p.spec().version(),
-                        p.trace().traceId(), o.durationNanos(), p.spec().rate(), now));
+                        p.trace(), o.durationNanos(), p.spec().rate(), now));
             }
             if (o.failed()) {
                 failed++;
@@ -149,7 +150,7 @@ final class PairScorer {
             }
         }
         if (!out.isEmpty()) {
-            store.assessments().upsertScorerFeedback(out);
+            store.assessments().upsertScorerFeedback(RevisionHistory.of(store, out).writes());
         }
         return new Result(scored, failed, gaveUp, deferred);
     }

@@ -6,6 +6,7 @@ import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.session.Session;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Renders a session as the conversation a session-level judge reads ({@code {{ conversation }}}): each turn's user
@@ -39,6 +40,47 @@ public final class Conversation {
             b.append("assistant: ").append(assistant).append('\n');
         }
         return b.toString().strip();
+    }
+
+    /**
+     * The application's system prompt: the first {@code system} message of a chat request ({@code messages} in a
+     * span's inputs) in the first turn, the root span first, then the other spans in order.
+     *
+     * @param session a session
+     * @return the system prompt's text, or empty when no span of the first turn sent one
+     */
+    public static Optional<String> systemPrompt(Session session) {
+        Trace first = session.firstTrace();
+        Span root = first.rootSpan().orElse(null);
+        if (root != null) {
+            Optional<String> s = systemMessage(root.inputs());
+            if (s.isPresent()) {
+                return s;
+            }
+        }
+        for (Span span : first.spans()) {
+            if (span != root) {
+                Optional<String> s = systemMessage(span.inputs());
+                if (s.isPresent()) {
+                    return s;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> systemMessage(Object inputs) {
+        if (inputs instanceof Map<?, ?> m && m.get("messages") instanceof List<?> messages) {
+            for (Object o : messages) {
+                if (o instanceof Map<?, ?> msg && "system".equals(msg.get("role"))) {
+                    String text = TraceContent.messageText(msg.get("content"));
+                    if (!text.isBlank()) {
+                        return Optional.of(text);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static String nullToEmpty(String s) {

@@ -89,7 +89,7 @@ public final class TraceContent {
         return Json.write(outputs);
     }
 
-    private static String messageText(Object content) {
+    static String messageText(Object content) {
         if (content instanceof List<?> parts) {
             StringBuilder b = new StringBuilder();
             for (Object p : parts) {

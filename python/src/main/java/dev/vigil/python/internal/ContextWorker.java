@@ -207,7 +207,6 @@ final class ContextWorker implements Runnable {
             fn = load.execute(code.name(), code.source(), code.entry());
             loaded.put(code.id(), fn);
         }
-        ScorerInput in = c.input;
         c.allocStart = THREADS.getCurrentThreadAllocatedBytes();
         c.deadlineNanos = System.nanoTime() + settings.timeBudget().toNanos();
         c.loading = false;
@@ -215,8 +214,14 @@ final class ContextWorker implements Runnable {
             c.onRunning.run();
         }
         long started = System.nanoTime();
-        Value r = fn.execute(GuestArguments.wrap(in.inputs()), GuestArguments.wrap(in.outputs()),
-                GuestArguments.wrap(in.expectations()), GuestArguments.trace(in.trace()));
+        Value r;
+        if (c.session != null) {
+            r = fn.execute(GuestArguments.session(c.session));
+        } else {
+            ScorerInput in = c.input;
+            r = fn.execute(GuestArguments.wrap(in.inputs()), GuestArguments.wrap(in.outputs()),
+                    GuestArguments.wrap(in.expectations()), GuestArguments.trace(in.trace()));
+        }
         runtime.recordCall(System.nanoTime() - started);
         return GuestResults.read(code.name(), r, output.size() == 0 ? null : output.text(),
                 settings.outputLimitBytes());

@@ -49,6 +49,18 @@ final class GuestArguments {
         return trace == null ? null : new TraceProxy(trace);
     }
 
+    /**
+     * @param turns a session's traces, in turn order
+     * @return a read-only array of lazily built trace views (the harness wraps each as a {@code Trace})
+     */
+    static Object session(List<Trace> turns) {
+        Object[] views = new Object[turns.size()];
+        for (int i = 0; i < views.length; i++) {
+            views[i] = new TraceProxy(turns.get(i));
+        }
+        return ProxyArray.fromArray(views);
+    }
+
     private static UnsupportedOperationException readOnly() {
         return new UnsupportedOperationException("scorer arguments are read-only: copy them first (dict(x), list(x))");
     }

@@ -1,15 +1,17 @@
 package dev.vigil.python.internal;
 
+import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.ScorerInput;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /** One call, handed from a caller to a worker. */
 final class InProcessCall {
     /** Tells a worker to stop. */
-    static final InProcessCall POISON = new InProcessCall(null, null, false, null, null);
+    static final InProcessCall POISON = new InProcessCall(null, null, null, false, null, null);
 
     static final int QUEUED = 0;
     static final int RUNNING = 1;
@@ -26,7 +28,10 @@ final class InProcessCall {
     }
 
     final ScorerCode code;
+    /** The trace scorer's input, or null for a session call. */
     final ScorerInput input;
+    /** A session call's traces in turn order, or null for a trace call. */
+    final List<Trace> session;
     final boolean analyze;
     final Consumer<String> onWrittenOff;
     final Runnable onRunning;
@@ -44,10 +49,11 @@ final class InProcessCall {
     volatile String limitHit;
     Object result;
 
-    InProcessCall(ScorerCode code, ScorerInput input, boolean analyze, Consumer<String> onWrittenOff,
-            Runnable onRunning) {
+    InProcessCall(ScorerCode code, ScorerInput input, List<Trace> session, boolean analyze,
+            Consumer<String> onWrittenOff, Runnable onRunning) {
         this.code = code;
         this.input = input;
+        this.session = session;
         this.analyze = analyze;
         this.onWrittenOff = onWrittenOff;
         this.onRunning = onRunning;

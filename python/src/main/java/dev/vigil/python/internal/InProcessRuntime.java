@@ -3,6 +3,7 @@ package dev.vigil.python.internal;
 import com.sun.management.ThreadMXBean;
 import dev.vigil.python.PythonSourceException;
 import dev.vigil.spi.model.AssessmentError;
+import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.ScorerInput;
 import java.io.IOException;
@@ -178,7 +179,8 @@ public final class InProcessRuntime implements ScorerRuntime {
 
     @Override
     public Analysis analyze(String name, String source, String entry) {
-        InProcessCall c = new InProcessCall(new ScorerCode(-1, name, source, entry), null, true, r -> { }, null);
+        InProcessCall c = new InProcessCall(new ScorerCode(-1, name, source, entry), null, null, true, r -> { },
+                null);
         submit(c);
         Object r = await(c).result();
         if (r instanceof Analysis a) {
@@ -208,7 +210,28 @@ public final class InProcessRuntime implements ScorerRuntime {
      * @return the outcome
      */
     public Outcome call(ScorerCode code, ScorerInput input, Consumer<String> onWrittenOff, Runnable onRunning) {
-        InProcessCall c = new InProcessCall(code, input, false, onWrittenOff, onRunning);
+        InProcessCall c = new InProcessCall(code, input, null, false, onWrittenOff, onRunning);
+        submit(c);
+        return await(c);
+    }
+
+    @Override
+    public Outcome callSession(ScorerCode code, List<Trace> turns, Consumer<String> onWrittenOff) {
+        return callSession(code, turns, onWrittenOff, null);
+    }
+
+    /**
+     * As {@link #callSession(ScorerCode, List, Consumer)}, telling when the scorer starts running.
+     *
+     * @param code a session scorer
+     * @param turns the session's traces, in turn order
+     * @param onWrittenOff told when a call overran and could not be stopped
+     * @param onRunning run on the worker thread just before the call's time budget starts; null for none
+     * @return the outcome
+     */
+    public Outcome callSession(ScorerCode code, List<Trace> turns, Consumer<String> onWrittenOff,
+            Runnable onRunning) {
+        InProcessCall c = new InProcessCall(code, null, List.copyOf(turns), false, onWrittenOff, onRunning);
         submit(c);
         return await(c);
     }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.python.PythonSourceException;
 import dev.vigil.spi.json.Json;
 import dev.vigil.spi.json.MlflowJson;
+import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.ScorerInput;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -233,6 +235,26 @@ public final class ProcessRuntime implements ScorerRuntime {
 
     @Override
     public Outcome call(ScorerCode code, ScorerInput input, Consumer<String> onWrittenOff) {
+        return send(code, req -> {
+            req.set("inputs", Json.toNode(input.inputs()));
+            req.set("outputs", Json.toNode(input.outputs()));
+            req.set("expectations", Json.toNode(input.expectations()));
+            req.set("trace", input.trace() == null ? F.nullNode() : MlflowJson.toTree(input.trace()));
+        });
+    }
+
+    /** A session call carries {@code session}: the turns' traces, in MLflow's JSON form, in order. */
+    @Override
+    public Outcome callSession(ScorerCode code, List<Trace> turns, Consumer<String> onWrittenOff) {
+        return send(code, req -> {
+            ArrayNode session = req.putArray("session");
+            for (Trace t : turns) {
+                session.add(MlflowJson.toTree(t));
+            }
+        });
+    }
+
+    private Outcome send(ScorerCode code, Consumer<ObjectNode> arguments) {
         if (closed) {
             return new Outcome(InProcessRuntime.error("SANDBOX_CLOSED", "the Python sandbox was closed", null), false);
         }
@@ -245,10 +267,7 @@ public final class ProcessRuntime implements ScorerRuntime {
         if (!w.loaded.contains(code.id())) {
             req.put("name", code.name()).put("source", code.source()).put("entry", code.entry());
         }
-        req.set("inputs", Json.toNode(input.inputs()));
-        req.set("outputs", Json.toNode(input.outputs()));
-        req.set("expectations", Json.toNode(input.expectations()));
-        req.set("trace", input.trace() == null ? F.nullNode() : MlflowJson.toTree(input.trace()));
+        arguments.accept(req);
         boolean healthy = false;
         try {
             // The child says when the scorer starts running (after decoding the call and, on its first call in

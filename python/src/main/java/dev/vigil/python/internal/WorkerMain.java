@@ -17,7 +17,9 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -86,22 +88,32 @@ public final class WorkerMain {
                             req.get("entry").asText());
                     codes.put(id, code);
                 }
-                JsonNode t = req.get("trace");
-                Trace trace = t == null || t.isNull() ? null : MlflowJson.readTrace(t);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> expectations = (Map<String, Object>) Json.fromNode(req.get("expectations"));
-                ScorerInput input = new ScorerInput(Json.fromNode(req.get("inputs")), Json.fromNode(req.get("outputs")),
-                        expectations, trace);
                 // A thread stuck in an intrinsic: this process answers, then exits to be replaced. The parent
                 // starts its own clock for the call's budget when told the scorer runs (context ready, source
                 // loaded).
-                Outcome o = runtime.call(code, input, reason -> mustExit.set(true), () -> {
+                java.util.function.Consumer<String> onWrittenOff = reason -> mustExit.set(true);
+                Runnable onRunning = () -> {
                     try {
                         send(out, RUNNING);
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                });
+                };
+                Outcome o;
+                JsonNode session = req.get("session");
+                if (session != null && !session.isNull()) {
+                    List<Trace> turns = new ArrayList<>();
+                    session.forEach(t -> turns.add(MlflowJson.readTrace(t)));
+                    o = runtime.callSession(code, turns, onWrittenOff, onRunning);
+                } else {
+                    JsonNode t = req.get("trace");
+                    Trace trace = t == null || t.isNull() ? null : MlflowJson.readTrace(t);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> expectations = (Map<String, Object>) Json.fromNode(req.get("expectations"));
+                    ScorerInput input = new ScorerInput(Json.fromNode(req.get("inputs")),
+                            Json.fromNode(req.get("outputs")), expectations, trace);
+                    o = runtime.call(code, input, onWrittenOff, onRunning);
+                }
                 resp.set("result", Wire.encodeResult(o.result()));
                 resp.put("overrun", o.overrun());
                 resp.put("exit", mustExit.get());

@@ -21,7 +21,9 @@ _DENIED = {"subprocess": "scorers cannot start processes", "_posixsubprocess": "
            "asyncio": "scorers have no network or threads", "ctypes": "scorers have no native access",
            "_ctypes": "scorers have no native access"}
 DEFAULT_FEEDBACK_NAME = "feedback"
-_ALLOWED_PARAMS = ("inputs", "outputs", "expectations", "trace")
+_ALLOWED_PARAMS = ("inputs", "outputs", "expectations", "trace", "session")
+# A session (multi-turn) scorer takes `session`, and may take `expectations` (empty: sessions carry none).
+_TRACE_ONLY_PARAMS = ("inputs", "outputs", "trace")
 
 
 class _ReadOnlyType(type):
@@ -142,7 +144,8 @@ class CategoricalRating(metaclass=_ReadOnlyType):
 
 class Scorer(metaclass=_ReadOnlyType):
     """mlflow.genai.scorers.Scorer: subclass it and define __call__ with named parameters among inputs, outputs,
-    expectations, trace. register/start/update/stop are accepted and do nothing inside the sandbox: Vigil's
+    expectations, trace (a trace scorer), or session (a multi-turn scorer, given the session's traces in order).
+    register/start/update/stop are accepted and do nothing inside the sandbox: Vigil's
     registry schedules scorers."""
     name = None
     aggregations = None
@@ -160,9 +163,10 @@ class Scorer(metaclass=_ReadOnlyType):
         for k, v in fields.items():
             object.__setattr__(self, k, v)
 
-    def __call__(self, *, inputs=None, outputs=None, expectations=None, trace=None):
+    def __call__(self, *, inputs=None, outputs=None, expectations=None, trace=None, session=None):
         raise NotImplementedError("%s does not define __call__: a Scorer subclass implements "
-                                  "__call__(self, *, inputs, outputs, expectations, trace)" % type(self).__name__)
+                                  "__call__(self, *, inputs, outputs, expectations, trace) or "
+                                  "__call__(self, *, session)" % type(self).__name__)
 
     def register(self, *args, **kwargs):
         return self
@@ -607,7 +611,7 @@ def _function(target):
         call = type(target).__call__
         if call is Scorer.__call__:
             raise TypeError("the Scorer subclass %s does not define __call__(self, *, inputs, outputs, "
-                            "expectations, trace)" % type(target).__name__)
+                            "expectations, trace) or __call__(self, *, session)" % type(target).__name__)
         return call
     return target
 
@@ -681,8 +685,8 @@ def _params(func, skip_self=False):
     code = func.__code__
     # a class-based scorer's __call__ may take **kwargs (MLflow passes only what it declares, so does Vigil)
     if code.co_flags & (0x04 if skip_self else 0x0C):
-        raise TypeError("a scorer takes named parameters among inputs, outputs, expectations, trace; "
-                        "*args/**kwargs are not supported")
+        raise TypeError("a scorer takes named parameters among inputs, outputs, expectations, trace (or session "
+                        "for a multi-turn scorer); *args/**kwargs are not supported")
     names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     ndefaults = len(func.__defaults__ or ())
     required = code.co_varnames[:code.co_argcount - ndefaults]
@@ -694,12 +698,20 @@ def _params(func, skip_self=False):
         kwonly = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
         if n not in _ALLOWED_PARAMS and (n in required or (n in kwonly and n not in kwdefaults)):
             raise TypeError("scorer parameter '%s' is not one MLflow passes: use inputs, outputs, expectations, "
-                            "trace" % n)
-    return tuple(n for n in names if n in _ALLOWED_PARAMS)
+                            "trace, or session for a multi-turn scorer" % n)
+    params = tuple(n for n in names if n in _ALLOWED_PARAMS)
+    if "session" in params:
+        mixed = [n for n in params if n in _TRACE_ONLY_PARAMS]
+        if mixed:
+            raise TypeError("a session scorer takes 'session' (the conversation's traces, in order) and optionally "
+                            "'expectations'; it cannot also take %s, which belong to a single trace: write a "
+                            "separate trace scorer for those" % ", ".join("'%s'" % n for n in mixed))
+    return params
 
 
 def load(name, source, entry):
-    """Loads a scorer into this context; returns the function Java calls with (inputs, outputs, expectations, trace)."""
+    """Loads a scorer into this context; returns the function Java calls with (inputs, outputs, expectations, trace),
+    or with (session,) (a list of traces in turn order) for a session scorer."""
     code = compile(source, "<scorer %s>" % name, "exec")
     ns = _namespace()
     exec(code, ns)
@@ -708,6 +720,8 @@ def load(name, source, entry):
     if _is_class_based(target):
         return _guard(_class_call(target, _params(func, skip_self=True)))
     params = _params(func)
+    if "session" in params:
+        return _guard(_session_call(func, ns, params))
     fcode = func.__code__
     fname = func.__name__
     defaults = func.__defaults__
@@ -729,8 +743,31 @@ def load(name, source, entry):
     return _guard(env["_call"])
 
 
+def _session_args(s, params):
+    """The arguments of a session scorer: the session's traces in turn order (a list of Trace views), and an empty
+    expectations dict if it asks for one."""
+    args = {"session": [_Trace(t) for t in s]}
+    if "expectations" in params:
+        args["expectations"] = _FrozenDict()
+    return args
+
+
+def _session_call(func, ns, params):
+    """A session (multi-turn) @scorer function: called with session=[Trace, ...] on a fresh copy of its globals."""
+    base = dict(ns)
+
+    def _call(s):
+        f = _FunctionType(func.__code__, dict(base), func.__name__, func.__defaults__, func.__closure__)
+        if func.__kwdefaults__:
+            f.__kwdefaults__ = func.__kwdefaults__
+        return _convert(f(**_session_args(s, params)))
+    return _call
+
+
 def _class_call(instance, params):
     """A class-based scorer is called on the instance the source built (its attributes are its configuration)."""
+    if "session" in params:
+        return lambda s: _convert(instance(**_session_args(s, params)))
     wants_trace = "trace" in params
 
     def _call(i, o, e, t):
@@ -749,10 +786,11 @@ def _flush():
 
 
 def _guard(call):
-    def guarded(i, o, e, t):
+    # (inputs, outputs, expectations, trace) for a trace scorer, (session,) for a session scorer
+    def guarded(*args):
         _output_reset()
         try:
-            r = call(i, o, e, t)
+            r = call(*args)
             # A scorer that caught OutputLimitExceeded and returned still went past the limit.
             return ("O",) if _output["over"] else r
         except OutputLimitExceeded:

@@ -10,6 +10,8 @@ import dev.vigil.core.backfill.BackfillProgress;
 import dev.vigil.core.backfill.BackfillScorer;
 import dev.vigil.core.backfill.BackfillService;
 import dev.vigil.core.registry.RegisteredScorer;
+import dev.vigil.core.session.SessionAggregates;
+import dev.vigil.spi.session.SessionScorer;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStatus;
 import dev.vigil.spi.store.Rollup;
@@ -90,19 +92,10 @@ final class QualityApi {
         for (RegisteredScorer s : exp.scorers().list()) {
             Map<String, Object> m = scorers.view(exp, s);
             double rate = s.sampleRate() > 0 ? s.sampleRate() : 1.0;
-            List<BucketStats> spark;
-            List<BucketStats> whole;
-            if (rollups) {
-                List<Rollup> rows = RollupAggregator.rows(vigil.store(), exp.id(), s.name(), 0, r[0], r[1]);
-                spark = RollupAggregator.aggregate(rows, bucket, rate);
-                whole = RollupAggregator.whole(rows, rate);
-            } else {
-                List<ScoredValue> values = vigil.store().assessments().valuesByScorer(exp.id(), s.name(), r[0],
-                        r[1]);
-                spark = Aggregator.aggregate(values, bucket, rate);
-                whole = Aggregator.aggregate(values.stream()
-                        .map(v -> new ScoredValue(Instant.EPOCH, v.assessment())).toList(), Bucket.DAY, rate);
-            }
+            Series series = series(exp, s.name(), 0, r, bucket, rate);
+            List<BucketStats> spark = series.buckets();
+            List<BucketStats> whole = series.whole();
+            m.put("level", series.level());
             List<Object> metrics = new ArrayList<>();
             for (BucketStats b : whole) {
                 Map<String, Object> metric = point(b);
@@ -138,27 +131,77 @@ final class QualityApi {
         String version = req.queryParam("version");
         int v = version == null ? 0 : req.intQuery("version", 0, 1, Integer.MAX_VALUE);
         double rate = exp.scorers().find(name).map(RegisteredScorer::sampleRate).filter(x -> x > 0).orElse(1.0);
-        boolean rollups = usesRollups(bucket);
-        List<BucketStats> buckets;
-        if (rollups) {
-            buckets = RollupAggregator.aggregate(RollupAggregator.rows(vigil.store(), exp.id(), name, v, r[0], r[1]),
-                    bucket, rate);
-        } else {
-            List<ScoredValue> values = vigil.store().assessments().valuesByScorer(exp.id(), name, r[0], r[1]);
-            if (v > 0) {
-                values = values.stream().filter(x -> x.assessment().scorerVersion() == v).toList();
-            }
-            buckets = Aggregator.aggregate(values, bucket, rate);
-        }
+        Series series = series(exp, name, v, r, bucket, rate);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scorer", name);
         body.put("version", v == 0 ? null : v);
         body.put("bucket", bucket.name().toLowerCase(Locale.ROOT));
         body.put("from", r[0].toString());
         body.put("to", r[1].toString());
-        body.put("computedFrom", rollups && RollupAggregator.usable(vigil.store()) ? "rollups" : "values");
-        body.put("buckets", buckets.stream().map(QualityApi::point).toList());
+        body.put("level", series.level());
+        body.put("computedFrom", series.computedFrom());
+        body.put("buckets", series.buckets().stream().map(QualityApi::point).toList());
         return Route.Reply.ok(body);
+    }
+
+    /**
+     * One scorer's stats over a range.
+     *
+     * @param session whether they are per session (a session scorer: one value per session) or per trace
+     * @param buckets per bucket and feedback name
+     * @param whole per feedback name over the whole range (bucket start {@link Instant#EPOCH})
+     * @param computedFrom "rollups" or "values"
+     */
+    private record Series(boolean session, List<BucketStats> buckets, List<BucketStats> whole, String computedFrom) {
+        String level() {
+            return session ? "session" : "trace";
+        }
+    }
+
+    /**
+     * A trace scorer's stats come from the hourly rollups (hour and day buckets) or its values; a session scorer's
+     * always from its values, one per session (its latest valid assessment; see {@link SessionAggregates}), since
+     * rollups count every version of a session. Which one a scorer is comes from its stored feedback (the session
+     * metadata {@code SessionAssessments} writes); with no feedback in the range, from the live scorer object.
+     */
+    private Series series(ExperimentHandle exp, String name, int version, Instant[] r, Bucket bucket, double rate) {
+        boolean rollups = usesRollups(bucket) && RollupAggregator.usable(vigil.store());
+        List<ScoredValue> values = null;
+        boolean session;
+        List<Rollup> rows = null;
+        if (rollups) {
+            rows = RollupAggregator.rows(vigil.store(), exp.id(), name, version, r[0], r[1]);
+            session = rows.isEmpty() ? liveSessionLevel(exp, name)
+                    : SessionAggregates.sessionLevel(vigil.store(), exp.id(), name, rows, r[0], r[1]);
+        } else {
+            values = vigil.store().assessments().valuesByScorer(exp.id(), name, r[0], r[1]);
+            if (version > 0) {
+                values = values.stream().filter(x -> x.assessment().scorerVersion() == version).toList();
+            }
+            session = values.isEmpty() ? liveSessionLevel(exp, name) : SessionAggregates.sessionLevel(values);
+        }
+        if (session) {
+            if (values == null) {
+                values = vigil.store().assessments().valuesByScorer(exp.id(), name, r[0], r[1]);
+                if (version > 0) {
+                    values = values.stream().filter(x -> x.assessment().scorerVersion() == version).toList();
+                }
+            }
+            List<ScoredValue> latest = SessionAggregates.latestPerSession(values);
+            return new Series(true, Aggregator.aggregate(latest, bucket, rate), Aggregator.aggregate(latest.stream()
+                    .map(x -> new ScoredValue(Instant.EPOCH, x.assessment())).toList(), Bucket.DAY, rate), "values");
+        }
+        if (rollups) {
+            return new Series(false, RollupAggregator.aggregate(rows, bucket, rate),
+                    RollupAggregator.whole(rows, rate), "rollups");
+        }
+        return new Series(false, Aggregator.aggregate(values, bucket, rate), Aggregator.aggregate(values.stream()
+                .map(x -> new ScoredValue(Instant.EPOCH, x.assessment())).toList(), Bucket.DAY, rate), "values");
+    }
+
+    private static boolean liveSessionLevel(ExperimentHandle exp, String name) {
+        return exp.scorers().find(name)
+                .map(s -> s.scorer() instanceof SessionScorer ss && ss.sessionLevel()).orElse(false);
     }
 
     static Map<String, Object> point(BucketStats b) {

@@ -132,8 +132,10 @@
         const metrics = s.metrics.length ? s.metrics : [null];
         metrics.forEach((m, i) => {
           const first = i === 0;
-          rows.push(el('tr', { 'data-scorer': s.name, 'data-feedback': m ? m.feedbackName : '' },
-            el('td', {}, first ? s.name : ''), el('td', {}, first ? s.kind : ''),
+          const perSession = s.level === 'session';
+          rows.push(el('tr', { 'data-scorer': s.name, 'data-feedback': m ? m.feedbackName : '', 'data-level': s.level || 'trace' },
+            el('td', {}, first ? s.name : ''),
+            el('td', {}, first ? s.kind : '', first && perSession ? el('span', { class: 'level muted', title: 'one value per session: its latest valid assessment' }, ' · per session') : ''),
             el('td', { class: 'state-' + s.state }, first ? s.state : ''),
             el('td', { class: 'num' }, first ? pct(s.sampleRate) : ''), el('td', {}, first ? (s.filter || '') : ''),
             el('td', { class: 'num' }, first ? s.health.sampled : ''), el('td', { class: 'num' }, first ? s.health.scored : ''),
@@ -248,11 +250,13 @@
     async function series(version) {
       const q = '?scorer=' + encodeURIComponent(sel.value) + '&bucket=' + bucket.value + '&from='
         + encodeURIComponent(rangeFrom(range.value)) + (version ? '&version=' + version : '');
-      return (await api('GET', exp() + '/aggregates' + q)).buckets;
+      return api('GET', exp() + '/aggregates' + q);
     }
     async function load() {
-      const a = await series(verA.value);
-      const b = verB.value ? await series(verB.value) : null;
+      const ra = await series(verA.value);
+      const a = ra.buckets;
+      const perSession = ra.level === 'session';
+      const b = verB.value ? (await series(verB.value)).buckets : null;
       for (const c of state.charts) c.destroy();
       state.charts = [];
       const names = [...new Set(a.map((p) => p.feedbackName))];
@@ -260,12 +264,14 @@
       for (const name of names) {
         const pa = a.filter((p) => p.feedbackName === name && p.value != null);
         const pb = b ? b.filter((p) => p.feedbackName === name && p.value != null) : [];
-        const block = el('div', { class: 'panel chart', 'data-feedback': name, 'data-points': pa.length,
+        const block = el('div', { class: 'panel chart', 'data-feedback': name, 'data-points': pa.length, 'data-level': ra.level || 'trace',
           'data-band': pa.filter((p) => p.low != null && p.high > p.low).length });
         blocks.push(block);
         const kind = pa.length ? pa[0].kind : 'mean';
-        block.appendChild(el('h3', {}, name + (kind === 'passRate' ? ' — pass rate' : ' — mean'),
-          el('span', { class: 'muted' }, ' with its 95 % interval; bars: sample size per bucket')));
+        block.appendChild(el('h3', {}, name + (kind === 'passRate' ? ' — pass rate' : ' — mean') + (perSession ? ' per session' : ''),
+          el('span', { class: 'muted' }, perSession
+            ? ' one value per session (its latest valid assessment, at its last scored turn) with its 95 % interval; bars: sessions per bucket'
+            : ' with its 95 % interval; bars: sample size per bucket')));
         const xs = [...new Set(pa.concat(pb).map((p) => Date.parse(p.bucketStart) / 1000))].sort((x, y) => x - y);
         const at = (pts, f) => xs.map((x) => { const p = pts.find((q) => Date.parse(q.bucketStart) / 1000 === x); return p && p[f] != null ? p[f] : null; });
         const data = [xs, at(pa, 'value'), at(pa, 'low'), at(pa, 'high'), at(pa, 'n')];

@@ -176,7 +176,7 @@ class RestApiTest {
         assertThat(reg.status()).as(reg.text()).isEqualTo(201);
         assertThat(reg.json()).containsEntry("state", "ACTIVE").containsEntry("sampleRate", 0.5)
                 .containsEntry("filter", "trace.status = 'OK'").containsEntry("kind", "java")
-                .containsEntry("level", "TRACE");
+                .containsEntry("level", "trace");
         assertThat(vigil.experiment("shop").scorers().get("short").sampleRate()).isEqualTo(0.5);
 
         Http.Reply upd = http.post("/experiments/shop/scorers/short/update", Map.of("sampleRate", 0.25));

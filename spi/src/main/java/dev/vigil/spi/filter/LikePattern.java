@@ -1,11 +1,11 @@
 package dev.vigil.spi.filter;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * A SQL LIKE pattern ({@code %} any run of characters, {@code _} one character), compiled once. Patterns without
- * {@code _} whose only {@code %} are at the ends (exact, prefix, suffix, contains) skip the regex engine.
+ * {@code _} whose only {@code %} are at the ends (exact, prefix, suffix, contains) skip the regex engine. ILIKE
+ * folds both sides one code point at a time ({@link CaseFold}), as MLflow's {@code re.IGNORECASE} match does.
  */
 final class LikePattern {
 
@@ -18,7 +18,7 @@ final class LikePattern {
 
     LikePattern(String pattern, boolean ignoreCase) {
         this.ignoreCase = ignoreCase;
-        String p = ignoreCase ? pattern.toLowerCase(Locale.ROOT) : pattern;
+        String p = ignoreCase ? CaseFold.fold(pattern) : pattern;
         boolean lead = p.startsWith("%");
         boolean trail = p.length() > (lead ? 1 : 0) && p.endsWith("%");
         String core = p.substring(lead ? 1 : 0, p.length() - (trail ? 1 : 0));
@@ -51,7 +51,7 @@ final class LikePattern {
     }
 
     boolean matches(String value) {
-        String v = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+        String v = ignoreCase ? CaseFold.fold(value) : value;
         return switch (shape) {
             case EXACT -> v.equals(literal);
             case PREFIX -> v.startsWith(literal);

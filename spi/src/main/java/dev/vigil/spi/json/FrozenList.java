@@ -13,6 +13,8 @@ import java.util.RandomAccess;
 final class FrozenList extends AbstractList<Object> implements RandomAccess {
 
     private final List<Object> view;
+    /** Its JSON size ({@link Json#jsonChars}), counted once (the value never changes); -1 until counted. */
+    private volatile long jsonChars = -1;
 
     /** @param owned a random-access list no other code holds a reference to, whose elements are frozen */
     FrozenList(List<Object> owned) {
@@ -22,6 +24,12 @@ final class FrozenList extends AbstractList<Object> implements RandomAccess {
     @Override public Object get(int index) { return view.get(index); }
     @Override public int size() { return view.size(); }
     @Override public Iterator<Object> iterator() { return view.iterator(); }
+    /** @return its JSON size if counted, else -1 */
+    long cachedJsonChars() { return jsonChars; }
+
+    /** @param n its JSON size, as counted */
+    void cacheJsonChars(long n) { jsonChars = n; }
+
     @Override public boolean equals(Object o) { return o == this || view.equals(o); }
     @Override public int hashCode() { return view.hashCode(); }
 }

@@ -14,6 +14,8 @@ import java.util.function.BiConsumer;
 final class FrozenMap implements Map<String, Object> {
 
     private final Map<String, Object> view;
+    /** Its JSON size ({@link Json#jsonChars}), counted once (the value never changes); -1 until counted. */
+    private volatile long jsonChars = -1;
 
     /** @param owned a map no other code holds a reference to, whose values are frozen */
     FrozenMap(Map<String, Object> owned) {
@@ -34,6 +36,12 @@ final class FrozenMap implements Map<String, Object> {
     @Override public Collection<Object> values() { return view.values(); }
     @Override public Set<Entry<String, Object>> entrySet() { return view.entrySet(); }
     @Override public void forEach(BiConsumer<? super String, ? super Object> action) { view.forEach(action); }
+    /** @return its JSON size if counted, else -1 */
+    long cachedJsonChars() { return jsonChars; }
+
+    /** @param n its JSON size, as counted */
+    void cacheJsonChars(long n) { jsonChars = n; }
+
     @Override public boolean equals(Object o) { return o == this || view.equals(o); }
     @Override public int hashCode() { return view.hashCode(); }
     @Override public String toString() { return view.toString(); }

@@ -13,6 +13,7 @@ import dev.vigil.spi.InvalidInputException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,89 @@ public final class Json {
     public static boolean isFrozen(Object value) {
         return value == null || value instanceof String || value instanceof Boolean || value instanceof Long
                 || value instanceof Double || value instanceof FrozenMap || value instanceof FrozenList;
+    }
+
+    /**
+     * The size by which write limits are counted ({@code WriteLimits}): the characters of a JSON value's strings,
+     * keys and numbers, with one for each separator. A JSON object or array frozen by this class is counted once and
+     * remembers its size (it never changes), so a span written again (completed, updated) is not walked again.
+     *
+     * @param value a JSON-like value (map, list, string, number, boolean or null)
+     * @return its size in characters
+     */
+    public static long jsonChars(Object value) {
+        // the common leaves first, without allocating (this runs for every attribute of every stored span)
+        if (value instanceof String s) {
+            return s.length() + 2L;
+        }
+        if (value instanceof Long l) {
+            return digits(l);
+        }
+        if (value instanceof Integer i) {
+            return digits(i);
+        }
+        if (value instanceof Boolean b) {
+            return b ? 4 : 5;
+        }
+        if (value instanceof FrozenMap m) {
+            long n = m.cachedJsonChars();
+            if (n < 0) {
+                n = mapChars(m);
+                m.cacheJsonChars(n);
+            }
+            return n;
+        }
+        if (value instanceof FrozenList l) {
+            long n = l.cachedJsonChars();
+            if (n < 0) {
+                n = collectionChars(l);
+                l.cacheJsonChars(n);
+            }
+            return n;
+        }
+        return switch (value) {
+            case null -> 4;
+            case CharSequence s -> s.length() + 2L;
+            case Map<?, ?> m -> mapChars(m);
+            case Collection<?> c -> collectionChars(c);
+            case Object[] arr -> {
+                long n = 2;
+                for (Object o : arr) {
+                    n += 1 + jsonChars(o);
+                }
+                yield n;
+            }
+            default -> String.valueOf(value).length();
+        };
+    }
+
+    private static long mapChars(Map<?, ?> m) {
+        long n = 2;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            n += (e.getKey() instanceof String k ? k.length() : String.valueOf(e.getKey()).length()) + 4L
+                    + jsonChars(e.getValue());
+        }
+        return n;
+    }
+
+    private static long collectionChars(Collection<?> c) {
+        long n = 2;
+        for (Object o : c) {
+            n += 1 + jsonChars(o);
+        }
+        return n;
+    }
+
+    /** @return the characters of a long in decimal */
+    private static int digits(long v) {
+        if (v == Long.MIN_VALUE) {
+            return 20;
+        }
+        int n = v < 0 ? 2 : 1;
+        for (long x = Math.abs(v); x >= 10; x /= 10) {
+            n++;
+        }
+        return n;
     }
 
     /**

@@ -43,6 +43,11 @@ public record Assessment(
     public static final String METADATA_SCORER_VERSION = "vigil.scorer.version";
     /** Metadata key: how long the scorer took, in milliseconds. */
     public static final String METADATA_DURATION_MS = "vigil.scorer.durationMs";
+    /**
+     * Metadata key: the revision of the trace this feedback judged ({@link TraceInfo#METADATA_REVISION}; absent
+     * means revision 0, the trace as it first completed). Part of the key scorer feedback is upserted by.
+     */
+    public static final String METADATA_TRACE_REVISION = TraceInfo.METADATA_REVISION;
 
     /** Validates and freezes. */
     public Assessment {
@@ -81,6 +86,11 @@ public record Assessment(
     public int scorerVersion() {
         String v = metadata.get(METADATA_SCORER_VERSION);
         return v == null ? 0 : Integer.parseInt(v);
+    }
+
+    /** @return the trace revision this feedback judged, from the metadata; 0 if absent or not a whole number */
+    public long traceRevision() {
+        return TraceInfo.parseRevision(metadata.get(METADATA_TRACE_REVISION));
     }
 
     /** @return a builder with this assessment's values */

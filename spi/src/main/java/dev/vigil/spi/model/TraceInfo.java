@@ -35,6 +35,34 @@ public record TraceInfo(
         Map<String, String> tags,
         List<Assessment> assessments) {
 
+    /**
+     * Metadata key: the revision of a complete trace that scorers judge. Absent means 0 (the trace as it first
+     * completed). A trace stored again with a higher revision (e.g. late OpenTelemetry spans under the re-score
+     * rule) is scored again by each active scorer version; its earlier feedback stays as history with
+     * {@code valid = false}, overridden by the new one.
+     */
+    public static final String METADATA_REVISION = "vigil.trace.revision";
+
+    /** @return this trace's revision ({@link #METADATA_REVISION}), 0 if absent or not a whole number of 0 or more */
+    public long revision() {
+        return parseRevision(traceMetadata.get(METADATA_REVISION));
+    }
+
+    /**
+     * @param value a revision as written in metadata, or null
+     * @return it as a number; 0 if null, not a whole number, or negative
+     */
+    public static long parseRevision(String value) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** Validates and freezes. */
     public TraceInfo {
         if (traceId == null || traceId.isEmpty()) {

@@ -19,9 +19,11 @@ public interface AssessmentStore {
     Assessment append(Assessment assessment);
 
     /**
-     * Inserts or replaces scorer feedback, keyed by (trace id, assessment name, scorer name, scorer version) —
-     * the scorer name and version come from {@link Assessment#METADATA_SCORER_NAME} and
-     * {@link Assessment#METADATA_SCORER_VERSION} — so that a retry or a restart never makes a duplicate. A
+     * Inserts or replaces scorer feedback, keyed by (trace id, assessment name, scorer name, scorer version, trace
+     * revision) — the scorer name and version come from {@link Assessment#METADATA_SCORER_NAME} and
+     * {@link Assessment#METADATA_SCORER_VERSION}, the trace revision from
+     * {@link Assessment#METADATA_TRACE_REVISION} (0 when absent) — so that a retry or a restart never makes a
+     * duplicate, while a re-scoring of a later revision of the trace is a new row and the earlier one stays. A
      * replaced assessment keeps its id and create time. The batch is written atomically.
      *
      * @param assessments feedback from scorers
@@ -52,7 +54,7 @@ public interface AssessmentStore {
      * @param scorerName a scorer name
      * @param scorerVersion a scorer version
      * @param traceIds trace ids to check
-     * @return those of the trace ids that already hold feedback from that scorer version
+     * @return those of the trace ids that already hold feedback from that scorer version (on any trace revision)
      */
     Set<String> tracesScoredBy(String scorerName, int scorerVersion, Collection<String> traceIds);
 }

@@ -2,6 +2,7 @@ package dev.vigil.spi.store;
 
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.LimitExceededException;
+import dev.vigil.spi.json.Json;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.AssessmentSource;
@@ -244,46 +245,7 @@ public record WriteLimits(
      * @return its size in characters
      */
     public static long jsonChars(Object value) {
-        // the common leaves first, without allocating (this runs for every attribute of every stored span)
-        if (value instanceof String s) {
-            return s.length() + 2L;
-        }
-        if (value instanceof Long l) {
-            return digits(l);
-        }
-        if (value instanceof Integer i) {
-            return digits(i);
-        }
-        if (value instanceof Boolean b) {
-            return b ? 4 : 5;
-        }
-        return switch (value) {
-            case null -> 4;
-            case CharSequence s -> s.length() + 2L;
-            case Map<?, ?> m -> {
-                long n = 2;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    n += (e.getKey() instanceof String k ? k.length() : String.valueOf(e.getKey()).length()) + 4L
-                            + jsonChars(e.getValue());
-                }
-                yield n;
-            }
-            case Collection<?> c -> {
-                long n = 2;
-                for (Object o : c) {
-                    n += 1 + jsonChars(o);
-                }
-                yield n;
-            }
-            case Object[] arr -> {
-                long n = 2;
-                for (Object o : arr) {
-                    n += 1 + jsonChars(o);
-                }
-                yield n;
-            }
-            default -> String.valueOf(value).length();
-        };
+        return Json.jsonChars(value); // counted once per frozen object or array, which remembers its size
     }
 
     private long attributes(String what, Span span, String traceId, Map<String, Object> attributes) {
@@ -303,18 +265,6 @@ public record WriteLimits(
             }
         }
         return total;
-    }
-
-    /** @return the characters of a long in decimal */
-    private static int digits(long v) {
-        if (v == Long.MIN_VALUE) {
-            return 20;
-        }
-        int n = v < 0 ? 2 : 1;
-        for (long x = Math.abs(v); x >= 10; x /= 10) {
-            n++;
-        }
-        return n;
     }
 
     private long attribute(String what, Span span, String traceId, Object value) {

@@ -92,4 +92,21 @@ class WriteLimitsTest {
                 .hasMessageStartingWith("attribute name of span s1 of trace tr-1 is 13 characters; the limit is 8");
         small.check(trace("env", "prod", span().attribute("k", "x".repeat(10)).build()));
     }
+
+    @Test
+    void jsonChars_ofAFrozenValue_isCountedOnceAndEqualsTheCountOfThePlainValue() {
+        Map<String, Object> plain = new java.util.LinkedHashMap<>();
+        plain.put("messages", List.of(Map.of("role", "user", "content", "Capital of France?"), 42L, 1.5, true));
+        plain.put("none", null);
+        plain.put("nested", Map.of("k", List.of("a", "b")));
+        Object frozen = dev.vigil.spi.json.Json.freeze(plain);
+
+        long expected = WriteLimits.jsonChars(plain);
+        // {} 2 + "messages" (8 + 4 + [2 + {47} 48 + 42 3 + 1.5 4 + true 5]) + "none" 12 + "nested" (6 + 4 + 17)
+        assertThat(expected).isEqualTo(115);
+        assertThat(WriteLimits.jsonChars(frozen)).isEqualTo(expected);
+        assertThat(WriteLimits.jsonChars(frozen)).as("remembered").isEqualTo(expected);
+        assertThat(WriteLimits.jsonChars(((Map<?, ?>) frozen).get("messages")))
+                .isEqualTo(WriteLimits.jsonChars(plain.get("messages")));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.storage.jdbc;
 
+import dev.vigil.spi.filter.CaseFold;
 import dev.vigil.spi.filter.Field;
 import dev.vigil.spi.filter.FilterExpr;
 import dev.vigil.spi.filter.Operator;
@@ -211,13 +212,20 @@ final class FilterSql {
     }
 
     /**
-     * A LIKE, or for ILIKE both sides lower-cased by the database (H2's LOWER is Java's). {@code _} is
-     * one character (code point) in Java and PostgreSQL but one UTF-16 unit in H2, which then misses a character
-     * outside the BMP (an emoji): on H2 a pattern with {@code _} is pushed down as the superset where each
-     * {@code _} is {@code %}, and the rows are checked in memory.
+     * A LIKE, or for ILIKE the value lower-cased by the database (H2's LOWER is Java's whole-string
+     * {@code toLowerCase}) against {@link CaseFold#lowerSuperset the pattern that selects at least every match of
+     * Vigil's per-code-point folding}: where the two lower cases differ ({@code İ}, {@code ı}, {@code ſ}, final
+     * {@code ς}) the pattern has {@code %} and the rows are checked in memory. {@code _} is one character (code
+     * point) in Java and PostgreSQL but one UTF-16 unit in H2, which then misses a character outside the BMP (an
+     * emoji): on H2 a pattern with {@code _} is pushed down as the superset where each {@code _} is {@code %}, and
+     * the rows are checked in memory.
      */
     private Condition like(String col, String pattern, boolean ignoreCase) {
-        String sql = ignoreCase ? "LOWER(" + col + ") LIKE LOWER(?) ESCAPE ''" : col + " LIKE ? ESCAPE ''";
+        if (ignoreCase) {
+            CaseFold.Superset s = CaseFold.lowerSuperset(pattern);
+            return new Condition("LOWER(" + col + ") LIKE ? ESCAPE ''", List.of(s.pattern()), s.exact());
+        }
+        String sql = col + " LIKE ? ESCAPE ''";
         if (dialect == Dialect.H2 && pattern.indexOf('_') >= 0) {
             return new Condition(sql, List.of(pattern.replace('_', '%')), false);
         }

@@ -27,7 +27,8 @@ import java.util.Set;
 
 /**
  * Assessments in the {@code assessments} table: the MLflow JSON plus the columns they are looked up by. Scorer
- * feedback is unique on (trace id, name, scorer name, scorer version), which makes its upsert idempotent.
+ * feedback is unique on (trace id, name, scorer name, scorer version, trace revision), which makes its upsert
+ * idempotent.
  */
 final class JdbcAssessmentStore implements AssessmentStore {
 
@@ -63,7 +64,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
     }
 
     private static final String INSERT = "INSERT INTO assessments (assessment_id, trace_id, name, scorer_name, "
-            + "scorer_version, created_ns, updated_ns, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + "scorer_version, created_ns, updated_ns, body, trace_revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static void bindInsert(PreparedStatement ps, Assessment a) throws SQLException {
         ps.setString(1, a.assessmentId());
@@ -79,6 +80,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
         ps.setLong(6, EpochNanos.of(a.createTime()));
         ps.setLong(7, EpochNanos.of(a.lastUpdateTime()));
         ps.setString(8, MlflowJson.writeAssessment(a));
+        ps.setLong(9, scorer == null ? 0 : a.traceRevision());
     }
 
     @Override
@@ -185,7 +187,8 @@ final class JdbcAssessmentStore implements AssessmentStore {
         for (int i = 0; i < ids.size(); i += JdbcTraceStore.CHUNK) {
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + JdbcTraceStore.CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, name, scorer_name, scorer_version, "
-                    + "assessment_id, created_ns, body FROM assessments WHERE scorer_name IS NOT NULL AND trace_id IN ("
+                    + "assessment_id, created_ns, body, trace_revision FROM assessments "
+                    + "WHERE scorer_name IS NOT NULL AND trace_id IN ("
                     + FilterSql.placeholders(chunk.size()) + ")")) {
                 for (int j = 0; j < chunk.size(); j++) {
                     ps.setString(j + 1, chunk.get(j));
@@ -193,7 +196,8 @@ final class JdbcAssessmentStore implements AssessmentStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         if (scorers.contains(rs.getString(3))) {
-                            out.put(new FeedbackKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)),
+                            out.put(new FeedbackKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                                    rs.getLong(8)),
                                     new Existing(rs.getString(5), EpochNanos.toInstant(rs.getLong(6)),
                                             rs.getString(7), null));
                         }

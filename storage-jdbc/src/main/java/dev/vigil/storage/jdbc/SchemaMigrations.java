@@ -29,10 +29,11 @@ final class SchemaMigrations {
 
     /** Every migration script, oldest first; add new ones at the end, never edit a released one. */
     static final List<String> SCRIPTS = List.of("V1__schema.sql", "V4__monitors.sql", "V5__retries_and_streams.sql",
-            "V6__budgets.sql", "V7__rollups.sql", "V8__budget_reservations.sql", "V9__notification_outbox.sql");
+            "V6__budgets.sql", "V7__rollups.sql", "V8__budget_reservations.sql", "V9__notification_outbox.sql",
+            "V10__trace_revision.sql");
 
     /** The schema version this code reads and writes. */
-    static final MigrationVersion CURRENT = MigrationVersion.fromVersion("9");
+    static final MigrationVersion CURRENT = MigrationVersion.fromVersion("10");
 
     /** Flyway's history table. */
     static final String HISTORY_TABLE = "vigil_schema_history";

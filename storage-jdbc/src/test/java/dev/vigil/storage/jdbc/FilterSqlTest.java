@@ -35,4 +35,16 @@ class FilterSqlTest {
         assertThat(new FilterSql(Dialect.POSTGRESQL).translate(
                 new FilterExpr.Comparison(Field.tag("k"), Operator.LIKE, List.of(pattern))).exact()).isTrue();
     }
+
+    @ParameterizedTest
+    @CsvSource({"%B, %b, true", "DOCS-%, doc%-%, false", "DOC-%, doc-%, true", "200 K, 200 k, true", "K%, k%, true",
+        "ISTANBUL, %%tanbul, false", "İ%, %%, false", "%Σ, %%, false", "%̇, %%, false",
+        "St_p, %t%p, false"})
+    void h2Ilike_pushesDownTheLowerCasedPattern_orASupersetWhereLowerCaseAndFoldingDiffer(String pattern,
+            String pushed, boolean exact) {
+        FilterSql.Condition c = new FilterSql(Dialect.H2).translate(
+                new FilterExpr.Comparison(new Field(FieldKind.SPAN_NAME, "name"), Operator.ILIKE, List.of(pattern)));
+        assertThat(c.params()).containsExactly(pushed);
+        assertThat(c.exact()).as(pattern).isEqualTo(exact);
+    }
 }

@@ -55,6 +55,9 @@ class JdbcFilterConformanceTests {
 
         @AfterEach
         void manyRanInSqlAlone() {
+            if (filters == 0) {
+                return; // a test with fixed cases (ILIKE folding), not the random filters this counts
+            }
             System.out.println("filter conformance on " + dialect() + ": " + exact + " of " + filters
                     + " filters pushed down exactly");
             // the property is only worth something for SQL if many filters really run in SQL alone (content,

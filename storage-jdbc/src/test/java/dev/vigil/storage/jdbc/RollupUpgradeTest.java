@@ -47,7 +47,10 @@ class RollupUpgradeTest {
             store.assessments().upsertScorerFeedback(feedback);
         }
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            // back to what version 6 left: no rollup tables, no V7 in the history (and V8, V9 undone, which came after)
+            // back to what version 6 left: no rollup tables, no V7 in the history (and V8, V9, V10 undone, which came
+            // after; V10 is then applied again to rows already there)
+            undoTraceRevision(s, dialect);
+            s.executeUpdate("DELETE FROM \"vigil_schema_history\" WHERE \"version\" = '10'");
             s.executeUpdate("DROP TABLE notification_outbox");
             s.executeUpdate("DELETE FROM \"vigil_schema_history\" WHERE \"version\" = '9'");
             s.executeUpdate("DROP TABLE budget_reservations");
@@ -73,6 +76,26 @@ class RollupUpgradeTest {
                     store.assessments().valuesByScorer(exp, "quality", T0, end)));
             assertThat(rows.get(0).passed()).isEqualTo(5); // tr-0 now passes; tr-3 does not
         }
+    }
+
+    /** Undoes V10: scorer feedback keyed without the trace revision, as before it. */
+    private static void undoTraceRevision(Statement s, Dialect dialect) throws java.sql.SQLException {
+        if (dialect != Dialect.SQLITE) {
+            s.executeUpdate("ALTER TABLE assessments DROP CONSTRAINT assessments_scorer_key");
+            s.executeUpdate("ALTER TABLE assessments DROP COLUMN trace_revision");
+            s.executeUpdate("ALTER TABLE assessments ADD CONSTRAINT assessments_scorer_key "
+                    + "UNIQUE (trace_id, name, scorer_name, scorer_version)");
+            return;
+        }
+        s.executeUpdate("CREATE TABLE assessments_v9 (ord INTEGER PRIMARY KEY AUTOINCREMENT, "
+                + "assessment_id TEXT NOT NULL UNIQUE, trace_id TEXT NOT NULL, name TEXT NOT NULL, scorer_name TEXT, "
+                + "scorer_version INTEGER, created_ns INTEGER NOT NULL, updated_ns INTEGER NOT NULL, body TEXT NOT NULL, "
+                + "CONSTRAINT assessments_scorer_key UNIQUE (trace_id, name, scorer_name, scorer_version))");
+        s.executeUpdate("INSERT INTO assessments_v9 SELECT ord, assessment_id, trace_id, name, scorer_name, "
+                + "scorer_version, created_ns, updated_ns, body FROM assessments");
+        s.executeUpdate("DROP TABLE assessments");
+        s.executeUpdate("ALTER TABLE assessments_v9 RENAME TO assessments");
+        s.executeUpdate("CREATE INDEX assessments_by_scorer ON assessments (scorer_name, scorer_version, trace_id)");
     }
 
     private static Assessment feedback(String traceId, boolean pass) {

@@ -148,6 +148,52 @@ public abstract class FilterConformanceSuite {
         assertThat(selective).as("filters selecting some but under half of the traces").isGreaterThan(cases / 4);
     }
 
+    /**
+     * ILIKE folds case one code point at a time, as MLflow's {@code re.IGNORECASE} match does (each expected set
+     * below is what MLflow's {@code _ilike} selects in Python 3): {@code İ} and {@code ı} match {@code i},
+     * {@code ſ} matches {@code s}, final {@code ς} matches {@code σ}, the Kelvin sign matches {@code k}, {@code _} is
+     * one code point (an emoji too), and nothing expands ({@code ß} is not {@code ss}). Checked against these fixed
+     * answers, not the shared evaluator, so a store and the evaluator cannot agree on a wrong answer.
+     */
+    @Test
+    void ilike_foldsCaseOneCodePointAtATime_asMlflowDoes() {
+        Clock clock = Clock.fixed(FilterCases.T0.plusSeconds(100), ZoneOffset.UTC);
+        store = openStore(clock);
+        String exp = store.experiments().getOrCreate("ilike-folding").experimentId();
+        List<String> cities = List.of("\u0130stanbul", "istanbul", "ISTANBUL", "\u0131stanbul", "\u017ftop", "STOP",
+                "\u039f\u0394\u039f\u03a3", "\u03bf\u03b4\u03bf\u03c2", "200 \u212a", "\ud83d\ude00 smile", "stra\u00dfe");
+        List<Trace> traces = new ArrayList<>();
+        for (int i = 0; i < cities.size(); i++) {
+            traces.add(new Trace(dev.vigil.spi.model.TraceInfo.builder().traceId("fold-" + i).experimentId(exp)
+                    .requestTime(FilterCases.T0.plusSeconds(i)).state(dev.vigil.spi.model.TraceState.OK)
+                    .tag("city", cities.get(i)).build(), List.of()));
+        }
+        store.traces().put(traces);
+        Store writtenTo = store;
+        store = null; // closed by reopen when it reopens
+        store = reopen(writtenTo, clock);
+        java.util.Map<String, List<Integer>> cases = new java.util.LinkedHashMap<>();
+        cases.put("istanbul", List.of(0, 1, 2, 3));
+        cases.put("_stanbul", List.of(0, 1, 2, 3));
+        cases.put("%STOP", List.of(4, 5));
+        cases.put("\u03bf\u03b4\u03bf\u03c3", List.of(6, 7));
+        cases.put("%k", List.of(8));
+        cases.put("_ smile", List.of(9));
+        cases.put("STRA\u1e9eE", List.of(10));
+        cases.put("strasse", List.of());
+        cases.put("%\u0130%", List.of(0, 1, 2, 3, 9));
+        cases.put("%\u0307%", List.of());
+        for (var c : cases.entrySet()) {
+            FilterExpr filter = new FilterExpr.Comparison(dev.vigil.spi.filter.Field.tag("city"),
+                    dev.vigil.spi.filter.Operator.ILIKE, List.of(c.getKey()));
+            List<String> want = c.getValue().stream().map(i -> "fold-" + i).toList();
+            assertThat(ids(exp, filter, null, 1 + c.getKey().length() % 4)).as("tags.city ILIKE '%s'", c.getKey())
+                    .isEqualTo(want);
+            assertThat(expected(traces, filter, null)).as("in memory: tags.city ILIKE '%s'", c.getKey())
+                    .isEqualTo(want);
+        }
+    }
+
     private static List<String> expected(List<Trace> traces, FilterExpr filter, Instant from) {
         Predicate<Trace> p = FilterEvaluator.compile(filter);
         return traces.stream().filter(t -> from == null || !t.info().requestTime().isBefore(from)).filter(p)

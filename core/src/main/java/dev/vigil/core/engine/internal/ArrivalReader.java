@@ -151,6 +151,6 @@ final class ArrivalReader {
 
     /** Drops pairs already stored for the same scorer version (a restart re-reading, a backfill before us). */
     private List<Work> withoutScored(List<Work> work) {
-        return ScoredPairs.without(store, work, Work::scorer, w -> w.trace().traceId());
+        return ScoredPairs.without(store, work, Work::scorer, Work::trace);
     }
 }

@@ -81,7 +81,9 @@ final class DurableWrites {
         boolean[] refused = new boolean[1];
         boolean done = durably("storing feedback", () -> {
             try {
-                out.addAll(store.assessments().upsertScorerFeedback(batch));
+                RevisionHistory.Batch b = RevisionHistory.of(store, batch);
+                List<Assessment> written = store.assessments().upsertScorerFeedback(b.writes());
+                out.addAll(written.subList(b.history(), written.size())); // the fresh feedback, as stored
             } catch (InvalidInputException e) {
                 refused[0] = true;
                 if (batch.size() == 1) {

@@ -3,6 +3,7 @@ package dev.vigil.core.engine.internal;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.model.FeedbackValue;
+import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.Scorer;
 import java.time.Instant;
@@ -39,6 +40,27 @@ public final class FeedbackAssessment {
                 .source(feedback.source() != null ? feedback.source() : sourceOf(scorer, name)).createTime(now)
                 .value(new FeedbackValue(feedback.value(), feedback.error())).rationale(feedback.rationale())
                 .metadata(md).build();
+    }
+
+    /**
+     * As {@link #of(Feedback, Scorer, String, int, String, long, double, Instant)} on a trace, tagging the
+     * feedback with the trace's revision ({@link Assessment#METADATA_TRACE_REVISION}) when it is above 0.
+     *
+     * @param feedback the feedback
+     * @param scorer the scorer that made it
+     * @param name its registered name
+     * @param version its registered version (0 for an unregistered scorer)
+     * @param trace the trace it judged
+     * @param durationNanos how long the scorer ran
+     * @param sampleRate the sample rate it ran at
+     * @param now the time to record
+     * @return the assessment
+     */
+    public static Assessment of(Feedback feedback, Scorer scorer, String name, int version, Trace trace,
+            long durationNanos, double sampleRate, Instant now) {
+        Assessment a = of(feedback, scorer, name, version, trace.traceId(), durationNanos, sampleRate, now);
+        long revision = trace.info().revision();
+        return revision == 0 ? a : a.toBuilder().metadata(RevisionHistory.tagged(a.metadata(), revision)).build();
     }
 
     private static AssessmentSource sourceOf(Scorer scorer, String name) {

@@ -88,7 +88,7 @@ final class RetryTriage {
                 }
             }
         }
-        List<Runnable> run = ScoredPairs.without(store, candidates, Runnable::scorer, r -> r.trace().traceId());
+        List<Runnable> run = ScoredPairs.without(store, candidates, Runnable::scorer, Runnable::trace);
         if (run.size() < candidates.size()) {
             int i = 0;
             for (Runnable c : candidates) {

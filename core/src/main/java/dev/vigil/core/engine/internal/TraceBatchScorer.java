@@ -319,7 +319,7 @@ public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
         }
         List<Assessment> out = new ArrayList<>(o.feedback().size());
         for (Feedback f : o.feedback()) {
-            out.add(FeedbackAssessment.of(f, s.scorer(), s.name(), s.version(), w.trace().traceId(),
+            out.add(FeedbackAssessment.of(f, s.scorer(), s.name(), s.version(), w.trace(),
                     o.durationNanos(), s.sampling().sampleRate(), now));
         }
         return new Ran(w, o, out, null);
@@ -364,7 +364,7 @@ public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
 
     /** Drops pairs already stored for the same scorer version (a re-delivery after a crash or rebalance). */
     private List<Work> withoutScored(List<Work> work) {
-        return ScoredPairs.without(store, work, Work::scorer, w -> w.trace().traceId());
+        return ScoredPairs.without(store, work, Work::scorer, Work::trace);
     }
 
     /** Stops taking batches, waits up to the drain timeout for runs in flight, then interrupts the rest. */

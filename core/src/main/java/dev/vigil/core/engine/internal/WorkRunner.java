@@ -107,7 +107,7 @@ final class WorkRunner {
                     continue;
                 }
                 for (Feedback f : o.feedback()) {
-                    out.add(FeedbackAssessment.of(f, s.scorer(), s.name(), s.version(), w.trace().traceId(),
+                    out.add(FeedbackAssessment.of(f, s.scorer(), s.name(), s.version(), w.trace(),
                             o.durationNanos(), s.sampling().sampleRate(), now));
                 }
                 ran.add(w);

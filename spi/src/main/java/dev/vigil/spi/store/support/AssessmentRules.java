@@ -9,7 +9,9 @@ import java.util.UUID;
 /**
  * The rules of storing assessments that every store shares: ids, the checks of {@code append} and
  * {@code upsertScorerFeedback}, and the upsert itself — scorer feedback is keyed by (trace, assessment name,
- * scorer name, scorer version); a write for a stored key replaces it, keeping its id and create time.
+ * scorer name, scorer version, trace revision); a write for a stored key replaces it, keeping its id and create
+ * time. The trace revision ({@link Assessment#METADATA_TRACE_REVISION}, 0 when absent) lets a trace updated after
+ * it was scored be scored again while the feedback on its earlier revision stays as history.
  */
 public final class AssessmentRules {
     private AssessmentRules() {}
@@ -21,14 +23,15 @@ public final class AssessmentRules {
      * @param name the assessment name
      * @param scorerName the scorer's name
      * @param scorerVersion the scorer's version
+     * @param traceRevision the trace revision the feedback judged (0 when its metadata has none)
      */
-    public record FeedbackKey(String traceId, String name, String scorerName, int scorerVersion) {
+    public record FeedbackKey(String traceId, String name, String scorerName, int scorerVersion, long traceRevision) {
         /**
          * @param a scorer feedback (checked by {@link #checkUpsertBatch})
          * @return its key
          */
         public static FeedbackKey of(Assessment a) {
-            return new FeedbackKey(a.traceId(), a.name(), a.scorerName(), a.scorerVersion());
+            return new FeedbackKey(a.traceId(), a.name(), a.scorerName(), a.scorerVersion(), a.traceRevision());
         }
     }
 
@@ -68,6 +71,25 @@ public final class AssessmentRules {
         }
         if (a.metadata().get(Assessment.METADATA_SCORER_VERSION) != null) {
             checkVersion(a);
+            checkTraceRevision(a);
+        }
+    }
+
+    private static void checkTraceRevision(Assessment a) {
+        String v = a.metadata().get(Assessment.METADATA_TRACE_REVISION);
+        if (v == null) {
+            return;
+        }
+        long revision;
+        try {
+            revision = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            revision = -1;
+        }
+        if (revision < 0) {
+            throw new InvalidInputException("assessment '" + a.name() + "' on trace " + a.traceId() + " has "
+                    + Assessment.METADATA_TRACE_REVISION + " '" + v + "'; it must be a whole number, 0 or more; "
+                    + "nothing was written");
         }
     }
 
@@ -75,8 +97,8 @@ public final class AssessmentRules {
      * @param batch scorer feedback to upsert
      * @param limits the write limits, or null for none
      * @throws InvalidInputException if the list or an entry is null, an entry is over the limits, lacks the scorer
-     *     name or version metadata, or has a version that is not a whole number of 0 or more; nothing may then be
-     *     written
+     *     name or version metadata, or has a version or trace revision that is not a whole number of 0 or more;
+     *     nothing may then be written
      */
     public static void checkUpsertBatch(List<Assessment> batch, WriteLimits limits) {
         StoreArguments.present(batch, "upsertScorerFeedback needs a list");
