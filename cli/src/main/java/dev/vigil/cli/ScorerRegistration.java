@@ -53,7 +53,8 @@ final class ScorerRegistration {
                         + "sufficiency, completeness, fluency, tool-correctness, tool-efficiency, guidelines, "
                         + "custom-prompt; or a session (multi-turn) judge: user-frustration, "
                         + "conversation-completeness, conversational-safety, knowledge-retention, "
-                        + "conversational-tool-efficiency.")
+                        + "conversational-tool-efficiency, conversational-role-adherence, "
+                        + "conversational-guidelines (with --guidelines).")
         String judge;
 
         @Option(names = "--definition", paramLabel = "FILE",
@@ -258,6 +259,15 @@ final class ScorerRegistration {
                 case "knowledge-retention", "knowledge_retention" -> Judges.knowledgeRetention();
                 case "conversational-tool-efficiency", "conversational-tool-call-efficiency",
                         "conversational_tool_call_efficiency" -> Judges.conversationalToolCallEfficiency();
+                case "conversational-role-adherence", "conversational_role_adherence" ->
+                        Judges.conversationalRoleAdherence();
+                case "conversational-guidelines", "conversational_guidelines" -> {
+                    if (guidelines == null || guidelines.isEmpty()) {
+                        throw new UserError("--judge conversational-guidelines needs at least one --guidelines"
+                                + " \"The assistant must ...\"");
+                    }
+                    yield Judges.conversationalGuidelines(name, guidelines);
+                }
                 case "guidelines" -> {
                     if (guidelines == null || guidelines.isEmpty()) {
                         throw new UserError("--judge guidelines needs at least one --guidelines \"The response must ...\"");
@@ -274,7 +284,8 @@ final class ScorerRegistration {
                         + "correctness, groundedness, retrieval-relevance, sufficiency, completeness, fluency, "
                         + "tool-correctness, tool-efficiency, expectations-guidelines, guidelines, custom-prompt; session"
                         + " judges: user-frustration, conversation-completeness, conversational-safety,"
-                        + " knowledge-retention, conversational-tool-efficiency");
+                        + " knowledge-retention, conversational-tool-efficiency, conversational-role-adherence,"
+                        + " conversational-guidelines");
             };
             b.name(name);
             if (model != null) {

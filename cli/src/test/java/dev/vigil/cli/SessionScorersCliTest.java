@@ -34,12 +34,16 @@ class SessionScorersCliTest {
     @Test
     void conversationJudges_registerAsSessionScorers_andListShowsTheLevel() {
         for (String kind : List.of("user-frustration", "conversation-completeness", "conversational-safety",
-                "knowledge-retention", "conversational-tool-efficiency")) {
+                "knowledge-retention", "conversational-tool-efficiency", "conversational-role-adherence")) {
             Cli.Result r = cli.run("scorers", "register", kind.replace('-', '_'), "--judge", kind, "--model",
                     "openai:/gpt-4o-mini");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("(judge, session level)");
         }
+        Cli.Result guided = cli.run("scorers", "register", "on_topic", "--judge", "conversational-guidelines",
+                "--guidelines", "The assistant must stay on the topic of orders", "--model", "openai:/gpt-4o-mini");
+        assertThat(guided.code()).as(guided.err()).isZero();
+        assertThat(guided.out()).contains("(judge, session level)");
         Cli.Result safety = cli.run("scorers", "register", "safety", "--judge", "safety", "--model",
                 "openai:/gpt-4o-mini");
         assertThat(safety.out()).doesNotContain("session level");
