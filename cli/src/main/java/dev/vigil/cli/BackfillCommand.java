@@ -60,6 +60,28 @@ final class BackfillCommand implements Callable<Integer> {
         try (StopSignal stop = new StopSignal()) {
             try (Store s = store.open(); Vigil vigil = store.vigil(s)) {
                 ExperimentHandle exp = vigil.experiment(store.experiment);
+                // session-level scorers score whole sessions, at once, here; the others go to a trace backfill job
+                List<BackfillScorer> sessionLevel = configs.stream().filter(c -> exp.scorers().find(c.name())
+                        .map(r -> r.level() == dev.vigil.core.registry.ScorerLevel.SESSION).orElse(false)).toList();
+                configs.removeAll(sessionLevel);
+                if (!sessionLevel.isEmpty()) {
+                    List<String> names = sessionLevel.stream().map(BackfillScorer::name).toList();
+                    if (dryRun) {
+                        out.println("Session scorer(s) " + String.join(", ", names) + " would score every session with"
+                                + " a trace in " + start + " → " + end + " once (no estimate for session scorers).");
+                    } else {
+                        dev.vigil.core.session.SessionPass p = exp.backfillSessions(sessionLevel, start, end);
+                        out.println("Session backfill of " + String.join(", ", names) + " over " + start + " → " + end
+                                + " in experiment '" + exp.name() + "': " + p.sessions() + " session(s), "
+                                + p.scored() + " scored, " + p.upToDate() + " already scored, " + p.notSampled()
+                                + " not sampled, " + p.active() + " still in progress, " + p.deferred()
+                                + " deferred (transient failures, scored by the session loop later).");
+                    }
+                    out.flush();
+                    if (configs.isEmpty()) {
+                        return 0;
+                    }
+                }
                 if (dryRun) {
                     return BackfillDryRun.print(out, s, exp, configs, start, end, clock.instant());
                 }

@@ -144,7 +144,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             printTable(out, s, exp, vigil.stats(exp.id()), plan, begin, end, clock);
             DemoMonitor.show(out, s, exp.id(), clock);
-            DemoSessions.show(out, s, exp.name() + "-chats", clock, seed);
+            DemoSessions.show(out, vigil, exp.name() + "-chats", clock, seed);
 
             if (!stop.requested()) {
                 out.println();

@@ -2,7 +2,12 @@ package dev.vigil.cli;
 
 import dev.vigil.cli.demo.DemoConversations;
 import dev.vigil.cli.demo.DemoJudgeModel;
+import dev.vigil.core.ExperimentHandle;
+import dev.vigil.core.Vigil;
+import dev.vigil.core.registry.RegisteredScorer;
 import dev.vigil.core.session.SessionAssessments;
+import dev.vigil.core.session.SessionPass;
+import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.core.session.SessionOptions;
 import dev.vigil.core.session.SessionScorerEntry;
 import dev.vigil.core.session.SessionScoring;
@@ -24,8 +29,9 @@ import java.util.Optional;
 
 /**
  * The demo's session-level judge: a few multi-turn support chats are logged to their own experiment (idle for more than the 5 minutes a
- * session waits before it is scored), MLflow's UserFrustration judge scores each session once, then one chat
- * resumes and is scored again, its earlier assessment kept and marked superseded. The judge calls the configured
+ * session waits before it is scored), MLflow's UserFrustration judge is registered and started there like any
+ * scorer, and the monitoring engine's session loop ({@link Vigil#sessions()}) scores each session once; then one
+ * chat resumes and is scored again, its earlier assessment kept and marked superseded. The judge calls the configured
  * model ({@code VIGIL_JUDGE_MODEL}) or, without one, the demo's keyword stand-in {@link DemoJudgeModel}.
  */
 final class DemoSessions {
@@ -33,16 +39,23 @@ final class DemoSessions {
 
     /**
      * @param out where to print
-     * @param s the store
+     * @param vigil the demo's Vigil: its registry keeps the judge, its session loop scores the chats
      * @param experimentName the experiment the chats go to (created if missing), apart from the demo's traces so
      *     that the trace scorers, the backfill and the report of the demo experiment are not changed by them
      * @param clock the clock
      * @param seed the content seed
      */
-    static void show(PrintWriter out, Store s, String experimentName, Clock clock, long seed) {
-        String experimentId = s.experiments().getOrCreate(experimentName).experimentId();
+    static void show(PrintWriter out, Vigil vigil, String experimentName, Clock clock, long seed) {
+        Store s = vigil.store();
+        ExperimentHandle chatsExp = vigil.experiment(experimentName);
+        String experimentId = chatsExp.id();
         LlmJudge judge = judge(out);
-        SessionScorerEntry entry = new SessionScorerEntry(judge, 1, 1.0);
+        // registered like any scorer: the registry keeps this live judge (with the demo's model) for the session loop
+        RegisteredScorer registered = chatsExp.scorers().registerOrGet(judge);
+        if (!registered.isActive() || registered.sampleRate() < 1.0) {
+            registered = registered.start(SamplingConfig.of(1.0));
+        }
+        SessionScorerEntry entry = new SessionScorerEntry(registered.sessionScorer(), registered.version(), 1.0);
         DemoConversations chats = new DemoConversations(seed, experimentId);
         Instant now = clock.instant();
         // chat 1 (frustrated, then helped) first stops after its second turn: it resumes below
@@ -53,8 +66,9 @@ final class DemoSessions {
             s.traces().put(turns);
             ids.add(Session.idOf(turns.get(0)).orElseThrow());
         }
+        // reads the sessions and their history; the scoring itself is the session loop's
         SessionScoring scoring = new SessionScoring(s, experimentId, List.of(entry), SessionOptions.defaults(), clock);
-        var pass = scoring.runOnce();
+        SessionPass pass = vigil.sessions().runOnce(experimentId).orElse(SessionPass.empty());
         Table t = new Table("SESSION", ">TURNS", "USER_FRUSTRATION", "RATIONALE");
         for (String id : ids) {
             Session session = scoring.session(id).orElseThrow();
@@ -62,12 +76,14 @@ final class DemoSessions {
         }
         out.printf("%nSession-level judge 'user_frustration' (%s) on %d multi-turn chats (experiment '%s') idle for"
                 + " over %d minutes (%d scored, %d deferred):%n", judge.modelUri(), ids.size(), experimentName,
-                SessionOptions.DEFAULT_IDLE.toMinutes(), pass.scored(), pass.deferred());
+                vigil.sessions().options().idleAfter().toMinutes(),
+                // a background pass of the loop may have scored some first: those count as scored too
+                pass.scored() + pass.upToDate(), pass.deferred());
         t.print(out);
 
         String id = ids.get(resumed);
         s.traces().put(chats.turns(id, resumed, now.minus(Duration.ofMinutes(10)), 2, 3));
-        scoring.runOnce();
+        vigil.sessions().runOnce(experimentId);
         Session session = scoring.session(id).orElseThrow();
         List<Assessment> history = scoring.history(session, entry);
         out.printf("Session %s resumed (now %d turns) and was scored again: %s; history by session version: %s%n",

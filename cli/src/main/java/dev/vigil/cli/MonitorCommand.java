@@ -28,6 +28,8 @@ final class MonitorCommand implements Callable<Integer> {
     StoreMixin store;
     @Mixin
     PartitionsOption partitions;
+    @Mixin
+    SessionOptionsMixin sessions;
 
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop by itself after this long, e.g. 10m (default: run until stopped).")
     String duration;
@@ -42,7 +44,7 @@ final class MonitorCommand implements Callable<Integer> {
         long limitMs = duration == null ? Long.MAX_VALUE : length(duration, "--duration").toMillis();
         long everyMs = length(statusEvery, "--status-every").toMillis();
         try (StopSignal stop = new StopSignal()) {
-            try (Store s = store.open(); Vigil vigil = partitions.apply(store.builder(s), s).build()) {
+            try (Store s = store.open(); Vigil vigil = sessions.apply(partitions.apply(store.builder(s), s)).build()) {
                 ExperimentHandle exp = vigil.experiment(store.experiment);
                 List<RegisteredScorer> active = exp.scorers().active();
                 vigil.startMonitoring();
@@ -56,6 +58,13 @@ final class MonitorCommand implements Callable<Integer> {
                         + (active.isEmpty() ? " (start one with 'vigil scorers start NAME --sample-rate 0.5')" : ": "
                                 + String.join(", ", active.stream().map(r -> r.name() + " " + ScorersCommand.pct(r.sampleRate())).toList()))
                         + ". Ctrl-C stops.");
+                List<String> sessionLevel = active.stream()
+                        .filter(r -> r.level() == dev.vigil.core.registry.ScorerLevel.SESSION).map(r -> r.name()).toList();
+                if (!sessionLevel.isEmpty()) {
+                    out.println("Session scorer" + (sessionLevel.size() == 1 ? " " : "s ") + String.join(", ", sessionLevel)
+                            + (sessionLevel.size() == 1 ? " scores" : " score") + " each session once it has been idle for " + sessions.sessionIdle
+                            + " (looked for every " + sessions.sessionEvery + "), and again when it resumes.");
+                }
                 out.flush();
                 LiveLine line = new LiveLine(out, LiveLine.isTerminal(), everyMs);
                 long t0 = System.nanoTime();

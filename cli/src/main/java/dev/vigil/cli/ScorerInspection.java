@@ -49,7 +49,7 @@ final class ScorerInspection {
         public Integer call() {
             // read the stored versions as they are: listing needs no scorer rebuilt (no Python sandbox started);
             // health is what the store holds (ScorerHealth.fromStore): the engine's counters live in its process
-            Table t = new Table("NAME", ">VERSION", "KIND", "STATE", ">SAMPLE RATE", "FILTER", "HEALTH", ">PENDING",
+            Table t = new Table("NAME", ">VERSION", "KIND", "LEVEL", "STATE", ">SAMPLE RATE", "FILTER", "HEALTH", ">PENDING",
                     "LAST FAILURE");
             List<String> notes = new java.util.ArrayList<>();
             long skipped;
@@ -63,7 +63,7 @@ final class ScorerInspection {
                 for (ScorerVersion v : all) {
                     if (allVersions || latest.get(v.name()) == v) {
                         dev.vigil.core.ScorerHealth h = health(s, exp.get().experimentId(), v);
-                        t.row(v.name(), v.version(), v.definition().kind(), state(v), pct(v.sampling().sampleRate()),
+                        t.row(v.name(), v.version(), v.definition().kind(), level(v), state(v), pct(v.sampling().sampleRate()),
                                 v.sampling().filterString() == null ? "" : v.sampling().filterString(),
                                 h == null ? "-" : healthWord(h), h == null ? "-" : h.pendingRetries(),
                                 h == null || h.lastErrorKind() == null ? "" : h.lastErrorKind().name());
@@ -87,6 +87,19 @@ final class ScorerInspection {
                 out.println(SkippedRowsNote.text(skipped));
             }
             return 0;
+        }
+
+        /**
+         * @return {@code session} or {@code trace}, from the kind's codec (which tells it from the definition, or
+         *     builds the scorer and asks it); {@code trace} if it cannot be told here (as the registry decides)
+         */
+        static String level(ScorerVersion v) {
+            try {
+                return dev.vigil.core.scorer.ScorerCodecs.codec(v.definition().kind()).sessionLevel(v.definition())
+                        ? "session" : "trace";
+            } catch (RuntimeException cannotTell) {
+                return "trace";
+            }
         }
 
         /** @return the stored health, or null for a store without a retry queue */
@@ -142,6 +155,7 @@ final class ScorerInspection {
                 out.println("name:        " + r.name());
                 out.println("version:     " + r.version());
                 out.println("kind:        " + r.definition().kind());
+                out.println("level:       " + ListScorers.level(r));
                 out.println("state:       " + state(r));
                 out.println("sample rate: " + pct(r.sampling().sampleRate()));
                 out.println("filter:      " + (r.sampling().filterString() == null ? "(none)" : r.sampling().filterString()));

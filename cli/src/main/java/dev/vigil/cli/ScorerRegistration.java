@@ -51,7 +51,10 @@ final class ScorerRegistration {
         @Option(names = "--judge", paramLabel = "KIND",
                 description = "An LLM judge: safety, relevance, correctness, groundedness, retrieval-relevance, "
                         + "sufficiency, completeness, fluency, tool-correctness, tool-efficiency, guidelines, "
-                        + "custom-prompt.")
+                        + "custom-prompt; or a session (multi-turn) judge: user-frustration, "
+                        + "conversation-completeness, conversational-safety, knowledge-retention, "
+                        + "conversational-tool-efficiency, conversational-role-adherence, "
+                        + "conversational-guidelines (with --guidelines).")
         String judge;
 
         @Option(names = "--definition", paramLabel = "FILE",
@@ -250,6 +253,21 @@ final class ScorerRegistration {
                 case "tool-correctness" -> Judges.toolCallCorrectness();
                 case "tool-efficiency" -> Judges.toolCallEfficiency();
                 case "expectations-guidelines" -> Judges.expectationsGuidelines();
+                case "user-frustration", "user_frustration" -> Judges.userFrustration();
+                case "conversation-completeness", "conversation_completeness" -> Judges.conversationCompleteness();
+                case "conversational-safety", "conversational_safety" -> Judges.conversationalSafety();
+                case "knowledge-retention", "knowledge_retention" -> Judges.knowledgeRetention();
+                case "conversational-tool-efficiency", "conversational-tool-call-efficiency",
+                        "conversational_tool_call_efficiency" -> Judges.conversationalToolCallEfficiency();
+                case "conversational-role-adherence", "conversational_role_adherence" ->
+                        Judges.conversationalRoleAdherence();
+                case "conversational-guidelines", "conversational_guidelines" -> {
+                    if (guidelines == null || guidelines.isEmpty()) {
+                        throw new UserError("--judge conversational-guidelines needs at least one --guidelines"
+                                + " \"The assistant must ...\"");
+                    }
+                    yield Judges.conversationalGuidelines(name, guidelines);
+                }
                 case "guidelines" -> {
                     if (guidelines == null || guidelines.isEmpty()) {
                         throw new UserError("--judge guidelines needs at least one --guidelines \"The response must ...\"");
@@ -264,7 +282,10 @@ final class ScorerRegistration {
                 }
                 default -> throw new UserError("unknown judge '" + source.judge + "'; known: safety, relevance, "
                         + "correctness, groundedness, retrieval-relevance, sufficiency, completeness, fluency, "
-                        + "tool-correctness, tool-efficiency, expectations-guidelines, guidelines, custom-prompt");
+                        + "tool-correctness, tool-efficiency, expectations-guidelines, guidelines, custom-prompt; session"
+                        + " judges: user-frustration, conversation-completeness, conversational-safety,"
+                        + " knowledge-retention, conversational-tool-efficiency, conversational-role-adherence,"
+                        + " conversational-guidelines");
             };
             b.name(name);
             if (model != null) {

@@ -75,7 +75,8 @@ final class ScorersCommand implements Runnable {
     }
 
     static String describe(RegisteredScorer r) {
-        return "'" + r.name() + "' version " + r.version() + " (" + r.definition().kind() + "): "
+        return "'" + r.name() + "' version " + r.version() + " (" + r.definition().kind()
+                + (r.level() == dev.vigil.core.registry.ScorerLevel.SESSION ? ", session level" : "") + "): "
                 + r.state().name().toLowerCase(Locale.ROOT)
                 + (r.isActive() ? " at " + pct(r.sampleRate()) : "")
                 + (r.filterString() == null ? "" : ", filter " + r.filterString());

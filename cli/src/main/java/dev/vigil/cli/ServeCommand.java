@@ -106,6 +106,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     PartitionsOption partitions;
+    @Mixin
+    SessionOptionsMixin sessions;
 
     @Override
     public Integer call() {
@@ -140,7 +142,7 @@ final class ServeCommand implements Callable<Integer> {
                 VigilServer.Meters meters = VigilServer.Meters.create();
                 // the partition count splits the store tail; a Kafka source has its own partitions
                 Vigil.Builder base = Vigil.builder().store(s).metrics(meters.engine());
-                Vigil.Builder builder = kafkaOptions == null ? partitions.apply(base, s) : base;
+                Vigil.Builder builder = sessions.apply(kafkaOptions == null ? partitions.apply(base, s) : base);
                 if (engineId != null || kafkaOptions != null) {
                     builder.engineId(id);
                 }
@@ -167,6 +169,7 @@ final class ServeCommand implements Callable<Integer> {
                         vigil.close();
                         throw new UserError("cannot start the Kafka source: " + e.getMessage(), e);
                     }
+                    vigil.sessions().start(); // session scorers read the stored traces, whatever fed them
                     // the consumer lag in /metrics (total and per partition) and in /health
                     lagMeters = KafkaLagMeters.bind(source, server.metrics());
                     KafkaTraceSource kafkaSource = source;

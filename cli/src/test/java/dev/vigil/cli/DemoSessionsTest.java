@@ -24,8 +24,9 @@ class DemoSessionsTest {
     void demoChats_areJudgedPerSession_andTheResumedOneKeepsItsHistory() {
         Clock clock = Clock.fixed(Instant.parse("2026-03-02T12:00:00Z"), ZoneOffset.UTC);
         StringWriter text = new StringWriter();
-        try (Store s = Stores.open("memory:", StoreOptions.withClock(clock))) {
-            DemoSessions.show(new PrintWriter(text, true), s, "vigil-demo-chats", clock, 42);
+        try (Store s = Stores.open("memory:", StoreOptions.withClock(clock));
+                dev.vigil.core.Vigil vigil = dev.vigil.core.Vigil.builder().store(s).clock(clock).build()) {
+            DemoSessions.show(new PrintWriter(text, true), vigil, "vigil-demo-chats", clock, 42);
 
             String out = text.toString();
             assertThat(out).contains("Session-level judge 'user_frustration' (demo:/keyword-frustration) on 4"
@@ -43,6 +44,10 @@ class DemoSessionsTest {
             traces.forEach(t -> judged.addAll(s.assessments().listByTrace(t.traceId())));
             assertThat(judged).hasSize(5).allSatisfy(a -> assertThat(a.name()).isEqualTo("user_frustration"));
             assertThat(judged).filteredOn(Assessment::valid).hasSize(4);
+            // scored by the session loop from the registry, where the judge is a started session scorer
+            assertThat(vigil.experiment("vigil-demo-chats").scorers().get("user_frustration").level())
+                    .isEqualTo(dev.vigil.core.registry.ScorerLevel.SESSION);
+            assertThat(vigil.sessions().runOnce(exp)).hasValueSatisfying(p -> assertThat(p.upToDate()).isEqualTo(4));
         }
     }
 }

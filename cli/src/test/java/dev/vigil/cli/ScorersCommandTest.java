@@ -71,8 +71,8 @@ class ScorersCommandTest {
 
         Cli.Result list = cli.run("scorers", "list");
         assertThat(list.out().lines().toList()).containsExactly(
-                "NAME     VERSION  KIND  STATE   SAMPLE RATE  FILTER               HEALTH  PENDING  LAST FAILURE",
-                "concise        1  java  active          80%  trace.status = 'OK'  ok            0");
+                "NAME     VERSION  KIND  LEVEL  STATE   SAMPLE RATE  FILTER               HEALTH  PENDING  LAST FAILURE",
+                "concise        1  java  trace  active          80%  trace.status = 'OK'  ok            0");
 
         assertThat(cli.run("scorers", "stop", "concise").out())
                 .isEqualTo("Stopped 'concise' version 1 (java): stopped, filter trace.status = 'OK'.\n");

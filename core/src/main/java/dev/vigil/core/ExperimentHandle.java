@@ -197,6 +197,41 @@ public final class ExperimentHandle {
         return backfill(Arrays.stream(scorerNames).map(BackfillScorer::of).toList(), start, end);
     }
 
+    /**
+     * Backfills registered session-level scorers: every session with a trace whose request time is in
+     * {@code [start, end)} is scored once at its current version (sessions already scored at that version are
+     * skipped, so running it twice changes nothing), with the same assessment layout as the live session monitor.
+     * Runs now, on the caller's thread, through the engine's runner.
+     *
+     * @param scorers session scorers, each with an optional rate (default: its current rate)
+     * @param start earliest request time, inclusive
+     * @param end latest request time, exclusive
+     * @return what the backfill did
+     * @throws InvalidInputException for an unknown name, a trace-level scorer, or a stopped scorer without a rate
+     */
+    public dev.vigil.core.session.SessionPass backfillSessions(List<BackfillScorer> scorers, Instant start,
+            Instant end) {
+        if (scorers.isEmpty()) {
+            throw new InvalidInputException("a session backfill needs at least one scorer");
+        }
+        List<dev.vigil.core.session.SessionScorerEntry> entries = new java.util.ArrayList<>();
+        for (BackfillScorer b : scorers) {
+            RegisteredScorer r = registry.find(b.name()).orElseThrow(() -> new InvalidInputException(
+                    "Scheduled scorer '" + b.name() + "' not found in experiment '" + name() + "'"));
+            if (r.level() != dev.vigil.core.registry.ScorerLevel.SESSION) {
+                throw new InvalidInputException("scorer '" + b.name() + "' is a trace-level scorer; a session backfill"
+                        + " runs session-level scorers only (backfill it with backfill(...))");
+            }
+            double rate = b.sampleRate().orElse(r.sampleRate());
+            if (!(rate > 0)) {
+                throw new InvalidInputException("scorer '" + b.name() + "' is stopped (sample rate 0) in experiment '"
+                        + name() + "'; give the backfill a sample rate in (0, 1] for it");
+            }
+            entries.add(new dev.vigil.core.session.SessionScorerEntry(r.sessionScorer(), r.version(), rate));
+        }
+        return vigil.sessions().backfill(id(), entries, start, end);
+    }
+
     /** @param jobId a backfill job @return its progress */
     public BackfillProgress backfillProgress(String jobId) {
         return vigil.backfills().progress(jobId);

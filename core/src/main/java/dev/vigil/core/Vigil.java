@@ -67,6 +67,7 @@ public final class Vigil implements AutoCloseable {
     private final TraceBatchScorer batchScorer;
     private final BackfillService backfills;
     private final Evaluator evaluator;
+    private final dev.vigil.core.session.SessionMonitor sessions;
     private final Map<String, ScorerRegistry> registries = new ConcurrentHashMap<>();
     private final Map<String, ExperimentHandle> experiments = new ConcurrentHashMap<>();
     private final int maxActiveScorers;
@@ -106,6 +107,8 @@ public final class Vigil implements AutoCloseable {
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
                 b.backfillParallelism, deferrals, b.backfillDeferredRetries);
+        this.sessions = new dev.vigil.core.session.SessionMonitor(store, this::registry, runner,
+                options.scorerTimeout(), sessionOptions(b.sessionIdle, sampler), b.sessionPassInterval, options.engineId(), options.leaseTtl(), clock);
         this.evaluator = new Evaluator(runner, options.scorerTimeout(), b.backfillParallelism, deferrals, b.pauser,
                 b.evaluateDeferredRounds);
     }
@@ -125,6 +128,13 @@ public final class Vigil implements AutoCloseable {
                 new dev.vigil.spi.notify.NotifierContext(clock, d -> Thread.sleep(d.toMillis()),
                         java.util.Optional.ofNullable(dashboardUrl), dead)), clock,
                 dev.vigil.core.notify.AlertOutbox.DEFAULT_LEASE);
+    }
+
+    /** The session loop's options: a lookback of a day, or twice the idle period if that is longer. */
+    private static dev.vigil.core.session.SessionOptions sessionOptions(Duration idle, Sampler sampler) {
+        dev.vigil.core.session.SessionOptions d = dev.vigil.core.session.SessionOptions.defaults();
+        Duration lookback = idle.multipliedBy(2).compareTo(d.lookback()) > 0 ? idle.multipliedBy(2) : d.lookback();
+        return new dev.vigil.core.session.SessionOptions(idle, lookback, sampler, d.pageSize());
     }
 
     private static boolean keepsBudgets(Store store) {
@@ -169,7 +179,8 @@ public final class Vigil implements AutoCloseable {
     }
 
     private List<ActiveScorer> activeScorers(String experimentId) {
-        List<RegisteredScorer> active = registry(experimentId).active();
+        // session scorers are run by the session monitor on whole sessions, never on single traces
+        List<RegisteredScorer> active = registry(experimentId).active(dev.vigil.core.registry.ScorerLevel.TRACE);
         List<ActiveScorer> out = new ArrayList<>(active.size());
         for (RegisteredScorer r : active) {
             out.add(new ActiveScorer(experimentId, r.name(), r.version(), r.scorer(), r.sampling(), r.filter()));
@@ -187,6 +198,7 @@ public final class Vigil implements AutoCloseable {
     public Vigil startMonitoring() {
         requireOpen();
         engine.start();
+        sessions.start();
         backfills.watchAbandoned();
         if (alertOutbox != null) {
             alertOutbox.start(alertOutboxEvery); // alerts an engine recorded but did not send before it stopped
@@ -318,6 +330,16 @@ public final class Vigil implements AutoCloseable {
         return MonitoringEngine.changePartitionCount(store, partitions, options.engineId() + "-repartition");
     }
 
+    /**
+     * The session-level half of monitoring: started and stopped with {@link #startMonitoring()} and
+     * {@link #close()}; {@link dev.vigil.core.session.SessionMonitor#runOnce()} runs a pass now.
+     *
+     * @return the session monitor
+     */
+    public dev.vigil.core.session.SessionMonitor sessions() {
+        return sessions;
+    }
+
     /** @return the monitoring engine (statuses, lag, partitions) */
     public Engine engine() {
         return engine;
@@ -374,6 +396,7 @@ public final class Vigil implements AutoCloseable {
         if (alertOutbox != null) {
             alertOutbox.close();
         }
+        sessions.close();
         engine.close();
         batchScorer.close();
         backfills.close();
@@ -402,8 +425,34 @@ public final class Vigil implements AutoCloseable {
         private dev.vigil.core.notify.AlertOutbox alertOutbox;
         private String dashboardUrl;
         private int maxActiveScorers = ScorerRegistry.DEFAULT_MAX_ACTIVE;
+        private Duration sessionIdle = dev.vigil.core.session.SessionOptions.DEFAULT_IDLE;
+        private Duration sessionPassInterval = dev.vigil.core.session.SessionMonitor.DEFAULT_PASS_INTERVAL;
 
         private Builder() {}
+
+        /**
+         * @param v how long a session must have had no activity before its session scorers score it (MLflow: 5
+         *     minutes, the default); 0 or more. Sessions with a trace in the last day (or twice this period, if
+         *     longer) are looked at
+         * @return this
+         */
+        public Builder sessionIdle(Duration v) {
+            if (v == null || v.isNegative()) {
+                throw new InvalidInputException("the session idle period must be 0 or more, got " + v);
+            }
+            sessionIdle = v;
+            return this;
+        }
+
+        /**
+         * @param v how often the session monitor looks for idle sessions to score (default 1 minute, at least 1
+         *     second)
+         * @return this
+         */
+        public Builder sessionPassInterval(Duration v) {
+            sessionPassInterval = dev.vigil.core.session.SessionMonitor.checkInterval(v);
+            return this;
+        }
 
         /** @param uri a store URI: {@code memory:}, {@code jdbc:h2:file:./vigil}, {@code fs:/var/vigil}... @return this */
         public Builder store(String uri) {

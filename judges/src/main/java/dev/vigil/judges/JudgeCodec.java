@@ -74,6 +74,23 @@ public final class JudgeCodec implements ScorerCodec {
         return b.build();
     }
 
+    /**
+     * Tells the level from the stored judge kind without building the judge: the conversation judges are session
+     * level; a {@code template} judge is when its instructions use {@code {{ conversation }}}.
+     */
+    @Override
+    public boolean sessionLevel(ScorerDefinition definition) {
+        String kind = definition.string("judge");
+        if (kind != null && ConversationSpecs.isKind(kind)) {
+            return true;
+        }
+        if ("template".equals(kind)) {
+            return new TemplateSpec(definition.string("instructions"), definition.string("value_type"),
+                    strings(definition.config().get("labels"))).sessionLevel();
+        }
+        return false;
+    }
+
     private static Map<String, Number> numbers(Object raw) {
         if (raw == null) {
             return null;

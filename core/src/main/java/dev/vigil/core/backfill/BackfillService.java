@@ -135,6 +135,11 @@ public final class BackfillService implements AutoCloseable {
                         + experimentName + "'");
             }
             RegisteredScorer r = found.get();
+            if (r.level() == dev.vigil.core.registry.ScorerLevel.SESSION) {
+                throw new InvalidInputException("scorer '" + b.name() + "' is a session-level scorer: a trace backfill"
+                        + " runs trace-level scorers only; backfill it over sessions with"
+                        + " ExperimentHandle.backfillSessions ('vigil backfill' does this by itself)");
+            }
             double rate = b.sampleRate().orElse(r.sampleRate());
             if (!(rate > 0)) {
                 throw new InvalidInputException("scorer '" + b.name() + "' is stopped (sample rate 0) in experiment '"

@@ -31,6 +31,7 @@ public final class RegisteredScorer {
     private final Scorer scorer;
     private final TraceFilter filter;
     private final ScorerState state;
+    private final ScorerLevel level;
 
     RegisteredScorer(ScorerRegistry registry, ScorerVersion record, Scorer scorer, TraceFilter filter,
             ScorerState state) {
@@ -39,6 +40,7 @@ public final class RegisteredScorer {
         this.scorer = Objects.requireNonNull(scorer, "scorer");
         this.filter = Objects.requireNonNull(filter, "filter");
         this.state = Objects.requireNonNull(state, "state");
+        this.level = ScorerLevel.of(scorer, record.definition());
     }
 
     /** @return the registered name */
@@ -59,6 +61,26 @@ public final class RegisteredScorer {
     /** @return the live scorer, named {@link #name()} */
     public Scorer scorer() {
         return scorer;
+    }
+
+    /**
+     * @return whether this scorer judges single traces (run by the monitoring engine and trace backfills) or whole
+     *     sessions (run by the session monitor and session backfills), decided from the scorer itself
+     */
+    public ScorerLevel level() {
+        return level;
+    }
+
+    /**
+     * @return the live scorer as a session scorer, named {@link #name()}
+     * @throws IllegalStateException if this is a trace-level scorer
+     */
+    public dev.vigil.spi.session.SessionScorer sessionScorer() {
+        if (level != ScorerLevel.SESSION || !(scorer instanceof dev.vigil.spi.session.SessionScorer s)) {
+            throw new IllegalStateException("scorer '" + name() + "' v" + version() + " is a trace-level scorer,"
+                    + " not a session scorer");
+        }
+        return s;
     }
 
     /** @return the stored definition */
@@ -165,7 +187,8 @@ public final class RegisteredScorer {
 
     @Override
     public String toString() {
-        return "RegisteredScorer[" + name() + " v" + version() + " in " + experimentId() + ", " + state
+        return "RegisteredScorer[" + name() + " v" + version() + " in " + experimentId() + ", " + level.label() + ", "
+                + state
                 + ", sample rate " + sampleRate() + (filterString() == null ? "" : ", filter " + filterString())
                 + "]";
     }

@@ -351,6 +351,18 @@ public final class ScorerRegistry {
         return List.copyOf(out);
     }
 
+    /**
+     * {@link #active()} at one level: the monitoring engine runs the {@link ScorerLevel#TRACE} ones, the session
+     * monitor the {@link ScorerLevel#SESSION} ones.
+     *
+     * @param level the level
+     * @return the active scorers of that level, sorted by name
+     */
+    public List<RegisteredScorer> active(ScorerLevel level) {
+        Objects.requireNonNull(level, "level");
+        return active().stream().filter(r -> r.level() == level).toList();
+    }
+
     /** @return a counter that grows on every write made through this registry */
     public long revision() {
         return revision.get();

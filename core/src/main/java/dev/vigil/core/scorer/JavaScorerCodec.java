@@ -92,7 +92,9 @@ public final class JavaScorerCodec implements ScorerCodec {
         config.put(Scorers.CLASS_KEY, type.getName());
         ScorerDefinition definition = new ScorerDefinition(KIND, config);
         if (instance instanceof Scorer scorer) {
-            return new ClassScorer(Scorers.renamed(scorer, name), definition);
+            Scorer named = Scorers.renamed(scorer, name);
+            return named instanceof dev.vigil.spi.session.SessionScorer
+                    ? new ClassSessionScorer(named, definition) : new ClassScorer(named, definition);
         }
         CodeScorer code = (CodeScorer) instance;
         return new Scorers.FunctionScorer(name, code,
@@ -109,6 +111,45 @@ public final class JavaScorerCodec implements ScorerCodec {
         @Override
         public Object score(dev.vigil.spi.scorer.ScorerInput input) throws Exception {
             return delegate.score(input);
+        }
+
+        @Override
+        public java.util.List<Aggregation> aggregations() {
+            return delegate.aggregations();
+        }
+
+        @Override
+        public dev.vigil.spi.model.AssessmentSource source() {
+            return delegate.source();
+        }
+
+        @Override
+        public Workload workload() {
+            return delegate.workload();
+        }
+    }
+
+    /** A class scorer that also judges sessions ({@link dev.vigil.spi.session.SessionScorer}). */
+    private record ClassSessionScorer(Scorer delegate, ScorerDefinition definition)
+            implements Scorer, dev.vigil.spi.session.SessionScorer {
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public Object score(dev.vigil.spi.scorer.ScorerInput input) throws Exception {
+            return delegate.score(input);
+        }
+
+        @Override
+        public Object scoreSession(dev.vigil.spi.session.Session session) throws Exception {
+            return ((dev.vigil.spi.session.SessionScorer) delegate).scoreSession(session);
+        }
+
+        @Override
+        public boolean sessionLevel() {
+            return ((dev.vigil.spi.session.SessionScorer) delegate).sessionLevel();
         }
 
         @Override

@@ -114,8 +114,14 @@ public final class Scorers {
         if (scorer.name().equals(name)) {
             return scorer;
         }
-        Scorer inner = scorer instanceof RenamedScorer r ? r.delegate() : scorer;
-        return inner.name().equals(name) ? inner : new RenamedScorer(name, inner);
+        Scorer inner = scorer instanceof RenamedScorer r ? r.delegate()
+                : scorer instanceof RenamedSessionScorer r ? r.delegate() : scorer;
+        if (inner.name().equals(name)) {
+            return inner;
+        }
+        // a scorer that can also judge sessions (an LLM judge, a Python scorer) keeps that ability under a new name
+        return inner instanceof dev.vigil.spi.session.SessionScorer ? new RenamedSessionScorer(name, inner)
+                : new RenamedScorer(name, inner);
     }
 
     static List<Aggregation> checkAggregations(String name, List<Aggregation> aggregations) {
@@ -162,6 +168,44 @@ public final class Scorers {
             AssessmentSource s = delegate.source();
             return s.type() == AssessmentSourceType.CODE && s.sourceId().equals(delegate.name())
                     ? AssessmentSource.code(name) : s;
+        }
+
+        @Override
+        public Workload workload() {
+            return delegate.workload();
+        }
+    }
+
+    /** A scorer that is also a {@link dev.vigil.spi.session.SessionScorer}, under another name. */
+    record RenamedSessionScorer(String name, Scorer delegate) implements Scorer, dev.vigil.spi.session.SessionScorer {
+        @Override
+        public Object score(ScorerInput input) throws Exception {
+            return delegate.score(input);
+        }
+
+        @Override
+        public Object scoreSession(dev.vigil.spi.session.Session session) throws Exception {
+            return ((dev.vigil.spi.session.SessionScorer) delegate).scoreSession(session);
+        }
+
+        @Override
+        public boolean sessionLevel() {
+            return ((dev.vigil.spi.session.SessionScorer) delegate).sessionLevel();
+        }
+
+        @Override
+        public ScorerDefinition definition() {
+            return delegate.definition();
+        }
+
+        @Override
+        public List<Aggregation> aggregations() {
+            return delegate.aggregations();
+        }
+
+        @Override
+        public AssessmentSource source() {
+            return new RenamedScorer(name, delegate).source();
         }
 
         @Override

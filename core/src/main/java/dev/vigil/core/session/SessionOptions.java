@@ -48,4 +48,12 @@ public record SessionOptions(Duration idleAfter, Duration lookback, Sampler samp
     public SessionOptions withIdleAfter(Duration idle) {
         return new SessionOptions(idle, lookback, sampler, pageSize);
     }
+
+    /**
+     * @param v the sampler deciding which sessions a scorer scores
+     * @return these options with that sampler
+     */
+    public SessionOptions withSampler(Sampler v) {
+        return new SessionOptions(idleAfter, lookback, v, pageSize);
+    }
 }

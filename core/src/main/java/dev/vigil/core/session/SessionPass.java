@@ -13,7 +13,7 @@ package dev.vigil.core.session;
  */
 public record SessionPass(int sessions, int active, int notSampled, int upToDate, int scored, int deferred) {
     /** @return an empty pass */
-    static SessionPass empty() {
+    public static SessionPass empty() {
         return new SessionPass(0, 0, 0, 0, 0, 0);
     }
 }

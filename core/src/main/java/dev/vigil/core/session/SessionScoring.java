@@ -50,6 +50,7 @@ public final class SessionScoring {
     private final List<SessionScorerEntry> scorers;
     private final SessionOptions options;
     private final Clock clock;
+    private final SessionCall call;
 
     /**
      * @param store the store holding the traces and receiving the assessments
@@ -60,6 +61,16 @@ public final class SessionScoring {
      */
     public SessionScoring(Store store, String experimentId, List<SessionScorerEntry> scorers, SessionOptions options,
             Clock clock) {
+        this(store, experimentId, scorers, options, clock, null);
+    }
+
+    /**
+     * @param call how the scorers are called (the engine's runner: timeout, retries, provider limits), or null to
+     *     call them directly
+     */
+    SessionScoring(Store store, String experimentId, List<SessionScorerEntry> scorers, SessionOptions options,
+            Clock clock, SessionCall call) {
+        this.call = call;
         this.store = Objects.requireNonNull(store, "store");
         this.experimentId = Objects.requireNonNull(experimentId, "experimentId");
         this.scorers = List.copyOf(scorers);
@@ -77,16 +88,52 @@ public final class SessionScoring {
      * @return what the pass did
      */
     public SessionPass runOnce() {
+        return runOnce(() -> true);
+    }
+
+    /**
+     * One pass over the sessions with recent traces, stopping early (before the next scorer call) once
+     * {@code keepGoing} says no (a lease that was lost): what is left is scored by a later pass.
+     *
+     * @param keepGoing asked before each scorer call
+     * @return what the pass did
+     */
+    public SessionPass runOnce(java.util.function.BooleanSupplier keepGoing) {
         Instant now = clock.instant();
-        Map<String, List<Trace>> recent = recentBySession(now.minus(options.lookback()));
+        return pass(recentBySession(now.minus(options.lookback()), null), now, false, keepGoing);
+    }
+
+    /**
+     * Scores every session with a trace whose request time is in {@code [from, to)} once, at its current version,
+     * whether or not it has been idle for the idle period (a session with a trace still IN_PROGRESS is left to the
+     * live path). Idempotent: a session version already scored is not scored again, and the assessments are laid out
+     * as the live path's ({@link SessionAssessments}), so a later live pass sees them as done.
+     *
+     * @param from earliest request time, inclusive
+     * @param to latest request time, exclusive
+     * @return what the backfill did
+     */
+    public SessionPass backfill(Instant from, Instant to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (!to.isAfter(from)) {
+            throw new dev.vigil.spi.InvalidInputException("a session backfill's end (" + to
+                    + ") must be after its start (" + from + ")");
+        }
+        return pass(recentBySession(from, to), clock.instant(), true, () -> true);
+    }
+
+    private SessionPass pass(Map<String, List<Trace>> recent, Instant now, boolean backfill,
+            java.util.function.BooleanSupplier keepGoing) {
         int active = 0;
         int notSampled = 0;
         int upToDate = 0;
         int scored = 0;
         int deferred = 0;
+        sessions:
         for (Map.Entry<String, List<Trace>> e : recent.entrySet()) {
             String sessionId = e.getKey();
-            boolean idle = isIdle(new Session(sessionId, e.getValue()), now);
+            boolean idle = backfill ? !inProgress(e.getValue()) : isIdle(new Session(sessionId, e.getValue()), now);
             Session whole = null;
             for (SessionScorerEntry s : scorers) {
                 if (!options.sampler().keep(sessionId, s.name(), s.sampleRate())) {
@@ -97,9 +144,16 @@ public final class SessionScoring {
                     active++;
                     continue;
                 }
+                if (!keepGoing.getAsBoolean()) {
+                    break sessions;
+                }
                 if (whole == null) {
                     whole = session(sessionId).orElse(null);
                     if (whole == null) {
+                        break;
+                    }
+                    if (backfill && inProgress(whole.traces())) {
+                        active++;
                         break;
                     }
                 }
@@ -169,6 +223,13 @@ public final class SessionScoring {
         }
         long start = System.nanoTime();
         List<Feedback> feedback;
+        if (call != null) {
+            SessionCall.Result r = call.call(entry, session);
+            if (r == null) {
+                return Result.DEFERRED;
+            }
+            return write(session, entry, r.feedback(), r.durationNanos());
+        }
         try {
             feedback = ScorerResults.normalize(entry.name(), entry.scorer()::source,
                     entry.scorer().scoreSession(session));
@@ -185,7 +246,10 @@ public final class SessionScoring {
             }
             feedback = List.of(ScorerResults.failure(entry.name(), entry.scorer().source(), t));
         }
-        long took = System.nanoTime() - start;
+        return write(session, entry, feedback, System.nanoTime() - start);
+    }
+
+    private Result write(Session session, SessionScorerEntry entry, List<Feedback> feedback, long took) {
         if (feedback.isEmpty()) {
             // nothing to record: mark the version done all the same, so it is not scored on every pass
             feedback = List.of(new Feedback(entry.name(), null,
@@ -205,21 +269,28 @@ public final class SessionScoring {
                 || kind != null && (kind.isTransient() || kind == FailureKind.AUTH);
     }
 
-    private boolean isIdle(Session recentPart, Instant now) {
-        for (Trace t : recentPart.traces()) {
+    private static boolean inProgress(List<Trace> traces) {
+        for (Trace t : traces) {
             if (t.info().state() == TraceState.IN_PROGRESS) {
-                return false;
+                return true;
             }
+        }
+        return false;
+    }
+
+    private boolean isIdle(Session recentPart, Instant now) {
+        if (inProgress(recentPart.traces())) {
+            return false;
         }
         return !Duration.between(recentPart.lastActivity(), now).minus(options.idleAfter()).isNegative();
     }
 
-    private Map<String, List<Trace>> recentBySession(Instant from) {
+    private Map<String, List<Trace>> recentBySession(Instant from, Instant to) {
         FilterExpr hasSession = new FilterExpr.Or(List.of(
                 new FilterExpr.Comparison(Field.metadata(Session.METADATA_KEY), Operator.IS_NOT_NULL, List.of()),
                 new FilterExpr.Comparison(Field.tag(Session.METADATA_KEY), Operator.IS_NOT_NULL, List.of())));
         Map<String, List<Trace>> out = new LinkedHashMap<>();
-        for (Trace t : scanAll(new TraceQuery(experimentId, from, null, hasSession))) {
+        for (Trace t : scanAll(new TraceQuery(experimentId, from, to, hasSession))) {
             Session.idOf(t).ifPresent(id -> out.computeIfAbsent(id, k -> new ArrayList<>()).add(t));
         }
         return out;

@@ -50,6 +50,7 @@ final class ScorersApi {
         m.put("name", r.name());
         m.put("version", r.version());
         m.put("kind", r.definition().kind());
+        m.put("level", r.level().label()); // trace: run on each trace by the engine; session: on idle sessions
         m.put("state", r.state().name());
         m.put("sampleRate", r.sampleRate());
         m.put("filter", r.filterString());

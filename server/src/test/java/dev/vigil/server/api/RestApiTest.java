@@ -175,7 +175,8 @@ class RestApiTest {
                 "start", Map.of("sampleRate", 0.5, "filter", "trace.status = 'OK'")));
         assertThat(reg.status()).as(reg.text()).isEqualTo(201);
         assertThat(reg.json()).containsEntry("state", "ACTIVE").containsEntry("sampleRate", 0.5)
-                .containsEntry("filter", "trace.status = 'OK'").containsEntry("kind", "java");
+                .containsEntry("filter", "trace.status = 'OK'").containsEntry("kind", "java")
+                .containsEntry("level", "trace");
         assertThat(vigil.experiment("shop").scorers().get("short").sampleRate()).isEqualTo(0.5);
 
         Http.Reply upd = http.post("/experiments/shop/scorers/short/update", Map.of("sampleRate", 0.25));

@@ -40,7 +40,9 @@ public interface AssessmentStore {
     List<Assessment> listByTrace(String traceId);
 
     /**
-     * A scorer's feedback on an experiment's traces whose request time lies in [from, to).
+     * A scorer's current feedback on an experiment's traces whose request time lies in [from, to): only valid rows
+     * (an assessment kept as history with {@code valid=false}, after a re-score, is not a value any more), so
+     * aggregates, monitors and reports count each result once.
      *
      * @param experimentId the experiment
      * @param scorerName the scorer name (from the feedback metadata)

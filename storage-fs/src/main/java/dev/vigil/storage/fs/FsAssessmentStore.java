@@ -231,7 +231,7 @@ final class FsAssessmentStore implements AssessmentStore {
                 }
                 for (String id : ids) {
                     Assessment a = byId.get(id);
-                    if (scorerName.equals(a.scorerName()) && a.feedback() != null) {
+                    if (scorerName.equals(a.scorerName()) && a.feedback() != null && a.valid()) {
                         out.add(new ScoredValue(ref.requestTime(), a));
                     }
                 }

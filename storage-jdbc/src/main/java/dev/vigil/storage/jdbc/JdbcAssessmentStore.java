@@ -326,7 +326,7 @@ final class JdbcAssessmentStore implements AssessmentStore {
                         Instant time = Instant.ofEpochSecond(Math.floorDiv(ms, 1000),
                                 Math.floorMod(ms, 1000) * 1_000_000L + rs.getInt(2));
                         Assessment a = read(rs, 3);
-                        if (a != null && a.value() instanceof FeedbackValue) { // expectations are not a scorer's values
+                        if (a != null && a.value() instanceof FeedbackValue && a.valid()) { // expectations and history are not
                             out.add(new ScoredValue(time, a));
                         }
                     }

@@ -193,6 +193,24 @@ public abstract class RollupStoreConformanceSuite {
     }
 
     @Test
+    void feedbackKeptAsHistory_isNeitherAValueNorCounted() {
+        store.traces().put(List.of(trace(exp, "tr-1", T0.plusSeconds(10)), trace(exp, "tr-2", T0.plusSeconds(20))));
+        Assessment first = feedback("tr-1", "quality", "quality", 1, true, "1.0");
+        store.assessments().upsertScorerFeedback(List.of(first, feedback("tr-2", "quality", "quality", 1, false,
+                "1.0")));
+        // a re-score re-writes the earlier result as history (valid=false): it no longer counts anywhere
+        store.assessments().upsertScorerFeedback(List.of(first.toBuilder().valid(false).build()));
+
+        assertThat(store.assessments().valuesByScorer(exp, "quality", T0, END))
+                .extracting(v -> v.assessment().traceId()).containsExactly("tr-2");
+        List<Rollup> rows = store.rollups().hourly(exp, "quality", T0, END);
+        assertThat(rows).hasSize(1);
+        assertThat(List.of(rows.get(0).count(), rows.get(0).passed())).containsExactly(1L, 0L);
+        assertMatchesValues(exp, "quality");
+        assertThat(store.assessments().listByTrace("tr-1")).extracting(Assessment::valid).containsExactly(false);
+    }
+
+    @Test
     void feedbackReplacedByAnotherRate_leavesNoEmptyRowBehind() {
         store.traces().put(List.of(trace(exp, "tr-1", T0.plusSeconds(10))));
         store.assessments().upsertScorerFeedback(List.of(feedback("tr-1", "tone", "quality", 1, "curt", "0.5")));

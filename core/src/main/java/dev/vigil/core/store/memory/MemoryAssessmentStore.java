@@ -106,7 +106,7 @@ final class MemoryAssessmentStore implements AssessmentStore {
                     continue;
                 }
                 for (Assessment a : as.values()) {
-                    if (a.value() instanceof FeedbackValue && scorerName.equals(a.scorerName())) {
+                    if (a.value() instanceof FeedbackValue && a.valid() && scorerName.equals(a.scorerName())) {
                         out.add(new ScoredValue(t.info().requestTime(), a));
                     }
                 }

@@ -30,11 +30,12 @@ public final class RollupRules {
      * @param experimentId the experiment of the assessment's trace
      * @param traceTime the trace's request time
      * @param a an assessment
-     * @return the row holding only this assessment, or null if it is not scorer feedback (no scorer name in its
-     *     metadata, or an expectation)
+     * @return the row holding only this assessment, or null if it is not current scorer feedback (no scorer name
+     *     in its metadata, an expectation, or a row kept as history with {@code valid=false}: a re-scored trace or
+     *     a re-scored session counts once, by its latest result)
      */
     public static Rollup contribution(String experimentId, Instant traceTime, Assessment a) {
-        if (!(a.value() instanceof FeedbackValue f) || a.scorerName() == null) {
+        if (!(a.value() instanceof FeedbackValue f) || a.scorerName() == null || !a.valid()) {
             return null;
         }
         Rollup.Key key = new Rollup.Key(experimentId, a.scorerName(), a.scorerVersion(),
