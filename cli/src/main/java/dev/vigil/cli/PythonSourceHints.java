@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 final class PythonSourceHints {
     private static final Pattern JUDGE = Pattern.compile("\\b(Safety|Guidelines|Correctness|RelevanceToQuery|"
             + "RetrievalGroundedness|RetrievalRelevance|RetrievalSufficiency|ExpectationsGuidelines|Completeness|"
-            + "Fluency)\\s*\\(");
+            + "Fluency|ToolCallCorrectness|ToolCallEfficiency|UserFrustration|ConversationCompleteness|"
+            + "ConversationalSafety|KnowledgeRetention|ConversationalToolCallEfficiency|ConversationalRoleAdherence|"
+            + "ConversationalGuidelines)\\s*\\(");
     private static final Pattern MANAGE = Pattern.compile("\\b(list_scorers|get_scorer|delete_scorer)\\s*\\(");
 
     private PythonSourceHints() {}
@@ -32,10 +34,14 @@ final class PythonSourceHints {
                 case "RetrievalGroundedness" -> "groundedness";
                 case "RetrievalSufficiency" -> "sufficiency";
                 case "RetrievalRelevance" -> "retrieval-relevance";
-                case "ExpectationsGuidelines" -> "expectations-guidelines";
-                default -> judge.group(1).toLowerCase(Locale.ROOT);
+                case "ToolCallCorrectness" -> "tool-correctness";
+                case "ToolCallEfficiency" -> "tool-efficiency";
+                case "ConversationalToolCallEfficiency" -> "conversational-tool-efficiency";
+                // the rest by name: UserFrustration -> user-frustration, ConversationalSafety -> ...
+                default -> judge.group(1).replaceAll("(?<=[a-z])(?=[A-Z])", "-").toLowerCase(Locale.ROOT);
             };
-            String extra = kind.equals("guidelines") ? " --guidelines \"The response must be in English\"" : "";
+            String extra = kind.endsWith("guidelines") && !kind.startsWith("expectations")
+                    ? " --guidelines \"The response must be in English\"" : "";
             return "built-in judges need no Python: vigil scorers register NAME --judge " + kind + extra
                     + " [--model URI] [--start --sample-rate RATE]";
         }

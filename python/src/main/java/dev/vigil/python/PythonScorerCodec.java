@@ -65,6 +65,12 @@ public final class PythonScorerCodec implements ScorerCodec {
         return b.build();
     }
 
+    /** Answers from the definition where it can ({@link #isSessionLevel}), so listing scorers builds no GraalPy context. */
+    @Override
+    public boolean sessionLevel(ScorerDefinition definition) {
+        return isSessionLevel(definition);
+    }
+
     /**
      * Whether a {@code python} definition is a session scorer, answered without a GraalPy context where that is
      * exact: a definition written by {@link PythonScorer} says so ({@code session_level: true}); a source without

@@ -384,11 +384,22 @@ public final class ScorerRegistry {
     // ---------------------------------------------------------------- instance operations
 
     RegisteredScorer start(RegisteredScorer current, SamplingConfig config) {
-        return writer.start(current, config);
+        return writer.start(current, noFilterOnSessions(current, config));
     }
 
     RegisteredScorer update(RegisteredScorer current, SamplingConfig config) {
-        return writer.update(current, config);
+        return writer.update(current, noFilterOnSessions(current, config));
+    }
+
+    /** A filter selects traces; a session scorer scores whole sessions, sampled by session id: refused, not ignored. */
+    private static SamplingConfig noFilterOnSessions(RegisteredScorer current, SamplingConfig config) {
+        if (config != null && current.level() == ScorerLevel.SESSION && config.filterString() != null
+                && !config.filterString().isBlank()) {
+            throw new InvalidInputException("scorer '" + current.name() + "' scores whole sessions (session level), "
+                    + "and a filter string selects single traces: start it with a sample rate only (sessions are "
+                    + "sampled by session id), got filter \"" + config.filterString() + "\"");
+        }
+        return config;
     }
 
     RegisteredScorer stop(RegisteredScorer current) {

@@ -1,6 +1,7 @@
 package dev.vigil.core.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vigil.core.scorer.ScorerCodecs;
@@ -58,6 +59,19 @@ class ScorerLevelTest {
         assertThat(r.level()).isEqualTo(ScorerLevel.SESSION);
         SessionScorer s = r.sessionScorer();
         assertThat(s.name()).isEqualTo("conversation_turns");
+    }
+
+    @Test
+    void aFilterOnASessionScorer_isRefused_notIgnored() {
+        ScorerRegistry registry = ScorerRegistry.of(store, exp);
+        registry.register(Scorers.ofClass("turns", TurnsJudgeAccess.type()));
+        assertThatThrownBy(() -> registry.start("turns", SamplingConfig.of(1.0, "tags.env = 'prod'")))
+                .isInstanceOf(dev.vigil.spi.InvalidInputException.class)
+                .hasMessageContaining("scores whole sessions").hasMessageContaining("tags.env = 'prod'");
+        registry.start("turns", SamplingConfig.of(0.5));
+        assertThatThrownBy(() -> registry.update("turns", SamplingConfig.of(0.5, "status = 'OK'")))
+                .hasMessageContaining("sampled by session id");
+        assertThat(registry.get("turns").sampleRate()).isEqualTo(0.5);
     }
 
     @Test
