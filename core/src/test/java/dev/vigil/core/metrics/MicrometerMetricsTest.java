@@ -33,11 +33,13 @@ class MicrometerMetricsTest {
                             JudgeUsage.COST_USD, "0.0005")))).start(SamplingConfig.of(1.0));
             vigil.startMonitoring();
             exp.log(new TraceGenerator(1, exp.id()).traces(10));
-            // a run is counted scored before its judge usage is reported: await both
+            // a run is counted scored before its judge usage is reported: await all of it
             Await.until("30 runs and the judge's usage counted", () -> vigil.stats().scorer("ok").scored()
                     + vigil.stats().scorer("bad").failed() + vigil.stats().scorer("judge").scored() == 30
                     && registry.find("vigil.judge.tokens").tag("scorer", "judge").tag("direction", "input")
-                            .counters().stream().mapToDouble(c -> c.count()).sum() == 1_200);
+                            .counters().stream().mapToDouble(c -> c.count()).sum() == 1_200
+                    // a run is counted before its work item leaves the queue: await the queue too
+                    && registry.get("vigil.engine.queue.depth").gauge().value() == 0);
 
             assertThat(registry.get("vigil.traces.seen").counter().count()).isEqualTo(10);
             assertThat(registry.get("vigil.scorer.sampled").tag("scorer", "ok").counter().count()).isEqualTo(10);
