@@ -160,8 +160,9 @@ final class QualityApi {
 
     /**
      * A trace scorer's stats come from the hourly rollups (hour and day buckets) or its values; a session scorer's
-     * always from its values, one per session (its latest valid assessment; see {@link SessionAggregates}), since
-     * rollups count every version of a session. Which one a scorer is comes from its stored feedback (the session
+     * always from its values, one per session (its latest valid assessment across scorer versions; see
+     * {@link SessionAggregates}): rollups count only valid feedback, but per scorer version, so a session scored by
+     * two versions would count twice over an all-versions range. Which one a scorer is comes from its stored feedback (the session
      * metadata {@code SessionAssessments} writes); with no feedback in the range, from the live scorer object.
      */
     private Series series(ExperimentHandle exp, String name, int version, Instant[] r, Bucket bucket, double rate) {
