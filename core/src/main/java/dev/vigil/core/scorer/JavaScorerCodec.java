@@ -92,9 +92,7 @@ public final class JavaScorerCodec implements ScorerCodec {
         config.put(Scorers.CLASS_KEY, type.getName());
         ScorerDefinition definition = new ScorerDefinition(KIND, config);
         if (instance instanceof Scorer scorer) {
-            Scorer named = Scorers.renamed(scorer, name);
-            return named instanceof dev.vigil.spi.session.SessionScorer
-                    ? new ClassSessionScorer(named, definition) : new ClassScorer(named, definition);
+            return new ClassScorer(Scorers.renamed(scorer, name), definition);
         }
         CodeScorer code = (CodeScorer) instance;
         return new Scorers.FunctionScorer(name, code,
@@ -102,35 +100,7 @@ public final class JavaScorerCodec implements ScorerCodec {
     }
 
     /** A class-backed {@link Scorer} whose definition names its class. */
-    private record ClassScorer(Scorer delegate, ScorerDefinition definition) implements Scorer {
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public Object score(dev.vigil.spi.scorer.ScorerInput input) throws Exception {
-            return delegate.score(input);
-        }
-
-        @Override
-        public java.util.List<Aggregation> aggregations() {
-            return delegate.aggregations();
-        }
-
-        @Override
-        public dev.vigil.spi.model.AssessmentSource source() {
-            return delegate.source();
-        }
-
-        @Override
-        public Workload workload() {
-            return delegate.workload();
-        }
-    }
-
-    /** A class scorer that also judges sessions ({@link dev.vigil.spi.session.SessionScorer}). */
-    private record ClassSessionScorer(Scorer delegate, ScorerDefinition definition)
+    private record ClassScorer(Scorer delegate, ScorerDefinition definition)
             implements Scorer, dev.vigil.spi.session.SessionScorer {
         @Override
         public String name() {
@@ -144,12 +114,12 @@ public final class JavaScorerCodec implements ScorerCodec {
 
         @Override
         public Object scoreSession(dev.vigil.spi.session.Session session) throws Exception {
-            return ((dev.vigil.spi.session.SessionScorer) delegate).scoreSession(session);
+            return Scorers.sessionDelegate(name(), delegate).scoreSession(session);
         }
 
         @Override
         public boolean sessionLevel() {
-            return ((dev.vigil.spi.session.SessionScorer) delegate).sessionLevel();
+            return delegate instanceof dev.vigil.spi.session.SessionScorer s && s.sessionLevel();
         }
 
         @Override

@@ -114,14 +114,11 @@ public final class Scorers {
         if (scorer.name().equals(name)) {
             return scorer;
         }
-        Scorer inner = scorer instanceof RenamedScorer r ? r.delegate()
-                : scorer instanceof RenamedSessionScorer r ? r.delegate() : scorer;
+        Scorer inner = scorer instanceof RenamedScorer r ? r.delegate() : scorer;
         if (inner.name().equals(name)) {
             return inner;
         }
-        // a scorer that can also judge sessions (an LLM judge, a Python scorer) keeps that ability under a new name
-        return inner instanceof dev.vigil.spi.session.SessionScorer ? new RenamedSessionScorer(name, inner)
-                : new RenamedScorer(name, inner);
+        return new RenamedScorer(name, inner);
     }
 
     static List<Aggregation> checkAggregations(String name, List<Aggregation> aggregations) {
@@ -146,11 +143,25 @@ public final class Scorers {
         }
     }
 
-    /** A scorer under another name. */
-    record RenamedScorer(String name, Scorer delegate) implements Scorer {
+    /**
+     * A scorer under another name. A scorer that can also judge sessions (an LLM judge, a Python scorer) keeps that
+     * ability: the wrapper is a {@link dev.vigil.spi.session.SessionScorer} at the delegate's level (trace level when
+     * the delegate is not one).
+     */
+    record RenamedScorer(String name, Scorer delegate) implements Scorer, dev.vigil.spi.session.SessionScorer {
         @Override
         public Object score(ScorerInput input) throws Exception {
             return delegate.score(input);
+        }
+
+        @Override
+        public Object scoreSession(dev.vigil.spi.session.Session session) throws Exception {
+            return sessionDelegate(name, delegate).scoreSession(session);
+        }
+
+        @Override
+        public boolean sessionLevel() {
+            return delegate instanceof dev.vigil.spi.session.SessionScorer s && s.sessionLevel();
         }
 
         @Override
@@ -176,41 +187,18 @@ public final class Scorers {
         }
     }
 
-    /** A scorer that is also a {@link dev.vigil.spi.session.SessionScorer}, under another name. */
-    record RenamedSessionScorer(String name, Scorer delegate) implements Scorer, dev.vigil.spi.session.SessionScorer {
-        @Override
-        public Object score(ScorerInput input) throws Exception {
-            return delegate.score(input);
+    /**
+     * @param name the wrapping scorer's name, for the message
+     * @param delegate what a wrapper delegates to
+     * @return it as a session scorer
+     * @throws UnsupportedOperationException if it is a trace-level scorer (its wrapper says so by
+     *     {@code sessionLevel() == false}, so the session paths never call it)
+     */
+    static dev.vigil.spi.session.SessionScorer sessionDelegate(String name, Scorer delegate) {
+        if (delegate instanceof dev.vigil.spi.session.SessionScorer s) {
+            return s;
         }
-
-        @Override
-        public Object scoreSession(dev.vigil.spi.session.Session session) throws Exception {
-            return ((dev.vigil.spi.session.SessionScorer) delegate).scoreSession(session);
-        }
-
-        @Override
-        public boolean sessionLevel() {
-            return ((dev.vigil.spi.session.SessionScorer) delegate).sessionLevel();
-        }
-
-        @Override
-        public ScorerDefinition definition() {
-            return delegate.definition();
-        }
-
-        @Override
-        public List<Aggregation> aggregations() {
-            return delegate.aggregations();
-        }
-
-        @Override
-        public AssessmentSource source() {
-            return new RenamedScorer(name, delegate).source();
-        }
-
-        @Override
-        public Workload workload() {
-            return delegate.workload();
-        }
+        throw new UnsupportedOperationException("scorer '" + name + "' is a trace-level scorer: it scores single "
+                + "traces, not sessions");
     }
 }
