@@ -232,7 +232,10 @@ final class ContextWorker implements Runnable {
                 settings.outputLimitBytes());
     }
 
-    /** @return a scorer argument as the harness's {@code _thaw} takes it: JSON text, or a proxy when too deep */
+    /**
+     * @return a scorer argument as the harness's {@code _thaw} takes it: JSON text, or (nested too deep) a proxy it
+     *     refuses
+     */
     private static Object argument(Object value) {
         String text = GuestJson.encode(value);
         return text != null ? text : GuestArguments.wrap(value);
