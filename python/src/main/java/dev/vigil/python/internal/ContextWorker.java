@@ -232,10 +232,7 @@ final class ContextWorker implements Runnable {
                 settings.outputLimitBytes());
     }
 
-    /**
-     * @return a scorer argument as the harness's {@code _thaw} takes it: JSON text, or (nested too deep) a proxy it
-     *     refuses
-     */
+    /** @return a scorer argument as the harness's {@code _thaw} takes it: JSON text, or a proxy when too deep */
     private static Object argument(Object value) {
         String text = GuestJson.encode(value);
         return text != null ? text : GuestArguments.wrap(value);

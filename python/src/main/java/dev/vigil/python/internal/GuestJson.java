@@ -18,7 +18,7 @@ import java.util.Map;
  * ints, and anything else that is not JSON becomes its {@code toString()}.
  */
 final class GuestJson {
-    /** The deepest container nesting handed over as text; for a deeper value the harness fails the call. */
+    /** The deepest container nesting handed over as text; deeper values go as proxies (the harness refuses them). */
     static final int MAX_DEPTH = 200;
 
     private final StringBuilder sb = new StringBuilder(64);

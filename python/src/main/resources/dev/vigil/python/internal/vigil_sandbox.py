@@ -383,10 +383,10 @@ _SCAN_LISTS = json.JSONDecoder(object_pairs_hook=_frozen_pairs).scan_once
 
 def _thaw(a):
     """A scorer's inputs/outputs/expectations as Java hands them over: JSON text flagged "F" (no list inside) or "L",
-    parsed into read-only Python dicts and lists; anything else is what Java passes for a value nested deeper than
-    200 levels (GuestJson.MAX_DEPTH), refused here (copying it out of the proxies would hit the recursion limit)."""
+    parsed into read-only Python dicts and lists; anything else (a value nested too deep for the text) is copied by
+    _freeze, which refuses it."""
     if type(a) is not str:
-        raise ValueError("scorer argument nested deeper than 200 levels: flatten it before scoring")
+        return _freeze(a)
     if a[0] == "F":
         return _SCAN(a, 1)[0]
     r = _SCAN_LISTS(a, 1)[0]
