@@ -39,7 +39,7 @@ final class ContextWorker implements Runnable {
     final Thread thread;
     final long threadId;
     final BoundedOutput output;
-    final Map<Long, Loaded> loaded = new HashMap<>();
+    final Map<Long, Value> loaded = new HashMap<>();
     volatile Context context;
     volatile boolean writtenOff;
     volatile boolean closing;
@@ -202,12 +202,9 @@ final class ContextWorker implements Runnable {
 
     private Object call(InProcessCall c) {
         ScorerCode code = c.code;
-        Loaded fn = loaded.get(code.id());
+        Value fn = loaded.get(code.id());
         if (fn == null) {
-            Value l = load.execute(code.name(), code.source(), code.entry());
-            String needs = l.getArrayElement(1).asString();
-            fn = new Loaded(l.getArrayElement(0), needs.indexOf('i') >= 0, needs.indexOf('o') >= 0,
-                    needs.indexOf('e') >= 0);
+            fn = load.execute(code.name(), code.source(), code.entry());
             loaded.put(code.id(), fn);
         }
         c.allocStart = THREADS.getCurrentThreadAllocatedBytes();
@@ -219,35 +216,16 @@ final class ContextWorker implements Runnable {
         long started = System.nanoTime();
         Value r;
         if (c.session != null) {
-            r = fn.function.execute(GuestArguments.session(c.session));
+            r = fn.execute(GuestArguments.session(c.session));
         } else {
-            // Only the values the scorer takes are encoded (see GuestJson); the others are passed as None.
             ScorerInput in = c.input;
-            r = fn.function.execute(fn.inputs ? argument(in.inputs()) : null,
-                    fn.outputs ? argument(in.outputs()) : null,
-                    fn.expectations ? argument(in.expectations()) : null, GuestArguments.trace(in.trace()));
+            r = fn.execute(GuestArguments.wrap(in.inputs()), GuestArguments.wrap(in.outputs()),
+                    GuestArguments.wrap(in.expectations()), GuestArguments.trace(in.trace()));
         }
         runtime.recordCall(System.nanoTime() - started);
         return GuestResults.read(code.name(), r, output.size() == 0 ? null : output.text(),
                 settings.outputLimitBytes());
     }
-
-    /** @return a scorer argument as the harness's {@code _thaw} takes it: JSON text, or a proxy when too deep */
-    private static Object argument(Object value) {
-        String text = GuestJson.encode(value);
-        return text != null ? text : GuestArguments.wrap(value);
-    }
-
-    /**
-     * A scorer loaded into this worker's context.
-     *
-     * @param function what the harness's {@code load} returned, called with (inputs, outputs, expectations, trace)
-     *     or (session)
-     * @param inputs whether the scorer takes inputs (else None is passed)
-     * @param outputs whether it takes outputs
-     * @param expectations whether it takes expectations
-     */
-    record Loaded(Value function, boolean inputs, boolean outputs, boolean expectations) {}
 
     private Object analyze(InProcessCall c) {
         Value r = analyze.execute(c.code.name(), c.code.source(), c.code.entry());

@@ -367,32 +367,6 @@ def _freeze(v, depth=0):
     return v
 
 
-def _frozen_list(v):
-    return _FrozenList([_frozen_list(x) if type(x) is list else x for x in v])
-
-
-def _frozen_pairs(pairs):
-    return _FrozenDict([(k, _frozen_list(x) if type(x) is list else x) for k, x in pairs])
-
-
-# GraalPy's json scanner is Java code: the JSON text Java hands over becomes read-only dicts as it is parsed, with
-# no host call per key (see GuestJson).
-_SCAN = json.JSONDecoder(object_pairs_hook=_FrozenDict).scan_once
-_SCAN_LISTS = json.JSONDecoder(object_pairs_hook=_frozen_pairs).scan_once
-
-
-def _thaw(a):
-    """A scorer's inputs/outputs/expectations as Java hands them over: JSON text flagged "F" (no list inside) or "L",
-    parsed into read-only Python dicts and lists; anything else (a value nested too deep for the text) is copied by
-    _freeze, which refuses it."""
-    if type(a) is not str:
-        return _freeze(a)
-    if a[0] == "F":
-        return _SCAN(a, 1)[0]
-    r = _SCAN_LISTS(a, 1)[0]
-    return _frozen_list(r) if type(r) is list else r
-
-
 # ---------------------------------------------------------------------------------------------- the trace
 class _ReadOnly:
     __slots__ = ()
@@ -495,8 +469,6 @@ class OutputLimitExceeded(BaseException):
 
 
 _output = {"limit": 64 << 10, "written": 0, "over": False}
-# The context's own stdout and stderr, which the limited streams write to (set by limit_output).
-_captured = [_sys.stdout, _sys.stderr]
 
 
 class _LimitedStream:
@@ -543,7 +515,6 @@ class _LimitedStream:
 def limit_output(limit):
     """Called once per context by the host: the output limit of one call, in bytes."""
     _output["limit"] = int(limit)
-    _captured[:] = [_sys.stdout, _sys.stderr]
     _sys.stdout = _LimitedStream(_sys.stdout)
     _sys.stderr = _LimitedStream(_sys.stderr)
 
@@ -738,15 +709,9 @@ def _params(func, skip_self=False):
     return params
 
 
-def _needs(params):
-    """Which of inputs, outputs, expectations the scorer takes, by initial ("o", "ie", ...): Java encodes only those."""
-    return "".join(p[0] for p in params if p in ("inputs", "outputs", "expectations"))
-
-
 def load(name, source, entry):
-    """Loads a scorer into this context; returns (function, needs): the function Java calls with (inputs, outputs,
-    expectations, trace), or with (session,) (a list of traces in turn order) for a session scorer, and which of
-    inputs, outputs, expectations it takes (see _needs; the others are passed as None)."""
+    """Loads a scorer into this context; returns the function Java calls with (inputs, outputs, expectations, trace),
+    or with (session,) (a list of traces in turn order) for a session scorer."""
     code = compile(source, "<scorer %s>" % name, "exec")
     ns = _namespace()
     exec(code, ns)
@@ -755,10 +720,10 @@ def load(name, source, entry):
     if _is_class_based(target):
         params = _params(func, skip_self=True)
         call = _class_call(target, params)
-        return (_guard_session(call), "") if "session" in params else (_guard(call), _needs(params))
+        return _guard_session(call) if "session" in params else _guard(call)
     params = _params(func)
     if "session" in params:
-        return _guard_session(_session_call(func, ns, params)), ""
+        return _guard_session(_session_call(func, ns, params))
     fcode = func.__code__
     fname = func.__name__
     defaults = func.__defaults__
@@ -766,7 +731,7 @@ def load(name, source, entry):
     closure = func.__closure__
     base = dict(ns)
     # Only the arguments the scorer takes are copied into Python values (a trace is wrapped, never copied).
-    args = ", ".join("%s=%s" % (p, "_t" if p == "trace" else "_thaw(_" + p[0] + ")") for p in params)
+    args = ", ".join("%s=%s" % (p, "_t" if p == "trace" else "_freeze(_" + p[0] + ")") for p in params)
     wants_trace = "trace" in params
     # A fresh copy of the module namespace per call: a scorer's global rebinds never leak into the next call.
     src = ("def _call(_i, _o, _e, _t):\n"
@@ -775,9 +740,9 @@ def load(name, source, entry):
            "    %s\n"
            "    return _convert(f(%s))\n") % ("_t = None if _t is None else _Trace(_t)" if wants_trace else "pass", args)
     env = {"_FT": _FunctionType, "_code": fcode, "_base": base, "_fname": fname, "_defaults": defaults,
-           "_closure": closure, "_kwd": kwdefaults, "_convert": _convert, "_Trace": _Trace, "_thaw": _thaw}
+           "_closure": closure, "_kwd": kwdefaults, "_convert": _convert, "_Trace": _Trace, "_freeze": _freeze}
     exec(src, env)
-    return _guard(env["_call"]), _needs(params)
+    return _guard(env["_call"])
 
 
 def _session_args(s, params):
@@ -805,20 +770,19 @@ def _class_call(instance, params):
     """A class-based scorer is called on the instance the source built (its attributes are its configuration)."""
     if "session" in params:
         return lambda s: _convert(instance(**_session_args(s, params)))
+    wants_trace = "trace" in params
 
     def _call(i, o, e, t):
-        values = {"inputs": i, "outputs": o, "expectations": e}
-        args = {p: (None if t is None else _Trace(t)) if p == "trace" else _thaw(values[p]) for p in params}
-        return _convert(instance(**args))
+        values = {"inputs": i, "outputs": o, "expectations": e,
+                  "trace": None if not wants_trace or t is None else _Trace(t)}
+        return _convert(instance(**{p: values[p] for p in params}))
     return _call
 
 
 def _flush():
-    # The captured streams themselves (what the limited sys.stdout/sys.stderr write to): one call each instead of
-    # going through the wrappers' Python-level flush.
     try:
-        _captured[0].flush()
-        _captured[1].flush()
+        _sys.stdout.flush()
+        _sys.stderr.flush()
     except BaseException:
         pass
 
