@@ -44,7 +44,7 @@ final class JdbcBudgetStore implements BudgetStore {
             throw new InvalidInputException("put needs a budget, got null");
         }
         return db.inTransaction("set budget '" + b.name() + "'", c -> {
-            if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(b.experimentId())).isEmpty()) {
+            if (Sql.existing(c, "experiments", "experiment_id", List.of(b.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + b.experimentId() + " does not exist; cannot set "
                         + "budget '" + b.name() + "' in it");
             }
