@@ -161,7 +161,7 @@ public final class ScorerRunner implements AutoCloseable {
     private Outcome attempts(Scorer scorer, String name, ScorerInput input, Duration timeout, long start,
             ProviderGate gate) {
         long timeoutNanos = timeout.toNanos();
-        Execution<Object> execution = Execution.of(failsafeRetry);
+        Execution<Object> execution = null; // made on the first failure: a call that succeeds at once needs none
         int attempt = 0;
         while (true) {
             attempt++;
@@ -225,6 +225,9 @@ public final class ScorerRunner implements AutoCloseable {
                 gate.onFailure(kind, judge == null ? null : judge.retryAfter(), describe(failure));
             } else if (gate != null) {
                 gate.onScorerFailure();
+            }
+            if (execution == null) {
+                execution = Execution.of(failsafeRetry);
             }
             execution.recordException(failure);
             Duration retryAfter = judge == null ? null : judge.retryAfter();
