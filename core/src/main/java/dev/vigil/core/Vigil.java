@@ -107,7 +107,7 @@ public final class Vigil implements AutoCloseable {
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
                 b.backfillParallelism, deferrals, b.backfillDeferredRetries);
-        this.sessions = new dev.vigil.core.session.SessionMonitor(store, this::registry, runner,
+        this.sessions = new dev.vigil.core.session.SessionMonitor(store, this::registry, runner, metrics,
                 options.scorerTimeout(), sessionOptions(b.sessionIdle, sampler), b.sessionPassInterval, options.engineId(), options.leaseTtl(), clock);
         this.evaluator = new Evaluator(runner, options.scorerTimeout(), b.backfillParallelism, deferrals, b.pauser,
                 b.evaluateDeferredRounds);
