@@ -27,6 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * same 256 traces (each clause holds for roughly half or more of them), in the same run. The filter reads the
  * trace state, a tag, the duration and any span's type:
  * {@value #FILTER}
+ *
+ * <p>{@code handWrittenFromFields} is not a reference but an explanation: the same plain Java check with its
+ * constants ({@code "env"}, {@code "prod"}, 1000, {@code "RETRIEVER"}, the state) read from instance fields, as any
+ * filter built at run time must read them. The literals of {@code handWritten} are compile-time constants C2 folds
+ * into the code (a string compare against a known length and content, a pre-computed key hash); the gap between
+ * {@code handWritten} and {@code handWrittenFromFields} is what that folding is worth.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -68,8 +74,8 @@ public class FilterBenchmark {
             traces[i] = new Trace(info, spans);
         }
         for (Trace t : traces) {
-            if (compiled.test(t) != handWritten(t)) {
-                throw new IllegalStateException("the two predicates disagree on " + t.traceId());
+            if (compiled.test(t) != handWritten(t) || fromFields(t) != handWritten(t)) {
+                throw new IllegalStateException("the predicates disagree on " + t.traceId());
             }
         }
     }
@@ -84,6 +90,36 @@ public class FilterBenchmark {
     @Benchmark
     public boolean handWritten() {
         return handWritten(traces[next = (next + 1) & 255]);
+    }
+
+    /** The check's constants as fields: not {@code static final}, so C2 cannot fold them. */
+    private TraceState okState = TraceState.OK;
+    private String envKey = "env";
+    private String prodValue = "prod";
+    private long minMs = 1000;
+    private String retrieverType = SpanTypes.RETRIEVER;
+
+    /** @return the hand-written decision with its constants read from fields */
+    @Benchmark
+    public boolean handWrittenFromFields() {
+        return fromFields(traces[next = (next + 1) & 255]);
+    }
+
+    private boolean fromFields(Trace t) {
+        TraceInfo info = t.info();
+        if (info.state() != okState || !prodValue.equals(info.tags().get(envKey))) {
+            return false;
+        }
+        Long ms = info.executionDurationMs();
+        if (ms == null || ms <= minMs) {
+            return false;
+        }
+        for (Span s : t.spans()) {
+            if (retrieverType.equals(s.spanType())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean handWritten(Trace t) {
