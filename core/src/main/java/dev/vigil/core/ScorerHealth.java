@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * How one scorer version is doing in this process: one view that merges the engine's run state (paused after
  * authentication failures, unavailable when this process cannot build the scorer) with the Python sandbox's
- * quarantine. Shown by {@code vigil scorers list} and the server API; read it from {@link Vigil#scorerHealth()}.
+ * quarantine. Shown by {@code vigil scorers list} and the server API; read it from {@link Vigil#scorerHealth(String)}.
  *
  * @param experimentId the experiment
  * @param name the registered scorer name

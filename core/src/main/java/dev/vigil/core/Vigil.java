@@ -1,40 +1,28 @@
 package dev.vigil.core;
 
 import dev.vigil.core.backfill.BackfillService;
-import dev.vigil.core.engine.internal.ActiveScorer;
-import dev.vigil.core.retry.Deferrals;
-import dev.vigil.core.engine.EngineOptions;
+import dev.vigil.core.budget.BudgetAlert;
+import dev.vigil.core.engine.BatchScorer;
 import dev.vigil.core.engine.Engine;
-import dev.vigil.core.engine.internal.MonitoringEngine;
 import dev.vigil.core.engine.Pauser;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.core.engine.RetryPolicy;
-import dev.vigil.core.engine.RunStats;
-import dev.vigil.core.engine.ScorerKey;
-import dev.vigil.core.engine.ScorerStatus;
-import dev.vigil.core.engine.internal.Unavailable;
-import dev.vigil.core.engine.internal.ScorerRunner;
-import dev.vigil.core.engine.BatchScorer;
-import dev.vigil.core.engine.internal.TraceBatchScorer;
 import dev.vigil.core.evaluate.Evaluator;
 import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.metrics.EngineStats;
-import dev.vigil.core.registry.RegisteredScorer;
-import dev.vigil.core.registry.ScorerRegistry;
+import dev.vigil.core.notify.AlertOutbox;
 import dev.vigil.core.sampling.Sampler;
+import dev.vigil.core.session.SessionMonitor;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.model.Experiment;
 import dev.vigil.spi.store.Store;
-import dev.vigil.spi.store.StoreOptions;
-import dev.vigil.spi.store.Stores;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -55,94 +43,12 @@ import java.util.function.LongSupplier;
  */
 public final class Vigil implements AutoCloseable {
 
-    private final Store store;
-    private final boolean ownsStore;
-    private final Clock clock;
-    private final EngineOptions options;
-    private final Sampler sampler;
-    private final EngineStats stats = new EngineStats();
-    private final EngineMetrics metrics;
-    private final ScorerRunner runner;
-    private final MonitoringEngine engine;
-    private final TraceBatchScorer batchScorer;
-    private final BackfillService backfills;
-    private final Evaluator evaluator;
-    private final dev.vigil.core.session.SessionMonitor sessions;
-    private final Map<String, ScorerRegistry> registries = new ConcurrentHashMap<>();
+    private final VigilRuntime parts;
     private final Map<String, ExperimentHandle> experiments = new ConcurrentHashMap<>();
-    private final int maxActiveScorers;
-    /** Budget alerts recorded before they are sent (null if the store keeps no outbox). */
-    private final dev.vigil.core.notify.AlertOutbox alertOutbox;
-    private final Duration alertOutboxEvery;
     private volatile boolean closed;
 
-    private Vigil(Builder b) {
-        this.clock = b.clock;
-        this.ownsStore = b.storeInstance == null;
-        this.store = b.storeInstance != null ? b.storeInstance : Stores.open(b.storeUri, StoreOptions.withClock(clock));
-        this.options = b.options.build();
-        this.sampler = b.sampler;
-        this.maxActiveScorers = b.maxActiveScorers;
-        this.metrics = b.metrics == null ? stats : EngineMetrics.composite(stats, b.metrics);
-        this.runner = new ScorerRunner(options.retry(), options.providerLimits(), options.defaultProviderLimit(),
-                b.pauser, b.ticker, () -> ThreadLocalRandom.current().nextDouble());
-        this.alertOutbox = b.alertOutbox != null ? b.alertOutbox
-                : b.budgetAlerts == null && keepsBudgets(store) && dev.vigil.core.notify.AlertOutbox.supported(store)
-                        ? alertOutbox(store, clock, b.dashboardUrl) : null;
-        this.alertOutboxEvery = b.alertOutboxEvery;
-        if (keepsBudgets(store)) {
-            java.time.Duration ttl = options.scorerTimeout().multipliedBy(3);
-            runner.guardCalls(new dev.vigil.core.budget.BudgetGuard(store.budgets(), clock,
-                    b.budgetAlerts != null ? b.budgetAlerts : alertOutbox != null
-                            ? dev.vigil.core.budget.BudgetNotifications.async(alertOutbox)
-                            : dev.vigil.core.budget.BudgetGuard.logAlerts(),
-                    ttl.compareTo(dev.vigil.core.budget.BudgetGuard.DEFAULT_RESERVATION_TTL) > 0 ? ttl
-                            : dev.vigil.core.budget.BudgetGuard.DEFAULT_RESERVATION_TTL));
-        }
-        this.engine = new MonitoringEngine(store, this::activeScorers, sampler::keep, options, runner, metrics, clock,
-                b.ticker);
-        // the batch scorer shares the engine's scorer states (pauses) and run statistics (scorer health)
-        this.batchScorer = new TraceBatchScorer(engine, sampler::keep, runner, metrics, clock);
-        Deferrals deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
-        this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
-                options.engineId(), options.leaseTtl(), options.scorerTimeout(), b.backfillPageSize,
-                b.backfillParallelism, deferrals, b.backfillDeferredRetries);
-        this.sessions = new dev.vigil.core.session.SessionMonitor(store, this::registry, runner, metrics,
-                options.scorerTimeout(), sessionOptions(b.sessionIdle, sampler), b.sessionPassInterval, options.engineId(), options.leaseTtl(), clock);
-        this.evaluator = new Evaluator(runner, options.scorerTimeout(), b.backfillParallelism, deferrals, b.pauser,
-                b.evaluateDeferredRounds);
-    }
-
-    /**
-     * The outbox of alerts, sent through the notifiers found by ServiceLoader; undeliverable ones kept as dead
-     * letters.
-     */
-    private static dev.vigil.core.notify.AlertOutbox alertOutbox(Store store, Clock clock, String dashboardUrl) {
-        java.util.function.Consumer<dev.vigil.spi.notify.NotifierContext.DeadLetter> dead;
-        try {
-            dead = new dev.vigil.core.notify.DurableDeadLetters(store.jobs(), clock);
-        } catch (UnsupportedOperationException e) {
-            dead = d -> { };
-        }
-        return new dev.vigil.core.notify.AlertOutbox(store, dev.vigil.core.monitor.NotificationDispatcher.loaded(
-                new dev.vigil.spi.notify.NotifierContext(clock, d -> Thread.sleep(d.toMillis()),
-                        java.util.Optional.ofNullable(dashboardUrl), dead)), clock,
-                dev.vigil.core.notify.AlertOutbox.DEFAULT_LEASE);
-    }
-
-    /** The session loop's options: a lookback of a day, or twice the idle period if that is longer. */
-    private static dev.vigil.core.session.SessionOptions sessionOptions(Duration idle, Sampler sampler) {
-        dev.vigil.core.session.SessionOptions d = dev.vigil.core.session.SessionOptions.defaults();
-        Duration lookback = idle.multipliedBy(2).compareTo(d.lookback()) > 0 ? idle.multipliedBy(2) : d.lookback();
-        return new dev.vigil.core.session.SessionOptions(idle, lookback, sampler, d.pageSize());
-    }
-
-    private static boolean keepsBudgets(Store store) {
-        try {
-            return store.budgets() != null;
-        } catch (UnsupportedOperationException e) {
-            return false;
-        }
+    private Vigil(VigilRuntime parts) {
+        this.parts = parts;
     }
 
     /** @return a builder */
@@ -160,32 +66,9 @@ public final class Vigil implements AutoCloseable {
         requireOpen();
         Experiment.validateName(name);
         return experiments.computeIfAbsent(name, n -> {
-            Experiment e = store.experiments().getOrCreate(n);
-            return new ExperimentHandle(this, e, registry(e.experimentId()));
+            Experiment e = parts.store.experiments().getOrCreate(n);
+            return new ExperimentHandle(this, e, parts.registry(e.experimentId()));
         });
-    }
-
-    ScorerRegistry registry(String experimentId) {
-        return registries.computeIfAbsent(experimentId, id -> {
-            ScorerRegistry r = ScorerRegistry.builder(store.scorers(), id).clock(clock).maxActive(maxActiveScorers)
-                    .build();
-            // stop / delete / start through this process take effect at once
-            r.addListener(() -> {
-                engine.refreshScorers(id);
-                batchScorer.refreshScorers(id);
-            });
-            return r;
-        });
-    }
-
-    private List<ActiveScorer> activeScorers(String experimentId) {
-        // session scorers are run by the session monitor on whole sessions, never on single traces
-        List<RegisteredScorer> active = registry(experimentId).active(dev.vigil.core.registry.ScorerLevel.TRACE);
-        List<ActiveScorer> out = new ArrayList<>(active.size());
-        for (RegisteredScorer r : active) {
-            out.add(new ActiveScorer(experimentId, r.name(), r.version(), r.scorer(), r.sampling(), r.filter()));
-        }
-        return out;
     }
 
     /**
@@ -197,23 +80,18 @@ public final class Vigil implements AutoCloseable {
      */
     public Vigil startMonitoring() {
         requireOpen();
-        engine.start();
-        sessions.start();
-        backfills.watchAbandoned();
-        if (alertOutbox != null) {
-            alertOutbox.start(alertOutboxEvery); // alerts an engine recorded but did not send before it stopped
-        }
+        parts.start();
         return this;
     }
 
     /** @return true while monitoring */
     public boolean isMonitoring() {
-        return engine.isRunning();
+        return parts.engine.isRunning();
     }
 
     /** @return the engine's counters now */
     public EngineStats.Snapshot stats() {
-        return stats.snapshot();
+        return parts.stats.snapshot();
     }
 
     /**
@@ -221,17 +99,17 @@ public final class Vigil implements AutoCloseable {
      * @return the engine's counters for that experiment's traces and scorers (see {@link EngineStats#snapshot(String)})
      */
     public EngineStats.Snapshot stats(String experimentId) {
-        return stats.snapshot(experimentId);
+        return parts.stats.snapshot(experimentId);
     }
 
     /** @return the tail loop's health: whether it is failing now, and how often it failed */
     public EngineStats.LoopHealth loopHealth() {
-        return stats.loopHealth();
+        return parts.stats.loopHealth();
     }
 
     /** @return rows the store could not read and skipped since it was opened (see {@link Store#skippedRows()}) */
     public long skippedRows() {
-        return store.skippedRows();
+        return parts.store.skippedRows();
     }
 
     /**
@@ -245,42 +123,7 @@ public final class Vigil implements AutoCloseable {
      */
     public List<ScorerHealth> scorerHealth(String experimentId) {
         requireOpen();
-        Map<ScorerKey, RunStats> stats = engine.runStats();
-        Map<ScorerKey, ScorerStatus> statuses = engine.statuses();
-        List<ScorerHealth> out = new ArrayList<>();
-        for (RegisteredScorer r : registry(experimentId).active()) {
-            ScorerKey key = new ScorerKey(experimentId, r.name(), r.version());
-            RunStats rs = stats.get(key);
-            ScorerStatus st = statuses.get(key);
-            ScorerHealth.State state = ScorerHealth.State.RUNNING;
-            String reason = null;
-            if (st != null && st.state() == ScorerStatus.State.PAUSED) {
-                state = ScorerHealth.State.PAUSED;
-                reason = st.reason();
-            } else if (r.scorer() instanceof Unavailable u) {
-                state = ScorerHealth.State.UNAVAILABLE;
-                reason = "this process cannot build the scorer (" + u.unavailableReason()
-                        + "); its traces wait for a process that can";
-            } else if (rs != null && "QUARANTINED".equals(rs.lastErrorCode()) && (rs.lastSuccessAt() == null
-                    || rs.lastErrorAt().isAfter(rs.lastSuccessAt()))) {
-                state = ScorerHealth.State.QUARANTINED;
-                reason = rs.lastErrorMessage();
-            }
-            long pending;
-            try {
-                pending = store.retries().count(experimentId, r.name(), r.version());
-            } catch (UnsupportedOperationException e) {
-                pending = 0;
-            }
-            out.add(rs == null
-                    ? new ScorerHealth(experimentId, r.name(), r.version(), state, reason, null, null, null, null,
-                            Map.of(), 0, pending, null, null)
-                    : new ScorerHealth(experimentId, r.name(), r.version(), state, reason, rs.lastSuccessAt(),
-                            rs.lastErrorAt(), rs.lastErrorKind(), rs.lastErrorMessage(), rs.failuresByKind(),
-                            rs.scorerErrors(), pending, rs.latencyP50(), rs.latencyP99()));
-        }
-        out.sort(java.util.Comparator.comparing(ScorerHealth::name));
-        return out;
+        return ScorerHealthReport.of(parts.engine, parts.registry(experimentId), parts.store);
     }
 
     /**
@@ -293,25 +136,7 @@ public final class Vigil implements AutoCloseable {
      */
     public boolean awaitIdle(Duration timeout) {
         requireOpen();
-        if (!engine.isRunning()) {
-            throw new IllegalStateException("monitoring is not running; call startMonitoring() first");
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (engine.isIdle()) {
-                return true;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            engine.wakeUp();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
+        return parts.awaitIdle(timeout);
     }
 
     /**
@@ -324,25 +149,22 @@ public final class Vigil implements AutoCloseable {
      */
     public int changePartitionCount(int partitions) {
         requireOpen();
-        if (engine.isRunning()) {
-            throw new IllegalStateException("stop monitoring before changing the partition count");
-        }
-        return MonitoringEngine.changePartitionCount(store, partitions, options.engineId() + "-repartition");
+        return parts.changePartitionCount(partitions);
     }
 
     /**
      * The session-level half of monitoring: started and stopped with {@link #startMonitoring()} and
-     * {@link #close()}; {@link dev.vigil.core.session.SessionMonitor#runOnce()} runs a pass now.
+     * {@link #close()}; {@link SessionMonitor#runOnce()} runs a pass now.
      *
      * @return the session monitor
      */
-    public dev.vigil.core.session.SessionMonitor sessions() {
-        return sessions;
+    public SessionMonitor sessions() {
+        return parts.sessions;
     }
 
     /** @return the monitoring engine (statuses, lag, partitions) */
     public Engine engine() {
-        return engine;
+        return parts.engine;
     }
 
     /**
@@ -352,29 +174,29 @@ public final class Vigil implements AutoCloseable {
      * @return the batch scorer sharing this instance's scorers, runner and metrics
      */
     public BatchScorer batchScorer() {
-        return batchScorer;
+        return parts.batchScorer;
     }
 
     /** @return the backfill service */
     public BackfillService backfills() {
-        return backfills;
+        return parts.backfills;
     }
 
     /** @return the store */
     public Store store() {
-        return store;
+        return parts.store;
     }
 
     Evaluator evaluator() {
-        return evaluator;
+        return parts.evaluator;
     }
 
     Clock clock() {
-        return clock;
+        return parts.clock;
     }
 
     Sampler sampler() {
-        return sampler;
+        return parts.sampler;
     }
 
     private void requireOpen() {
@@ -393,40 +215,12 @@ public final class Vigil implements AutoCloseable {
             return;
         }
         closed = true;
-        if (alertOutbox != null) {
-            alertOutbox.close();
-        }
-        sessions.close();
-        engine.close();
-        batchScorer.close();
-        backfills.close();
-        runner.close();
-        if (ownsStore) {
-            store.close();
-        }
+        parts.close();
     }
 
     /** Builds a {@link Vigil}; each setter validates on the spot, {@link #build()} checks the whole. */
     public static final class Builder {
-        private String storeUri;
-        private Store storeInstance;
-        private Clock clock = Clock.systemUTC();
-        private LongSupplier ticker = System::nanoTime;
-        private Pauser pauser = Pauser.SLEEP;
-        private Sampler sampler = Sampler.defaultSampler();
-        private EngineMetrics metrics;
-        private final EngineOptions.Builder options = EngineOptions.builder();
-        private int backfillPageSize = 1_000;
-        private int backfillParallelism = 16;
-        private int backfillDeferredRetries = 8;
-        private int evaluateDeferredRounds = 2;
-        private java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> budgetAlerts;
-        private Duration alertOutboxEvery = dev.vigil.core.notify.AlertOutbox.DEFAULT_EVERY;
-        private dev.vigil.core.notify.AlertOutbox alertOutbox;
-        private String dashboardUrl;
-        private int maxActiveScorers = ScorerRegistry.DEFAULT_MAX_ACTIVE;
-        private Duration sessionIdle = dev.vigil.core.session.SessionOptions.DEFAULT_IDLE;
-        private Duration sessionPassInterval = dev.vigil.core.session.SessionMonitor.DEFAULT_PASS_INTERVAL;
+        private final VigilSettings s = new VigilSettings();
 
         private Builder() {}
 
@@ -437,10 +231,7 @@ public final class Vigil implements AutoCloseable {
          * @return this
          */
         public Builder sessionIdle(Duration v) {
-            if (v == null || v.isNegative()) {
-                throw new InvalidInputException("the session idle period must be 0 or more, got " + v);
-            }
-            sessionIdle = v;
+            s.sessionIdle(v);
             return this;
         }
 
@@ -450,150 +241,139 @@ public final class Vigil implements AutoCloseable {
          * @return this
          */
         public Builder sessionPassInterval(Duration v) {
-            sessionPassInterval = dev.vigil.core.session.SessionMonitor.checkInterval(v);
+            s.sessionPassInterval(v);
             return this;
         }
 
         /** @param uri a store URI: {@code memory:}, {@code jdbc:h2:file:./vigil}, {@code fs:/var/vigil}... @return this */
         public Builder store(String uri) {
-            if (uri == null || uri.isBlank()) {
-                throw new InvalidInputException("store URI must be non-blank, e.g. memory: or jdbc:h2:file:./vigil");
-            }
-            if (storeInstance != null) {
-                throw new InvalidInputException("a store instance was set already; set either a URI or a store");
-            }
-            storeUri = uri;
+            s.store(uri);
             return this;
         }
 
         /** @param store an open store (not closed by {@link Vigil#close()}) @return this */
         public Builder store(Store store) {
-            Objects.requireNonNull(store, "store");
-            if (storeUri != null) {
-                throw new InvalidInputException("a store URI was set already (" + storeUri
-                        + "); set either a URI or a store");
-            }
-            storeInstance = store;
+            s.store(store);
             return this;
         }
 
         /** @param v the clock for assessment times, settle delay and the store's times @return this */
         public Builder clock(Clock v) {
-            clock = Objects.requireNonNull(v, "clock");
+            s.clock = Objects.requireNonNull(v, "clock");
             return this;
         }
 
         /** @param v nanosecond ticker for timeouts, back-off and durations @return this */
         public Builder ticker(LongSupplier v) {
-            ticker = Objects.requireNonNull(v, "ticker");
+            s.ticker = Objects.requireNonNull(v, "ticker");
             return this;
         }
 
         /** @param v how retries wait (tests: record and return) @return this */
         public Builder pauser(Pauser v) {
-            pauser = Objects.requireNonNull(v, "pauser");
+            s.pauser = Objects.requireNonNull(v, "pauser");
             return this;
         }
 
         /** @param v the sampler (default: nested, default seed) @return this */
         public Builder sampler(Sampler v) {
-            sampler = Objects.requireNonNull(v, "sampler");
+            s.sampler = Objects.requireNonNull(v, "sampler");
             return this;
         }
 
         /** @param v extra metrics, e.g. {@code MicrometerMetrics.of(registry)} @return this */
         public Builder metrics(EngineMetrics v) {
-            metrics = Objects.requireNonNull(v, "metrics");
+            s.metrics = Objects.requireNonNull(v, "metrics");
             return this;
         }
 
         /** @param v a unique id of this engine among those sharing the store @return this */
         public Builder engineId(String v) {
-            options.engineId(v);
+            s.options.engineId(v);
             return this;
         }
 
         /** @param v partitions of the trace stream (same value in every engine sharing a store) @return this */
         public Builder partitions(int v) {
-            options.partitions(v);
+            s.options.partitions(v);
             return this;
         }
 
         /** @param v lease time to live @return this */
         public Builder leaseTtl(Duration v) {
-            options.leaseTtl(v);
+            s.options.leaseTtl(v);
             return this;
         }
 
         /** @param v how long after completion a trace is scored @return this */
         public Builder settleDelay(Duration v) {
-            options.settleDelay(v);
+            s.options.settleDelay(v);
             return this;
         }
 
         /** @param v store poll interval @return this */
         public Builder pollInterval(Duration v) {
-            options.pollInterval(v);
+            s.options.pollInterval(v);
             return this;
         }
 
         /** @param v arrivals read per poll @return this */
         public Builder batchSize(int v) {
-            options.batchSize(v);
+            s.options.batchSize(v);
             return this;
         }
 
         /** @param v bound on scorer runs in flight @return this */
         public Builder maxInFlight(int v) {
-            options.maxInFlight(v);
+            s.options.maxInFlight(v);
             return this;
         }
 
         /** @param v threads for CPU-bound scorers @return this */
         public Builder cpuThreads(int v) {
-            options.cpuThreads(v);
+            s.options.cpuThreads(v);
             return this;
         }
 
         /** @param v per-attempt scorer timeout @return this */
         public Builder scorerTimeout(Duration v) {
-            options.scorerTimeout(v);
+            s.options.scorerTimeout(v);
             return this;
         }
 
         /** @param v retry policy @return this */
         public Builder retry(RetryPolicy v) {
-            options.retry(v);
+            s.options.retry(v);
             return this;
         }
 
         /** @param provider e.g. {@code openai} @param v its limits @return this */
         public Builder providerLimit(String provider, ProviderLimit v) {
-            options.providerLimit(provider, v);
+            s.options.providerLimit(provider, v);
             return this;
         }
 
         /** @param v limits for other providers @return this */
         public Builder defaultProviderLimit(ProviderLimit v) {
-            options.defaultProviderLimit(v);
+            s.options.defaultProviderLimit(v);
             return this;
         }
 
         /** @param v consecutive auth failures before a scorer is paused @return this */
         public Builder authFailuresBeforePause(int v) {
-            options.authFailuresBeforePause(v);
+            s.options.authFailuresBeforePause(v);
             return this;
         }
 
         /** @param v how often scorers changed by other processes are re-read @return this */
         public Builder scorerRefresh(Duration v) {
-            options.scorerRefresh(v);
+            s.options.scorerRefresh(v);
             return this;
         }
 
         /** @param v how long close() waits for work in flight @return this */
         public Builder drainTimeout(Duration v) {
-            options.drainTimeout(v);
+            s.options.drainTimeout(v);
             return this;
         }
 
@@ -603,13 +383,13 @@ public final class Vigil implements AutoCloseable {
          * @return this
          */
         public Builder retryFirstDelay(Duration v) {
-            options.retryFirstDelay(v);
+            s.options.retryFirstDelay(v);
             return this;
         }
 
         /** @param v the longest wait between later attempts of a deferred pair (default 1 h) @return this */
         public Builder retryMaxDelay(Duration v) {
-            options.retryMaxDelay(v);
+            s.options.retryMaxDelay(v);
             return this;
         }
 
@@ -619,8 +399,8 @@ public final class Vigil implements AutoCloseable {
          *     when {@link #budgetAlerts} is given without it)
          * @return this
          */
-        public Builder alertOutbox(dev.vigil.core.notify.AlertOutbox v) {
-            alertOutbox = java.util.Objects.requireNonNull(v, "alertOutbox");
+        public Builder alertOutbox(AlertOutbox v) {
+            s.alertOutbox = Objects.requireNonNull(v, "alertOutbox");
             return this;
         }
 
@@ -630,10 +410,7 @@ public final class Vigil implements AutoCloseable {
          * @return this
          */
         public Builder alertOutboxEvery(Duration v) {
-            if (v == null || v.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new InvalidInputException("the alert outbox interval must be 1 second or more, got " + v);
-            }
-            alertOutboxEvery = v;
+            s.alertOutboxEvery(v);
             return this;
         }
 
@@ -644,8 +421,8 @@ public final class Vigil implements AutoCloseable {
          *     {@link dev.vigil.core.budget.BudgetNotifications})
          * @return this
          */
-        public Builder budgetAlerts(java.util.function.Consumer<dev.vigil.core.budget.BudgetAlert> v) {
-            budgetAlerts = java.util.Objects.requireNonNull(v, "budgetAlerts");
+        public Builder budgetAlerts(Consumer<BudgetAlert> v) {
+            s.budgetAlerts = Objects.requireNonNull(v, "budgetAlerts");
             return this;
         }
 
@@ -654,17 +431,13 @@ public final class Vigil implements AutoCloseable {
          * @return this
          */
         public Builder dashboardUrl(String v) {
-            dashboardUrl = v == null || v.isBlank() ? null : v;
+            s.dashboardUrl(v);
             return this;
         }
 
         /** @param v traces per backfill page (and checkpoint), 1–10000 @return this */
-
         public Builder backfillPageSize(int v) {
-            if (v < 1 || v > 10_000) {
-                throw new InvalidInputException("backfillPageSize must be in 1..10000, got " + v);
-            }
-            backfillPageSize = v;
+            s.backfillPageSize(v);
             return this;
         }
 
@@ -675,19 +448,13 @@ public final class Vigil implements AutoCloseable {
          * @return this
          */
         public Builder backfillDeferredRetries(int v) {
-            if (v < 1) {
-                throw new InvalidInputException("backfillDeferredRetries must be 1 or more, got " + v);
-            }
-            backfillDeferredRetries = v;
+            s.backfillDeferredRetries(v);
             return this;
         }
 
         /** @param v scorer runs at once in a backfill page or an evaluation, 1 or more @return this */
         public Builder backfillParallelism(int v) {
-            if (v < 1) {
-                throw new InvalidInputException("backfillParallelism must be 1 or more, got " + v);
-            }
-            backfillParallelism = v;
+            s.backfillParallelism(v);
             return this;
         }
 
@@ -698,19 +465,13 @@ public final class Vigil implements AutoCloseable {
          * @return this
          */
         public Builder evaluateDeferredRounds(int v) {
-            if (v < 0) {
-                throw new InvalidInputException("evaluateDeferredRounds must be 0 or more, got " + v);
-            }
-            evaluateDeferredRounds = v;
+            s.evaluateDeferredRounds(v);
             return this;
         }
 
         /** @param v active scorers allowed per experiment (MLflow: 20) @return this */
         public Builder maxActiveScorers(int v) {
-            if (v < 1) {
-                throw new InvalidInputException("maxActiveScorers must be 1 or more, got " + v);
-            }
-            maxActiveScorers = v;
+            s.maxActiveScorers(v);
             return this;
         }
 
@@ -719,12 +480,8 @@ public final class Vigil implements AutoCloseable {
          * @throws InvalidInputException if no store was set or the options conflict
          */
         public Vigil build() {
-            if (storeUri == null && storeInstance == null) {
-                throw new InvalidInputException("Vigil needs a store: call store(\"memory:\") or a durable one, e.g."
-                        + " store(\"jdbc:h2:file:./vigil-data/vigil\")");
-            }
-            options.build(); // cross-field checks before opening anything
-            return new Vigil(this);
+            s.validate(); // before opening anything
+            return new Vigil(new VigilRuntime(s));
         }
     }
 }

@@ -26,16 +26,16 @@ import java.util.Objects;
  */
 public final class RegisteredScorer {
 
-    private final ScorerRegistry registry;
+    private final ScorerWriter writer;
     private final ScorerVersion record;
     private final Scorer scorer;
     private final TraceFilter filter;
     private final ScorerState state;
     private final ScorerLevel level;
 
-    RegisteredScorer(ScorerRegistry registry, ScorerVersion record, Scorer scorer, TraceFilter filter,
+    RegisteredScorer(ScorerWriter writer, ScorerVersion record, Scorer scorer, TraceFilter filter,
             ScorerState state) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.record = Objects.requireNonNull(record, "record");
         this.scorer = Objects.requireNonNull(scorer, "scorer");
         this.filter = Objects.requireNonNull(filter, "filter");
@@ -148,7 +148,7 @@ public final class RegisteredScorer {
      * @throws dev.vigil.spi.StaleWriteException if another writer changed this version since it was read
      */
     public RegisteredScorer start(SamplingConfig config) {
-        return registry.start(this, config);
+        return writer.start(this, config);
     }
 
     /**
@@ -160,7 +160,7 @@ public final class RegisteredScorer {
      * @throws dev.vigil.spi.StaleWriteException if another writer changed this version since it was read
      */
     public RegisteredScorer update(SamplingConfig config) {
-        return registry.update(this, config);
+        return writer.update(this, config);
     }
 
     /**
@@ -169,7 +169,7 @@ public final class RegisteredScorer {
      * @return the stopped scorer (a new instance)
      */
     public RegisteredScorer stop() {
-        return registry.stop(this);
+        return writer.stop(this);
     }
 
     /**
@@ -178,11 +178,11 @@ public final class RegisteredScorer {
      * @return this scorer in state {@link ScorerState#DELETED}
      */
     public RegisteredScorer delete() {
-        return registry.delete(this);
+        return writer.delete(this);
     }
 
     RegisteredScorer with(ScorerVersion newRecord, TraceFilter newFilter, ScorerState newState) {
-        return new RegisteredScorer(registry, newRecord, scorer, newFilter, newState);
+        return new RegisteredScorer(writer, newRecord, scorer, newFilter, newState);
     }
 
     @Override

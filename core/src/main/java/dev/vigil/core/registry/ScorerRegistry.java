@@ -1,7 +1,5 @@
 package dev.vigil.core.registry;
 
-import dev.vigil.core.filter.FilterSyntaxException;
-import dev.vigil.core.filter.TraceFilter;
 import dev.vigil.core.scorer.ScorerCodecs;
 import dev.vigil.core.scorer.Scorers;
 import dev.vigil.spi.InvalidInputException;
@@ -10,22 +8,13 @@ import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.scorer.ScorerDefinition;
-import dev.vigil.spi.scorer.ScorerVersion;
 import dev.vigil.spi.store.ScorerStore;
 import dev.vigil.spi.store.Store;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The scheduled scorers of one experiment, with MLflow's lifecycle, persisted through a
@@ -69,22 +58,18 @@ public final class ScorerRegistry {
     /** MLflow's default limit of active scorers per experiment. */
     public static final int DEFAULT_MAX_ACTIVE = 20;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ScorerRegistry.class);
-
-    private final ScorerStore store;
     private final String experimentId;
     private final int maxActive;
-    private final ScorerInstances instances;
+    private final ScorerReader reader;
     private final ScorerWriter writer;
-    private final AtomicLong revision = new AtomicLong();
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final RegistryChanges changes = new RegistryChanges();
 
     private ScorerRegistry(Builder b) {
-        this.store = b.store;
         this.experimentId = b.experimentId;
         this.maxActive = b.maxActive;
-        this.instances = new ScorerInstances(b.decoder);
-        this.writer = new ScorerWriter(this, b.store, b.experimentId, b.maxActive, b.clock, instances);
+        this.writer = new ScorerWriter(changes, b.store, b.experimentId, b.maxActive, b.clock,
+                new ScorerInstances(b.decoder));
+        this.reader = writer.reader();
     }
 
     /**
@@ -169,8 +154,6 @@ public final class ScorerRegistry {
         return writer.registerOrGet(scorer, name);
     }
 
-
-
     // ---------------------------------------------------------------- lifecycle by name
 
     /**
@@ -186,7 +169,7 @@ public final class ScorerRegistry {
         RegisteredScorer current = find(name).orElseThrow(() -> new InvalidInputException("cannot start scorer '"
                 + name + "': it is not registered in experiment '" + experimentId
                 + "'; register it first with register(scorer)"));
-        return start(current, config);
+        return writer.start(current, config);
     }
 
     /**
@@ -211,7 +194,7 @@ public final class ScorerRegistry {
      * @throws NotFoundException if the scorer is not registered (any more)
      */
     public RegisteredScorer update(String name, SamplingConfig config) {
-        return update(get(name), config);
+        return writer.update(get(name), config);
     }
 
     /**
@@ -223,17 +206,6 @@ public final class ScorerRegistry {
      */
     public RegisteredScorer stop(String name) {
         return writer.stop(name);
-    }
-
-    /** Wraps a stopped record even if its filter no longer parses (at rate 0 the filter selects nothing). */
-    RegisteredScorer wrapTolerant(ScorerVersion v) {
-        TraceFilter filter;
-        try {
-            filter = compile(v.name(), v.sampling().filterString());
-        } catch (InvalidInputException undecodable) {
-            filter = TraceFilter.MATCH_ALL; // never applied: a stopped scorer samples no trace
-        }
-        return new RegisteredScorer(this, v, scorerFor(v), filter, stateOf(v));
     }
 
     /**
@@ -266,7 +238,7 @@ public final class ScorerRegistry {
      * @throws NotFoundException {@code Scheduled scorer 'X' not found in experiment 'E'}
      */
     public RegisteredScorer get(String name) {
-        return find(name).orElseThrow(() -> notFound(name));
+        return reader.get(name);
     }
 
     /**
@@ -276,7 +248,7 @@ public final class ScorerRegistry {
      * @throws NotFoundException if it does not exist, listing the versions that do
      */
     public RegisteredScorer get(String name, int version) {
-        return store.get(experimentId, name, version).map(this::wrap).orElseThrow(() -> notFound(name, version));
+        return reader.get(name, version);
     }
 
     /**
@@ -284,7 +256,7 @@ public final class ScorerRegistry {
      * @return its latest version, or empty if the name is not registered
      */
     public Optional<RegisteredScorer> find(String name) {
-        return store.latest(experimentId, name).map(this::wrap);
+        return reader.find(name);
     }
 
     /**
@@ -297,16 +269,7 @@ public final class ScorerRegistry {
 
     /** @return the latest version of every registered name, sorted by name */
     public List<RegisteredScorer> list() {
-        Map<String, ScorerVersion> latest = new LinkedHashMap<>();
-        for (ScorerVersion v : store.list(experimentId)) {
-            latest.merge(v.name(), v, (a, b) -> a.version() >= b.version() ? a : b);
-        }
-        List<RegisteredScorer> out = new ArrayList<>(latest.size());
-        for (ScorerVersion v : latest.values()) {
-            out.add(wrap(v));
-        }
-        out.sort((a, b) -> a.name().compareTo(b.name()));
-        return List.copyOf(out);
+        return reader.list();
     }
 
     /**
@@ -314,14 +277,7 @@ public final class ScorerRegistry {
      * @return all its versions, oldest first (empty if none)
      */
     public List<RegisteredScorer> versions(String name) {
-        List<RegisteredScorer> out = new ArrayList<>();
-        for (ScorerVersion v : store.list(experimentId)) {
-            if (v.name().equals(name)) {
-                out.add(wrap(v));
-            }
-        }
-        out.sort((a, b) -> Integer.compare(a.version(), b.version()));
-        return List.copyOf(out);
+        return reader.versions(name);
     }
 
     /**
@@ -332,23 +288,7 @@ public final class ScorerRegistry {
      * @return the active scorers, sorted by name
      */
     public List<RegisteredScorer> active() {
-        Map<String, ScorerVersion> chosen = new LinkedHashMap<>();
-        for (ScorerVersion v : store.list(experimentId)) {
-            if (v.sampling().isActive()) {
-                chosen.merge(v.name(), v, (a, b) -> a.version() >= b.version() ? a : b);
-            }
-        }
-        List<RegisteredScorer> out = new ArrayList<>(chosen.size());
-        for (ScorerVersion v : chosen.values()) {
-            try {
-                out.add(wrap(v));
-            } catch (InvalidInputException badFilter) {
-                LOG.warn("scorer '{}' v{} in experiment '{}' is left out: {}", v.name(), v.version(), experimentId,
-                        badFilter.getMessage());
-            }
-        }
-        out.sort((a, b) -> a.name().compareTo(b.name()));
-        return List.copyOf(out);
+        return reader.active();
     }
 
     /**
@@ -365,7 +305,7 @@ public final class ScorerRegistry {
 
     /** @return a counter that grows on every write made through this registry */
     public long revision() {
-        return revision.get();
+        return changes.revision();
     }
 
     /**
@@ -373,96 +313,12 @@ public final class ScorerRegistry {
      *     are logged, never thrown to the writer
      */
     public void addListener(Runnable listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        changes.add(listener);
     }
 
     /** @param listener a listener added before */
     public void removeListener(Runnable listener) {
-        listeners.remove(listener);
-    }
-
-    // ---------------------------------------------------------------- instance operations
-
-    RegisteredScorer start(RegisteredScorer current, SamplingConfig config) {
-        return writer.start(current, noFilterOnSessions(current, config));
-    }
-
-    RegisteredScorer update(RegisteredScorer current, SamplingConfig config) {
-        return writer.update(current, noFilterOnSessions(current, config));
-    }
-
-    /** A filter selects traces; a session scorer scores whole sessions, sampled by session id: refused, not ignored. */
-    private static SamplingConfig noFilterOnSessions(RegisteredScorer current, SamplingConfig config) {
-        if (config != null && current.level() == ScorerLevel.SESSION && config.filterString() != null
-                && !config.filterString().isBlank()) {
-            throw new InvalidInputException("scorer '" + current.name() + "' scores whole sessions (session level), "
-                    + "and a filter string selects single traces: start it with a sample rate only (sessions are "
-                    + "sampled by session id), got filter \"" + config.filterString() + "\"");
-        }
-        return config;
-    }
-
-    RegisteredScorer stop(RegisteredScorer current) {
-        return writer.stop(current);
-    }
-
-    RegisteredScorer delete(RegisteredScorer current) {
-        return writer.delete(current);
-    }
-
-
-
-
-
-
-
-    static TraceFilter compile(String name, String filterString) {
-        try {
-            return TraceFilter.parse(filterString);
-        } catch (FilterSyntaxException e) {
-            throw new InvalidInputException("scorer '" + name + "' has an invalid filter string: " + e.getMessage());
-        }
-    }
-
-
-    // ---------------------------------------------------------------- internals
-
-    static ScorerState stateOf(ScorerVersion v) {
-        return v.sampling().isActive() ? ScorerState.ACTIVE : ScorerState.STOPPED;
-    }
-
-    RegisteredScorer wrap(ScorerVersion v) {
-        TraceFilter filter = compile(v.name(), v.sampling().filterString());
-        return new RegisteredScorer(this, v, scorerFor(v), filter, stateOf(v));
-    }
-
-    private Scorer scorerFor(ScorerVersion v) {
-        return instances.scorerFor(v);
-    }
-
-
-    void changed() {
-        revision.incrementAndGet();
-        for (Runnable l : listeners) {
-            try {
-                l.run();
-            } catch (RuntimeException e) {
-                LOG.warn("scorer registry listener {} failed", l, e);
-            }
-        }
-    }
-
-    NotFoundException notFound(String name) {
-        return new NotFoundException("Scheduled scorer '" + name + "' not found in experiment '" + experimentId + "'");
-    }
-
-    NotFoundException notFound(String name, int version) {
-        List<Integer> versions = store.list(experimentId).stream().filter(v -> v.name().equals(name))
-                .map(ScorerVersion::version).toList();
-        return new NotFoundException("Scheduled scorer '" + name + "' version " + version
-                + " not found in experiment '" + experimentId + "'"
-                + (versions.isEmpty() ? "" : " (versions: " + versions.stream().map(String::valueOf)
-                        .reduce((a, b) -> a + ", " + b).orElse("") + ")"));
+        changes.remove(listener);
     }
 
     /** Builds a {@link ScorerRegistry}; every setter validates on the spot. */

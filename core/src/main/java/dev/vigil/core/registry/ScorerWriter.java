@@ -23,26 +23,34 @@ import java.util.Optional;
  * The writes of a {@link ScorerRegistry}'s lifecycle: registering versions (idempotently for
  * {@code registerOrGet}), start / update / stop / delete with their checks (rate, filter, active limit, deleted
  * instances) and the optimistic-revision errors, and the kill switch that stops a scorer whatever its stored
- * definition. Every successful write tells the registry ({@link ScorerRegistry#registry.changed()}).
+ * definition. Every successful write is told to the registry's {@link RegistryChanges}; the records written come back
+ * wrapped by the writer's {@link ScorerReader}, whose instances operate through this writer.
  */
 final class ScorerWriter {
     private static final int REGISTER_ATTEMPTS = 5;
 
-    private final ScorerRegistry registry;
+    private final RegistryChanges changes;
+    private final ScorerReader reader;
     private final ScorerStore store;
     private final String experimentId;
     private final int maxActive;
     private final Clock clock;
     private final ScorerInstances instances;
 
-    ScorerWriter(ScorerRegistry registry, ScorerStore store, String experimentId, int maxActive, Clock clock,
+    ScorerWriter(RegistryChanges changes, ScorerStore store, String experimentId, int maxActive, Clock clock,
             ScorerInstances instances) {
-        this.registry = registry;
+        this.changes = changes;
+        this.reader = new ScorerReader(this, store, experimentId, instances);
         this.store = store;
         this.experimentId = experimentId;
         this.maxActive = maxActive;
         this.clock = clock;
         this.instances = instances;
+    }
+
+    /** @return the reader whose instances write through this writer */
+    ScorerReader reader() {
+        return reader;
     }
 
     RegisteredScorer register(Scorer scorer, String name) {
@@ -60,8 +68,8 @@ final class ScorerWriter {
             try {
                 ScorerVersion stored = store.create(record);
                 instances.keepLive(name, stored.version(), named);
-                registry.changed();
-                return new RegisteredScorer(registry, stored, named, TraceFilter.MATCH_ALL, ScorerState.STOPPED);
+                changes.changed();
+                return new RegisteredScorer(this, stored, named, TraceFilter.MATCH_ALL, ScorerState.STOPPED);
             } catch (StaleWriteException e) {
                 last = e; // another writer registered this version first: take the next one
             }
@@ -69,7 +77,7 @@ final class ScorerWriter {
         throw new StaleWriteException("could not register scorer '" + name + "' in experiment '" + experimentId
                 + "': other writers kept registering new versions (" + REGISTER_ATTEMPTS + " attempts; last: "
                 + last.getMessage() + ")");
-        }
+    }
 
     RegisteredScorer registerOrGet(Scorer scorer, String name) {
         Objects.requireNonNull(scorer, "scorer");
@@ -79,11 +87,11 @@ final class ScorerWriter {
         Optional<ScorerVersion> latest = store.latest(experimentId, name);
         if (latest.isPresent() && sameDefinition(latest.get().definition(), definition)) {
             instances.keepLive(name, latest.get().version(), Scorers.renamed(scorer, name));
-            registry.changed();
-            return registry.wrap(latest.get());
+            changes.changed();
+            return reader.wrap(latest.get());
         }
         return register(scorer, name);
-        }
+    }
 
     private static boolean sameDefinition(ScorerDefinition stored, ScorerDefinition given) {
         return stored.equals(given) || normalizedLambda(stored).equals(normalizedLambda(given));
@@ -104,41 +112,42 @@ final class ScorerWriter {
         // The kill switch: works on the stored record, so a definition or filter that no longer decodes (a
         // broken rule that keeps calling a paid judge) cannot prevent it; a concurrent writer only makes it retry.
         for (int attempt = 1; ; attempt++) {
-            ScorerVersion v = store.latest(experimentId, name).orElseThrow(() -> registry.notFound(name));
+            ScorerVersion v = store.latest(experimentId, name).orElseThrow(() -> reader.notFound(name));
             if (!v.sampling().isActive()) {
-                return registry.wrapTolerant(v);
+                return reader.wrapTolerant(v);
             }
             try {
                 ScorerVersion stored = store.update(v.withSampling(v.sampling().withSampleRate(0.0), clock.instant()));
-                registry.changed();
-                return registry.wrapTolerant(stored);
+                changes.changed();
+                return reader.wrapTolerant(stored);
             } catch (StaleWriteException | NotFoundException raced) {
                 if (attempt >= 10) {
                     throw raced;
                 }
             }
         }
-        }
+    }
 
     int delete(String name) {
         int n = store.delete(experimentId, name);
         if (n == 0) {
-            throw registry.notFound(name);
+            throw reader.notFound(name);
         }
         instances.forget(name, -1);
-        registry.changed();
+        changes.changed();
         return n;
-        }
+    }
 
     void delete(String name, int version) {
         if (!store.delete(experimentId, name, version)) {
-            throw registry.notFound(name, version);
+            throw reader.notFound(name, version);
         }
         instances.forget(name, version);
-        registry.changed();
-        }
+        changes.changed();
+    }
 
     RegisteredScorer start(RegisteredScorer current, SamplingConfig config) {
+        noFilterOnSessions(current, config);
         Objects.requireNonNull(config, "config");
         requireNotDeleted(current, "start");
         if (!config.isActive()) {
@@ -149,6 +158,7 @@ final class ScorerWriter {
     }
 
     RegisteredScorer update(RegisteredScorer current, SamplingConfig config) {
+        noFilterOnSessions(current, config);
         Objects.requireNonNull(config, "config");
         requireNotDeleted(current, "update");
         return write(current, config, "update");
@@ -162,11 +172,21 @@ final class ScorerWriter {
     RegisteredScorer delete(RegisteredScorer current) {
         requireNotDeleted(current, "delete");
         if (!store.delete(experimentId, current.name(), current.version())) {
-            throw registry.notFound(current.name(), current.version());
+            throw reader.notFound(current.name(), current.version());
         }
         instances.forget(current.name(), current.version());
-        registry.changed();
+        changes.changed();
         return current.with(current.record(), current.filter(), ScorerState.DELETED);
+    }
+
+    /** A filter selects traces; a session scorer scores whole sessions, sampled by session id: refused, not ignored. */
+    private static void noFilterOnSessions(RegisteredScorer current, SamplingConfig config) {
+        if (config != null && current.level() == ScorerLevel.SESSION && config.filterString() != null
+                && !config.filterString().isBlank()) {
+            throw new InvalidInputException("scorer '" + current.name() + "' scores whole sessions (session level), "
+                    + "and a filter string selects single traces: start it with a sample rate only (sessions are "
+                    + "sampled by session id), got filter \"" + config.filterString() + "\"");
+        }
     }
 
     private void requireNotDeleted(RegisteredScorer current, String operation) {
@@ -178,7 +198,7 @@ final class ScorerWriter {
     }
 
     private RegisteredScorer write(RegisteredScorer current, SamplingConfig config, String operation) {
-        TraceFilter filter = ScorerRegistry.compile(current.name(), config.filterString());
+        TraceFilter filter = ScorerReader.compile(current.name(), config.filterString());
         if (config.isActive()) {
             checkActiveLimit(current.name());
         }
@@ -196,8 +216,8 @@ final class ScorerWriter {
                     + "this instance was read (at revision " + current.revision() + "); nothing was written. Get it "
                     + "again with get(\"" + current.name() + "\") and retry. (" + stale.getMessage() + ")");
         }
-        registry.changed();
-        return current.with(stored, filter, ScorerRegistry.stateOf(stored));
+        changes.changed();
+        return current.with(stored, filter, ScorerReader.stateOf(stored));
     }
 
     private void checkActiveLimit(String starting) {

@@ -10,8 +10,10 @@ import dev.vigil.core.backfill.BackfillProgress;
 import dev.vigil.core.backfill.BackfillScorer;
 import dev.vigil.core.backfill.BackfillService;
 import dev.vigil.core.registry.RegisteredScorer;
+import dev.vigil.core.registry.ScorerLevel;
 import dev.vigil.core.session.SessionAggregates;
-import dev.vigil.spi.session.SessionScorer;
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.NotFoundException;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStatus;
 import dev.vigil.spi.store.Rollup;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Overview, aggregates (trends with confidence intervals), backfills and engine health. */
 final class QualityApi {
@@ -92,7 +95,7 @@ final class QualityApi {
         for (RegisteredScorer s : exp.scorers().list()) {
             Map<String, Object> m = scorers.view(exp, s);
             double rate = s.sampleRate() > 0 ? s.sampleRate() : 1.0;
-            Series series = series(exp, s.name(), 0, r, bucket, rate);
+            Series series = series(exp, s.name(), 0, r, bucket, rate, s.level());
             List<BucketStats> spark = series.buckets();
             List<BucketStats> whole = series.whole();
             m.put("level", series.level());
@@ -130,8 +133,9 @@ final class QualityApi {
         Bucket bucket = bucket(req);
         String version = req.queryParam("version");
         int v = version == null ? 0 : req.intQuery("version", 0, 1, Integer.MAX_VALUE);
-        double rate = exp.scorers().find(name).map(RegisteredScorer::sampleRate).filter(x -> x > 0).orElse(1.0);
-        Series series = series(exp, name, v, r, bucket, rate);
+        Optional<RegisteredScorer> latest = exp.scorers().find(name);
+        double rate = latest.map(RegisteredScorer::sampleRate).filter(x -> x > 0).orElse(1.0);
+        Series series = series(exp, name, v, r, bucket, rate, registeredLevel(exp, name, v, latest));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scorer", name);
         body.put("version", v == 0 ? null : v);
@@ -162,47 +166,73 @@ final class QualityApi {
      * A trace scorer's stats come from the hourly rollups (hour and day buckets) or its values; a session scorer's
      * always from its values, one per session (its latest valid assessment across scorer versions; see
      * {@link SessionAggregates}): rollups count only valid feedback, but per scorer version, so a session scored by
-     * two versions would count twice over an all-versions range. Which one a scorer is comes from its stored feedback (the session
-     * metadata {@code SessionAssessments} writes); with no feedback in the range, from the live scorer object.
+     * two versions would count twice over an all-versions range.
+     *
+     * <p>Which one a scorer is, the registry says ({@link RegisteredScorer#level()}) when the name (or the version
+     * asked for) is registered. A scorer no longer registered is told apart by its stored feedback in the range (the
+     * session metadata {@code SessionAssessments} writes; with rollups, one hour of values per scorer version is
+     * read), and is trace level when the range holds none.
+     *
+     * @param registered the registered level, or null if the scorer is not registered
      */
-    private Series series(ExperimentHandle exp, String name, int version, Instant[] r, Bucket bucket, double rate) {
+    private Series series(ExperimentHandle exp, String name, int version, Instant[] r, Bucket bucket, double rate,
+            ScorerLevel registered) {
         boolean rollups = usesRollups(bucket) && RollupAggregator.usable(vigil.store());
         List<ScoredValue> values = null;
-        boolean session;
         List<Rollup> rows = null;
-        if (rollups) {
+        boolean session;
+        if (registered != null) {
+            session = registered == ScorerLevel.SESSION;
+        } else if (rollups) {
             rows = RollupAggregator.rows(vigil.store(), exp.id(), name, version, r[0], r[1]);
-            session = rows.isEmpty() ? liveSessionLevel(exp, name)
-                    : SessionAggregates.sessionLevel(vigil.store(), exp.id(), name, rows, r[0], r[1]);
+            session = SessionAggregates.sessionLevel(vigil.store(), exp.id(), name, rows, r[0], r[1]);
         } else {
-            values = vigil.store().assessments().valuesByScorer(exp.id(), name, r[0], r[1]);
-            if (version > 0) {
-                values = values.stream().filter(x -> x.assessment().scorerVersion() == version).toList();
-            }
-            session = values.isEmpty() ? liveSessionLevel(exp, name) : SessionAggregates.sessionLevel(values);
+            values = values(exp, name, version, r);
+            session = SessionAggregates.sessionLevel(values);
         }
         if (session) {
-            if (values == null) {
-                values = vigil.store().assessments().valuesByScorer(exp.id(), name, r[0], r[1]);
-                if (version > 0) {
-                    values = values.stream().filter(x -> x.assessment().scorerVersion() == version).toList();
-                }
-            }
-            List<ScoredValue> latest = SessionAggregates.latestPerSession(values);
+            List<ScoredValue> latest = SessionAggregates.latestPerSession(values != null ? values
+                    : values(exp, name, version, r));
             return new Series(true, Aggregator.aggregate(latest, bucket, rate), Aggregator.aggregate(latest.stream()
                     .map(x -> new ScoredValue(Instant.EPOCH, x.assessment())).toList(), Bucket.DAY, rate), "values");
         }
         if (rollups) {
+            if (rows == null) {
+                rows = RollupAggregator.rows(vigil.store(), exp.id(), name, version, r[0], r[1]);
+            }
             return new Series(false, RollupAggregator.aggregate(rows, bucket, rate),
                     RollupAggregator.whole(rows, rate), "rollups");
+        }
+        if (values == null) {
+            values = values(exp, name, version, r);
         }
         return new Series(false, Aggregator.aggregate(values, bucket, rate), Aggregator.aggregate(values.stream()
                 .map(x -> new ScoredValue(Instant.EPOCH, x.assessment())).toList(), Bucket.DAY, rate), "values");
     }
 
-    private static boolean liveSessionLevel(ExperimentHandle exp, String name) {
-        return exp.scorers().find(name)
-                .map(s -> s.scorer() instanceof SessionScorer ss && ss.sessionLevel()).orElse(false);
+    /** A scorer's values in the range, of one version ({@code version > 0}) or all. */
+    private List<ScoredValue> values(ExperimentHandle exp, String name, int version, Instant[] r) {
+        List<ScoredValue> values = vigil.store().assessments().valuesByScorer(exp.id(), name, r[0], r[1]);
+        return version > 0 ? values.stream().filter(x -> x.assessment().scorerVersion() == version).toList()
+                : values;
+    }
+
+    /**
+     * @param version a version, or 0 for all: then the latest registered version's level (a name's versions are
+     *     normally all of one level)
+     * @param latest the name's latest registered version, if any
+     * @return the registered level, or null if the scorer (version) is not registered or its record cannot be read
+     */
+    private static ScorerLevel registeredLevel(ExperimentHandle exp, String name, int version,
+            Optional<RegisteredScorer> latest) {
+        if (version == 0 || latest.isEmpty()) {
+            return latest.map(RegisteredScorer::level).orElse(null);
+        }
+        try {
+            return exp.scorers().get(name, version).level();
+        } catch (NotFoundException | InvalidInputException notReadable) {
+            return null; // deleted, or its stored filter no longer parses: its stored feedback tells
+        }
     }
 
     static Map<String, Object> point(BucketStats b) {

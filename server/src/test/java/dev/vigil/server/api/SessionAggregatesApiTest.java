@@ -12,9 +12,6 @@ import dev.vigil.server.VigilServer;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.scorer.Feedback;
-import dev.vigil.spi.scorer.ScorerDefinition;
-import dev.vigil.spi.session.Session;
-import dev.vigil.spi.session.SessionScorer;
 import dev.vigil.testkit.Conversations;
 import dev.vigil.testkit.MutableClock;
 import java.time.Duration;
@@ -29,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code /aggregates} and {@code /overview} over a loopback server: a session scorer's feedback is aggregated per
  * session (its latest valid version, at its last scored turn) and says {@code "level":"session"}; a trace scorer's
- * says {@code "trace"}. The level is read from the stored assessments, whatever the registry holds.
+ * says {@code "trace"}. The registry tells a registered scorer's level; a scorer no longer registered is told apart
+ * by its stored assessments.
  */
 class SessionAggregatesApiTest {
 
@@ -38,18 +36,14 @@ class SessionAggregatesApiTest {
     private Http http;
     private Instant t0;
 
-    private final SessionScorer resolved = new SessionScorer() {
-        @Override public String name() { return "resolved"; }
-        @Override public ScorerDefinition definition() { return new ScorerDefinition("java", Map.of()); }
-        @Override public Object scoreSession(Session s) { return s.turns() >= 2; }
-    };
+    private final ResolvedSessionScorer resolved = new ResolvedSessionScorer();
 
     @BeforeEach
     void seed() {
         vigil = Vigil.builder().store("memory:").build();
         ExperimentHandle exp = vigil.experiment("chat");
-        // both registered (not started) so the overview lists them; only their stored feedback tells their level
-        exp.scorers().register(Scorers.code("resolved", in -> Feedback.of(true)), "resolved");
+        // both registered (not started) so the overview lists them, each at its level
+        exp.scorers().register(resolved);
         exp.scorers().register(Scorers.code("judge", in -> Feedback.of(true)), "judge");
         t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5));
         var store = vigil.store();
@@ -84,8 +78,18 @@ class SessionAggregatesApiTest {
     }
 
     private Map<String, Object> aggregates(String scorer, String bucket) throws Exception {
-        return http.get("/experiments/chat/aggregates?scorer=" + scorer + "&bucket=" + bucket + "&from=" + t0
-                + "&to=" + t0.plus(Duration.ofHours(3))).json();
+        return aggregates(scorer, bucket, t0, t0.plus(Duration.ofHours(3)), "");
+    }
+
+    private Map<String, Object> aggregates(String scorer, String bucket, Instant from, Instant to, String extra)
+            throws Exception {
+        return http.get("/experiments/chat/aggregates?scorer=" + scorer + "&bucket=" + bucket + "&from=" + from
+                + "&to=" + to + extra).json();
+    }
+
+    private static long sessions(Map<String, Object> agg) {
+        return RestApiTest.list(agg.get("buckets")).stream().mapToLong(p -> ((Number) p.get("count")).longValue())
+                .sum();
     }
 
     @Test
@@ -128,5 +132,47 @@ class SessionAggregatesApiTest {
         Map<String, Object> metric = RestApiTest.list(byName.get("resolved").get("metrics")).getFirst();
         assertThat(metric).containsEntry("n", 3L);
         assertThat(((Number) metric.get("value")).doubleValue()).isEqualTo(2.0 / 3);
+    }
+
+    @Test
+    void registeredSessionScorer_withNoFeedbackInTheRange_saysSessionLevel() throws Exception {
+        Instant later = t0.plus(Duration.ofDays(2));
+        for (String bucket : List.of("hour", "minute")) {
+            Map<String, Object> agg = aggregates("resolved", bucket, later, later.plus(Duration.ofHours(1)), "");
+            assertThat(agg).as(bucket).containsEntry("level", "session");
+            assertThat(RestApiTest.list(agg.get("buckets"))).as(bucket).isEmpty();
+        }
+        assertThat(aggregates("resolved", "day", later, later.plus(Duration.ofHours(1)), "&version=1"))
+                .containsEntry("level", "session");
+    }
+
+    @Test
+    void deletedSessionScorer_isStillToldApartByItsStoredFeedback() throws Exception {
+        vigil.experiment("chat").scorers().delete("resolved");
+        // hour buckets probe the rollups' hours, minute buckets read the values: both find the session metadata
+        for (String bucket : List.of("hour", "minute", "day")) {
+            Map<String, Object> agg = aggregates("resolved", bucket);
+            assertThat(agg).as(bucket).containsEntry("level", "session").containsEntry("computedFrom", "values");
+            assertThat(sessions(agg)).as(bucket).isEqualTo(3);
+        }
+        Map<String, Object> v1 = aggregates("resolved", "hour", t0, t0.plus(Duration.ofHours(3)), "&version=1");
+        assertThat(v1).containsEntry("level", "session");
+        assertThat(sessions(v1)).isEqualTo(3);
+        Map<String, Object> none = aggregates("resolved", "hour", t0.plus(Duration.ofDays(2)),
+                t0.plus(Duration.ofDays(2).plusHours(1)), "");
+        assertThat(none).containsEntry("level", "trace"); // unregistered, nothing stored in the range: no way to tell
+    }
+
+    @Test
+    void aVersionThatIsNotRegistered_fallsBackToTheStoredFeedback() throws Exception {
+        // version 2 of 'judge' is a session scorer in the registry; version 1's stored feedback is per trace
+        vigil.experiment("chat").scorers().register(new ResolvedSessionScorer(), "judge");
+        assertThat(aggregates("judge", "day", t0, t0.plus(Duration.ofHours(3)), "&version=2"))
+                .containsEntry("level", "session");
+        vigil.experiment("chat").scorers().delete("judge", 1);
+        Map<String, Object> v1 = aggregates("judge", "day", t0, t0.plus(Duration.ofHours(3)), "&version=1");
+        assertThat(v1).containsEntry("level", "trace");
+        assertThat(RestApiTest.list(v1.get("buckets"))).singleElement()
+                .satisfies(p -> assertThat(p).containsEntry("count", 6L));
     }
 }

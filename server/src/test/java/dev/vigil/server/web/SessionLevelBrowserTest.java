@@ -9,12 +9,10 @@ import dev.vigil.core.session.SessionOptions;
 import dev.vigil.core.session.SessionScorerEntry;
 import dev.vigil.core.session.SessionScoring;
 import dev.vigil.server.VigilServer;
+import dev.vigil.server.api.ResolvedSessionScorer;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.scorer.Feedback;
-import dev.vigil.spi.scorer.ScorerDefinition;
-import dev.vigil.spi.session.Session;
-import dev.vigil.spi.session.SessionScorer;
 import dev.vigil.testkit.Conversations;
 import dev.vigil.testkit.MutableClock;
 import java.nio.file.Files;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,17 +55,13 @@ class SessionLevelBrowserTest {
         vigil = Vigil.builder().store("memory:").build();
         ExperimentHandle exp = vigil.experiment("chat");
         exp.scorers().register(Scorers.code("judge", in -> Feedback.of(true)), "judge");
-        exp.scorers().register(Scorers.code("resolved", in -> Feedback.of(true)), "resolved");
+        ResolvedSessionScorer resolved = new ResolvedSessionScorer();
+        exp.scorers().register(resolved); // a session scorer: the registry tells the dashboard its level
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
         var store = vigil.store();
         store.traces().put(Conversations.conversation(exp.id(), "s1", t0, Duration.ofMinutes(1), "a", "b", "c", "d"));
         store.traces().put(Conversations.conversation(exp.id(), "s2", t0.plusSeconds(90), Duration.ofMinutes(1),
                 "a", "b"));
-        SessionScorer resolved = new SessionScorer() {
-            @Override public String name() { return "resolved"; }
-            @Override public ScorerDefinition definition() { return new ScorerDefinition("java", Map.of()); }
-            @Override public Object scoreSession(Session s) { return s.turns() >= 2; }
-        };
         new SessionScoring(store, exp.id(), List.of(new SessionScorerEntry(resolved, 1, 1.0)),
                 SessionOptions.defaults(), new MutableClock(t0.plus(Duration.ofMinutes(30)))).runOnce();
         store.assessments().upsertScorerFeedback(List.of(Assessment.builder().name("judge").traceId("s1-t1")
