@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -236,7 +235,8 @@ public abstract class SessionMonitorConformanceSuite extends SessionMonitorConfo
 
     /**
      * On a durable store: results and the released lease survive a reopen (nothing is scored twice), and a dead
-     * engine's lease is then taken over. Skipped, and reported so, for a store that is not durable.
+     * engine's lease is then taken over. On a store that is not durable only the first part (two engines, each
+     * session scored once) applies, as in the store suites' reopen tests.
      */
     @Test
     void twoEngines_neverScoreASessionTwice_acrossAReopenAndATakeover() throws Exception {
@@ -255,7 +255,9 @@ public abstract class SessionMonitorConformanceSuite extends SessionMonitorConfo
         other = null;
         store.close();
         store = reopenStore(clock);
-        Assumptions.assumeTrue(store != null, "the store is not durable: no reopen to check");
+        if (store == null) {
+            return; // not durable: nothing survives a close, so there is no reopen to check
+        }
         other = store;
 
         chat("late", T0.plus(Duration.ofMinutes(2)));
