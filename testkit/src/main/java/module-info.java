@@ -12,6 +12,7 @@ module dev.vigil.testkit {
     exports dev.vigil.testkit.http;
     exports dev.vigil.testkit.store;
     exports dev.vigil.testkit.judge;
+    exports dev.vigil.testkit.session;
 
     // the judge kit checks that providers and codecs are found by ServiceLoader
     uses dev.vigil.spi.judge.JudgeProvider;
@@ -20,4 +21,5 @@ module dev.vigil.testkit {
     // the suite's test methods are package-private, as JUnit recommends; JUnit reaches them reflectively
     opens dev.vigil.testkit.store to org.junit.platform.commons;
     opens dev.vigil.testkit.judge to org.junit.platform.commons;
+    opens dev.vigil.testkit.session to org.junit.platform.commons;
 }

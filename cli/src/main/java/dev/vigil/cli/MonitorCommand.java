@@ -98,6 +98,9 @@ final class MonitorCommand implements Callable<Integer> {
                 out.printf("Stopped cleanly: %d traces seen, %d scored, %d errors in experiment '%s'%s; %d runs were in "
                                 + "flight at the signal.%n", after.tracesSeen(), total(after, true), total(after, false),
                         exp.name(), otherExperiments(elsewhere), before.queueDepth());
+                if (after.sessions().passes() > 0) {
+                    out.println(sessionSummary(after.sessions()));
+                }
                 if (vigil.skippedRows() > 0) {
                     out.println(SkippedRowsNote.text(vigil.skippedRows()));
                 }
@@ -141,6 +144,20 @@ final class MonitorCommand implements Callable<Integer> {
         String line = String.format(Locale.ROOT, "%6ds  traces seen %d%s  scored %d  errors %d  in flight %d  cursor lag %d",
                 ms / 1000, s.tracesSeen(), elsewhere > 0 ? " (+" + elsewhere + " other experiments)" : "",
                 total(s, true), total(s, false), s.queueDepth(), s.cursorLag());
+        EngineStats.SessionCounts sc = s.sessions();
+        if (sc.passes() > 0) {
+            line += String.format(Locale.ROOT, "  sessions scored %d  errors %d  deferred %d", sc.scored(),
+                    sc.failed(), sc.deferred());
+        }
         return h.failing() ? line + "  FAILING (" + h.consecutive() + "x): " + h.lastFailure() : line;
+    }
+
+    /**
+     * @param s the session monitor's counters for the experiment
+     * @return the summary line of its session passes
+     */
+    static String sessionSummary(EngineStats.SessionCounts s) {
+        return String.format(Locale.ROOT, "Session passes: %d; sessions scored %d, %d errors, %d deferred (tried again"
+                + " on a later pass).", s.passes(), s.scored(), s.failed(), s.deferred());
     }
 }

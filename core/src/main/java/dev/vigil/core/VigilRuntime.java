@@ -74,7 +74,7 @@ final class VigilRuntime {
         this.backfills = new BackfillService(store, this::registry, sampler::keep, runner, metrics, clock,
                 options.engineId(), options.leaseTtl(), options.scorerTimeout(), s.backfillPageSize,
                 s.backfillParallelism, deferrals, s.backfillDeferredRetries);
-        this.sessions = new SessionMonitor(store, this::registry, runner, options.scorerTimeout(),
+        this.sessions = new SessionMonitor(store, this::registry, runner, metrics, options.scorerTimeout(),
                 VigilWiring.sessionOptions(s.sessionIdle, sampler), s.sessionPassInterval, options.engineId(),
                 options.leaseTtl(), clock);
         this.evaluator = new Evaluator(runner, options.scorerTimeout(), s.backfillParallelism, deferrals, s.pauser,

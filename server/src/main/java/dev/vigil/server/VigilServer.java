@@ -1,6 +1,5 @@
 package dev.vigil.server;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.core.Vigil;
@@ -10,30 +9,20 @@ import dev.vigil.otel.OtlpDecoder;
 import dev.vigil.otel.OtlpIngest;
 import dev.vigil.otel.TraceAssembler;
 import dev.vigil.server.api.ApiRouter;
-import dev.vigil.server.api.HttpIo;
-import dev.vigil.server.web.DashboardHandler;
-import dev.vigil.server.web.TokenAuth;
-import dev.vigil.spi.json.Json;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * no dependency to resolve. Without a bearer token it binds to loopback unless a host is given explicitly.
  * {@link #close()} drains: new requests get 503 + Retry-After, open traces are ticked a last time, the HTTP server
  * stops after the requests in flight (up to the grace period), then the caller closes the engine.
+ *
+ * <p>This class assembles the server from its {@link Builder}'s options and runs the assembler's ticks; the routes and
+ * their auth are wired by {@code ServerRoutes}, {@code /health} and {@code /metrics} are their own handlers.
  */
 public final class VigilServer implements AutoCloseable {
 
@@ -61,7 +53,7 @@ public final class VigilServer implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final MeterRegistry metrics;
     private final Duration grace;
-    private final Map<String, Supplier<Map<String, Object>>> healthSections = new ConcurrentSkipListMap<>();
+    private final HealthHandler health;
 
     private VigilServer(Builder b) throws IOException {
         this.metrics = b.metrics;
@@ -89,32 +81,11 @@ public final class VigilServer implements AutoCloseable {
         }
         this.http = HttpServer.create(new InetSocketAddress(host, b.port), 0);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        String token = b.token;
-        http.createContext("/v1/traces", guarded(token, new OtlpTracesHandler(ingest, b.maxRequestBytes,
-                draining::get, metrics)));
-        http.createContext("/health", this::health);
-        http.createContext("/metrics", guarded(token, this::metrics));
-        b.routes.forEach((path, handler) -> http.createContext(path, guarded(token, handler)));
-        if (b.dashboard) {
-            TokenAuth auth = new TokenAuth(token);
-            ApiRouter api = new ApiRouter(b.vigil, b.clock.withZone(ZoneOffset.UTC), b.maxRequestBytes);
-            http.createContext(ApiRouter.PREFIX, ex -> {
-                if (!auth.allows(ex)) {
-                    try (ex) {
-                        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                        HttpIo.send(ex, 401, "application/json; charset=utf-8", Json.write(Map.of("error", Map.of(
-                                "code", "UNAUTHENTICATED", "message", "missing or wrong token: send Authorization:"
-                                        + " Bearer $VIGIL_SERVER_TOKEN, or sign in at /login")))
-                                .getBytes(StandardCharsets.UTF_8));
-                    }
-                    return;
-                }
-                api.handle(ex);
-            });
-            if (!b.routes.containsKey("/")) {
-                http.createContext("/", new DashboardHandler(auth));
-            }
-        }
+        this.health = new HealthHandler(draining::get, assembler::openTraces);
+        ApiRouter api = b.dashboard
+                ? new ApiRouter(b.vigil, b.clock.withZone(ZoneOffset.UTC), b.maxRequestBytes) : null;
+        ServerRoutes.wire(http, b.token, new OtlpTracesHandler(ingest, b.maxRequestBytes, draining::get, metrics),
+                health, new MetricsHandler(metrics), b.routes, api);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vigil-server-assembler");
             t.setDaemon(true);
@@ -193,94 +164,7 @@ public final class VigilServer implements AutoCloseable {
      * @param section the section's entries
      */
     public void healthSection(String name, Supplier<Map<String, Object>> section) {
-        Objects.requireNonNull(section, "section");
-        if (name == null || name.isBlank() || name.equals("status") || name.equals("openTraces")) {
-            throw new IllegalArgumentException("a health section needs a name other than status and openTraces, got "
-                    + name);
-        }
-        healthSections.put(name, section);
-    }
-
-    private void health(HttpExchange ex) throws IOException {
-        try (ex) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", draining.get() ? "DRAINING" : "UP");
-            body.put("openTraces", ingest.assembler().openTraces());
-            boolean down = false;
-            for (var e : healthSections.entrySet()) {
-                Map<String, Object> section;
-                try {
-                    section = e.getValue().get();
-                } catch (RuntimeException failure) {
-                    section = Map.of("status", "DOWN", "error", failure.toString());
-                }
-                down |= "DOWN".equals(section.get("status"));
-                body.put(e.getKey(), section);
-            }
-            if (down && !draining.get()) {
-                body.put("status", "DOWN");
-            }
-            byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-            OtlpTracesHandler.send(ex, draining.get() || down ? 503 : 200, OtlpDecoder.Encoding.JSON, bytes);
-        }
-    }
-
-    /** Prometheus text (what scrapers and curl get), or JSON for {@code Accept: application/json} / {@code ?format=json}. */
-    private void metrics(HttpExchange ex) throws IOException {
-        String accept = ex.getRequestHeaders().getFirst("Accept");
-        String query = ex.getRequestURI().getRawQuery();
-        boolean json = (query != null && query.contains("format=json"))
-                || (accept != null && accept.contains("application/json"));
-        if (json) {
-            metricsJson(ex);
-            return;
-        }
-        try (ex) {
-            byte[] body = PrometheusText.write(metrics).getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", PrometheusText.CONTENT_TYPE);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-        }
-    }
-
-    private void metricsJson(HttpExchange ex) throws IOException {
-        try (ex) {
-            List<Map<String, Object>> meters = new ArrayList<>();
-            for (Meter m : metrics.getMeters()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("name", m.getId().getName());
-                Map<String, String> tags = new LinkedHashMap<>();
-                m.getId().getTags().forEach(t -> tags.put(t.getKey(), t.getValue()));
-                e.put("tags", tags);
-                Map<String, Double> values = new LinkedHashMap<>();
-                m.measure().forEach(ms -> values.put(ms.getStatistic().name().toLowerCase(java.util.Locale.ROOT),
-                        ms.getValue()));
-                e.put("measurements", values);
-                meters.add(e);
-            }
-            OtlpTracesHandler.send(ex, 200, OtlpDecoder.Encoding.JSON,
-                    Json.write(Map.of("meters", meters)).getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static HttpHandler guarded(String token, HttpHandler inner) {
-        if (token == null) {
-            return inner;
-        }
-        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        return ex -> {
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !MessageDigest.isEqual(expected, auth.strip().getBytes(StandardCharsets.UTF_8))) {
-                try (ex) {
-                    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                    OtlpTracesHandler.send(ex, 401, OtlpDecoder.Encoding.JSON, Json.write(Map.of("code", 16,
-                            "message", "missing or wrong bearer token (Authorization: Bearer $VIGIL_SERVER_TOKEN)"))
-                            .getBytes(StandardCharsets.UTF_8));
-                }
-                return;
-            }
-            inner.handle(ex);
-        };
+        health.section(name, section);
     }
 
     /** Drains and stops: see the class comment. Does not close the {@link Vigil}. */

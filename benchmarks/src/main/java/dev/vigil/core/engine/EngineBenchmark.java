@@ -94,7 +94,13 @@ public class EngineBenchmark {
         }
     }
 
-    /** One Vigil per iteration with {@code scorers} active trivial scorers. */
+    /**
+     * A fresh Vigil on an empty {@code memory:} store for every invocation, with {@code scorers} active trivial
+     * scorers, started and idle before the timed call. Fresh per invocation, not per iteration: a store that grows
+     * by a batch per call makes later calls slower than earlier ones (the store's maps, the heap the GC walks), so
+     * the score depended on how many calls an iteration managed, and the error bars were as wide as the scores.
+     * Building, starting and closing the Vigil is outside the measured time.
+     */
     @State(Scope.Benchmark)
     public static class Engine {
         @Param({"1", "5", "20"})
@@ -103,31 +109,26 @@ public class EngineBenchmark {
         Vigil vigil;
         ExperimentHandle exp;
         Done done;
-        List<Scorer> scorerList;
         long seed;
         List<Trace> next;
 
-        @Setup(Level.Iteration)
+        @Setup(Level.Invocation)
         public void start() {
             done = new Done();
             vigil = Vigil.builder().store("memory:").clock(Clock.systemUTC()).metrics(done)
                     .maxInFlight(50_000).batchSize(5_000).build();
             exp = vigil.experiment("bench");
-            scorerList = new ArrayList<>();
             for (int i = 0; i < scorers; i++) {
-                Scorer s = Scorers.code("s" + i, in -> true);
-                scorerList.add(s);
-                exp.scorers().register(s).start(SamplingConfig.of(1.0));
+                exp.scorers().register(Scorers.code("s" + i, in -> true)).start(SamplingConfig.of(1.0));
             }
             vigil.startMonitoring();
-        }
-
-        @Setup(Level.Invocation)
-        public void traces() {
+            if (!vigil.awaitIdle(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("the engine did not take its partitions within 30 s");
+            }
             next = new TraceGenerator(++seed * 7919 + scorers, exp.id()).traces(BATCH);
         }
 
-        @TearDown(Level.Iteration)
+        @TearDown(Level.Invocation)
         public void stop() {
             vigil.close();
         }
@@ -157,7 +158,10 @@ public class EngineBenchmark {
         counter.evaluations += (long) BATCH * e.scorers;
     }
 
-    /** The reference: the same scorers and upserts on one thread, no engine. */
+    /**
+     * The reference: the same scorers and upserts on one thread, no engine; like {@link Engine}, a fresh empty
+     * {@code memory:} store for every invocation, opened and closed outside the measured time.
+     */
     @State(Scope.Benchmark)
     public static class Direct {
         @Param({"1", "5", "20"})
@@ -169,10 +173,8 @@ public class EngineBenchmark {
         long seed;
         List<Trace> next;
 
-        @Setup(Level.Iteration)
-        public void start() {
-            store = Stores.open("memory:");
-            experimentId = store.experiments().getOrCreate("bench").experimentId();
+        @Setup(Level.Trial)
+        public void scorers() {
             scorerList = new ArrayList<>();
             for (int i = 0; i < scorers; i++) {
                 scorerList.add(Scorers.code("s" + i, in -> true));
@@ -180,11 +182,13 @@ public class EngineBenchmark {
         }
 
         @Setup(Level.Invocation)
-        public void traces() {
+        public void start() {
+            store = Stores.open("memory:");
+            experimentId = store.experiments().getOrCreate("bench").experimentId();
             next = new TraceGenerator(++seed * 7919 + scorers, experimentId).traces(BATCH);
         }
 
-        @TearDown(Level.Iteration)
+        @TearDown(Level.Invocation)
         public void stop() {
             store.close();
         }

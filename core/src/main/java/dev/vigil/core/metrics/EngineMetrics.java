@@ -97,6 +97,17 @@ public interface EngineMetrics {
     default void judgeUsage(String scorer, long inputTokens, long outputTokens, double costUsd) {}
 
     /**
+     * The session monitor finished a pass over an experiment's sessions (live passes only, not session backfills).
+     * Counts are per (session, scorer) pair.
+     *
+     * @param experimentId the experiment
+     * @param scored pairs scored, an error result included
+     * @param failed pairs among {@code scored} whose result is an error (the scorer failed for good)
+     * @param deferred pairs whose scorer failed transiently or timed out: nothing written, tried on a later pass
+     */
+    default void sessionPass(String experimentId, int scored, int failed, int deferred) {}
+
+    /**
      * Registers the engine's gauges.
      *
      * @param queueDepth scorer runs admitted and not finished
@@ -182,6 +193,11 @@ public interface EngineMetrics {
             @Override
             public void judgeUsage(String scorer, long inputTokens, long outputTokens, double costUsd) {
                 each.accept(m -> m.judgeUsage(scorer, inputTokens, outputTokens, costUsd));
+            }
+
+            @Override
+            public void sessionPass(String experimentId, int scored, int failed, int deferred) {
+                each.accept(m -> m.sessionPass(experimentId, scored, failed, deferred));
             }
 
             @Override

@@ -8,13 +8,15 @@ import java.util.function.LongSupplier;
 
 /**
  * In-memory counters of what the engine did, always kept: for the whole engine ({@link #snapshot()}) and per
- * experiment ({@link #snapshot(String)}), since one engine scores the traces of every experiment of its store.
+ * experiment ({@link #snapshot(String)}), since one engine scores the traces of every experiment of its store; the
+ * session monitor's passes are counted too ({@link Snapshot#sessions()}).
  */
 public final class EngineStats implements EngineMetrics {
 
     private final LongAdder seen = new LongAdder();
     private final Map<String, PerScorer> scorers = new ConcurrentHashMap<>();
     private final Map<String, PerExperiment> experiments = new ConcurrentHashMap<>();
+    private final PerSessions sessions = new PerSessions();
     private volatile LongSupplier queueDepth = () -> 0;
     private volatile LongSupplier cursorLag = () -> 0;
     private final java.util.concurrent.atomic.AtomicLong loopFailures = new java.util.concurrent.atomic.AtomicLong();
@@ -41,17 +43,46 @@ public final class EngineStats implements EngineMetrics {
             double costUsd) {}
 
     /**
+     * The session monitor's counters at one moment (live passes; session backfills are not counted), per
+     * (session, scorer) pair except {@code passes}.
+     *
+     * @param passes passes over an experiment's sessions that finished
+     * @param scored pairs scored, an error result included
+     * @param failed pairs among {@code scored} whose result is an error
+     * @param deferred pairs whose scorer failed transiently or timed out, tried again on a later pass
+     */
+    public record SessionCounts(long passes, long scored, long failed, long deferred) {
+        /** No session counted. */
+        public static final SessionCounts NONE = new SessionCounts(0, 0, 0, 0);
+    }
+
+    /**
      * The counters at one moment.
      *
      * @param tracesSeen complete traces read
      * @param scorers per scorer name
      * @param queueDepth scorer runs admitted and not finished
      * @param cursorLag arrivals read but not committed
+     * @param sessions the session monitor's counters
      */
-    public record Snapshot(long tracesSeen, Map<String, ScorerCounts> scorers, long queueDepth, long cursorLag) {
+    public record Snapshot(long tracesSeen, Map<String, ScorerCounts> scorers, long queueDepth, long cursorLag,
+            SessionCounts sessions) {
         /** Freezes. */
         public Snapshot {
             scorers = Map.copyOf(scorers);
+            sessions = sessions == null ? SessionCounts.NONE : sessions;
+        }
+
+        /**
+         * A snapshot without session counters.
+         *
+         * @param tracesSeen complete traces read
+         * @param scorers per scorer name
+         * @param queueDepth scorer runs admitted and not finished
+         * @param cursorLag arrivals read but not committed
+         */
+        public Snapshot(long tracesSeen, Map<String, ScorerCounts> scorers, long queueDepth, long cursorLag) {
+            this(tracesSeen, scorers, queueDepth, cursorLag, SessionCounts.NONE);
         }
 
         /** @param scorer a name @return its counts, zeros if it never ran */
@@ -69,9 +100,28 @@ public final class EngineStats implements EngineMetrics {
         final java.util.concurrent.atomic.DoubleAdder cost = new java.util.concurrent.atomic.DoubleAdder();
     }
 
+    private static final class PerSessions {
+        final LongAdder passes = new LongAdder();
+        final LongAdder scored = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder deferred = new LongAdder();
+
+        void add(int scoredPairs, int failedPairs, int deferredPairs) {
+            passes.increment();
+            scored.add(scoredPairs);
+            failed.add(failedPairs);
+            deferred.add(deferredPairs);
+        }
+
+        SessionCounts counts() {
+            return new SessionCounts(passes.sum(), scored.sum(), failed.sum(), deferred.sum());
+        }
+    }
+
     private static final class PerExperiment {
         final LongAdder seen = new LongAdder();
         final Map<String, PerScorer> scorers = new ConcurrentHashMap<>();
+        final PerSessions sessions = new PerSessions();
     }
 
     private PerScorer of(String scorer) {
@@ -153,6 +203,12 @@ public final class EngineStats implements EngineMetrics {
     }
 
     @Override
+    public void sessionPass(String experimentId, int scored, int failed, int deferred) {
+        sessions.add(scored, failed, deferred);
+        experiment(experimentId).sessions.add(scored, failed, deferred);
+    }
+
+    @Override
     public void bindGauges(LongSupplier queueDepth, LongSupplier cursorLag) {
         this.queueDepth = queueDepth;
         this.cursorLag = cursorLag;
@@ -160,7 +216,8 @@ public final class EngineStats implements EngineMetrics {
 
     /** @return the counters now, over every experiment */
     public Snapshot snapshot() {
-        return new Snapshot(seen.sum(), counts(scorers), queueDepth.getAsLong(), cursorLag.getAsLong());
+        return new Snapshot(seen.sum(), counts(scorers), queueDepth.getAsLong(), cursorLag.getAsLong(),
+                sessions.counts());
     }
 
     /**
@@ -175,7 +232,7 @@ public final class EngineStats implements EngineMetrics {
     public Snapshot snapshot(String experimentId) {
         PerExperiment e = experiments.get(experimentId);
         return new Snapshot(e == null ? 0 : e.seen.sum(), e == null ? Map.of() : counts(e.scorers),
-                queueDepth.getAsLong(), cursorLag.getAsLong());
+                queueDepth.getAsLong(), cursorLag.getAsLong(), e == null ? SessionCounts.NONE : e.sessions.counts());
     }
 
     private static Map<String, ScorerCounts> counts(Map<String, PerScorer> scorers) {

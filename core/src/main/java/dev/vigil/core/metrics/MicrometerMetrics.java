@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * <p>Meters: {@code vigil.traces.seen}; per {@code scorer} tag: {@code vigil.scorer.sampled},
  * {@code vigil.scorer.scored}, {@code vigil.scorer.failed} (also tagged {@code code}), {@code vigil.scorer.latency}
  * (timer, with p50/p99), {@code vigil.judge.tokens} (tagged {@code direction} = input/output),
- * {@code vigil.judge.cost} (USD); gauges {@code vigil.engine.queue.depth} and {@code vigil.engine.cursor.lag}.
+ * {@code vigil.judge.cost} (USD); gauges {@code vigil.engine.queue.depth} and {@code vigil.engine.cursor.lag};
+ * per {@code experiment} tag, the session monitor's {@code vigil.session.passes}, {@code vigil.session.scored},
+ * {@code vigil.session.failed} and {@code vigil.session.deferred} (counted per session and scorer).
  */
 public final class MicrometerMetrics implements EngineMetrics {
 
@@ -62,6 +64,14 @@ public final class MicrometerMetrics implements EngineMetrics {
         registry.counter("vigil.judge.tokens", "scorer", scorer, "direction", "input").increment(inputTokens);
         registry.counter("vigil.judge.tokens", "scorer", scorer, "direction", "output").increment(outputTokens);
         registry.counter("vigil.judge.cost", "scorer", scorer).increment(costUsd);
+    }
+
+    @Override
+    public void sessionPass(String experimentId, int scored, int failed, int deferred) {
+        registry.counter("vigil.session.passes", "experiment", experimentId).increment();
+        registry.counter("vigil.session.scored", "experiment", experimentId).increment(scored);
+        registry.counter("vigil.session.failed", "experiment", experimentId).increment(failed);
+        registry.counter("vigil.session.deferred", "experiment", experimentId).increment(deferred);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.vigil.core.session;
 
 import dev.vigil.core.engine.internal.ScorerRunner;
+import dev.vigil.core.metrics.EngineMetrics;
 import dev.vigil.core.registry.RegisteredScorer;
 import dev.vigil.core.registry.ScorerLevel;
 import dev.vigil.core.registry.ScorerRegistry;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * provider limits, budgets); transient, authentication and unreadable-answer failures record nothing and are tried
  * on a later pass. A scorer that cannot run here, or a pass that fails (the store), is logged and the loop goes on.
  *
+ * <p><b>Metrics.</b> Each finished pass over an experiment is reported to the {@link EngineMetrics} given
+ * ({@link EngineMetrics#sessionPass}: pairs scored, failed, deferred); a {@link dev.vigil.core.Vigil} gives its
+ * own, so they show in its {@link dev.vigil.core.metrics.EngineStats}. Session backfills are not counted.
+ *
  * <p>Thread-safe: passes run one at a time.
  */
 public final class SessionMonitor implements AutoCloseable {
@@ -57,6 +62,7 @@ public final class SessionMonitor implements AutoCloseable {
     private final String owner;
     private final Duration leaseTtl;
     private final Clock clock;
+    private final EngineMetrics metrics;
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
     private final Object passLock = new Object();
     private final ScorerRunner ownRunner;
@@ -78,8 +84,8 @@ public final class SessionMonitor implements AutoCloseable {
      */
     public SessionMonitor(Store store, Function<String, ScorerRegistry> registries, Duration scorerTimeout,
             SessionOptions options, Duration passInterval, String owner, Duration leaseTtl, Clock clock) {
-        this(store, registries, ScorerRunner.defaults(), scorerTimeout, options, passInterval, owner, leaseTtl, clock,
-                true);
+        this(store, registries, ScorerRunner.defaults(), EngineMetrics.NONE, scorerTimeout, options, passInterval,
+                owner, leaseTtl, clock, true);
     }
 
     /**
@@ -96,13 +102,33 @@ public final class SessionMonitor implements AutoCloseable {
     public SessionMonitor(Store store, Function<String, ScorerRegistry> registries, ScorerRunner runner,
             Duration scorerTimeout, SessionOptions options, Duration passInterval, String owner, Duration leaseTtl,
             Clock clock) {
-        this(store, registries, runner, scorerTimeout, options, passInterval, owner, leaseTtl, clock, false);
+        this(store, registries, runner, EngineMetrics.NONE, scorerTimeout, options, passInterval, owner, leaseTtl,
+                clock, false);
+    }
+
+    /**
+     * @param store the store holding traces, registries and leases
+     * @param registries the scorer registry of an experiment id
+     * @param runner runs the scorers (the engine's)
+     * @param metrics where each finished pass is reported (the engine's)
+     * @param scorerTimeout the per-attempt timeout of a scorer call
+     * @param options idle period, lookback, sampler
+     * @param passInterval time between the end of a pass and the start of the next, 1 second or more
+     * @param owner this engine's id, the lease owner (unique among the engines sharing the store)
+     * @param leaseTtl how long an experiment's lease lasts without renewal
+     * @param clock the clock idleness is measured with
+     */
+    public SessionMonitor(Store store, Function<String, ScorerRegistry> registries, ScorerRunner runner,
+            EngineMetrics metrics, Duration scorerTimeout, SessionOptions options, Duration passInterval,
+            String owner, Duration leaseTtl, Clock clock) {
+        this(store, registries, runner, metrics, scorerTimeout, options, passInterval, owner, leaseTtl, clock, false);
     }
 
     private SessionMonitor(Store store, Function<String, ScorerRegistry> registries, ScorerRunner runner,
-            Duration scorerTimeout, SessionOptions options, Duration passInterval, String owner, Duration leaseTtl,
-            Clock clock, boolean ownsRunner) {
+            EngineMetrics metrics, Duration scorerTimeout, SessionOptions options, Duration passInterval,
+            String owner, Duration leaseTtl, Clock clock, boolean ownsRunner) {
         this.ownRunner = ownsRunner ? runner : null;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.store = Objects.requireNonNull(store, "store");
         this.registries = Objects.requireNonNull(registries, "registries");
         this.call = new RunnerSessionCall(runner, scorerTimeout);
@@ -216,8 +242,10 @@ public final class SessionMonitor implements AutoCloseable {
         }
         SessionScoring scoring = new SessionScoring(store, experimentId, entries, options, clock, call);
         // stop before the next call when closing, or when the lease was lost (another engine took the experiment)
-        return Optional.of(scoring.runOnce(() -> !closed && !Thread.currentThread().isInterrupted()
-                && renew(experimentId)));
+        SessionPass pass = scoring.runOnce(() -> !closed && !Thread.currentThread().isInterrupted()
+                && renew(experimentId));
+        metrics.sessionPass(experimentId, pass.scored(), pass.failed(), pass.deferred());
+        return Optional.of(pass);
     }
 
     /**

@@ -130,6 +130,7 @@ public final class SessionScoring {
         int upToDate = 0;
         int scored = 0;
         int deferred = 0;
+        int failed = 0;
         sessions:
         for (Map.Entry<String, List<Trace>> e : recent.entrySet()) {
             String sessionId = e.getKey();
@@ -160,11 +161,15 @@ public final class SessionScoring {
                 switch (score(whole, s)) {
                     case UP_TO_DATE -> upToDate++;
                     case SCORED -> scored++;
+                    case FAILED -> {
+                        scored++;
+                        failed++;
+                    }
                     case DEFERRED -> deferred++;
                 }
             }
         }
-        return new SessionPass(recent.size(), active, notSampled, upToDate, scored, deferred);
+        return new SessionPass(recent.size(), active, notSampled, upToDate, scored, deferred, failed);
     }
 
     /**
@@ -204,8 +209,8 @@ public final class SessionScoring {
         return List.copyOf(out);
     }
 
-    /** What scoring one (session, scorer) pair did. */
-    enum Result { UP_TO_DATE, SCORED, DEFERRED }
+    /** What scoring one (session, scorer) pair did: FAILED is scored with an error result. */
+    enum Result { UP_TO_DATE, SCORED, FAILED, DEFERRED }
 
     /**
      * Scores the session with the scorer unless its current version is already scored.
@@ -259,7 +264,7 @@ public final class SessionScoring {
         }
         store.assessments().upsertScorerFeedback(SessionAssessments.batch(session, feedback, entry,
                 history(session, entry), took, clock.instant()));
-        return Result.SCORED;
+        return feedback.stream().anyMatch(f -> f.error() != null) ? Result.FAILED : Result.SCORED;
     }
 
     /** The engine's classification (the cause chain included): transient and auth failures wait for a later pass. */

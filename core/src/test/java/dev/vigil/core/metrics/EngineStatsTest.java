@@ -34,4 +34,25 @@ class EngineStatsTest {
         assertThat(all.scorer("safety")).isEqualTo(new EngineStats.ScorerCounts(8, 3, 5, 0, 0, 0));
         assertThat(stats.snapshot("exp-never-seen").tracesSeen()).isZero();
     }
+
+    @Test
+    void sessionPasses_areCountedInTotalAndPerExperiment_throughTheComposite() {
+        EngineStats stats = new EngineStats();
+        EngineMetrics metrics = EngineMetrics.composite(stats);
+        metrics.sessionPass("exp-a", 3, 1, 2);
+        metrics.sessionPass("exp-a", 0, 0, 0);
+        metrics.sessionPass("exp-b", 5, 0, 1);
+
+        assertThat(stats.snapshot("exp-a").sessions()).isEqualTo(new EngineStats.SessionCounts(2, 3, 1, 2));
+        assertThat(stats.snapshot("exp-b").sessions()).isEqualTo(new EngineStats.SessionCounts(1, 5, 0, 1));
+        assertThat(stats.snapshot().sessions()).isEqualTo(new EngineStats.SessionCounts(3, 8, 1, 3));
+        assertThat(stats.snapshot("exp-never-seen").sessions()).isEqualTo(EngineStats.SessionCounts.NONE);
+        assertThat(stats.snapshot().tracesSeen()).as("a session pass is no trace").isZero();
+    }
+
+    @Test
+    void snapshotWithoutSessionCounters_hasZeros() {
+        assertThat(new EngineStats.Snapshot(1, java.util.Map.of(), 0, 0).sessions())
+                .isEqualTo(EngineStats.SessionCounts.NONE);
+    }
 }

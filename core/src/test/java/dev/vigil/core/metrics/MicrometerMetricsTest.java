@@ -56,4 +56,20 @@ class MicrometerMetricsTest {
             assertThat(vigil.stats().scorer("judge").inputTokens()).isEqualTo(1_200);
         }
     }
+
+    @Test
+    void sessionPasses_arePublishedPerExperiment() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EngineMetrics metrics = MicrometerMetrics.of(registry);
+        metrics.sessionPass("exp-a", 3, 1, 2);
+        metrics.sessionPass("exp-a", 1, 0, 0);
+        metrics.sessionPass("exp-b", 5, 0, 0);
+
+        assertThat(registry.get("vigil.session.passes").tag("experiment", "exp-a").counter().count()).isEqualTo(2);
+        assertThat(registry.get("vigil.session.scored").tag("experiment", "exp-a").counter().count()).isEqualTo(4);
+        assertThat(registry.get("vigil.session.failed").tag("experiment", "exp-a").counter().count()).isEqualTo(1);
+        assertThat(registry.get("vigil.session.deferred").tag("experiment", "exp-a").counter().count())
+                .isEqualTo(2);
+        assertThat(registry.get("vigil.session.scored").tag("experiment", "exp-b").counter().count()).isEqualTo(5);
+    }
 }

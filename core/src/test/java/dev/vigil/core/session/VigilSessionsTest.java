@@ -100,4 +100,16 @@ class VigilSessionsTest {
         assertThat(catchThrowable(() -> Vigil.builder().sessionPassInterval(Duration.ofMillis(5))))
                 .hasMessageContaining("session pass interval must be 1 second or more");
     }
+
+    @Test
+    void sessionPasses_areCountedInTheEnginesStats() {
+        exp.log(Conversations.conversation(exp.id(), "s1", T0, Duration.ofSeconds(30), "Hi", "Hello!"));
+        clock.set(T0.plus(Duration.ofMinutes(3)));
+        assertThat(vigil.sessions().runOnce().get(exp.id()).scored()).isEqualTo(1);
+        assertThat(vigil.sessions().runOnce().get(exp.id()).upToDate()).isEqualTo(1);
+
+        assertThat(vigil.stats().sessions()).isEqualTo(new dev.vigil.core.metrics.EngineStats.SessionCounts(2, 1, 0,
+                0));
+        assertThat(vigil.stats(exp.id()).sessions()).isEqualTo(vigil.stats().sessions());
+    }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Engine and scorer health as the API shows it, from what the engine exposes today: the tail loop's health, the
- * queue, the cursor lag, per-scorer counters (seen / sampled / scored / failed, judge tokens and cost) and the run
- * status (RUNNING or PAUSED with why). The one place that reads engine internals: when the engine offers a
+ * queue, the cursor lag, the session monitor's counters (passes, pairs scored / errors / deferred), per-scorer
+ * counters (seen / sampled / scored / failed, judge tokens and cost) and the run status (RUNNING or PAUSED with why). The one place that reads engine internals: when the engine offers a
  * per-scorer health record (last run, last error, errors by class), map it here and the API and dashboard follow.
  */
 final class EngineHealthView {
@@ -57,6 +57,13 @@ final class EngineHealthView {
         m.put("lastLoopFailure", loop.lastFailure());
         m.put("heldPartitions", vigil.engine().heldPartitions().size());
         m.put("skippedRows", vigil.skippedRows());
+        EngineStats.SessionCounts sessions = s.sessions();
+        Map<String, Object> sm = new LinkedHashMap<>();
+        sm.put("passes", sessions.passes());
+        sm.put("scored", sessions.scored());
+        sm.put("errors", sessions.failed());
+        sm.put("deferred", sessions.deferred());
+        m.put("sessions", sm);
         m.put("time", now.toString());
         return m;
     }

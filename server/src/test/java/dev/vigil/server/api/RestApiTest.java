@@ -309,5 +309,8 @@ class RestApiTest {
         Map<String, Object> h = http.get("/health").json();
         assertThat(h).containsEntry("monitoring", true).containsEntry("status", "UP").containsKeys("queueDepth",
                 "cursorLag", "tracesSeen", "loopFailures");
+        assertThat(h.get("sessions")).as("the session monitor's counters").isInstanceOfSatisfying(Map.class,
+                s -> assertThat(s).containsOnlyKeys("passes", "scored", "errors", "deferred")
+                        .allSatisfy((k, v) -> assertThat(v).isInstanceOf(Number.class)));
     }
 }

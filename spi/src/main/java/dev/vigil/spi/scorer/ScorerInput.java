@@ -38,14 +38,17 @@ public record ScorerInput(Object inputs, Object outputs, Map<String, Object> exp
      */
     public static ScorerInput of(Trace trace) {
         Span root = trace.rootSpan().orElse(null);
-        Map<String, Object> expectations = new LinkedHashMap<>();
+        Map<String, Object> expectations = null; // none (the usual case): no map to build and freeze
         for (Assessment a : trace.info().assessments()) {
             if (a.valid() && a.value() instanceof ExpectationValue e) {
+                if (expectations == null) {
+                    expectations = new LinkedHashMap<>();
+                }
                 expectations.put(a.name(), e.value());
             }
         }
         return new ScorerInput(root == null ? null : root.inputs(), root == null ? null : root.outputs(),
-                Collections.unmodifiableMap(expectations), trace);
+                expectations == null ? null : Collections.unmodifiableMap(expectations), trace);
     }
 
     /**

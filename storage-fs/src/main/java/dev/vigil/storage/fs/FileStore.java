@@ -1,6 +1,5 @@
 package dev.vigil.storage.fs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.StoreException;
 import dev.vigil.spi.model.Experiment;
@@ -12,22 +11,14 @@ import dev.vigil.spi.store.ScorerStore;
 import dev.vigil.spi.store.StoreOptions;
 import dev.vigil.spi.store.TraceStore;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,10 +55,11 @@ final class FileStore implements FsStore {
     /** Unreadable rows met while reading (logged and counted once, skipped). */
     final dev.vigil.spi.store.SkippedRows skipped;
 
-    private final FileChannel lockChannel;
-    private final FileLock fileLock;
+    /** Held while the store is open for writing; null when it is open read-only. */
+    private final ProcessLock processLock;
     private final RecoveryReport report;
-    private final ScheduledExecutorService background;
+    /** The fsync and archival tasks; null when the store is open read-only. */
+    private final FsBackground background;
     private volatile boolean closed;
 
     final FsExperimentStore experiments;
@@ -90,8 +82,7 @@ final class FileStore implements FsStore {
         this.options = FsOptions.from(storeOptions);
         this.quarantine = root.resolve("quarantine");
         this.skipped = new dev.vigil.spi.store.SkippedRows(uri);
-        FileChannel ch = null;
-        FileLock fl = null;
+        ProcessLock pl = null;
         RecoveryReport.Builder rb = new RecoveryReport.Builder();
         try {
             if (options.readOnly()) {
@@ -100,31 +91,12 @@ final class FileStore implements FsStore {
                 }
             } else {
                 Files.createDirectories(root);
-                ch = FileChannel.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.READ);
-                try {
-                    fl = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    fl = null;
-                }
-                if (fl == null) {
-                    String pid = lockHolder(ch);
-                    ch.close();
-                    throw new StoreException("another vigil process holds " + root + " (pid " + pid
-                            + "); use PostgreSQL for several processes, or stop it (the fs: store takes one writing "
-                            + "process at a time: its lock is " + root.resolve("LOCK") + "; a reader may open it "
-                            + "read-only with " + FsOptions.READ_ONLY + "=true)");
-                }
-                ch.truncate(0);
-                ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
-                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
+                pl = ProcessLock.acquire(root);
             }
         } catch (IOException e) {
-            closeQuietly(ch);
             throw new StoreException("cannot open " + uri + ": " + e, e);
         }
-        this.lockChannel = ch;
-        this.fileLock = fl;
+        this.processLock = pl;
         this.experiments = new FsExperimentStore(this);
         this.traces = new FsTraceStore(this);
         this.assessments = new FsAssessmentStore(this);
@@ -155,19 +127,7 @@ final class FileStore implements FsStore {
         if (!report.isClean()) {
             LOG.warn("file store {} recovered at open:\n{}", uri, report);
         }
-        this.background = options.readOnly() ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "vigil-fs-" + root.getFileName());
-            t.setDaemon(true);
-            return t;
-        });
-        if (background != null && options.fsync() == FsOptions.Fsync.INTERVAL) {
-            long ms = options.fsyncInterval().toMillis();
-            background.scheduleWithFixedDelay(this::fsyncQuietly, ms, ms, TimeUnit.MILLISECONDS);
-        }
-        if (background != null && !options.archiveInterval().isZero()) {
-            long ms = options.archiveInterval().toMillis();
-            background.scheduleWithFixedDelay(archiver::runQuietly, ms, ms, TimeUnit.MILLISECONDS);
-        }
+        this.background = FsBackground.start(this);
     }
 
     static FileStore open(Path root, String uri, StoreOptions options) {
@@ -207,19 +167,9 @@ final class FileStore implements FsStore {
         }
     }
 
-    private void fsyncQuietly() {
-        if (closed) {
-            return; // close() forces what is left
-        }
-        try {
-            write(() -> {
-                traces.forceAll();
-                assessments.force();
-                return null;
-            });
-        } catch (RuntimeException e) {
-            LOG.error("file store {}: background fsync failed", uri, e);
-        }
+    /** @return whether {@link #close} has begun */
+    boolean isClosed() {
+        return closed;
     }
 
     void checkOpen() {
@@ -248,29 +198,6 @@ final class FileStore implements FsStore {
                     + "', which does not exist in " + uri + "; create it with experiments().getOrCreate(name)");
         }
         return e;
-    }
-
-    /** Removes leftover temporary files of interrupted atomic writes in a directory. */
-    static void removeTempFiles(Path dir, RecoveryReport.Builder report) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                if (p.getFileName().toString().endsWith(".tmp")) {
-                    report.add(RecoveryReport.Kind.LEFTOVER_TEMP_FILE, p, -1,
-                            "removed an unfinished temporary file left by a crash");
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new StoreException("cannot list " + dir + ": " + e, e);
-        }
-    }
-
-    static JsonNode readStateJson(Path file) {
-        byte[] payload = FsFiles.readState(file);
-        return payload == null ? null : StateJson.parse(payload, file);
     }
 
     // ------------------------------------------------------------------ Store
@@ -328,17 +255,6 @@ final class FileStore implements FsStore {
     @Override
     public dev.vigil.spi.store.Coordination coordination() {
         return coordination;
-    }
-
-    private static String lockHolder(FileChannel ch) {
-        try {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(32);
-            ch.read(buf, 0);
-            String pid = new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.US_ASCII).trim();
-            return pid.isEmpty() ? "unknown" : pid;
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     @Override
@@ -408,12 +324,7 @@ final class FileStore implements FsStore {
             lock.writeLock().unlock();
         }
         if (background != null) {
-            background.shutdownNow();
-            try {
-                background.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            background.stop();
         }
         closeResources();
     }
@@ -425,23 +336,8 @@ final class FileStore implements FsStore {
         if (assessments != null) {
             assessments.closeLog();
         }
-        try {
-            if (fileLock != null) {
-                fileLock.release();
-            }
-        } catch (IOException e) {
-            // the lock goes with the channel
-        }
-        closeQuietly(lockChannel);
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // nothing to do
-            }
+        if (processLock != null) {
+            processLock.close();
         }
     }
 }

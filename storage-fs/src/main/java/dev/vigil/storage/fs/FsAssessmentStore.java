@@ -52,11 +52,11 @@ final class FsAssessmentStore implements AssessmentStore {
         int base = newestBase(dir);
         if (base > 0 && !store.options.readOnly()) {
             try {
-                List<Integer> stale = SegmentLog.segmentNumbers(dir, report);
+                List<Integer> stale = SegmentFiles.segmentNumbers(dir, report);
                 for (int n : stale) {
                     if (n < base) {
                         // a compaction finished its copy but crashed before deleting what it replaced
-                        Files.deleteIfExists(dir.resolve(SegmentLog.fileName(n)));
+                        Files.deleteIfExists(dir.resolve(SegmentFiles.fileName(n)));
                     }
                 }
             } catch (IOException e) {
@@ -70,8 +70,8 @@ final class FsAssessmentStore implements AssessmentStore {
                             apply(a);
                         }
                     } else if (payload[0] != TraceRecords.BASE) {
-                        report.add(RecoveryReport.Kind.CORRUPT, dir.resolve(SegmentLog.fileName(
-                                SegmentLog.segmentOf(pos))), SegmentLog.offsetOf(pos),
+                        report.add(RecoveryReport.Kind.CORRUPT, dir.resolve(SegmentFiles.fileName(
+                                SegmentFiles.segmentOf(pos))), SegmentFiles.offsetOf(pos),
                                 "a record with a valid checksum but unknown type " + payload[0]);
                     }
                 });
@@ -80,18 +80,18 @@ final class FsAssessmentStore implements AssessmentStore {
     /** @return the number of the newest segment that starts with a BASE record (a compaction), or 0 */
     private static int newestBase(Path dir) {
         try {
-            List<Integer> numbers = SegmentLog.segmentNumbers(dir, null);
+            List<Integer> numbers = SegmentFiles.segmentNumbers(dir, null);
             for (int i = numbers.size() - 1; i >= 0; i--) {
-                Path f = dir.resolve(SegmentLog.fileName(numbers.get(i)));
+                Path f = dir.resolve(SegmentFiles.fileName(numbers.get(i)));
                 try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-                    int want = SegmentLog.SEGMENT_HEADER + RecordFraming.HEADER + 1;
+                    int want = SegmentFiles.SEGMENT_HEADER + RecordFraming.HEADER + 1;
                     ByteBuffer b = ByteBuffer.allocate(want);
                     while (b.hasRemaining() && ch.read(b) >= 0) {
                         // fill
                     }
                     byte[] a = b.array();
-                    if (b.position() == want && RecordFraming.check(a, SegmentLog.SEGMENT_HEADER,
-                            want - SegmentLog.SEGMENT_HEADER) == 1 && a[want - 1] == TraceRecords.BASE) {
+                    if (b.position() == want && RecordFraming.check(a, SegmentFiles.SEGMENT_HEADER,
+                            want - SegmentFiles.SEGMENT_HEADER) == 1 && a[want - 1] == TraceRecords.BASE) {
                         return numbers.get(i);
                     }
                 }
@@ -288,7 +288,7 @@ final class FsAssessmentStore implements AssessmentStore {
                     List<Integer> before = log.segments();
                     long bytes = 0;
                     for (int n : before) {
-                        bytes += Files.size(dir.resolve(SegmentLog.fileName(n)));
+                        bytes += Files.size(dir.resolve(SegmentFiles.fileName(n)));
                     }
                     List<Assessment> live = new ArrayList<>(byId.size());
                     for (LinkedHashSet<String> ids : idsByTrace.values()) {
@@ -303,15 +303,13 @@ final class FsAssessmentStore implements AssessmentStore {
                     throw new StoreException("cannot compact the assessment log in " + dir + ": " + e, e);
                 }
             });
-            Path target = dir.resolve(SegmentLog.fileName(snap.baseNumber()));
-            Path tmp = dir.resolve(SegmentLog.fileName(snap.baseNumber()) + ".tmp");
+            Path target = dir.resolve(SegmentFiles.fileName(snap.baseNumber()));
+            Path tmp = dir.resolve(SegmentFiles.fileName(snap.baseNumber()) + ".tmp");
             long bytesAfter;
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
-                    ByteBuffer h = ByteBuffer.allocate(SegmentLog.SEGMENT_HEADER);
-                    h.put(SegmentLog.SEGMENT_MAGIC).putInt(SegmentLog.FORMAT_VERSION).putInt(snap.baseNumber()).flip();
-                    writeAll(ch, h);
+                    writeAll(ch, SegmentFiles.header(snap.baseNumber()));
                     writeAll(ch, RecordFraming.frame(TraceRecords.base()));
                     List<Assessment> live = snap.live();
                     for (int i = 0; i < live.size(); i += COMPACT_CHUNK) {

@@ -1,19 +1,12 @@
 package dev.vigil.storage.fs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.spi.InvalidInputException;
-import dev.vigil.spi.json.Json;
-import dev.vigil.spi.notify.NotifierConfig;
 import dev.vigil.spi.store.Budget;
-import dev.vigil.spi.store.BudgetAction;
-import dev.vigil.spi.store.BudgetPeriod;
 import dev.vigil.spi.store.BudgetStore;
 import dev.vigil.spi.store.BudgetUsage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +17,8 @@ import java.util.function.UnaryOperator;
 /**
  * Budgets and their counters in {@code state/budgets.state}, rewritten atomically (temp file, fsync, rename) on
  * every change, read at first use. Only the current and previous period's counters of a budget are kept. The file
- * store has one writing process, so its write lock makes every reservation atomic.
+ * store has one writing process, so its write lock makes every reservation atomic. The file's JSON is
+ * {@link BudgetStateJson}'s.
  */
 final class FsBudgetStore implements BudgetStore {
     static final String STATE_FILE = "budgets.state";
@@ -38,14 +32,16 @@ final class FsBudgetStore implements BudgetStore {
     /** reservation id → reservation held by a call in flight. */
     private final Map<String, Held> held = new TreeMap<>();
 
-    private record Held(String experimentId, String name, Instant periodStart, long tokens, long nanoUsd,
+    /** A reservation held by a call in flight. */
+    record Held(String experimentId, String name, Instant periodStart, long tokens, long nanoUsd,
             Instant expiresAt) {}
 
     FsBudgetStore(FileStore store) {
         this.store = store;
     }
 
-    private static String key(String experimentId, String name) {
+    /** @return the maps' key of a budget */
+    static String key(String experimentId, String name) {
         return experimentId + '\u0000' + name;
     }
 
@@ -58,86 +54,12 @@ final class FsBudgetStore implements BudgetStore {
         if (loaded) {
             return;
         }
-        JsonNode node = FileStore.readStateJson(file());
-        if (node != null) {
-            for (JsonNode b : node.path("budgets")) {
-                Budget budget = new Budget(b.get("experiment_id").asText(), b.get("name").asText(),
-                        b.hasNonNull("scorer") ? b.get("scorer").asText() : null,
-                        BudgetPeriod.valueOf(b.get("period").asText()), b.get("max_tokens").asLong(),
-                        b.get("max_usd").asDouble(), BudgetAction.valueOf(b.get("action").asText()),
-                        Instant.parse(b.get("updated_at").asText()),
-                        NotifierConfig.readAll(b.hasNonNull("notify") ? b.get("notify").asText() : null));
-                budgets.put(key(budget.experimentId(), budget.name()), budget);
-            }
-            for (JsonNode u : node.path("usage")) {
-                BudgetUsage bu = new BudgetUsage(u.get("experiment_id").asText(), u.get("budget").asText(),
-                        Instant.parse(u.get("period_start").asText()), u.get("spent_tokens").asLong(),
-                        u.get("spent_nusd").asLong(), u.get("reserved_tokens").asLong(),
-                        u.get("reserved_nusd").asLong(), u.get("calls").asLong(), u.get("skipped").asLong(),
-                        u.get("alerted_percent").asInt());
-                usage.computeIfAbsent(key(bu.experimentId(), bu.budgetName()), k -> new TreeMap<>())
-                        .put(bu.periodStart(), bu);
-            }
-            for (JsonNode r : node.path("reservations")) {
-                held.put(r.get("id").asText(), new Held(r.get("experiment_id").asText(), r.get("budget").asText(),
-                        Instant.parse(r.get("period_start").asText()), r.get("tokens").asLong(),
-                        r.get("nusd").asLong(), Instant.parse(r.get("expires_at").asText())));
-            }
-        }
+        BudgetStateJson.read(FsFiles.readStateJson(file()), budgets, usage, held);
         loaded = true;
     }
 
     private void persist() {
-        List<Object> bs = new ArrayList<>();
-        for (Budget b : budgets.values()) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("experiment_id", b.experimentId());
-            o.put("name", b.name());
-            o.put("scorer", b.scorerName());
-            o.put("period", b.period().name());
-            o.put("max_tokens", b.maxTokens());
-            o.put("max_usd", b.maxUsd());
-            o.put("action", b.action().name());
-            o.put("updated_at", b.updatedAt().toString());
-            if (!b.destinations().isEmpty()) {
-                o.put("notify", NotifierConfig.writeAll(b.destinations()));
-            }
-            bs.add(o);
-        }
-        List<Object> us = new ArrayList<>();
-        for (TreeMap<Instant, BudgetUsage> periods : usage.values()) {
-            for (BudgetUsage u : periods.values()) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("experiment_id", u.experimentId());
-                o.put("budget", u.budgetName());
-                o.put("period_start", u.periodStart().toString());
-                o.put("spent_tokens", u.spentTokens());
-                o.put("spent_nusd", u.spentNanoUsd());
-                o.put("reserved_tokens", u.reservedTokens());
-                o.put("reserved_nusd", u.reservedNanoUsd());
-                o.put("calls", u.calls());
-                o.put("skipped", u.skipped());
-                o.put("alerted_percent", u.alertedPercent());
-                us.add(o);
-            }
-        }
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("budgets", bs);
-        all.put("usage", us);
-        List<Object> rs = new ArrayList<>();
-        held.forEach((id, h) -> {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("id", id);
-            o.put("experiment_id", h.experimentId());
-            o.put("budget", h.name());
-            o.put("period_start", h.periodStart().toString());
-            o.put("tokens", h.tokens());
-            o.put("nusd", h.nanoUsd());
-            o.put("expires_at", h.expiresAt().toString());
-            rs.add(o);
-        });
-        all.put("reservations", rs);
-        FsFiles.writeState(file(), Json.write(all).getBytes(StandardCharsets.UTF_8));
+        FsFiles.writeState(file(), BudgetStateJson.write(budgets, usage, held));
     }
 
     @Override

@@ -23,7 +23,7 @@ final class FsCoordination extends LockedCoordination {
     }
 
     void load() {
-        JsonNode n = FileStore.readStateJson(file());
+        JsonNode n = FsFiles.readStateJson(file());
         if (n != null) {
             n.properties().forEach(e -> loadCount(e.getKey(), e.getValue().asInt()));
         }

@@ -65,9 +65,9 @@ final class FsExperimentStore implements ExperimentStore {
         for (long id : ids) {
             Path p = dir.resolve(Long.toString(id));
             if (!store.options.readOnly()) {
-                FileStore.removeTempFiles(p, report);
+                FsFiles.removeTempFiles(p, report);
             }
-            JsonNode n = FileStore.readStateJson(p.resolve(STATE_FILE));
+            JsonNode n = FsFiles.readStateJson(p.resolve(STATE_FILE));
             Experiment e = StateJson.experiment(n);
             if (!e.experimentId().equals(Long.toString(id))) {
                 throw new StoreException(p.resolve(STATE_FILE) + " holds experiment " + e.experimentId()

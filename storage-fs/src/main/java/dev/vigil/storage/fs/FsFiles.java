@@ -1,5 +1,6 @@
 package dev.vigil.storage.fs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.spi.StoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,8 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 
-/** Durable whole-file writes (temp file, fsync, atomic rename, fsync of the directory) and framed state files. */
+/**
+ * Durable whole-file writes (temp file, fsync, atomic rename, fsync of the directory), framed state files, and the
+ * removal of temporary files an interrupted write left behind.
+ */
 final class FsFiles {
     private FsFiles() {}
 
@@ -84,5 +89,29 @@ final class FsFiles {
         } catch (IOException e) {
             // some platforms cannot open a directory for fsync; the rename itself is still atomic there
         }
+    }
+
+    /** Removes leftover temporary files of interrupted atomic writes in a directory. */
+    static void removeTempFiles(Path dir, RecoveryReport.Builder report) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().endsWith(".tmp")) {
+                    report.add(RecoveryReport.Kind.LEFTOVER_TEMP_FILE, p, -1,
+                            "removed an unfinished temporary file left by a crash");
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot list " + dir + ": " + e, e);
+        }
+    }
+
+    /** @return the JSON of a state file written by {@link #writeState}, or null if the file does not exist */
+    static JsonNode readStateJson(Path file) {
+        byte[] payload = FsFiles.readState(file);
+        return payload == null ? null : StateJson.parse(payload, file);
     }
 }

@@ -44,12 +44,12 @@ final class FsJobStore extends LockedJobStore {
         try {
             if (!store.options.readOnly()) {
                 Files.createDirectories(store.stateDir());
-                FileStore.removeTempFiles(store.stateDir(), report);
+                FsFiles.removeTempFiles(store.stateDir(), report);
             }
         } catch (java.io.IOException e) {
             throw new dev.vigil.spi.StoreException("cannot create " + store.stateDir() + ": " + e, e);
         }
-        JsonNode j = FileStore.readStateJson(jobsFile());
+        JsonNode j = FsFiles.readStateJson(jobsFile());
         if (j != null) {
             for (JsonNode n : j) {
                 Job job;
@@ -64,11 +64,11 @@ final class FsJobStore extends LockedJobStore {
                 loadJob(job);
             }
         }
-        JsonNode c = FileStore.readStateJson(cursorsFile());
+        JsonNode c = FsFiles.readStateJson(cursorsFile());
         if (c != null) {
             c.properties().forEach(e -> loadCursor(e.getKey(), e.getValue().asLong()));
         }
-        JsonNode l = FileStore.readStateJson(leasesFile());
+        JsonNode l = FsFiles.readStateJson(leasesFile());
         if (l != null) {
             long lastToken = l.get("last_token").asLong();
             loadLease(null, lastToken);

@@ -51,7 +51,7 @@ final class FsMonitorStore implements MonitorStore {
 
     void load() {
         for (Experiment e : store.experiments.listLocked()) {
-            JsonNode node = FileStore.readStateJson(store.experiments.dirOf(e.experimentId()).resolve(STATE_FILE));
+            JsonNode node = FsFiles.readStateJson(store.experiments.dirOf(e.experimentId()).resolve(STATE_FILE));
             if (node == null) {
                 continue;
             }

@@ -53,7 +53,7 @@ final class FsOutbox extends LockedOutbox {
         if (loaded) {
             return;
         }
-        JsonNode node = FileStore.readStateJson(file());
+        JsonNode node = FsFiles.readStateJson(file());
         if (node != null) {
             for (JsonNode e : node.path("entries")) {
                 OutboxEntry entry = new OutboxEntry(e.get("id").asText(), e.get("experiment_id").asText(),

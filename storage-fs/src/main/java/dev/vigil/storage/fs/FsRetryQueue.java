@@ -31,7 +31,7 @@ final class FsRetryQueue implements RetryQueue {
     }
 
     void load() {
-        JsonNode arr = FileStore.readStateJson(file());
+        JsonNode arr = FsFiles.readStateJson(file());
         if (arr == null) {
             return;
         }

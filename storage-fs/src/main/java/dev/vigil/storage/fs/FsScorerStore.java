@@ -39,7 +39,7 @@ final class FsScorerStore implements ScorerStore {
     void load() {
         for (Experiment e : store.experiments.listLocked()) {
             Path file = store.experiments.dirOf(e.experimentId()).resolve(STATE_FILE);
-            JsonNode arr = FileStore.readStateJson(file);
+            JsonNode arr = FsFiles.readStateJson(file);
             if (arr == null) {
                 continue;
             }

@@ -60,8 +60,8 @@ final class FsTraceStore implements TraceStore {
                         try {
                             h = TraceRecords.traceHeader(payload);
                         } catch (RuntimeException ex) {
-                            report.add(RecoveryReport.Kind.CORRUPT, dir.resolve(SegmentLog.fileName(
-                                    SegmentLog.segmentOf(pos))), SegmentLog.offsetOf(pos),
+                            report.add(RecoveryReport.Kind.CORRUPT, dir.resolve(SegmentFiles.fileName(
+                                    SegmentFiles.segmentOf(pos))), SegmentFiles.offsetOf(pos),
                                     "a record with a valid checksum that is not a trace record: " + ex);
                             return;
                         }
@@ -80,7 +80,7 @@ final class FsTraceStore implements TraceStore {
             while (cutFrom > 0) {
                 Found f = found.get(cutFrom - 1);
                 boolean incomplete = batchCounts.get(f.header().batchId()) < f.header().batchSize();
-                if (!incomplete || SegmentLog.segmentOf(f.position()) != log.activeSegment()) {
+                if (!incomplete || SegmentFiles.segmentOf(f.position()) != log.activeSegment()) {
                     break;
                 }
                 cutFrom--;
@@ -91,8 +91,8 @@ final class FsTraceStore implements TraceStore {
                 lastBatch = Math.max(lastBatch, f.header().batchId());
                 int count = batchCounts.get(f.header().batchId());
                 if (count < f.header().batchSize()) {
-                    Path file = log.dir().resolve(SegmentLog.fileName(SegmentLog.segmentOf(f.position())));
-                    report.add(RecoveryReport.Kind.INCOMPLETE_BATCH, file, SegmentLog.offsetOf(f.position()),
+                    Path file = log.dir().resolve(SegmentFiles.fileName(SegmentFiles.segmentOf(f.position())));
+                    report.add(RecoveryReport.Kind.INCOMPLETE_BATCH, file, SegmentFiles.offsetOf(f.position()),
                             "trace " + f.header().traceId() + " belongs to batch " + f.header().batchId()
                                     + " of which only " + count + " of " + f.header().batchSize()
                                     + " records exist; the batch was never acknowledged and is dropped"
@@ -240,7 +240,7 @@ final class FsTraceStore implements TraceStore {
         Trace t;
         try {
             t = TraceRecords.traceBody(payload, "of trace " + ref.traceId() + " in " + log.dir() + " segment "
-                    + SegmentLog.segmentOf(ref.position()) + " at offset " + SegmentLog.offsetOf(ref.position()));
+                    + SegmentFiles.segmentOf(ref.position()) + " at offset " + SegmentFiles.offsetOf(ref.position()));
         } catch (StoreException e) {
             store.skipped.skip("trace", ref.traceId(), e.getMessage());
             return null;

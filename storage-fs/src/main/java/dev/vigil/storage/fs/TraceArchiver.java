@@ -64,7 +64,7 @@ final class TraceArchiver {
     }
 
     void load() {
-        JsonNode n = FileStore.readStateJson(stateFile());
+        JsonNode n = FsFiles.readStateJson(stateFile());
         if (n != null) {
             n.properties().forEach(e -> continuous.put(e.getKey(), new Continuous(
                     Path.of(e.getValue().get("target").asText()), e.getValue().get("after_sequence").asLong())));

@@ -62,7 +62,7 @@ class CompactionTest {
                 store.assessments().upsertScorerFeedback(batch);
             }
             before = snapshot(store, traces);
-            Path oldSegment = log.resolve(SegmentLog.fileName(1));
+            Path oldSegment = log.resolve(SegmentFiles.fileName(1));
             Files.copy(oldSegment, tmp.resolve("old-segment-copy"));
             CompactionResult r = store.compact();
             assertThat(r.liveAssessments()).isEqualTo(100);
@@ -75,10 +75,10 @@ class CompactionTest {
             assertThat(next.assessmentId()).isEqualTo(before.get(traces.get(0).traceId()).get(1).assessmentId());
         }
         // a crash after the compacted copy was in place but before the old segments were deleted
-        Files.copy(tmp.resolve("old-segment-copy"), log.resolve(SegmentLog.fileName(1)),
+        Files.copy(tmp.resolve("old-segment-copy"), log.resolve(SegmentFiles.fileName(1)),
                 StandardCopyOption.REPLACE_EXISTING);
         try (FsStore store = open()) {
-            assertThat(log.resolve(SegmentLog.fileName(1))).doesNotExist();
+            assertThat(log.resolve(SegmentFiles.fileName(1))).doesNotExist();
             Map<String, List<Assessment>> after = snapshot(store, traces);
             assertThat(after.get(traces.get(0).traceId()).get(1).feedback().value()).isEqualTo(99L);
             after.put(traces.get(0).traceId(), before.get(traces.get(0).traceId()));

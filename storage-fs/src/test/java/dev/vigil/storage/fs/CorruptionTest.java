@@ -55,14 +55,14 @@ class CorruptionTest {
     }
 
     private Path segment() {
-        return root.resolve("experiments").resolve(expId).resolve("traces").resolve(SegmentLog.fileName(1));
+        return root.resolve("experiments").resolve(expId).resolve("traces").resolve(SegmentFiles.fileName(1));
     }
 
     /** Offsets of the records in a segment, read with the frame layout (magic, length, crc, payload). */
     private static List<Long> recordOffsets(Path seg) throws IOException {
         byte[] b = Files.readAllBytes(seg);
         List<Long> out = new ArrayList<>();
-        int pos = SegmentLog.SEGMENT_HEADER;
+        int pos = SegmentFiles.SEGMENT_HEADER;
         while (pos + 12 <= b.length) {
             out.add((long) pos);
             pos += 12 + ByteBuffer.wrap(b, pos + 4, 4).getInt();
@@ -178,7 +178,7 @@ class CorruptionTest {
 
     @Test
     void damagedAssessmentLog_isReported_otherAssessmentsSurvive() throws IOException {
-        Path log = root.resolve("assessments").resolve(SegmentLog.fileName(1));
+        Path log = root.resolve("assessments").resolve(SegmentFiles.fileName(1));
         List<Long> offsets = recordOffsets(log);
         flip(log, offsets.get(3) + 40);
         try (FsStore store = open()) {
@@ -203,7 +203,7 @@ class CorruptionTest {
             inB = TestTraces.rag(other, 101, T0);
             store.traces().put(List.of(inA, inB));
         }
-        Path segB = root.resolve("experiments").resolve(other).resolve("traces").resolve(SegmentLog.fileName(1));
+        Path segB = root.resolve("experiments").resolve(other).resolve("traces").resolve(SegmentFiles.fileName(1));
         List<Long> offsetsB = recordOffsets(segB);
         truncate(segB, offsetsB.get(1)); // the crash came after A's part was written, before B's
         try (FsStore store = open()) {
@@ -224,7 +224,7 @@ class CorruptionTest {
 
     @Test
     void truncatedSegmentHeader_ofNewestSegment_isRewrittenEmpty() throws IOException {
-        Path seg2 = segment().resolveSibling(SegmentLog.fileName(2));
+        Path seg2 = segment().resolveSibling(SegmentFiles.fileName(2));
         Files.write(seg2, new byte[] {'V', 'I', 'G'});
         try (FsStore store = open()) {
             assertThat(store.recoveryReport().of(RecoveryReport.Kind.TORN_TAIL)).singleElement()

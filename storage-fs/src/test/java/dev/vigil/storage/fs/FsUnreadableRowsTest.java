@@ -109,7 +109,7 @@ class FsUnreadableRowsTest {
     private static Store rewriteState(Store store, java.nio.file.Path file, java.util.function.Predicate<JsonNode> which,
             java.util.function.Consumer<ObjectNode> change, java.util.function.Supplier<Store> reopen) {
         store.close();
-        JsonNode arr = FileStore.readStateJson(file);
+        JsonNode arr = FsFiles.readStateJson(file);
         int changed = 0;
         for (JsonNode n : arr) {
             if (which.test(n)) {

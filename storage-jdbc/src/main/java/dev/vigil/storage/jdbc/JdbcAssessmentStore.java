@@ -184,8 +184,8 @@ final class JdbcAssessmentStore implements AssessmentStore {
         batch.forEach(a -> scorers.add(a.scorerName()));
         Map<FeedbackKey, Existing> out = new HashMap<>();
         List<String> ids = new ArrayList<>(traceIds);
-        for (int i = 0; i < ids.size(); i += JdbcTraceStore.CHUNK) {
-            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + JdbcTraceStore.CHUNK));
+        for (int i = 0; i < ids.size(); i += Sql.CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + Sql.CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, name, scorer_name, scorer_version, "
                     + "assessment_id, created_ns, body, trace_revision FROM assessments "
                     + "WHERE scorer_name IS NOT NULL AND trace_id IN ("
@@ -225,8 +225,8 @@ final class JdbcAssessmentStore implements AssessmentStore {
     static Map<String, TracePlace> places(Connection c, Collection<String> traceIds) throws SQLException {
         Map<String, TracePlace> out = new HashMap<>();
         List<String> list = new ArrayList<>(traceIds);
-        for (int i = 0; i < list.size(); i += JdbcTraceStore.CHUNK) {
-            List<String> chunk = list.subList(i, Math.min(list.size(), i + JdbcTraceStore.CHUNK));
+        for (int i = 0; i < list.size(); i += Sql.CHUNK) {
+            List<String> chunk = list.subList(i, Math.min(list.size(), i + Sql.CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT trace_id, experiment_id, request_ms, "
                     + "request_sub_ns FROM traces WHERE trace_id IN (" + FilterSql.placeholders(chunk.size()) + ")")) {
                 for (int j = 0; j < chunk.size(); j++) {
@@ -256,8 +256,8 @@ final class JdbcAssessmentStore implements AssessmentStore {
     /** @return the assessments of each of the traces, in creation order */
     Map<String, List<Assessment>> loadFor(Connection c, List<String> traceIds) throws SQLException {
         Map<String, List<Assessment>> out = new HashMap<>();
-        for (int i = 0; i < traceIds.size(); i += JdbcTraceStore.CHUNK) {
-            List<String> chunk = traceIds.subList(i, Math.min(traceIds.size(), i + JdbcTraceStore.CHUNK));
+        for (int i = 0; i < traceIds.size(); i += Sql.CHUNK) {
+            List<String> chunk = traceIds.subList(i, Math.min(traceIds.size(), i + Sql.CHUNK));
             try (PreparedStatement ps = c.prepareStatement("SELECT a.trace_id, " + COLUMNS + " FROM assessments a "
                     + "WHERE a.trace_id IN (" + FilterSql.placeholders(chunk.size()) + ") ORDER BY a.ord")) {
                 for (int j = 0; j < chunk.size(); j++) {
@@ -303,8 +303,8 @@ final class JdbcAssessmentStore implements AssessmentStore {
     public List<ScoredValue> valuesByScorer(String experimentId, String scorerName, Instant from, Instant to) {
         StoreArguments.valuesByScorer(experimentId, scorerName, from, to);
         return db.autoCommit("read values of scorer '" + scorerName + "' in experiment " + experimentId, c -> {
-            long fromMs = JdbcTraceStore.millis(from);
-            long toMs = JdbcTraceStore.millis(to);
+            long fromMs = Sql.millis(from);
+            long toMs = Sql.millis(to);
             try (PreparedStatement ps = c.prepareStatement("SELECT t.request_ms, t.request_sub_ns, " + COLUMNS
                     + " FROM assessments a JOIN traces t ON t.trace_id = a.trace_id"
                     + " WHERE a.scorer_name = ? AND t.experiment_id = ?"
@@ -344,8 +344,8 @@ final class JdbcAssessmentStore implements AssessmentStore {
         List<String> ids = new ArrayList<>(new LinkedHashSet<>(traceIds));
         return db.autoCommit("check traces scored by '" + scorerName + "' v" + scorerVersion, c -> {
             Set<String> out = new HashSet<>();
-            for (int i = 0; i < ids.size(); i += JdbcTraceStore.CHUNK) {
-                List<String> chunk = ids.subList(i, Math.min(ids.size(), i + JdbcTraceStore.CHUNK));
+            for (int i = 0; i < ids.size(); i += Sql.CHUNK) {
+                List<String> chunk = ids.subList(i, Math.min(ids.size(), i + Sql.CHUNK));
                 try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT trace_id FROM assessments "
                         + "WHERE scorer_name = ? AND scorer_version = ? AND trace_id IN ("
                         + FilterSql.placeholders(chunk.size()) + ")")) {

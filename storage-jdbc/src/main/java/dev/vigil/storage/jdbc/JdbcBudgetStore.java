@@ -22,15 +22,13 @@ import java.util.Optional;
  * Budgets in {@code budgets} and their counters in {@code budget_usage} (migration V6), the reservations of calls in
  * flight in {@code budget_reservations} and alert destinations in {@code budgets.notify_json} (V8). A reservation is one
  * conditional {@code UPDATE} whose {@code WHERE} holds the limits, so concurrent engines on one database never
- * reserve past a limit (PostgreSQL re-checks the condition on the newest row version after taking its lock).
+ * reserve past a limit (PostgreSQL re-checks the condition on the newest row version after taking its lock). The
+ * counters' and reservations' SQL is {@link BudgetUsageSql}; this class holds the budgets and the transactions.
  */
 final class JdbcBudgetStore implements BudgetStore {
 
     private static final String BCOLS = "experiment_id, name, scorer_name, period, max_tokens, max_usd, action, "
             + "updated_ns, notify_json";
-    private static final String UCOLS = "experiment_id, budget_name, period_start_ns, spent_tokens, spent_nusd, "
-            + "reserved_tokens, reserved_nusd, calls, skipped, alerted_percent";
-    private static final String KEY = " WHERE experiment_id = ? AND budget_name = ? AND period_start_ns = ?";
 
     private final Database db;
 
@@ -44,7 +42,7 @@ final class JdbcBudgetStore implements BudgetStore {
             throw new InvalidInputException("put needs a budget, got null");
         }
         return db.inTransaction("set budget '" + b.name() + "'", c -> {
-            if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(b.experimentId())).isEmpty()) {
+            if (Sql.existing(c, "experiments", "experiment_id", List.of(b.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + b.experimentId() + " does not exist; cannot set "
                         + "budget '" + b.name() + "' in it");
             }
@@ -135,91 +133,27 @@ final class JdbcBudgetStore implements BudgetStore {
     public BudgetUsage usage(String experimentId, String name, Instant periodStart) {
         Objects.requireNonNull(periodStart, "periodStart");
         return db.autoCommit("read usage of budget '" + name + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + UCOLS + " FROM budget_usage" + KEY)) {
-                key(ps, experimentId, name, periodStart, 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return BudgetUsage.empty(experimentId, name, periodStart);
-                    }
-                    return new BudgetUsage(rs.getString(1), rs.getString(2), EpochNanos.toInstant(rs.getLong(3)),
-                            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
-                            rs.getLong(9), rs.getInt(10));
-                }
-            }
+            return BudgetUsageSql.read(c, experimentId, name, periodStart);
         });
-    }
-
-    private static void key(PreparedStatement ps, String experimentId, String name, Instant periodStart, int from)
-            throws SQLException {
-        ps.setString(from, experimentId);
-        ps.setString(from + 1, name);
-        ps.setLong(from + 2, EpochNanos.of(periodStart));
-    }
-
-    /** Inserts the period's zero row if missing (a racing insert fails the transaction, which is run again). */
-    private static void ensureRow(Connection c, Budget b, Instant periodStart) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM budget_usage" + KEY)) {
-            key(ps, b.experimentId(), b.name(), periodStart, 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_usage (" + UCOLS
-                + ") VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0)")) {
-            key(ps, b.experimentId(), b.name(), periodStart, 1);
-            ps.executeUpdate();
-        }
     }
 
     @Override
     public boolean reserve(Budget b, Instant periodStart, long tokens, long nanoUsd) {
-        checkAmounts(tokens, nanoUsd);
+        BudgetUsageSql.checkAmounts(tokens, nanoUsd);
         Objects.requireNonNull(periodStart, "periodStart");
         return db.inTransaction("reserve against budget '" + b.name() + "'",
-                c -> reserve(c, b, periodStart, tokens, nanoUsd));
-    }
-
-    private static boolean reserve(Connection c, Budget b, Instant periodStart, long tokens, long nanoUsd)
-            throws SQLException {
-        StringBuilder sql = new StringBuilder("UPDATE budget_usage SET reserved_tokens = reserved_tokens + ?, "
-                + "reserved_nusd = reserved_nusd + ?").append(KEY);
-        if (b.maxTokens() > 0) {
-            sql.append(" AND spent_tokens + reserved_tokens < ? AND spent_tokens + reserved_tokens + ? <= ?");
-        }
-        if (b.maxNanoUsd() > 0) {
-            sql.append(" AND spent_nusd + reserved_nusd < ? AND spent_nusd + reserved_nusd + ? <= ?");
-        }
-        ensureRow(c, b, periodStart);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setLong(1, tokens);
-            ps.setLong(2, nanoUsd);
-            key(ps, b.experimentId(), b.name(), periodStart, 3);
-            int i = 6;
-            if (b.maxTokens() > 0) {
-                ps.setLong(i++, b.maxTokens());
-                ps.setLong(i++, tokens);
-                ps.setLong(i++, b.maxTokens());
-            }
-            if (b.maxNanoUsd() > 0) {
-                ps.setLong(i++, b.maxNanoUsd());
-                ps.setLong(i++, nanoUsd);
-                ps.setLong(i, b.maxNanoUsd());
-            }
-            return ps.executeUpdate() == 1;
-        }
+                c -> BudgetUsageSql.reserve(c, b, periodStart, tokens, nanoUsd));
     }
 
     @Override
     public boolean reserve(Budget b, Instant periodStart, String reservationId, long tokens, long nanoUsd,
             Instant expiresAt) {
-        checkAmounts(tokens, nanoUsd);
+        BudgetUsageSql.checkAmounts(tokens, nanoUsd);
         Objects.requireNonNull(periodStart, "periodStart");
         Objects.requireNonNull(reservationId, "reservationId");
         Objects.requireNonNull(expiresAt, "expiresAt");
         return db.inTransaction("reserve against budget '" + b.name() + "'", c -> {
-            if (!reserve(c, b, periodStart, tokens, nanoUsd)) {
+            if (!BudgetUsageSql.reserve(c, b, periodStart, tokens, nanoUsd)) {
                 return false;
             }
             if (tokens > 0 || nanoUsd > 0) {
@@ -227,7 +161,7 @@ final class JdbcBudgetStore implements BudgetStore {
                         + "experiment_id, budget_name, period_start_ns, tokens, nusd, expires_ns) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                     ps.setString(1, reservationId);
-                    key(ps, b.experimentId(), b.name(), periodStart, 2);
+                    BudgetUsageSql.key(ps, b.experimentId(), b.name(), periodStart, 2);
                     ps.setLong(5, tokens);
                     ps.setLong(6, nanoUsd);
                     ps.setLong(7, EpochNanos.of(expiresAt));
@@ -238,56 +172,13 @@ final class JdbcBudgetStore implements BudgetStore {
         });
     }
 
-    /** Deletes a held reservation and releases it from its counters; false if it is not held (any more). */
-    private static boolean releaseHeld(Connection c, String reservationId) throws SQLException {
-        String experimentId;
-        String name;
-        long periodNs;
-        long tokens;
-        long nusd;
-        try (PreparedStatement ps = c.prepareStatement("SELECT experiment_id, budget_name, period_start_ns, tokens, "
-                + "nusd FROM budget_reservations WHERE reservation_id = ?")) {
-            ps.setString(1, reservationId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return false;
-                }
-                experimentId = rs.getString(1);
-                name = rs.getString(2);
-                periodNs = rs.getLong(3);
-                tokens = rs.getLong(4);
-                nusd = rs.getLong(5);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM budget_reservations WHERE reservation_id = ?")) {
-            ps.setString(1, reservationId);
-            if (ps.executeUpdate() != 1) {
-                return false; // released by a concurrent reclaim, which committed first
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE budget_usage SET "
-                + "reserved_tokens = CASE WHEN reserved_tokens > ? THEN reserved_tokens - ? ELSE 0 END, "
-                + "reserved_nusd = CASE WHEN reserved_nusd > ? THEN reserved_nusd - ? ELSE 0 END" + KEY)) {
-            ps.setLong(1, tokens);
-            ps.setLong(2, tokens);
-            ps.setLong(3, nusd);
-            ps.setLong(4, nusd);
-            ps.setString(5, experimentId);
-            ps.setString(6, name);
-            ps.setLong(7, periodNs);
-            ps.executeUpdate();
-        }
-        return true;
-    }
-
     @Override
     public void settle(Budget b, Instant periodStart, String reservationId, long tokens, long nanoUsd, int calls) {
-        checkAmounts(tokens, nanoUsd);
+        BudgetUsageSql.checkAmounts(tokens, nanoUsd);
         Objects.requireNonNull(reservationId, "reservationId");
         db.inTransaction("settle a call against budget '" + b.name() + "'", c -> {
-            releaseHeld(c, reservationId);
-            settle(c, b, periodStart, 0, 0, tokens, nanoUsd, calls);
+            BudgetUsageSql.releaseHeld(c, reservationId);
+            BudgetUsageSql.settle(c, b, periodStart, 0, 0, tokens, nanoUsd, calls);
             return null;
         });
     }
@@ -310,7 +201,7 @@ final class JdbcBudgetStore implements BudgetStore {
         });
         int reclaimed = 0;
         for (String id : expired) {
-            if (db.inTransaction("reclaim budget reservation " + id, c -> releaseHeld(c, id))) {
+            if (db.inTransaction("reclaim budget reservation " + id, c -> BudgetUsageSql.releaseHeld(c, id))) {
                 reclaimed++;
             }
         }
@@ -335,40 +226,21 @@ final class JdbcBudgetStore implements BudgetStore {
     @Override
     public void settle(Budget b, Instant periodStart, long reservedTokens, long reservedNanoUsd, long tokens,
             long nanoUsd, int calls) {
-        checkAmounts(reservedTokens, reservedNanoUsd);
-        checkAmounts(tokens, nanoUsd);
+        BudgetUsageSql.checkAmounts(reservedTokens, reservedNanoUsd);
+        BudgetUsageSql.checkAmounts(tokens, nanoUsd);
         db.inTransaction("settle a call against budget '" + b.name() + "'", c -> {
-            settle(c, b, periodStart, reservedTokens, reservedNanoUsd, tokens, nanoUsd, calls);
+            BudgetUsageSql.settle(c, b, periodStart, reservedTokens, reservedNanoUsd, tokens, nanoUsd, calls);
             return null;
         });
-    }
-
-    private static void settle(Connection c, Budget b, Instant periodStart, long reservedTokens,
-            long reservedNanoUsd, long tokens, long nanoUsd, int calls) throws SQLException {
-        ensureRow(c, b, periodStart);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE budget_usage SET "
-                + "reserved_tokens = CASE WHEN reserved_tokens > ? THEN reserved_tokens - ? ELSE 0 END, "
-                + "reserved_nusd = CASE WHEN reserved_nusd > ? THEN reserved_nusd - ? ELSE 0 END, "
-                + "spent_tokens = spent_tokens + ?, spent_nusd = spent_nusd + ?, calls = calls + ?" + KEY)) {
-            ps.setLong(1, reservedTokens);
-            ps.setLong(2, reservedTokens);
-            ps.setLong(3, reservedNanoUsd);
-            ps.setLong(4, reservedNanoUsd);
-            ps.setLong(5, tokens);
-            ps.setLong(6, nanoUsd);
-            ps.setLong(7, Math.max(0, calls));
-            key(ps, b.experimentId(), b.name(), periodStart, 8);
-            ps.executeUpdate();
-        }
     }
 
     @Override
     public void recordSkip(Budget b, Instant periodStart) {
         db.inTransaction("count a skip of budget '" + b.name() + "'", c -> {
-            ensureRow(c, b, periodStart);
+            BudgetUsageSql.ensureRow(c, b, periodStart);
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE budget_usage SET skipped = skipped + 1" + KEY)) {
-                key(ps, b.experimentId(), b.name(), periodStart, 1);
+                    "UPDATE budget_usage SET skipped = skipped + 1" + BudgetUsageSql.KEY)) {
+                BudgetUsageSql.key(ps, b.experimentId(), b.name(), periodStart, 1);
                 ps.executeUpdate();
             }
             return null;
@@ -378,21 +250,15 @@ final class JdbcBudgetStore implements BudgetStore {
     @Override
     public boolean markAlerted(Budget b, Instant periodStart, int percent) {
         return db.inTransaction("mark an alert of budget '" + b.name() + "'", c -> {
-            ensureRow(c, b, periodStart);
+            BudgetUsageSql.ensureRow(c, b, periodStart);
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE budget_usage SET alerted_percent = ?" + KEY + " AND alerted_percent < ?")) {
+                    "UPDATE budget_usage SET alerted_percent = ?" + BudgetUsageSql.KEY
+                            + " AND alerted_percent < ?")) {
                 ps.setInt(1, percent);
-                key(ps, b.experimentId(), b.name(), periodStart, 2);
+                BudgetUsageSql.key(ps, b.experimentId(), b.name(), periodStart, 2);
                 ps.setInt(5, percent);
                 return ps.executeUpdate() == 1;
             }
         });
-    }
-
-    private static void checkAmounts(long tokens, long nanoUsd) {
-        if (tokens < 0 || nanoUsd < 0) {
-            throw new InvalidInputException("budget amounts must be 0 or more, got " + tokens + " tokens and "
-                    + nanoUsd + " nano-USD");
-        }
     }
 }

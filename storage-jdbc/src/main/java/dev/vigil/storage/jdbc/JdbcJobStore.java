@@ -45,7 +45,7 @@ final class JdbcJobStore implements JobStore {
         StoreArguments.present(job, "create needs a job");
         Revisions.requireNew(job.revision(), "job " + job.jobId());
         return db.inTransaction("create job " + job.jobId(), c -> {
-            if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(job.experimentId())).isEmpty()) {
+            if (Sql.existing(c, "experiments", "experiment_id", List.of(job.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + job.experimentId() + " does not exist; cannot create "
                         + "job " + job.jobId() + " in it");
             }

@@ -92,10 +92,10 @@ public final class JdbcLeases {
         List<String> candidates = new ArrayList<>(new LinkedHashSet<>(resources));
         db.inTransaction("register " + candidates.size() + " lease resource(s)", c -> {
             List<String> missing = new ArrayList<>(candidates);
-            missing.removeAll(JdbcTraceStore.existing(c, "leases", "resource", candidates));
+            missing.removeAll(Sql.existing(c, "leases", "resource", candidates));
             try (PreparedStatement ins = c.prepareStatement(
                     "INSERT INTO leases (resource, owner, token, expires_ns) VALUES (?, '', 0, ?)")) {
-                JdbcTraceStore.batch(ins, missing, (ps, r) -> {
+                Sql.batch(ins, missing, (ps, r) -> {
                     ps.setString(1, r);
                     ps.setLong(2, Long.MIN_VALUE);
                 });
@@ -117,8 +117,8 @@ public final class JdbcLeases {
     /** @return resources whose lease has lapsed; on PostgreSQL only the first, locked, skipping locked rows */
     private List<String> freeResources(Connection c, List<String> candidates, Instant now) throws SQLException {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < candidates.size(); i += JdbcTraceStore.CHUNK) {
-            List<String> chunk = candidates.subList(i, Math.min(candidates.size(), i + JdbcTraceStore.CHUNK));
+        for (int i = 0; i < candidates.size(); i += Sql.CHUNK) {
+            List<String> chunk = candidates.subList(i, Math.min(candidates.size(), i + Sql.CHUNK));
             String sql = "SELECT resource FROM leases WHERE expires_ns <= ? AND resource IN ("
                     + FilterSql.placeholders(chunk.size()) + ") ORDER BY resource";
             if (db.dialect().hasSkipLocked()) {

@@ -33,7 +33,7 @@ final class JdbcMonitorStore implements MonitorStore {
     public StoredMonitor create(StoredMonitor m) {
         Objects.requireNonNull(m, "monitor");
         return db.inTransaction("store monitor '" + m.name() + "' v" + m.version(), c -> {
-            if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(m.experimentId())).isEmpty()) {
+            if (Sql.existing(c, "experiments", "experiment_id", List.of(m.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + m.experimentId() + " does not exist; cannot store "
                         + "monitor '" + m.name() + "' in it");
             }
@@ -136,10 +136,10 @@ final class JdbcMonitorStore implements MonitorStore {
     public boolean appendTransition(MonitorTransition t) {
         Objects.requireNonNull(t, "transition");
         return db.inTransaction("record transition of monitor '" + t.monitorName() + "'", c -> {
-            if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(t.experimentId())).isEmpty()) {
+            if (Sql.existing(c, "experiments", "experiment_id", List.of(t.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + t.experimentId() + " does not exist");
             }
-            if (!JdbcTraceStore.existing(c, "monitor_transitions", "id", List.of(t.id())).isEmpty()) {
+            if (!Sql.existing(c, "monitor_transitions", "id", List.of(t.id())).isEmpty()) {
                 return false;
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_transitions (" + TCOLS

@@ -33,11 +33,11 @@ final class JdbcOutbox implements NotificationOutbox {
     public boolean record(OutboxEntry e) {
         OutboxRules.requireNew(e);
         return db.inTransaction("record notification " + e.id(), c -> {
-            if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(e.experimentId())).isEmpty()) {
+            if (Sql.existing(c, "experiments", "experiment_id", List.of(e.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + e.experimentId() + " does not exist; cannot record "
                         + "notification " + e.id());
             }
-            if (!JdbcTraceStore.existing(c, "notification_outbox", "id", List.of(e.id())).isEmpty()) {
+            if (!Sql.existing(c, "notification_outbox", "id", List.of(e.id())).isEmpty()) {
                 return false;
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification_outbox (" + COLS

@@ -41,7 +41,7 @@ final class JdbcRetryQueue implements RetryQueue {
         db.inTransaction("defer " + pairs.size() + " pending retr(ies)", c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM pending_retries WHERE trace_id = ? "
                     + "AND scorer_name = ? AND scorer_version = ?")) {
-                JdbcTraceStore.batch(del, pairs, (ps, p) -> {
+                Sql.batch(del, pairs, (ps, p) -> {
                     ps.setString(1, p.traceId());
                     ps.setString(2, p.scorerName());
                     ps.setInt(3, p.scorerVersion());
@@ -49,7 +49,7 @@ final class JdbcRetryQueue implements RetryQueue {
             }
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO pending_retries (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                JdbcTraceStore.batch(ins, dedup(pairs), (ps, p) -> {
+                Sql.batch(ins, dedup(pairs), (ps, p) -> {
                     ps.setString(1, p.experimentId());
                     ps.setString(2, p.traceId());
                     ps.setString(3, p.scorerName());

@@ -100,7 +100,7 @@ final class JdbcRollupStore implements RollupStore {
     public long rebuild(String experimentId) {
         return db.inTransaction("rebuild rollups" + (experimentId == null ? "" : " of experiment " + experimentId),
                 c -> {
-                    if (experimentId != null && JdbcTraceStore.existing(c, "experiments", "experiment_id",
+                    if (experimentId != null && Sql.existing(c, "experiments", "experiment_id",
                             List.of(experimentId)).isEmpty()) {
                         throw new InvalidInputException("experiment " + experimentId + " does not exist; "
                                 + "nothing was rebuilt");
@@ -160,7 +160,7 @@ final class JdbcRollupStore implements RollupStore {
                     bindCategory(cat, r.key(), e.getKey(), e.getValue());
                     cat.addBatch();
                 }
-                if (++n % JdbcTraceStore.CHUNK == 0) {
+                if (++n % Sql.CHUNK == 0) {
                     ins.executeBatch();
                     cat.executeBatch();
                 }

@@ -36,7 +36,7 @@ final class JdbcScorerStore implements ScorerStore {
         StoreArguments.present(v, "create needs a scorer version");
         Revisions.requireNew(v.revision(), "scorer '" + v.name() + "' v" + v.version());
         return db.inTransaction("register scorer '" + v.name() + "' v" + v.version(), c -> {
-            if (JdbcTraceStore.existing(c, "experiments", "experiment_id", List.of(v.experimentId())).isEmpty()) {
+            if (Sql.existing(c, "experiments", "experiment_id", List.of(v.experimentId())).isEmpty()) {
                 throw new InvalidInputException("experiment " + v.experimentId() + " does not exist; cannot register "
                         + "scorer '" + v.name() + "' in it");
             }

@@ -26,6 +26,11 @@ final class ArrivalReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArrivalReader.class);
 
+    /** Pairs dispatched per slice of a batch, at the least (unless the batch ends first). */
+    static final int SLICE_PAIRS = 256;
+    /** Traces per slice of a batch, at the least: bounds the already-scored queries (one per scorer per slice). */
+    static final int SLICE_TRACES = 64;
+
     private final Store store;
     private final PartitionTable table;
     private final ScorerStates states;
@@ -59,7 +64,9 @@ final class ArrivalReader {
     }
 
     /**
-     * Reads one batch of arrivals from the lowest held cursor and dispatches its sampled pairs.
+     * Reads one batch of arrivals from the lowest held cursor and dispatches its sampled pairs. The pairs go out
+     * in slices as they are found ({@link #SLICE_PAIRS} pairs, at least {@link #SLICE_TRACES} traces), so the pool
+     * scores the first ones while the rest of the batch is still being read.
      *
      * @return true if the read moved on
      */
@@ -78,6 +85,7 @@ final class ArrivalReader {
         List<Work> work = new ArrayList<>();
         List<PendingRetry> deferNow = new ArrayList<>();
         int partitions = options.partitions();
+        int tracesInSlice = 0;
         for (TailEntry e : entries) {
             maxSequenceSeen = Math.max(maxSequenceSeen, e.sequence());
             Trace t = e.trace();
@@ -98,45 +106,20 @@ final class ArrivalReader {
                         break; // not settled yet: stop here, the cursor waits for it
                     }
                 }
-                metrics.traceSeen(t.experimentId());
-                ScorerInput input = null;
-                for (ActiveScorer s : states.active(t.experimentId())) {
-                    if (!s.sampling().isActive() || !states.inSnapshot(s)) {
-                        continue;
+                pairsOf(e, t, p, now, work, deferNow);
+                if (++tracesInSlice >= SLICE_TRACES && work.size() >= SLICE_PAIRS) {
+                    if (!send(work, deferNow)) {
+                        return false;
                     }
-                    boolean match;
-                    try {
-                        match = s.filter().test(t);
-                    } catch (RuntimeException ex) {
-                        LOG.warn("filter of scorer {} failed on trace {}: {}", s.key(), t.traceId(), ex.toString());
-                        match = false;
-                    }
-                    if (match && sampling.keep(t.traceId(), s.name(), s.sampling().sampleRate())) {
-                        if (states.isPaused(s.key())) {
-                            deferNow.add(deferrals.whilePaused(s, t.traceId(), states.pauseReason(s.key()), now));
-                            continue;
-                        }
-                        if (s.scorer() instanceof Unavailable u) {
-                            deferNow.add(deferrals.unavailableHere(null, s, t.traceId(), u.unavailableReason(), now));
-                            continue;
-                        }
-                        if (input == null) {
-                            input = ScorerInput.of(t);
-                        }
-                        work.add(new Work(e.sequence(), p, t, input, s, null));
-                    }
+                    work = new ArrayList<>();
+                    deferNow = new ArrayList<>();
+                    tracesInSlice = 0;
                 }
             }
             considered = e.sequence();
         }
-        if (!deferNow.isEmpty() && !writes.durably("defer " + deferNow.size() + " pair(s) of paused or unavailable "
-                + "scorers", () -> store.retries().defer(deferNow))) {
-            return false; // closing: nothing read is committed, the arrivals are read again after a restart
-        }
-        work = withoutScored(work);
-        for (Work w : work) {
-            w.partition().add(w.seq(), 1);
-            metrics.sampled(w.scorer().experimentId(), w.scorer().name());
+        if (!send(work, deferNow)) {
+            return false;
         }
         for (Partition p : held.values()) {
             synchronized (p) {
@@ -145,8 +128,64 @@ final class ArrivalReader {
                 }
             }
         }
-        dispatch.accept(work);
         return considered > from;
+    }
+
+    /** Adds the trace's sampled pairs to {@code work}, those of paused or unavailable scorers to {@code deferNow}. */
+    private void pairsOf(TailEntry e, Trace t, Partition p, Instant now, List<Work> work,
+            List<PendingRetry> deferNow) {
+        metrics.traceSeen(t.experimentId());
+        ScorerInput input = null;
+        for (ActiveScorer s : states.active(t.experimentId())) {
+            if (!s.sampling().isActive() || !states.inSnapshot(s)) {
+                continue;
+            }
+            boolean match;
+            try {
+                match = s.filter().test(t);
+            } catch (RuntimeException ex) {
+                LOG.warn("filter of scorer {} failed on trace {}: {}", s.key(), t.traceId(), ex.toString());
+                match = false;
+            }
+            if (match && sampling.keep(t.traceId(), s.name(), s.sampling().sampleRate())) {
+                if (states.isPaused(s.key())) {
+                    deferNow.add(deferrals.whilePaused(s, t.traceId(), states.pauseReason(s.key()), now));
+                    continue;
+                }
+                if (s.scorer() instanceof Unavailable u) {
+                    deferNow.add(deferrals.unavailableHere(null, s, t.traceId(), u.unavailableReason(), now));
+                    continue;
+                }
+                if (input == null) {
+                    input = ScorerInput.of(t);
+                }
+                work.add(new Work(e.sequence(), p, t, input, s, null));
+            }
+        }
+    }
+
+    /**
+     * Defers a slice's pairs of paused or unavailable scorers, drops its pairs already stored, counts the rest in
+     * flight on their partitions and dispatches them.
+     *
+     * @return false if the engine is closing and the deferrals could not be written (nothing of the slice sent; the
+     *     batch is not marked read, so its arrivals are read again after a restart)
+     */
+    private boolean send(List<Work> work, List<PendingRetry> deferNow) {
+        if (!deferNow.isEmpty() && !writes.durably("defer " + deferNow.size() + " pair(s) of paused or unavailable "
+                + "scorers", () -> store.retries().defer(deferNow))) {
+            return false;
+        }
+        if (work.isEmpty()) {
+            return true;
+        }
+        List<Work> toRun = withoutScored(work);
+        for (Work w : toRun) {
+            w.partition().add(w.seq(), 1);
+            metrics.sampled(w.scorer().experimentId(), w.scorer().name());
+        }
+        dispatch.accept(toRun);
+        return true;
     }
 
     /** Drops pairs already stored for the same scorer version (a restart re-reading, a backfill before us). */

@@ -16,6 +16,9 @@ public final class FeedbackAssessment {
     /** Metadata key: the sample rate the scorer ran at, used to estimate population values. */
     public static final String METADATA_SAMPLE_RATE = "vigil.sampling.rate";
 
+    /** {@code Double.toString(1.0)}, the usual rate, without formatting a double per assessment. */
+    private static final String RATE_ONE = Double.toString(1.0);
+
     private FeedbackAssessment() {}
 
     /**
@@ -31,11 +34,13 @@ public final class FeedbackAssessment {
      */
     public static Assessment of(Feedback feedback, Scorer scorer, String name, int version, String traceId,
             long durationNanos, double sampleRate, Instant now) {
-        Map<String, String> md = new LinkedHashMap<>(feedback.metadata());
+        Map<String, String> given = feedback.metadata();
+        Map<String, String> md = LinkedHashMap.newLinkedHashMap(given.size() + 4);
+        md.putAll(given);
         md.put(Assessment.METADATA_SCORER_NAME, name);
         md.put(Assessment.METADATA_SCORER_VERSION, Integer.toString(version));
         md.put(Assessment.METADATA_DURATION_MS, Long.toString(durationNanos / 1_000_000L));
-        md.put(METADATA_SAMPLE_RATE, Double.toString(sampleRate));
+        md.put(METADATA_SAMPLE_RATE, sampleRate == 1.0 ? RATE_ONE : Double.toString(sampleRate));
         return Assessment.builder().name(feedback.name()).traceId(traceId).spanId(feedback.spanId())
                 .source(feedback.source() != null ? feedback.source() : sourceOf(scorer, name)).createTime(now)
                 .value(new FeedbackValue(feedback.value(), feedback.error())).rationale(feedback.rationale())

@@ -2,7 +2,6 @@ package dev.vigil.core.engine.internal;
 
 import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.metrics.EngineMetrics;
-import dev.vigil.spi.scorer.Scorer;
 import dev.vigil.spi.store.Store;
 import dev.vigil.core.engine.Engine;
 import dev.vigil.core.engine.EngineOptions;
@@ -10,19 +9,10 @@ import dev.vigil.core.engine.RunStats;
 import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.ScorerStatus;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,24 +35,22 @@ import org.slf4j.LoggerFactory;
  * {@code maxInFlight} runs are admitted: past that the reader waits, the cursor lags, and nothing is dropped.
  * Pairs deferred after a transient failure come back through {@link RetryDrain}.
  *
- * <p>Parts: {@link PartitionTable} (leases, cursors, partition count), {@link ScorerStates} (active scorers,
+ * <p>Parts: {@link PartitionTable} (leases, cursors, partition count), {@link ArrivalReader} (reading, filtering,
+ * sampling), {@link Dispatcher} (hand-off to the pools, back-pressure), {@link ScorerStates} (active scorers,
  * pauses), {@link WorkRunner} (running and settling pairs), {@link RetryDrain} (the retry queue),
- * {@link DurableWrites} (store writes retried until they succeed). This class reads and dispatches.
+ * {@link DurableWrites} (store writes retried until they succeed), {@link LoopSignal} (the loop's wait). This
+ * class runs the tail loop, answers the {@link Engine} queries and closes.
  */
 public final class MonitoringEngine implements Engine, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MonitoringEngine.class);
-    private static final int CPU_CHUNK = 64;
 
     private final Store store;
     private final EngineOptions options;
     private final EngineMetrics metrics;
-    private final Clock clock;
 
-    private final ExecutorService cpuPool;
-    private final ExecutorService ioPool;
-    private final Semaphore inFlight;
-    private final AtomicInteger running = new AtomicInteger();
+    private final Dispatcher dispatcher;
+    private final LoopSignal signal;
     private final RunTracker tracker = new RunTracker();
     private final Deferrals deferrals;
     private final PartitionTable table;
@@ -71,9 +59,6 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
     private final WorkRunner works;
     private final RetryDrain retries;
     private final ArrivalReader reader;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private boolean signalled;
     private volatile boolean stopping;
     private volatile long closeDeadline = Long.MAX_VALUE;
     private volatile Thread loop;
@@ -93,25 +78,18 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
         this.store = store;
         this.options = options;
         this.metrics = metrics;
-        this.clock = clock;
-        this.inFlight = new Semaphore(options.maxInFlight());
+        this.signal = new LoopSignal(() -> stopping);
+        this.dispatcher = new Dispatcher(options, this::runChunk, this::wakeUp);
         this.deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
         this.table = new PartitionTable(store, options, ticker);
         this.states = new ScorerStates(source, options, clock, ticker);
         this.writes = new DurableWrites(store, options.engineId(),
                 () -> stopping && System.nanoTime() - closeDeadline > 0);
         this.works = new WorkRunner(store, runner, states, deferrals, writes, tracker, metrics, options, clock,
-                () -> stopping, this::finished);
+                () -> stopping, dispatcher::finished);
         this.reader = new ArrivalReader(store, table, states, sampling, deferrals, writes, metrics, options, clock,
-                this::dispatch);
-        this.retries = new RetryDrain(store, states, deferrals, options, clock, this::dispatch);
-        AtomicInteger n = new AtomicInteger();
-        this.cpuPool = Executors.newFixedThreadPool(options.cpuThreads(), r -> {
-            Thread t = new Thread(r, "vigil-cpu-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.ioPool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-io-", 0).factory());
+                dispatcher::dispatch);
+        this.retries = new RetryDrain(store, states, deferrals, options, clock, dispatcher::dispatch);
         metrics.bindGauges(this::queueDepth, this::cursorLag);
     }
 
@@ -129,7 +107,8 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
             throw new IllegalStateException("the engine was closed; build a new one");
         }
         table.checkPartitionCount();
-        loop = Thread.ofPlatform().name("vigil-engine-" + options.engineId()).daemon().start(this::run);
+        loop = Thread.ofPlatform().name("vigil-engine-" + options.engineId()).daemon()
+                .start(new TailLoop(table, reader, retries, signal, metrics, options, () -> stopping));
     }
 
     /**
@@ -161,7 +140,7 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
      */
     @Override
     public boolean isIdle() {
-        if (!isRunning() || running.get() > 0) {
+        if (!isRunning() || dispatcher.running() > 0) {
             return false;
         }
         Map<Integer, Partition> held = table.held();
@@ -185,13 +164,7 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
     /** Tells the engine new traces were stored (skips the poll wait). */
     @Override
     public void wakeUp() {
-        lock.lock();
-        try {
-            signalled = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        signal.signal();
     }
 
     /**
@@ -222,12 +195,7 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
     public boolean resume(ScorerKey key) {
         boolean wasPaused = states.clearPause(key);
         if (wasPaused) {
-            try {
-                int due = store.retries().makeDue(key.experimentId(), key.name(), key.version(), clock.instant());
-                LOG.info("scorer {} resumed; {} pending pair(s) are due now", key, due);
-            } catch (UnsupportedOperationException e) {
-                // a store without a retry queue: nothing was deferred
-            }
+            retries.makeDue(key);
             wakeUp();
         }
         return wasPaused;
@@ -236,7 +204,7 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
     /** @return scorer runs admitted and not yet finished */
     @Override
     public long queueDepth() {
-        return running.get();
+        return dispatcher.running();
     }
 
     /** @return how far the durable cursors are behind the newest arrival read (in arrival sequence numbers) */
@@ -283,101 +251,6 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
         return table.committedCursors();
     }
 
-    private void run() {
-        while (!stopping) {
-            try {
-                table.maintain(false);
-                boolean progressed = reader.readOnce();
-                table.commitAll();
-                progressed |= retries.drain(!table.held().isEmpty());
-                metrics.loopSucceeded();
-                if (!progressed) {
-                    await(options.pollInterval());
-                }
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable t) {
-                if (stopping) {
-                    break;
-                }
-                metrics.loopFailed(t);
-                LOG.warn("engine {}: tail loop failed, retrying in {}: {}", options.engineId(),
-                        options.pollInterval(), t.toString(), t);
-                await(options.pollInterval());
-            }
-        }
-    }
-
-    private void await(Duration d) {
-        lock.lock();
-        try {
-            if (!signalled && !stopping) {
-                wake.awaitNanos(d.toNanos());
-            }
-            signalled = false;
-        } catch (InterruptedException e) {
-            // closing
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void dispatch(List<Work> work) {
-        // a chunk never asks for more permits than exist (it would wait forever)
-        int chunkSize = Math.min(CPU_CHUNK, options.maxInFlight());
-        List<Work> chunk = new ArrayList<>(chunkSize);
-        for (Work w : work) {
-            if (workload(w.scorer().scorer()) == Scorer.Workload.IO) {
-                admit(1);
-                ioPool.execute(() -> works.runAll(List.of(w)));
-            } else {
-                chunk.add(w);
-                if (chunk.size() == chunkSize) {
-                    submitChunk(chunk);
-                    chunk = new ArrayList<>(chunkSize);
-                }
-            }
-        }
-        if (!chunk.isEmpty()) {
-            submitChunk(chunk);
-        }
-    }
-
-    private void submitChunk(List<Work> chunk) {
-        admit(chunk.size());
-        cpuPool.execute(() -> works.runAll(chunk));
-    }
-
-    /** Backpressure: blocks the reader until the work can be admitted. */
-    private void admit(int n) {
-        inFlight.acquireUninterruptibly(n);
-        running.addAndGet(n);
-    }
-
-    private static Scorer.Workload workload(Scorer s) {
-        try {
-            return s.workload() == null ? Scorer.Workload.CPU : s.workload();
-        } catch (RuntimeException e) {
-            return Scorer.Workload.CPU;
-        }
-    }
-
-    /** A chunk is done with: stored results let their partitions move on; the permits go back either way. */
-    private void finished(List<Work> chunk, boolean stored) {
-        if (stored) {
-            for (Work w : chunk) {
-                if (w.partition() != null) {
-                    w.partition().complete(w.seq());
-                }
-            }
-        }
-        running.addAndGet(-chunk.size());
-        inFlight.release(chunk.size());
-        if (stored && running.get() == 0) {
-            wakeUp();
-        }
-    }
-
     /**
      * Stops reading, waits up to the drain timeout for scorer runs in flight, saves the cursors and gives up the
      * leases. Runs not finished by then are scored again after a restart (their cursor was not moved past them).
@@ -400,18 +273,7 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        cpuPool.shutdown();
-        ioPool.shutdown();
-        try {
-            long left = Math.max(0, closeDeadline - System.nanoTime());
-            cpuPool.awaitTermination(left, TimeUnit.NANOSECONDS);
-            left = Math.max(0, closeDeadline - System.nanoTime());
-            ioPool.awaitTermination(left, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        cpuPool.shutdownNow();
-        ioPool.shutdownNow();
+        dispatcher.shutdown(closeDeadline);
         try {
             table.releaseAll();
         } catch (RuntimeException e) {
@@ -419,6 +281,10 @@ public final class MonitoringEngine implements Engine, AutoCloseable {
                     e.toString());
         }
         table.held().clear();
+    }
+
+    private void runChunk(List<Work> chunk) {
+        works.runAll(chunk);
     }
 
     /** @return the store this engine tails and writes to */

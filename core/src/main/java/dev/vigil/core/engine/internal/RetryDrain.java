@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  */
 final class RetryDrain {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RetryDrain.class);
+
     private final Store store;
     private final EngineOptions options;
     private final Clock clock;
@@ -70,5 +72,19 @@ final class RetryDrain {
         }
         dispatch.accept(todo);
         return true;
+    }
+
+    /**
+     * Makes a resumed scorer version's pairs in the retry queue due now.
+     *
+     * @param key the scorer version
+     */
+    void makeDue(dev.vigil.core.engine.ScorerKey key) {
+        try {
+            int due = store.retries().makeDue(key.experimentId(), key.name(), key.version(), clock.instant());
+            LOG.info("scorer {} resumed; {} pending pair(s) are due now", key, due);
+        } catch (UnsupportedOperationException e) {
+            // a store without a retry queue: nothing was deferred
+        }
     }
 }

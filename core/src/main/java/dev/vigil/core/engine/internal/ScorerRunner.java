@@ -12,10 +12,6 @@ import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.core.engine.Pauser;
 import dev.vigil.core.engine.ProviderLimit;
 import dev.vigil.core.engine.RetryPolicy;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +31,6 @@ import java.util.function.LongSupplier;
  * auth one, and record the others as error feedback.
  */
 public final class ScorerRunner implements AutoCloseable {
-
-    private static final int MAX_STACK_CHARS = 4_000;
 
     private final RetryPolicy retry;
     private final dev.failsafe.RetryPolicy<Object> failsafeRetry;
@@ -161,7 +155,7 @@ public final class ScorerRunner implements AutoCloseable {
     private Outcome attempts(Scorer scorer, String name, ScorerInput input, Duration timeout, long start,
             ProviderGate gate) {
         long timeoutNanos = timeout.toNanos();
-        Execution<Object> execution = Execution.of(failsafeRetry);
+        Execution<Object> execution = null; // made on the first failure: a call that succeeds at once needs none
         int attempt = 0;
         while (true) {
             attempt++;
@@ -219,12 +213,15 @@ public final class ScorerRunner implements AutoCloseable {
                         ? feedback.get(0).error() : null;
                 return new Outcome(feedback, ticker.getAsLong() - start, attempt, err, null);
             }
-            JudgeException judge = judgeCause(failure);
+            JudgeException judge = ScorerFailures.judgeCause(failure);
             FailureKind kind = kindOf(failure);
             if (gate != null && kind != null) {
-                gate.onFailure(kind, judge == null ? null : judge.retryAfter(), describe(failure));
+                gate.onFailure(kind, judge == null ? null : judge.retryAfter(), ScorerFailures.describe(failure));
             } else if (gate != null) {
                 gate.onScorerFailure();
+            }
+            if (execution == null) {
+                execution = Execution.of(failsafeRetry);
             }
             execution.recordException(failure);
             Duration retryAfter = judge == null ? null : judge.retryAfter();
@@ -251,7 +248,7 @@ public final class ScorerRunner implements AutoCloseable {
                     + (waitable ? "" : " (Retry-After " + retryAfter.toSeconds() + " s exceeds the "
                             + retry.maxElapsed().toSeconds() + " s of immediate retries)");
             return failed(name, dev.vigil.core.scorer.ResultLimits.error(
-                    new AssessmentError(code, message, judge != null ? null : stackTrace(failure))), start,
+                    new AssessmentError(code, message, judge != null ? null : ScorerFailures.stackTrace(failure))), start,
                     attempt, kind);
         }
     }
@@ -264,7 +261,7 @@ public final class ScorerRunner implements AutoCloseable {
      */
     static dev.failsafe.RetryPolicy<Object> failsafe(RetryPolicy policy) {
         dev.failsafe.RetryPolicyBuilder<Object> b = dev.failsafe.RetryPolicy.builder()
-                .handleIf((Object result, Throwable failure) -> failure != null && retryable(failure))
+                .handleIf((Object result, Throwable failure) -> failure != null && ScorerFailures.retryable(failure))
                 .withMaxAttempts(policy.maxAttempts());
         if (policy.maxAttempts() > 1 && !policy.initialBackoff().isZero()) {
             if (policy.maxBackoff().compareTo(policy.initialBackoff()) > 0) {
@@ -279,15 +276,6 @@ public final class ScorerRunner implements AutoCloseable {
         return b.build();
     }
 
-    /**
-     * @param failure a scorer's failure
-     * @return true if trying again at once may help: a {@link JudgeException} of a retryable kind, or an I/O failure
-     */
-    static boolean retryable(Throwable failure) {
-        JudgeException judge = judgeCause(failure);
-        return judge != null ? judge.retryable()
-                : failure instanceof IOException || failure instanceof UncheckedIOException;
-    }
 
     /** MLflow's normalisation (ScorerResults), plus: non-finite numbers are garbage, the registered name wins. */
     private static List<Feedback> normalize(Scorer scorer, String name, Object raw) {
@@ -330,33 +318,8 @@ public final class ScorerRunner implements AutoCloseable {
         }
     }
 
-    /**
-     * @param failure what a scorer threw
-     * @return its kind: a {@link JudgeException}'s anywhere in the cause chain, {@link FailureKind#CONNECTION} for
-     *     an I/O failure, else null (a scorer's own failure)
-     */
-    public static FailureKind kindOf(Throwable failure) {
-        JudgeException judge = judgeCause(failure);
-        return judge != null ? judge.kind()
-                : failure instanceof IOException || failure instanceof UncheckedIOException
-                ? FailureKind.CONNECTION : null;
-    }
 
-    static JudgeException judgeCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof JudgeException j) {
-                return j;
-            }
-        }
-        return null;
-    }
 
-    private static String stackTrace(Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        String s = w.toString();
-        return s.length() > MAX_STACK_CHARS ? s.substring(0, MAX_STACK_CHARS) : s;
-    }
 
     /**
      * @param provider a provider key
@@ -373,25 +336,16 @@ public final class ScorerRunner implements AutoCloseable {
     }
 
     /**
-     * @param t a failure
-     * @return its message with the causes below it, class names where a message is missing (a bare
-     *     {@code ConnectException} says nothing with {@code getMessage()} alone)
+     * @param failure what a scorer threw
+     * @return its kind: a {@link JudgeException}'s anywhere in the cause chain, {@link FailureKind#CONNECTION} for
+     *     an I/O failure, else null (a scorer's own failure)
      */
+    public static FailureKind kindOf(Throwable failure) {
+        return ScorerFailures.kindOf(failure);
+    }
+
+    /** See {@link ScorerFailures#describe}. */
     static String describe(Throwable t) {
-        StringBuilder sb = new StringBuilder();
-        Throwable c = t;
-        for (int depth = 0; c != null && depth < 4; depth++, c = c.getCause() == c ? null : c.getCause()) {
-            String m = c.getMessage();
-            String part = c instanceof JudgeException && m != null ? m
-                    : c.getClass().getName() + (m == null ? "" : ": " + m);
-            if (sb.length() > 0) {
-                sb.append(" (caused by ");
-            }
-            sb.append(part);
-        }
-        for (int i = sb.indexOf(" (caused by "); i >= 0; i = sb.indexOf(" (caused by ", i + 1)) {
-            sb.append(')');
-        }
-        return sb.length() > 1_000 ? sb.substring(0, 1_000) + "…" : sb.toString();
+        return ScorerFailures.describe(t);
     }
 }

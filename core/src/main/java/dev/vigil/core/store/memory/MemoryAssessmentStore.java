@@ -61,14 +61,27 @@ final class MemoryAssessmentStore implements AssessmentStore {
     @Override
     public List<Assessment> upsertScorerFeedback(List<Assessment> assessments) {
         AssessmentRules.checkUpsertBatch(assessments, WriteLimits.DEFAULTS);
+        // outside the lock, so concurrent writers do it in parallel: the keys, and a copy with a new id of each
+        // assessment that has none, used if its key is not stored yet (a random id and a rebuilt record are the
+        // dearest part of an insert)
+        int n = assessments.size();
+        FeedbackKey[] keys = new FeedbackKey[n];
+        Assessment[] withNewId = new Assessment[n];
+        for (int i = 0; i < n; i++) {
+            Assessment a = assessments.get(i);
+            keys[i] = FeedbackKey.of(a);
+            if (a.assessmentId() == null) {
+                withNewId[i] = a.toBuilder().assessmentId(AssessmentRules.newId()).build();
+            }
+        }
         return store.write(() -> {
             for (Assessment a : assessments) {
                 requireTrace(a);
             }
-            List<Assessment> out = new ArrayList<>(assessments.size());
-            for (Assessment a : assessments) {
-                FeedbackKey key = FeedbackKey.of(a);
-                String existingId = scorerIndex.get(key);
+            Assessment[] out = new Assessment[n];
+            for (int i = 0; i < n; i++) {
+                Assessment a = assessments.get(i);
+                String existingId = scorerIndex.get(keys[i]);
                 Assessment stored;
                 if (existingId != null) {
                     Assessment old = byTrace.get(a.traceId()).get(existingId);
@@ -77,16 +90,17 @@ final class MemoryAssessmentStore implements AssessmentStore {
                     Trace trace = store.traceStore().traceLocked(a.traceId());
                     store.rollupStore().subtractLocked(trace, old);
                     store.rollupStore().addLocked(trace, stored);
+                } else if (a.assessmentId() == null) {
+                    stored = withNewId[i];
+                    insertLocked(stored);
                 } else {
-                    String id = a.assessmentId() != null && !ids.contains(a.assessmentId()) ? a.assessmentId()
-                            : AssessmentRules.newId();
-                    stored = a.assessmentId() == null || !id.equals(a.assessmentId())
-                            ? a.toBuilder().assessmentId(id).build() : a;
+                    stored = ids.contains(a.assessmentId())
+                            ? a.toBuilder().assessmentId(AssessmentRules.newId()).build() : a;
                     insertLocked(stored);
                 }
-                out.add(stored);
+                out[i] = stored;
             }
-            return List.copyOf(out);
+            return List.of(out);
         });
     }
 

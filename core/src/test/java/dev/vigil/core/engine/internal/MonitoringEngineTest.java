@@ -104,6 +104,33 @@ class MonitoringEngineTest {
     }
 
     @Test
+    void aBatchDispatchedInSlices_isScoredOncePerPair_andTheCursorEndsPastTheWholeBatch() {
+        Vigil vigil = vigil(memory(), b -> b.batchSize(5_000));
+        ExperimentHandle exp = vigil.experiment("shop");
+        for (String name : List.of("a", "b", "c")) {
+            exp.scorers().register(Scorers.code(name, in -> true)).start(SamplingConfig.of(1.0));
+        }
+        // stored before the engine starts: its first read takes all 700 arrivals, several slices of pairs
+        int n = 700;
+        assertThat(n * 3).isGreaterThan(4 * ArrivalReader.SLICE_PAIRS);
+        List<Trace> traces = new TraceGenerator(31, exp.id()).traces(n);
+        exp.log(traces);
+        vigil.startMonitoring();
+
+        Await.until("every pair scored", () -> countFeedback(exp, traces, "a") + countFeedback(exp, traces, "b")
+                + countFeedback(exp, traces, "c") == 3L * n);
+        Await.until("idle", () -> vigil.engine().isIdle());
+        for (Trace t : traces) {
+            for (String name : List.of("a", "b", "c")) {
+                assertThat(scorerFeedback(exp, t.traceId(), name)).hasSize(1);
+            }
+        }
+        assertThat(vigil.engine().cursorLag()).isZero();
+        assertThat(vigil.stats().tracesSeen()).isEqualTo(n);
+        assertThat(vigil.stats().scorer("a").scored()).isEqualTo(n);
+    }
+
+    @Test
     void filterThenSample_scoresExactlyTheSampledMatchingPairs() {
         Vigil vigil = vigil(memory());
         ExperimentHandle exp = vigil.experiment("shop");
