@@ -79,7 +79,7 @@ public class SamplerBenchmark {
                 }
                 words[i * 9 + w] = k;
             }
-            if (mixOnly(i) != vigil.hash(id, "safety")) {
+            if (mixOnly(i) != vigil.hash(id, "safety") || viaChars(id) != vigil.hash(id, "safety")) {
                 throw new IllegalStateException("vigilMixOnly does not compute the sampler's hash for " + id);
             }
         }
@@ -107,6 +107,41 @@ public class SamplerBenchmark {
         }
         b = step(b, words[o + 8]);
         return TraceIdHash.finish(a ^ Long.rotateLeft(b * C1, 31) ^ (35 + 1) * 0x9E3779B97F4A7C15L);
+    }
+
+    private final char[] buf = new char[64];
+
+    /** The same hash, the id's chars copied out first with getChars (an intrinsic) into a reused buffer. */
+    private long viaChars(String text) {
+        int n = text.length();
+        char[] c = n <= buf.length ? buf : new char[n];
+        text.getChars(0, n, c, 0);
+        long a = Sampler.DEFAULT_SEED;
+        long b = Sampler.DEFAULT_SEED ^ 0xC2B2AE3D27D4EB4FL;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            a = step(a, c[i] | (long) c[i + 1] << 16 | (long) c[i + 2] << 32 | (long) c[i + 3] << 48);
+            b = step(b, c[i + 4] | (long) c[i + 5] << 16 | (long) c[i + 6] << 32 | (long) c[i + 7] << 48);
+        }
+        if (i + 4 <= n) {
+            a = step(a, c[i] | (long) c[i + 1] << 16 | (long) c[i + 2] << 32 | (long) c[i + 3] << 48);
+            i += 4;
+        }
+        if (i < n) {
+            long k = 0;
+            for (int shift = 0; i < n; i++, shift += 16) {
+                k |= (long) c[i] << shift;
+            }
+            b = step(b, k);
+        }
+        return TraceIdHash.finish(a ^ Long.rotateLeft(b * C1, 31) ^ (n + 1) * 0x9E3779B97F4A7C15L);
+    }
+
+    /** @return an experiment: the same hash reading the id through one getChars copy instead of charAt (no faster) */
+    @Benchmark
+    public boolean vigilViaChars() {
+        int i = next = (next + 1) & 1023;
+        return Sampler.keep(viaChars(mlflowIds[i]), threshold);
     }
 
     /** @return Vigil's decision computed from pre-packed words (the hash arithmetic alone) */
