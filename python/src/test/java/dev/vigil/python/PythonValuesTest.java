@@ -108,7 +108,7 @@ class PythonValuesTest {
                 from mlflow.entities import Feedback
 
                 def deep(outputs):
-                    return Feedback(value=json.dumps(outputs)[:40])
+                    return Feedback(value=json.dumps(outputs)[:60])
                 """, Isolation.IN_PROCESS);
         List<Object> withNulls = new java.util.ArrayList<>();
         withNulls.add(null);
