@@ -18,9 +18,9 @@ import java.util.Objects;
  * {@value #LOAD_BUDGET_PROPERTY}, {@value #ALLOCATION_BUDGET_PROPERTY}, {@value #OUTPUT_LIMIT_PROPERTY}); the
  * message of a scorer stopped by a limit names the limit and how to raise it.
  *
- * <p>The optimizing Truffle runtime is used when the JVM has it and {@link Builder#optimizingRuntime} is on (the
- * default, also settable with {@code -Dvigil.python.optimizing=false}); without it GraalPy runs interpreted and
- * one warning is logged.
+ * <p>The optimizing Truffle runtime is used when the JVM has it (JVMCI); without it GraalPy runs interpreted and one
+ * warning is logged. {@link Builder#optimizingRuntime} off ({@code -Dvigil.python.optimizing=false}) cannot turn it
+ * off in a CONSTRAINED engine: it logs one warning and {@link #optimizing()} reports the truth.
  */
 public final class PythonSandbox implements AutoCloseable {
     /** Default time budget of one call. */
@@ -207,7 +207,15 @@ public final class PythonSandbox implements AutoCloseable {
             return this;
         }
 
-        /** @param on use the optimizing Truffle runtime when the JVM has it @return this */
+        /**
+         * Whether to use the optimizing Truffle runtime when the JVM has it. Off takes effect only on a JVM started
+         * without JVMCI (it then runs interpreted anyway): a CONSTRAINED engine cannot switch the optimizing runtime
+         * off, so with JVMCI the scorers stay compiled, a warning is logged and {@link PythonSandbox#optimizing()}
+         * reports true.
+         *
+         * @param on use the optimizing Truffle runtime when the JVM has it
+         * @return this
+         */
         public Builder optimizingRuntime(boolean on) {
             this.optimizingRuntime = on;
             return this;

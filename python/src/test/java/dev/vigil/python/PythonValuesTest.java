@@ -92,4 +92,68 @@ class PythonValuesTest {
         assertThat(f.error().code()).isEqualTo("AttributeError");
         assertThat(f.error().message()).isEqualTo("AttributeError: 'list' object has no attribute 'get'");
     }
+
+    private static Object nested(int depth) {
+        Object v = "leaf";
+        for (int i = 0; i < depth; i++) {
+            v = i % 2 == 0 ? List.of(v) : Map.of("k", v);
+        }
+        return v;
+    }
+
+    @org.junit.jupiter.api.Test
+    void nestedNullsAndDepth_copyAsPythonNone_tooDeepFailsTheCall() throws Exception {
+        PythonScorer s = TestSandboxes.scorer("deep", """
+                import json
+                from mlflow.entities import Feedback
+
+                def deep(outputs):
+                    return Feedback(value=json.dumps(outputs)[:60])
+                """, Isolation.IN_PROCESS);
+        List<Object> withNulls = new java.util.ArrayList<>();
+        withNulls.add(null);
+        Map<String, Object> inner = new java.util.LinkedHashMap<>();
+        inner.put("a", null);
+        inner.put("b", List.of(1L, 2.5, false));
+        withNulls.add(inner);
+        Feedback nulls = (Feedback) s.score(ScorerInput.ofRecord(Map.of(), withNulls, null));
+        assertThat(nulls.error()).as("%s", nulls).isNull();
+        assertThat(nulls.value()).isEqualTo("[null, {\"a\": null, \"b\": [1, 2.5, false]}]");
+
+        Feedback ok = (Feedback) s.score(ScorerInput.ofRecord(Map.of(), nested(100), null));
+        assertThat(ok.error()).as("%s", ok).isNull();
+        assertThat((String) ok.value()).startsWith("{\"k\": [{\"k\": [");
+
+        Feedback tooDeep = (Feedback) s.score(ScorerInput.ofRecord(Map.of(), nested(260), null));
+        assertThat(tooDeep.error()).isNotNull();
+        // Past ~200 levels the copy (or Python's recursion limit, which GraalPy may reach first) fails the call.
+        assertThat(tooDeep.error().code()).isIn("ValueError", "RecursionError");
+    }
+
+    @org.junit.jupiter.api.Test
+    void classBasedScorer_getsTheSameReadOnlyCopies() throws Exception {
+        PythonScorer s = TestSandboxes.scorer("cls", """
+                from mlflow.genai.scorers import Scorer
+                from mlflow.entities import Feedback
+
+                class Probe(Scorer):
+                    def __call__(self, *, inputs, outputs):
+                        try:
+                            outputs["tags"].append("x")
+                            appended = "allowed"
+                        except TypeError as e:
+                            appended = str(e)
+                        return Feedback(value={"dict": type(inputs).__name__,
+                                               "list": isinstance(outputs["tags"], list),
+                                               "tags": list(outputs["tags"]), "append": appended})
+
+                cls = Probe()
+                """, Isolation.IN_PROCESS);
+        Feedback f = (Feedback) s.score(ScorerInput.ofRecord(Map.of("q", "x"), Map.of("tags", List.of("a")), null));
+        assertThat(f.error()).as("%s", f).isNull();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> v = (Map<String, Object>) f.value();
+        assertThat(v).containsEntry("dict", "dict").containsEntry("list", true).containsEntry("tags", List.of("a"));
+        assertThat((String) v.get("append")).contains("read-only");
+    }
 }

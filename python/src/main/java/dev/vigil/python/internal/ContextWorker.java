@@ -219,8 +219,8 @@ final class ContextWorker implements Runnable {
             r = fn.execute(GuestArguments.session(c.session));
         } else {
             ScorerInput in = c.input;
-            r = fn.execute(GuestArguments.wrap(in.inputs()), GuestArguments.wrap(in.outputs()),
-                    GuestArguments.wrap(in.expectations()), GuestArguments.trace(in.trace()));
+            r = fn.execute(PackedArgument.of(in.inputs()), PackedArgument.of(in.outputs()),
+                    PackedArgument.of(in.expectations()), GuestArguments.trace(in.trace()));
         }
         runtime.recordCall(System.nanoTime() - started);
         return GuestResults.read(code.name(), r, output.size() == 0 ? null : output.text(),

@@ -48,6 +48,7 @@ public final class InProcessRuntime implements ScorerRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessRuntime.class);
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final AtomicBoolean WARNED_INTERPRETED = new AtomicBoolean();
+    private static final AtomicBoolean WARNED_SWITCH_IGNORED = new AtomicBoolean();
     private static final long WATCH_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * How long a caller spins for its result before parking, when recent calls were that short. Bounded by time,
@@ -90,21 +91,17 @@ public final class InProcessRuntime implements ScorerRuntime {
                 .out(OutputStream.nullOutputStream())
                 .err(new EngineLog())
                 .option("engine.WarnInterpreterOnly", "false");
-        Engine built;
-        if (!settings.optimizingRuntime()) {
-            try {
-                built = b.option("engine.Compilation", "false").build();
-            } catch (IllegalArgumentException noSuchOption) {
-                // Without JVMCI the runtime is the interpreter already and has no such option to set.
-                built = Engine.newBuilder("python").sandbox(SandboxPolicy.CONSTRAINED)
-                        .out(OutputStream.nullOutputStream()).err(new EngineLog())
-                        .option("engine.WarnInterpreterOnly", "false").build();
-            }
-        } else {
-            built = b.build();
+        // The runtime is the JVM's: with JVMCI it is the optimizing one, and a CONSTRAINED engine cannot turn its
+        // compilation off (engine.Compilation is refused up to TRUSTED), so optimizingRuntime(false) cannot pick the
+        // interpreter here; optimizing() reports what the engine is and a warning says why the switch had no effect.
+        this.engine = b.build();
+        this.optimizing = !"Interpreted".equals(engine.getImplementationName());
+        if (!settings.optimizingRuntime() && optimizing && WARNED_SWITCH_IGNORED.compareAndSet(false, true)) {
+            LOG.warn("optimizingRuntime(false) / -Dvigil.python.optimizing=false has no effect: this JVM has "
+                    + "the optimizing Truffle runtime (JVMCI) and a CONSTRAINED sandbox cannot switch its compilation "
+                    + "off. To run Python scorers on the interpreter, start the JVM without -XX:+EnableJVMCI and "
+                    + "--upgrade-module-path.");
         }
-        this.engine = built;
-        this.optimizing = settings.optimizingRuntime() && !"Interpreted".equals(engine.getImplementationName());
         if (settings.optimizingRuntime() && !optimizing && WARNED_INTERPRETED.compareAndSet(false, true)) {
             LOG.warn("Python scorers run on the GraalPy interpreter: this JVM lacks the optimizing Truffle runtime "
                     + "(add -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=<the GraalVM "

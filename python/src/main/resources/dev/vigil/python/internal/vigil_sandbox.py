@@ -367,6 +367,25 @@ def _freeze(v, depth=0):
     return v
 
 
+def _thaw(p, depth=0):
+    """Copies a scorer argument packed by Java (PackedArgument: [kinds, ...] per container, kinds = "d" or "l" then
+    one letter per value: s scalar, n null, c nested container) into read-only Python dicts and lists: one host read
+    per key and value, recursing only where Java says "container"."""
+    if p is None or isinstance(p, _NoneType):
+        return None
+    if type(p) in _SCALARS:
+        return p
+    if depth > 200:
+        raise ValueError("scorer argument nested deeper than 200 levels")
+    k = p[0]
+    m = len(k)
+    if k[0] == "d":
+        return _FrozenDict({p[2 * j - 1]: (p[2 * j] if k[j] == "s" else None if k[j] == "n"
+                                           else _thaw(p[2 * j], depth + 1)) for j in range(1, m)})
+    return _FrozenList([p[j] if k[j] == "s" else None if k[j] == "n" else _thaw(p[j], depth + 1)
+                        for j in range(1, m)])
+
+
 # ---------------------------------------------------------------------------------------------- the trace
 class _ReadOnly:
     __slots__ = ()
@@ -731,7 +750,7 @@ def load(name, source, entry):
     closure = func.__closure__
     base = dict(ns)
     # Only the arguments the scorer takes are copied into Python values (a trace is wrapped, never copied).
-    args = ", ".join("%s=%s" % (p, "_t" if p == "trace" else "_freeze(_" + p[0] + ")") for p in params)
+    args = ", ".join("%s=%s" % (p, "_t" if p == "trace" else "_thaw(_" + p[0] + ")") for p in params)
     wants_trace = "trace" in params
     # A fresh copy of the module namespace per call: a scorer's global rebinds never leak into the next call.
     src = ("def _call(_i, _o, _e, _t):\n"
@@ -740,7 +759,7 @@ def load(name, source, entry):
            "    %s\n"
            "    return _convert(f(%s))\n") % ("_t = None if _t is None else _Trace(_t)" if wants_trace else "pass", args)
     env = {"_FT": _FunctionType, "_code": fcode, "_base": base, "_fname": fname, "_defaults": defaults,
-           "_closure": closure, "_kwd": kwdefaults, "_convert": _convert, "_Trace": _Trace, "_freeze": _freeze}
+           "_closure": closure, "_kwd": kwdefaults, "_convert": _convert, "_Trace": _Trace, "_thaw": _thaw}
     exec(src, env)
     return _guard(env["_call"])
 
@@ -775,7 +794,7 @@ def _class_call(instance, params):
     def _call(i, o, e, t):
         values = {"inputs": i, "outputs": o, "expectations": e,
                   "trace": None if not wants_trace or t is None else _Trace(t)}
-        return _convert(instance(**{p: values[p] for p in params}))
+        return _convert(instance(**{p: values[p] if p == "trace" else _thaw(values[p]) for p in params}))
     return _call
 
 
