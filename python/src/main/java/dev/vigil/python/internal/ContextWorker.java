@@ -166,7 +166,7 @@ final class ContextWorker implements Runnable {
         if (aborted) {
             // Let the reaper finish with this context before the next call runs in it, so its interrupt
             // cannot land on another scorer's call.
-            InProcessRuntime.awaitLatch(c.cancelled, settings.cancelGrace().multipliedBy(3));
+            CallStopper.awaitLatch(c.cancelled, settings.cancelGrace().multipliedBy(3));
             // A context interrupted mid-call can be left with broken state (a print cut off by the interrupt
             // left sys.stdout raising BrokenPipeError in the next scorer's call): never reuse it.
             replace = true;

@@ -6,32 +6,16 @@ import dev.vigil.spi.model.AssessmentError;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.ScorerInput;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Source;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Python scorers in this JVM: one shared GraalPy {@link Engine} under {@link SandboxPolicy#CONSTRAINED} and a pool
@@ -40,15 +24,16 @@ import org.slf4j.LoggerFactory;
  * watchdog: past the time budget, or when the worker thread's allocated bytes pass the allocation budget, it
  * returns an error feedback at once and a reaper interrupts the context, then closes it, and the worker builds a
  * fresh one. A call's time budget starts when its worker starts running the scorer: building a context (after a
- * replaced one) and loading the scorer's source come first, under the load budget. A worker stuck in an operation that ignores both (an intrinsic such as {@code sum(range(10**12))}) is
- * written off: a new worker takes its place so the pool keeps its capacity, and the scorer is reported through
- * {@code onWrittenOff} to be quarantined.
+ * replaced one) and loading the scorer's source come first, under the load budget. A worker stuck in an operation
+ * that ignores both (an intrinsic such as {@code sum(range(10**12))}) is written off: a new worker takes its place
+ * so the pool keeps its capacity, and the scorer is reported through {@code onWrittenOff} to be quarantined.
+ *
+ * <p>This class is the call path (hand-off to a worker through the queue, and the waiting caller's watchdog);
+ * {@link GuestEngine} builds the shared engine, {@link ContextPool} starts and replaces the workers
+ * ({@link ContextWorker}), and {@link CallStopper} ends the calls the watchdog aborted.
  */
 public final class InProcessRuntime implements ScorerRuntime {
-    private static final Logger LOG = LoggerFactory.getLogger(InProcessRuntime.class);
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static final AtomicBoolean WARNED_INTERPRETED = new AtomicBoolean();
-    private static final AtomicBoolean WARNED_SWITCH_IGNORED = new AtomicBoolean();
     private static final long WATCH_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * How long a caller spins for its result before parking, when recent calls were that short. Bounded by time,
@@ -61,16 +46,13 @@ public final class InProcessRuntime implements ScorerRuntime {
     private final Engine engine;
     private final Source harness;
     private final LinkedTransferQueue<InProcessCall> queue = new LinkedTransferQueue<>();
-    private final Set<ContextWorker> slots = ConcurrentHashMap.newKeySet();
-    private final ExecutorService reaper;
-    private final AtomicInteger slotNumbers = new AtomicInteger();
-    private final AtomicInteger writtenOff = new AtomicInteger();
+    private final ContextPool pool;
+    private final CallStopper stopper;
     /** 1 while a worker spins for the next call: at most one idle worker spins, the others park at once. */
     private final AtomicInteger spinningWorkers = new AtomicInteger();
     /** A moving average of recent calls' run time, in ns: callers do not spin for calls longer than their spin. */
     private volatile long recentCallNanos;
     private final boolean optimizing;
-    private final boolean settleBeforeReturning;
     private volatile boolean closed;
 
     /** @param settings the sandbox settings */
@@ -85,41 +67,14 @@ public final class InProcessRuntime implements ScorerRuntime {
      */
     public InProcessRuntime(SandboxSettings settings, boolean settleBeforeReturning) {
         this.settings = settings;
-        this.settleBeforeReturning = settleBeforeReturning;
-        Engine.Builder b = Engine.newBuilder("python")
-                .sandbox(SandboxPolicy.CONSTRAINED)
-                .out(OutputStream.nullOutputStream())
-                .err(new EngineLog())
-                .option("engine.WarnInterpreterOnly", "false");
-        // The runtime is the JVM's: with JVMCI it is the optimizing one, and a CONSTRAINED engine cannot turn its
-        // compilation off (engine.Compilation is refused up to TRUSTED), so optimizingRuntime(false) cannot pick the
-        // interpreter here; optimizing() reports what the engine is and a warning says why the switch had no effect.
-        this.engine = b.build();
-        this.optimizing = !"Interpreted".equals(engine.getImplementationName());
-        if (!settings.optimizingRuntime() && optimizing && WARNED_SWITCH_IGNORED.compareAndSet(false, true)) {
-            LOG.warn("optimizingRuntime(false) / -Dvigil.python.optimizing=false has no effect: this JVM has "
-                    + "the optimizing Truffle runtime (JVMCI) and a CONSTRAINED sandbox cannot switch its compilation "
-                    + "off. To run Python scorers on the interpreter, start the JVM without -XX:+EnableJVMCI and "
-                    + "--upgrade-module-path.");
-        }
-        if (settings.optimizingRuntime() && !optimizing && WARNED_INTERPRETED.compareAndSet(false, true)) {
-            LOG.warn("Python scorers run on the GraalPy interpreter: this JVM lacks the optimizing Truffle runtime "
-                    + "(add -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=<the GraalVM "
-                    + "compiler jars>; see the README, 'Python scorers'). CPU-heavy scorers run about 10x slower.");
-        }
-        try (InputStream in = InProcessRuntime.class.getResourceAsStream("vigil_sandbox.py")) {
-            if (in == null) {
-                throw new IllegalStateException("vigil_sandbox.py is missing from the vigil-python jar");
-            }
-            this.harness = Source.newBuilder("python", new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    "vigil_sandbox.py").build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        this.reaper = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("vigil-python-reaper")
-                .unstarted(r));
+        GuestEngine guest = GuestEngine.open(settings);
+        this.engine = guest.engine();
+        this.harness = guest.harness();
+        this.optimizing = guest.optimizing();
+        this.pool = new ContextPool(this);
+        this.stopper = new CallStopper(settings, pool, settleBeforeReturning);
         for (int i = 0; i < settings.contexts(); i++) {
-            startSlot();
+            pool.startWorker();
         }
     }
 
@@ -165,13 +120,7 @@ public final class InProcessRuntime implements ScorerRuntime {
 
     /** @return how many worker threads were written off since start */
     public int writtenOffThreads() {
-        return writtenOff.get();
-    }
-
-    private void startSlot() {
-        ContextWorker s = new ContextWorker(this, "vigil-python-" + slotNumbers.incrementAndGet());
-        slots.add(s);
-        s.thread.start();
+        return pool.writtenOff();
     }
 
     @Override
@@ -266,35 +215,21 @@ public final class InProcessRuntime implements ScorerRuntime {
             long remaining = c.deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
                 if (c.abort()) {
-                    String message;
-                    if (loading && !c.analyze) {
-                        c.limitHit = "its " + LimitMessages.describe(settings.loadBudget()) + " load budget";
-                        message = LimitMessages.loadTimeout(c.code.name(), settings.loadBudget());
-                    } else {
-                        Duration budget = c.analyze ? settings.loadBudget() : settings.timeBudget();
-                        c.limitHit = LimitMessages.timeLimit(budget);
-                        message = c.analyze ? LimitMessages.loadTimeout(c.code.name(), budget)
-                                : LimitMessages.timeout(c.code.name(), budget);
-                    }
-                    return stopWith(c, "TIMEOUT", message);
+                    return stopper.timedOut(c, loading);
                 }
                 continue;
             }
             if (allocationBudget > 0) {
                 long allocated = THREADS.getThreadAllocatedBytes(c.slot.threadId) - c.allocStart;
                 if (allocated > allocationBudget && c.abort()) {
-                    c.limitHit = LimitMessages.memoryLimit(allocationBudget);
-                    return stopWith(c, "MEMORY_BUDGET_EXCEEDED", LimitMessages.memory(c.code.name(),
-                            allocationBudget));
+                    return stopper.allocatedTooMuch(c, allocationBudget);
                 }
             }
             // The harness makes print raise past the output limit; a scorer that swallows that and prints on
             // (or writes to sys.__stdout__) is stopped here once it has had the cancel grace to end on its own.
             long exceeded = c.slot.output.exceededAtNanos();
             if (exceeded != 0 && System.nanoTime() - exceeded > settings.cancelGrace().toNanos() && c.abort()) {
-                c.limitHit = LimitMessages.outputLimit(settings.outputLimitBytes());
-                return stopWith(c, "OUTPUT_LIMIT_EXCEEDED", LimitMessages.output(c.code.name(),
-                        settings.outputLimitBytes()));
+                return stopper.printedTooMuch(c);
             }
             LockSupport.parkNanos(c, Math.min(WATCH_SLICE_NANOS, remaining));
         }
@@ -312,89 +247,9 @@ public final class InProcessRuntime implements ScorerRuntime {
         }
     }
 
-    /** Answers an aborted call with an error feedback (and what it printed), and stops it. */
-    private Outcome stopWith(InProcessCall c, String code, String message) {
-        String out = c.slot.output.text();
-        stopAborted(c);
-        return new Outcome(error(code, message, out), true);
-    }
-
     static Feedback error(String code, String message, String output) {
         return Feedback.error(new AssessmentError(code, message,
                 output == null || output.isEmpty() ? null : "--- scorer output ---\n" + output));
-    }
-
-    private void stopAborted(InProcessCall c) {
-        if (settleBeforeReturning) {
-            cancel(c);
-        } else {
-            reaper.execute(() -> cancel(c));
-        }
-    }
-
-    /** Stops an aborted call: interrupt, then close, then write the worker off. Runs on a reaper thread. */
-    private void cancel(InProcessCall c) {
-        try {
-            stop(c);
-        } finally {
-            c.cancelled.countDown();
-        }
-    }
-
-    private void stop(InProcessCall c) {
-        if (c.finished.getCount() == 0) {
-            return;
-        }
-        ContextWorker slot = c.slot;
-        Context ctx = slot.context;
-        Duration grace = settings.cancelGrace();
-        if (ctx != null) {
-            try {
-                ctx.interrupt(grace);
-            } catch (TimeoutException | RuntimeException e) {
-                LOG.debug("interrupt of scorer '{}' did not complete: {}", c.code.name(), e.toString());
-            }
-        }
-        if (awaitFinished(c, grace)) {
-            return;
-        }
-        if (ctx != null) {
-            slot.closing = true;
-            // close(true) on a thread stuck in an intrinsic can block its caller: give it a thread of its own.
-            Thread.ofPlatform().daemon().name("vigil-python-closer").start(() -> {
-                try {
-                    ctx.close(true);
-                } catch (RuntimeException e) {
-                    LOG.debug("close of a stuck context failed: {}", e.toString());
-                }
-            });
-        }
-        if (awaitFinished(c, grace)) {
-            return;
-        }
-        slot.writtenOff = true;
-        slots.remove(slot);
-        writtenOff.incrementAndGet();
-        if (!closed) {
-            startSlot();
-        }
-        String reason = LimitMessages.writtenOff(c.code.name(), c.limitHit == null
-                ? LimitMessages.timeLimit(settings.timeBudget()) : c.limitHit);
-        LOG.warn(reason);
-        c.onWrittenOff.accept(reason);
-    }
-
-    private static boolean awaitFinished(InProcessCall c, Duration d) {
-        return awaitLatch(c.finished, d);
-    }
-
-    static boolean awaitLatch(CountDownLatch latch, Duration d) {
-        try {
-            return latch.await(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     @Override
@@ -403,20 +258,11 @@ public final class InProcessRuntime implements ScorerRuntime {
             return;
         }
         closed = true;
-        for (int i = 0; i < slots.size() + 1; i++) {
+        for (int i = 0; i < pool.size() + 1; i++) {
             queue.put(InProcessCall.POISON);
         }
-        reaper.shutdownNow();
-        for (ContextWorker s : List.copyOf(slots)) {
-            Context ctx = s.context;
-            if (ctx != null) {
-                try {
-                    ctx.interrupt(Duration.ofMillis(500));
-                } catch (TimeoutException | RuntimeException ignored) {
-                    // best effort: the worker threads are daemons
-                }
-            }
-        }
+        stopper.shutdown();
+        pool.interruptAll();
     }
 
 }
