@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads the store's trace arrivals for the partitions this engine holds: for each complete, settled trace and each
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ArrivalReader {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ArrivalReader.class);
 
     /** Pairs dispatched per slice of a batch, at the least (unless the batch ends first). */
     static final int SLICE_PAIRS = 256;
@@ -137,17 +134,7 @@ final class ArrivalReader {
         metrics.traceSeen(t.experimentId());
         ScorerInput input = null;
         for (ActiveScorer s : states.active(t.experimentId())) {
-            if (!s.sampling().isActive() || !states.inSnapshot(s)) {
-                continue;
-            }
-            boolean match;
-            try {
-                match = s.filter().test(t);
-            } catch (RuntimeException ex) {
-                LOG.warn("filter of scorer {} failed on trace {}: {}", s.key(), t.traceId(), ex.toString());
-                match = false;
-            }
-            if (match && sampling.keep(t.traceId(), s.name(), s.sampling().sampleRate())) {
+            if (states.selects(s, t, sampling)) {
                 if (states.isPaused(s.key())) {
                     deferNow.add(deferrals.whilePaused(s, t.traceId(), states.pauseReason(s.key()), now));
                     continue;

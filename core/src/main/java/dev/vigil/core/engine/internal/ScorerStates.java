@@ -4,6 +4,7 @@ import dev.vigil.spi.store.PendingRetry;
 import dev.vigil.core.engine.EngineOptions;
 import dev.vigil.core.engine.ScorerKey;
 import dev.vigil.core.engine.ScorerStatus;
+import dev.vigil.spi.model.Trace;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -172,5 +173,23 @@ final class ScorerStates {
         authFailures.remove(key);
         ScorerStatus s = statuses.remove(key);
         return s != null && s.state() == ScorerStatus.State.PAUSED;
+    }
+
+    /**
+     * Whether an active scorer of this snapshot scores a trace: its sampling is on, its filter matches (a filter that
+     * throws is logged and counts as no match) and the sampler keeps the trace at its rate.
+     */
+    boolean selects(ActiveScorer s, Trace t, SamplingDecision sampling) {
+        if (!s.sampling().isActive() || !inSnapshot(s)) {
+            return false;
+        }
+        boolean match;
+        try {
+            match = s.filter().test(t);
+        } catch (RuntimeException ex) {
+            LOG.warn("filter of scorer {} failed on trace {}: {}", s.key(), t.traceId(), ex.toString());
+            match = false;
+        }
+        return match && sampling.keep(t.traceId(), s.name(), s.sampling().sampleRate());
     }
 }

@@ -163,17 +163,7 @@ public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
             metrics.traceSeen(t.experimentId());
             ScorerInput input = null;
             for (ActiveScorer s : states.active(t.experimentId())) {
-                if (!s.sampling().isActive() || !states.inSnapshot(s)) {
-                    continue;
-                }
-                boolean match;
-                try {
-                    match = s.filter().test(t);
-                } catch (RuntimeException ex) {
-                    LOG.warn("filter of scorer {} failed on trace {}: {}", s.key(), t.traceId(), ex.toString());
-                    match = false;
-                }
-                if (match && sampling.keep(t.traceId(), s.name(), s.sampling().sampleRate())) {
+                if (states.selects(s, t, sampling)) {
                     if (hasRetryQueue && states.isPaused(s.key())) {
                         deferNow.add(deferrals.whilePaused(s, t.traceId(), states.pauseReason(s.key()), now));
                         continue;
