@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@link ScorerRunner}), at most {@code parallelism} at once, and stores their feedback in one write. A run that
  * ends on a transient or authentication failure after the immediate retries is not stored: the pair is deferred
  * with the engine's back-off ({@link Deferrals}) and handed back to the job, which owns it; once a pair has failed
- * {@code maxRetries} later attempts as well, the job gives it up and stores the last failure as error feedback.
+ * {@code maxRetries} later attempts as well, the job gives it up and stores the last failure as error feedback (a run
+ * the provider's open circuit breaker refused is not one of those attempts: it never reached the provider).
  * Permanent failures (bad request, refusal, unparseable answer, a scorer's exception) become error feedback at once.
  */
 final class PairScorer {
@@ -123,9 +124,13 @@ final class PairScorer {
             }
             if (o.transientFailure() || o.authFailure()) {
                 metrics.failed(p.spec().name(), o.failure().code());
-                PendingRetry next = deferrals.afterFailure(p.previous(), new ScorerKey(experimentId,
-                        p.spec().name(), p.spec().version()), p.trace().traceId(), o.kind(), o.failure().message(),
-                        now);
+                ScorerKey key = new ScorerKey(experimentId, p.spec().name(), p.spec().version());
+                // a run the provider's breaker refused never reached it: not one of the pair's later attempts
+                PendingRetry next = o.providerRefused()
+                        ? deferrals.afterRefusal(p.previous(), key, p.trace().traceId(), o.kind(),
+                                o.failure().message(), now)
+                        : deferrals.afterFailure(p.previous(), key, p.trace().traceId(), o.kind(),
+                                o.failure().message(), now);
                 if (next.attempts() <= maxRetries) {
                     // deferred, not failed: no error row; the job tries the pair again when it is due
                     deferred.add(next);

@@ -54,6 +54,28 @@ public final class Deferrals {
     }
 
     /**
+     * A run the provider's open circuit breaker refused, keyed by scorer version: it never reached the provider, so
+     * it is not counted as a failed attempt (a pair read now still gets its first entry); it is due after the same
+     * back-off as the pair's last failure.
+     *
+     * @param previous the pair's queue entry when this run was itself a later attempt, else null
+     * @param key the scorer version
+     * @param traceId the trace
+     * @param kind the failure kind
+     * @param message the refusal's message
+     * @param now the current time
+     * @return the pair's next queue entry
+     */
+    public PendingRetry afterRefusal(PendingRetry previous, ScorerKey key, String traceId, FailureKind kind,
+            String message, Instant now) {
+        if (previous == null) {
+            return afterFailure(null, key, traceId, kind, message, now);
+        }
+        return new PendingRetry(key.experimentId(), traceId, key.name(), key.version(), previous.attempts(),
+                previous.firstFailedAt(), now.plus(delay(previous.attempts())), kind, message);
+    }
+
+    /**
      * @param previous the pair's queue entry when this run was itself a later attempt, else null
      * @param s the scorer version
      * @param traceId the trace

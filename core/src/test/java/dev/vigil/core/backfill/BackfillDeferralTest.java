@@ -158,6 +158,53 @@ class BackfillDeferralTest {
     }
 
     @Test
+    void runsTheOpenBreakerRefused_doNotCountAsLaterAttempts_soHealthyPairsAreNotGivenUp() {
+        Store store = Stores.open("memory:", StoreOptions.withClock(clock));
+        toClose.add(store);
+        Vigil vigil = vigil(store, 1); // one later attempt only
+        ExperimentHandle exp = vigil.experiment("shop");
+        List<Trace> traces = new TraceGenerator(34, exp.id(), START, Duration.ofSeconds(1)).traces(10);
+        exp.log(traces);
+        // the five oldest traces always fail (2 tries each): 10 failures in a row open the provider's breaker, which
+        // then refuses the five healthy pairs without calling the judge, on every pass while it stays open
+        Set<String> down = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 5; i++) {
+            down.add(traces.get(i).traceId());
+        }
+        Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+        exp.scorers().register(flakyJudge(down, runs, Integer.MAX_VALUE / 4, null)).start(SamplingConfig.of(1.0))
+                .stop();
+        String job = exp.backfill(List.of(BackfillScorer.of("judge", 1.0)), START, START.plusSeconds(3600));
+        Await.until("the scan ended with deferred pairs", () -> {
+            BackfillProgress p = exp.backfillProgress(job);
+            return p.scanned() == 10 && p.deferred() == 10;
+        }, () -> exp.backfillProgress(job));
+        assertThat(runs.keySet()).as("the breaker opened after the failing pairs: no healthy pair reached the judge")
+                .isEqualTo(down);
+
+        advanceUntil("job finished", Duration.ofSeconds(30), () -> exp.backfillProgress(job).status().isTerminal(),
+                () -> exp.backfillProgress(job));
+        BackfillProgress p = exp.backfillProgress(job);
+        assertThat(p.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(p.gaveUp()).as(p.toString()).isEqualTo(5);
+        assertThat(p.scored()).as(p.toString()).isEqualTo(5);
+        for (Trace t : traces) {
+            List<Assessment> a = feedback(exp, t.traceId(), "judge");
+            if (down.contains(t.traceId())) {
+                assertThat(a).singleElement().satisfies(x -> assertThat(x.feedback().error().code())
+                        .isEqualTo("OVERLOADED"));
+                // the first run's 2 tries, then the one later attempt: 2 tries, or 1 when it was the breaker's
+                // trial call (a failed trial re-opens the breaker, which refuses the run's second try)
+                assertThat(runs.get(t.traceId()).get()).as("first run + 1 later attempt, however often the breaker"
+                        + " refused the pair in between").isBetween(3, 4);
+            } else {
+                assertThat(a).as("a healthy pair is scored, not given up for calls never made").singleElement()
+                        .satisfies(x -> assertThat(x.feedback().value()).isEqualTo("yes"));
+            }
+        }
+    }
+
+    @Test
     void deferredPairs_areResumedFromTheCheckpoint_byTheNextProcess() {
         Store store = Stores.open("memory:", StoreOptions.withClock(clock));
         toClose.add(store);

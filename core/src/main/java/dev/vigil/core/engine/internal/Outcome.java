@@ -14,13 +14,30 @@ import java.util.List;
  * @param attempts how many attempts were made
  * @param failure the failure when the run failed, else null
  * @param kind the kind of the provider failure that ended the run, or null (success, or a scorer's own exception)
+ * @param providerRefused true when the provider's open circuit breaker refused the run before any of its attempts
+ *     reached the provider, so it says nothing new about the pair (a backfill does not count it against the
+ *     pair's later attempts)
  */
 public record Outcome(List<Feedback> feedback, long durationNanos, int attempts, AssessmentError failure,
-        FailureKind kind) {
+        FailureKind kind, boolean providerRefused) {
 
     /** Freezes. */
     public Outcome {
         feedback = List.copyOf(feedback);
+    }
+
+    /**
+     * A run whose last attempt was made (or that made none for a reason other than the breaker).
+     *
+     * @param feedback the feedback
+     * @param durationNanos how long the run took
+     * @param attempts how many attempts were made
+     * @param failure the failure, or null
+     * @param kind the provider failure's kind, or null
+     */
+    public Outcome(List<Feedback> feedback, long durationNanos, int attempts, AssessmentError failure,
+            FailureKind kind) {
+        this(feedback, durationNanos, attempts, failure, kind, false);
     }
 
     /** @return true if the run failed */

@@ -176,8 +176,10 @@ public final class ScorerRunner implements AutoCloseable {
                 JudgeException open = new JudgeException(FailureKind.OVERLOADED, "provider '" + gate.provider()
                         + "' failed " + ProviderGate.BREAKER_FAILURES + " times in a row; circuit open, not calling it"
                         + " for another " + gate.breakerRemaining().toMillis() + " ms (" + gate.breakerCause() + ")");
-                return failed(name, new AssessmentError(open.code(), "scorer '" + name + "' not run: "
-                        + open.getMessage(), null), start, attempt, open.kind());
+                AssessmentError refused = new AssessmentError(open.code(), "scorer '" + name + "' not run: "
+                        + open.getMessage(), null);
+                return new Outcome(List.of(Feedback.error(refused).withName(name)), ticker.getAsLong() - start,
+                        attempt, refused, open.kind(), attempt == 1); // refused before any call of this run
             }
             try (Watchdog.Watch watch = watchdog.start(timeoutNanos)) {
                 try {
