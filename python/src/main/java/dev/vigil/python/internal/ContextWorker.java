@@ -39,7 +39,7 @@ final class ContextWorker implements Runnable {
     final Thread thread;
     final long threadId;
     final BoundedOutput output;
-    final Map<Long, Value> loaded = new HashMap<>();
+    final Map<Long, LoadedScorer> loaded = new HashMap<>();
     volatile Context context;
     volatile boolean writtenOff;
     volatile boolean closing;
@@ -202,11 +202,12 @@ final class ContextWorker implements Runnable {
 
     private Object call(InProcessCall c) {
         ScorerCode code = c.code;
-        Value fn = loaded.get(code.id());
-        if (fn == null) {
-            fn = load.execute(code.name(), code.source(), code.entry());
-            loaded.put(code.id(), fn);
+        LoadedScorer scorer = loaded.get(code.id());
+        if (scorer == null) {
+            scorer = LoadedScorer.of(load.execute(code.name(), code.source(), code.entry()));
+            loaded.put(code.id(), scorer);
         }
+        Value fn = scorer.fn();
         c.allocStart = THREADS.getCurrentThreadAllocatedBytes();
         c.deadlineNanos = System.nanoTime() + settings.timeBudget().toNanos();
         c.loading = false;
@@ -219,8 +220,11 @@ final class ContextWorker implements Runnable {
             r = fn.execute(GuestArguments.session(c.session));
         } else {
             ScorerInput in = c.input;
-            r = fn.execute(PackedArgument.of(in.inputs()), PackedArgument.of(in.outputs()),
-                    PackedArgument.of(in.expectations()), GuestArguments.trace(in.trace()));
+            // Only the arguments the scorer takes are packed; it never sees the others.
+            r = fn.execute(scorer.inputs() ? PackedArgument.of(in.inputs()) : null,
+                    scorer.outputs() ? PackedArgument.of(in.outputs()) : null,
+                    scorer.expectations() ? PackedArgument.of(in.expectations()) : null,
+                    GuestArguments.trace(in.trace()));
         }
         runtime.recordCall(System.nanoTime() - started);
         return GuestResults.read(code.name(), r, output.size() == 0 ? null : output.text(),

@@ -350,40 +350,137 @@ _SCALARS = (str, int, float, bool)
 _NoneType = type(None)
 
 
-def _freeze(v, depth=0):
-    """Copies a JSON value handed over from Java (host maps and lists) into read-only Python dicts and lists."""
+_MAX_DEPTH = 200  # PackedArgument.MAX_DEPTH: how deep containers may nest below the top-level one
+_TOO_DEEP = ("scorer argument nested deeper than %d levels: inputs, outputs, expectations and trace values may "
+             "nest objects and arrays at most %d levels below the top-level one" % (_MAX_DEPTH, _MAX_DEPTH))
+_dict_new = dict.__new__
+_dict_update = dict.update
+_END = object()
+
+
+def _frozen_dict(pairs):
+    """A _FrozenDict of an iterable of (key, value) pairs, filled through dict's own update (the type's is
+    read-only)."""
+    d = _dict_new(_FrozenDict)
+    _dict_update(d, pairs)
+    return d
+
+
+def _host_children(v):
+    """(is_dict, iterator of (key, value)) of a host map, or (False, iterator of (None, value)) of a host list."""
+    if hasattr(v, "keys"):
+        return True, ((k, v[k]) for k in v.keys())
+    return False, ((None, x) for x in v)
+
+
+def _freeze(v):
+    """Copies a JSON value handed over from Java as host maps and lists (GuestArguments proxies: trace values, and
+    arguments PackedArgument could not pack) into read-only Python dicts and lists. Iterative (an explicit stack),
+    so the depth limit is what applies, never Python's recursion limit."""
     # A Java null inside a host map or list is GraalPy's ForeignNone: a NoneType subclass that passes `is None` but
     # that json and friends reject, so the copy holds Python's own None, never v itself.
     if v is None or isinstance(v, _NoneType):
         return None
-    if type(v) in _SCALARS:
+    if type(v) in _SCALARS or not (hasattr(v, "keys") or hasattr(v, "__len__")):
         return v
-    if depth > 200:
-        raise ValueError("scorer argument nested deeper than 200 levels")
-    if hasattr(v, "keys"):
-        return _FrozenDict((k, _freeze(v[k], depth + 1)) for k in v.keys())
-    if hasattr(v, "__len__"):
-        return _FrozenList(_freeze(x, depth + 1) for x in v)
-    return v
+    is_dict, it = _host_children(v)
+    # One frame per open container: [is_dict, its children's iterator, its copied items, its key in its parent].
+    stack = [[is_dict, it, [], None]]
+    while True:
+        frame = stack[-1]
+        child = next(frame[1], _END)
+        if child is _END:
+            stack.pop()
+            items = frame[2]
+            frozen = _frozen_dict(items) if frame[0] else _FrozenList(items)
+            if not stack:
+                return frozen
+            parent = stack[-1]
+            parent[2].append((frame[3], frozen) if parent[0] else frozen)
+            continue
+        key, c = child
+        if c is None or isinstance(c, _NoneType):
+            c = None
+        elif type(c) not in _SCALARS and (hasattr(c, "keys") or hasattr(c, "__len__")):
+            if len(stack) > _MAX_DEPTH:
+                raise ValueError(_TOO_DEEP)
+            is_dict, it = _host_children(c)
+            stack.append([is_dict, it, [], key])
+            continue
+        frame[2].append((key, c) if frame[0] else c)
 
 
-def _thaw(p, depth=0):
-    """Copies a scorer argument packed by Java (PackedArgument: [kinds, ...] per container, kinds = "d" or "l" then
-    one letter per value: s scalar, n null, c nested container) into read-only Python dicts and lists: one host read
-    per key and value, recursing only where Java says "container"."""
-    if p is None or isinstance(p, _NoneType):
-        return None
-    if type(p) in _SCALARS:
-        return p
-    if depth > 200:
-        raise ValueError("scorer argument nested deeper than 200 levels")
-    k = p[0]
-    m = len(k)
-    if k[0] == "d":
-        return _FrozenDict({p[2 * j - 1]: (p[2 * j] if k[j] == "s" else None if k[j] == "n"
-                                           else _thaw(p[2 * j], depth + 1)) for j in range(1, m)})
-    return _FrozenList([p[j] if k[j] == "s" else None if k[j] == "n" else _thaw(p[j], depth + 1)
-                        for j in range(1, m)])
+_SCALAR_OF = {"i": int, "f": float}
+
+
+def _unpack(p):
+    """Copies a scorer argument that PackedArgument packed into one string (MARK sep shape sep tokens...; see that
+    class) into read-only Python dicts and lists: one split, no host reads, iterative for nested values."""
+    parts = p[2:].split(p[1])
+    shape = parts[0]
+    if shape == "D":
+        it = iter(parts)
+        next(it)
+        return _frozen_dict(zip(it, it))
+    if shape == "L":
+        del parts[0]
+        return _FrozenList(parts)
+    if shape == "X":
+        raise ValueError(_TOO_DEEP)
+    kinds = parts[1]
+    t = 2
+    # One frame per open container: [is_dict, its items ([k, v, k, v, ...] for a dict), its key in its parent].
+    stack = []
+    frame = None
+    key = None
+    for c in kinds:
+        if c == ")":
+            items = frame[1]
+            if frame[0]:
+                it = iter(items)
+                v = _frozen_dict(zip(it, it))
+            else:
+                v = _FrozenList(items)
+            key = frame[2]
+            stack.pop()
+            if not stack:
+                return v
+            frame = stack[-1]
+            if frame[0]:
+                frame[1].append(key)
+            frame[1].append(v)
+            continue
+        if frame is not None and frame[0]:
+            key = parts[t]
+            t += 1
+        if c == "d" or c == "l":
+            if len(stack) > _MAX_DEPTH:
+                raise ValueError(_TOO_DEEP)
+            frame = [c == "d", [], key]
+            stack.append(frame)
+            continue
+        if c == "s":
+            v = parts[t]
+            t += 1
+        elif c == "i" or c == "f":
+            v = _SCALAR_OF[c](parts[t])
+            t += 1
+        else:
+            v = True if c == "T" else False if c == "F" else None
+        if frame is None:
+            return v
+        if frame[0]:
+            frame[1].append(key)
+        frame[1].append(v)
+    raise ValueError("malformed packed scorer argument")
+
+
+def _thaw(p):
+    """A scorer argument as Java hands it over (PackedArgument.of): a packed string, a scalar, None, or host proxies
+    (what could not be packed), copied into read-only Python values."""
+    if type(p) is str:
+        return _unpack(p) if p and p[0] == "\0" else p
+    return _freeze(p)
 
 
 # ---------------------------------------------------------------------------------------------- the trace
@@ -739,7 +836,7 @@ def load(name, source, entry):
     if _is_class_based(target):
         params = _params(func, skip_self=True)
         call = _class_call(target, params)
-        return _guard_session(call) if "session" in params else _guard(call)
+        return _guard_session(call) if "session" in params else _takes(_guard(call), params)
     params = _params(func)
     if "session" in params:
         return _guard_session(_session_call(func, ns, params))
@@ -761,7 +858,13 @@ def load(name, source, entry):
     env = {"_FT": _FunctionType, "_code": fcode, "_base": base, "_fname": fname, "_defaults": defaults,
            "_closure": closure, "_kwd": kwdefaults, "_convert": _convert, "_Trace": _Trace, "_thaw": _thaw}
     exec(src, env)
-    return _guard(env["_call"])
+    return _takes(_guard(env["_call"]), params)
+
+
+def _takes(guarded, params):
+    """Marks a trace scorer's call with the arguments it takes, "i", "o", "e" (Java packs only those)."""
+    guarded.vigil_takes = "".join(p[0] for p in ("inputs", "outputs", "expectations") if p in params)
+    return guarded
 
 
 def _session_args(s, params):
