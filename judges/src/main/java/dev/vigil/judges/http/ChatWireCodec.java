@@ -1,5 +1,6 @@
 package dev.vigil.judges.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -38,38 +39,52 @@ final class ChatWireCodec {
                 return null;
             }
         }
-        ByteArrayBuilder out = new ByteArrayBuilder(request.userPrompt().length() + 1024);
-        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            if (model != null) {
-                g.writeStringField("model", model);
+        JsonFactory factory = Json.mapper().getFactory();
+        // Buffers from the factory's recycler, as ObjectMapper.writeValueAsBytes does: only the result is allocated.
+        try (ByteArrayBuilder out = new ByteArrayBuilder(factory._getBufferRecycler())) {
+            try (JsonGenerator g = factory.createGenerator(out)) {
+                write(g, model, request, withSchema);
             }
-            g.writeArrayFieldStart("messages");
-            if (request.systemPrompt() != null) {
-                message(g, "system", request.systemPrompt());
-            }
-            message(g, "user", request.userPrompt());
-            g.writeEndArray();
-            for (Map.Entry<String, Object> p : request.parameters().entrySet()) {
-                g.writeFieldName(p.getKey());
-                g.writeTree(Json.toNode(p.getValue()));
-            }
-            if (withSchema) {
-                g.writeObjectFieldStart("response_format");
-                g.writeStringField("type", "json_schema");
-                g.writeObjectFieldStart("json_schema");
-                g.writeStringField("name", "judgement");
-                g.writeBooleanField("strict", true);
-                g.writeFieldName("schema");
-                g.writeRawValue(schemaJson(request.responseSchema()));
-                g.writeEndObject();
-                g.writeEndObject();
-            }
-            g.writeEndObject();
+            byte[] bytes = out.toByteArray();
+            out.release();
+            return bytes;
         } catch (IOException e) {
             throw new IllegalStateException("cannot happen: writing JSON to memory", e);
         }
-        return out.toByteArray();
+    }
+
+    private void write(JsonGenerator g, String model, JudgeRequest request, boolean withSchema) throws IOException {
+        g.writeStartObject();
+        if (model != null) {
+            g.writeStringField("model", model);
+        }
+        g.writeArrayFieldStart("messages");
+        if (request.systemPrompt() != null) {
+            message(g, "system", request.systemPrompt());
+        }
+        message(g, "user", request.userPrompt());
+        g.writeEndArray();
+        for (Map.Entry<String, Object> p : request.parameters().entrySet()) {
+            g.writeFieldName(p.getKey());
+            g.writeTree(Json.toNode(p.getValue()));
+        }
+        if (withSchema) {
+            g.writeObjectFieldStart("response_format");
+            g.writeStringField("type", "json_schema");
+            g.writeObjectFieldStart("json_schema");
+            g.writeStringField("name", "judgement");
+            g.writeBooleanField("strict", true);
+            g.writeFieldName("schema");
+            String raw = schemaJson(request.responseSchema());
+            if (raw != null) {
+                g.writeRawValue(raw);
+            } else {
+                g.writeTree(Json.toNode(request.responseSchema()));
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndObject();
     }
 
     private static void message(JsonGenerator g, String role, String content) throws IOException {
@@ -79,12 +94,19 @@ final class ChatWireCodec {
         g.writeEndObject();
     }
 
+    /**
+     * The schema's JSON text, kept for the frozen schema seen last; null when it holds a character beyond ASCII (raw
+     * text would then be encoded differently from a written string: surrogate pairs are escaped in strings).
+     */
     private String schemaJson(Map<String, Object> schema) throws IOException {
         SchemaText last = lastSchema;
         if (last != null && last.schema() == schema) {
             return last.json();
         }
         String json = Json.mapper().writeValueAsString(Json.toNode(schema));
+        if (!json.chars().allMatch(c -> c < 0x80)) {
+            json = null;
+        }
         if (Json.isFrozen(schema)) {
             lastSchema = new SchemaText(schema, json);
         }

@@ -94,6 +94,8 @@ class ChatWireCodecTest {
         assertThat(model.bodyBytes(first, true)).isEqualTo(treeBytes(model, first, true));
         assertThat(model.bodyBytes(other, true)).isEqualTo(treeBytes(model, other, true));
         assertThat(model.bodyBytes(first, true)).isEqualTo(treeBytes(model, first, true));
+        JudgeRequest labels = new JudgeRequest("s", "u", Map.of("enum", List.of("sí 😀", "no \ud83d")), Map.of());
+        assertThat(model.bodyBytes(labels, true)).isEqualTo(treeBytes(model, labels, true));
     }
 
     private static String answer(String content, String finish, String usage) {
