@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.vigil.spi.json.Json;
 import dev.vigil.spi.judge.JudgeRequest;
@@ -23,7 +24,7 @@ final class ChatWireCodec {
     private static final Set<String> BODY_FIELDS = Set.of("model", "messages", "response_format");
 
     /** The last schema written and its JSON: a judge sends the same frozen schema on every call. */
-    private record SchemaText(Map<String, Object> schema, String json) {}
+    private record SchemaText(Map<String, Object> schema, SerializedString json) {}
 
     private volatile SchemaText lastSchema;
 
@@ -75,7 +76,7 @@ final class ChatWireCodec {
             g.writeStringField("name", "judgement");
             g.writeBooleanField("strict", true);
             g.writeFieldName("schema");
-            String raw = schemaJson(request.responseSchema());
+            SerializedString raw = schemaJson(request.responseSchema());
             if (raw != null) {
                 g.writeRawValue(raw);
             } else {
@@ -98,19 +99,18 @@ final class ChatWireCodec {
      * The schema's JSON text, kept for the frozen schema seen last; null when it holds a character beyond ASCII (raw
      * text would then be encoded differently from a written string: surrogate pairs are escaped in strings).
      */
-    private String schemaJson(Map<String, Object> schema) throws IOException {
+    private SerializedString schemaJson(Map<String, Object> schema) throws IOException {
         SchemaText last = lastSchema;
         if (last != null && last.schema() == schema) {
             return last.json();
         }
         String json = Json.mapper().writeValueAsString(Json.toNode(schema));
-        if (!json.chars().allMatch(c -> c < 0x80)) {
-            json = null;
-        }
+        // SerializedString keeps its UTF-8 bytes once made: later calls copy them
+        SerializedString text = json.chars().allMatch(c -> c < 0x80) ? new SerializedString(json) : null;
         if (Json.isFrozen(schema)) {
-            lastSchema = new SchemaText(schema, json);
+            lastSchema = new SchemaText(schema, text);
         }
-        return json;
+        return text;
     }
 
     /** What the streaming read found; any field not seen stays at its default. */
