@@ -7,13 +7,16 @@ import dev.vigil.spi.store.support.RollupRules;
 import java.util.function.Supplier;
 
 /**
- * Rollups of a {@link MemoryStore}: a sorted map of rows, changed under the store's write lock by the assessment
- * store (each write) and the trace store (a trace re-stored in another hour or experiment moves its feedback).
- * Always ready: it starts empty with the store.
+ * Rollups of a {@link MemoryStore}: a sorted map of rows, changed by the assessment store (each write, under the
+ * store's write or shared lock) and the trace store (a trace re-stored in another hour or experiment moves its
+ * feedback, under the write lock). Feedback upserts of different traces run side by side under the shared lock, so
+ * every change and every read of the rows also holds this store's own monitor ({@code rowsLock}), for the few
+ * instructions of a row update. Always ready: it starts empty with the store.
  */
 final class MemoryRollupStore extends LockedRollupStore {
 
     private final MemoryStore store;
+    private final Object rowsLock = new Object();
 
     MemoryRollupStore(MemoryStore store) {
         this.store = store;
@@ -21,7 +24,11 @@ final class MemoryRollupStore extends LockedRollupStore {
 
     @Override
     protected <T> T read(Supplier<T> body) {
-        return store.read(body);
+        return store.read(() -> {
+            synchronized (rowsLock) {
+                return body.get();
+            }
+        });
     }
 
     @Override
@@ -38,18 +45,32 @@ final class MemoryRollupStore extends LockedRollupStore {
                     }
                 }
             }
-            return replaceLocked(experimentId, acc.rows());
+            synchronized (rowsLock) {
+                return replaceLocked(experimentId, acc.rows());
+            }
         });
     }
 
-    /** Call under the write lock: adds an assessment's contribution (nothing for one that is not scorer feedback). */
+    /**
+     * Call under the store's write or shared lock: adds an assessment's contribution (nothing for one that is not
+     * scorer feedback).
+     */
     void addLocked(Trace trace, Assessment a) {
-        applyLocked(RollupRules.contribution(trace.experimentId(), trace.info().requestTime(), a), 1);
+        apply(RollupRules.contribution(trace.experimentId(), trace.info().requestTime(), a), 1);
     }
 
-    /** Call under the write lock: takes an assessment's contribution out. */
+    /** Call under the store's write or shared lock: takes an assessment's contribution out. */
     void subtractLocked(Trace trace, Assessment a) {
-        applyLocked(RollupRules.contribution(trace.experimentId(), trace.info().requestTime(), a), -1);
+        apply(RollupRules.contribution(trace.experimentId(), trace.info().requestTime(), a), -1);
+    }
+
+    private void apply(dev.vigil.spi.store.Rollup delta, int sign) {
+        if (delta == null) {
+            return;
+        }
+        synchronized (rowsLock) {
+            applyLocked(delta, sign);
+        }
     }
 
     /** Call under the write lock: a trace re-stored in another hour or experiment takes its feedback along. */
