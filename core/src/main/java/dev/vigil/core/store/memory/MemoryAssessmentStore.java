@@ -60,7 +60,8 @@ final class MemoryAssessmentStore implements AssessmentStore {
             ids.add(stored.assessmentId());
             TraceAssessments per = of(trace.traceId());
             synchronized (per) {
-                insert(per, trace, stored, stored.scorerName() == null ? null : FeedbackKey.of(stored));
+                insert(per, stored, stored.scorerName() == null ? null : FeedbackKey.of(stored));
+                store.rollupStore().addLocked(trace, stored);
             }
             return stored;
         });
@@ -103,6 +104,7 @@ final class MemoryAssessmentStore implements AssessmentStore {
                 }
             }
             Assessment[] out = new Assessment[n];
+            MemoryRollupStore.Pending rollups = store.rollupStore().pending();
             for (int i = 0; i < n; i++) {
                 if (!first[i]) {
                     continue;
@@ -111,25 +113,26 @@ final class MemoryAssessmentStore implements AssessmentStore {
                 TraceAssessments per = of(trace.traceId());
                 synchronized (per) {
                     for (int j = i; j >= 0; j = next[j]) {
-                        out[j] = upsertOne(per, trace, assessments.get(j), keys[j], withNewId[j]);
+                        out[j] = upsertOne(per, trace, assessments.get(j), keys[j], withNewId[j], rollups);
                     }
                 }
             }
+            rollups.apply();
             return List.of(out);
         });
     }
 
     /** Call holding {@code per}'s monitor. */
     private Assessment upsertOne(TraceAssessments per, Trace trace, Assessment a, FeedbackKey key,
-            Assessment withNewId) {
+            Assessment withNewId, MemoryRollupStore.Pending rollups) {
         String existingId = per.keys.get(key);
         if (existingId != null) {
             Assessment old = per.byId.get(existingId);
             Assessment stored = AssessmentRules.replacing(a, old.assessmentId(), old.createTime());
             per.byId.put(existingId, stored); // keeps its place in creation order
             per.changed();
-            store.rollupStore().subtractLocked(trace, old);
-            store.rollupStore().addLocked(trace, stored);
+            rollups.subtract(trace, old);
+            rollups.add(trace, stored);
             return stored;
         }
         Assessment stored;
@@ -142,7 +145,8 @@ final class MemoryAssessmentStore implements AssessmentStore {
             stored = a.toBuilder().assessmentId(AssessmentRules.newId()).build();
             ids.add(stored.assessmentId());
         }
-        insert(per, trace, stored, key);
+        insert(per, stored, key);
+        rollups.add(trace, stored);
         return stored;
     }
 
@@ -192,11 +196,13 @@ final class MemoryAssessmentStore implements AssessmentStore {
         return byTrace.computeIfAbsent(traceId, t -> new TraceAssessments());
     }
 
-    /** Call holding {@code per}'s monitor, with the assessment's id already taken in {@link #ids}. */
-    private void insert(TraceAssessments per, Trace trace, Assessment a, FeedbackKey key) {
+    /**
+     * Call holding {@code per}'s monitor, with the assessment's id already taken in {@link #ids}; the caller adds its
+     * rollup contribution.
+     */
+    private void insert(TraceAssessments per, Assessment a, FeedbackKey key) {
         per.byId.put(a.assessmentId(), a);
         per.changed();
-        store.rollupStore().addLocked(trace, a);
         if (key != null) {
             per.keys.putIfAbsent(key, a.assessmentId());
             scoredTraces.computeIfAbsent(new ScorerRef(key.scorerName(), key.scorerVersion()),

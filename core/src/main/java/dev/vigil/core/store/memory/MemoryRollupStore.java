@@ -2,8 +2,11 @@ package dev.vigil.core.store.memory;
 
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.Trace;
+import dev.vigil.spi.store.Rollup;
 import dev.vigil.spi.store.support.LockedRollupStore;
 import dev.vigil.spi.store.support.RollupRules;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -64,7 +67,52 @@ final class MemoryRollupStore extends LockedRollupStore {
         apply(RollupRules.contribution(trace.experimentId(), trace.info().requestTime(), a), -1);
     }
 
-    private void apply(dev.vigil.spi.store.Rollup delta, int sign) {
+    /** @return an empty set of changes for one feedback batch */
+    Pending pending() {
+        return new Pending();
+    }
+
+    /**
+     * The rollup changes of one feedback batch, summed per row by the writing thread outside the rows' monitor and
+     * applied in one short section ({@link #apply}): a batch of the engine touches a few rows many times (one per
+     * scorer and hour), so the threads that upsert side by side meet on the monitor once per batch, not once per
+     * assessment. Used by one thread.
+     */
+    final class Pending {
+        private final Map<Rollup.Key, Rollup> added = new HashMap<>();
+        private final Map<Rollup.Key, Rollup> taken = new HashMap<>();
+
+        private Pending() {}
+
+        /** Adds an assessment's contribution (nothing for one that is not scorer feedback). */
+        void add(Trace trace, Assessment a) {
+            sum(added, RollupRules.contribution(trace.experimentId(), trace.info().requestTime(), a));
+        }
+
+        /** Takes an assessment's contribution out. */
+        void subtract(Trace trace, Assessment a) {
+            sum(taken, RollupRules.contribution(trace.experimentId(), trace.info().requestTime(), a));
+        }
+
+        /** Applies the changes to the rows: the additions first, so a replaced row never passes through empty. */
+        void apply() {
+            if (added.isEmpty() && taken.isEmpty()) {
+                return;
+            }
+            synchronized (rowsLock) {
+                added.values().forEach(r -> applyLocked(r, 1));
+                taken.values().forEach(r -> applyLocked(r, -1));
+            }
+        }
+
+        private static void sum(Map<Rollup.Key, Rollup> into, Rollup delta) {
+            if (delta != null) {
+                into.merge(delta.key(), delta, Rollup::plus);
+            }
+        }
+    }
+
+    private void apply(Rollup delta, int sign) {
         if (delta == null) {
             return;
         }
