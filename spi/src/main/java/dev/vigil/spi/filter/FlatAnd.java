@@ -46,7 +46,6 @@ final class FlatAnd implements Predicate<Trace> {
     private final boolean testsEnd;
     private final long endLo;
     private final long endHi;
-    private final boolean testsSpans;
     private final String spanType;
     private final String spanName;
     private final Predicate<Trace> rest;
@@ -69,7 +68,6 @@ final class FlatAnd implements Predicate<Trace> {
         endHi = s.end == null ? 0 : s.end.hi();
         spanType = s.spanType == null ? null : s.spanType.value();
         spanName = s.spanName == null ? null : s.spanName.value();
-        testsSpans = spanType != null || spanName != null;
         this.rest = rest;
     }
 
@@ -127,22 +125,32 @@ final class FlatAnd implements Predicate<Trace> {
                 }
             }
         }
-        if (testsSpans && !spansMatch(t.spans())) {
+        // some span has the type, and some span (not necessarily the same) the name: one plain loop each, written
+        // out here rather than called (C2 declined to inline a helper here as "too big" for its call frequency)
+        String type = spanType;
+        if (type != null) {
+            List<Span> spans = t.spans();
+            int k = 0;
+            for (int n = spans.size(); k < n && !type.equals(spans.get(k).spanType()); k++) {
+                // next span
+            }
+            if (k == spans.size()) {
+                return false;
+            }
+        }
+        if (spanName != null && !anySpanName(t.spans(), spanName)) {
             return false;
         }
         return rest == null || rest.test(t);
     }
 
-    /** @return true if some span has the type (when tested) and some span, not necessarily the same, the name */
-    private boolean spansMatch(List<Span> spans) {
-        boolean typeFound = spanType == null;
-        boolean nameFound = spanName == null;
-        for (int k = 0, n = spans.size(); k < n && !(typeFound && nameFound); k++) {
-            Span s = spans.get(k);
-            typeFound = typeFound || spanType.equals(s.spanType());
-            nameFound = nameFound || spanName.equals(s.name());
+    private static boolean anySpanName(List<Span> spans, String name) {
+        for (int k = 0, n = spans.size(); k < n; k++) {
+            if (name.equals(spans.get(k).name())) {
+                return true;
+            }
         }
-        return typeFound && nameFound;
+        return false;
     }
 
     @Override
