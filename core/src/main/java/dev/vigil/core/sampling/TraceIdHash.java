@@ -22,6 +22,12 @@ import java.nio.charset.StandardCharsets;
  * benchmarks/README.md) and is several times slower on a 35-character MLflow id ({@code tr-} + 32 hex digits),
  * because it encodes the string to UTF-8 first and hashes 128 bits; packing four code units per word and running
  * two lanes keeps a decision within a small factor of OpenTelemetry's, which reads only 16 hex digits.
+ *
+ * <p>Reading: a text of eight or more chars is copied out once as its ISO-8859-1 bytes (one short-lived array of
+ * its length) and read eight chars per step, each byte widened to its 16-bit code unit; that is the definition's
+ * value whenever every char is below 256, which the copy proves unless it holds a {@code '?'} (the encoding of any
+ * other char). Other texts, shorter ones and those holding a {@code '?'}, are read a char at a time
+ * ({@link #absorbChars}, the definition as written).
  */
 final class TraceIdHash {
 
