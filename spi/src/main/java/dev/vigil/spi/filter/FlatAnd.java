@@ -49,6 +49,7 @@ final class FlatAnd implements Predicate<Trace> {
     private final String spanType;
     private final String spanName;
     private final Predicate<Trace> rest;
+    private final boolean testsOthers;
 
     private FlatAnd(Slots s, Predicate<Trace> rest) {
         testsState = s.state != null;
@@ -69,6 +70,7 @@ final class FlatAnd implements Predicate<Trace> {
         spanType = s.spanType == null ? null : s.spanType.value();
         spanName = s.spanName == null ? null : s.spanName.value();
         this.rest = rest;
+        testsOthers = metadataKey != null || testsTimestamp || testsEnd || spanName != null || rest != null;
     }
 
     /**
@@ -93,6 +95,8 @@ final class FlatAnd implements Predicate<Trace> {
 
     @Override
     public boolean test(Trace t) {
+        // The slots of the commonest filters first, written out in this method; the others in othersHold, so that
+        // this method stays small enough (under C2's 325-byte limit for a hot method) to be inlined into a caller.
         TraceInfo i = t.info();
         if (testsState && i.state() != state) {
             return false;
@@ -100,33 +104,12 @@ final class FlatAnd implements Predicate<Trace> {
         if (tagKey != null && !tagValue.equals(i.tags().get(tagKey))) {
             return false;
         }
-        if (metadataKey != null && !metadataValue.equals(i.traceMetadata().get(metadataKey))) {
-            return false;
-        }
-        if (testsTimestamp) {
-            long v = i.timestampMs();
-            if (v < timestampLo || v > timestampHi) {
-                return false;
-            }
-        }
-        if (testsDuration || testsEnd) {
+        if (testsDuration) {
             Long d = i.executionDurationMs();
-            if (d == null) {
+            if (d == null || d < durationLo || d > durationHi) {
                 return false;
-            }
-            long ms = d;
-            if (testsDuration && (ms < durationLo || ms > durationHi)) {
-                return false;
-            }
-            if (testsEnd) {
-                long end = i.timestampMs() + ms;
-                if (end < endLo || end > endHi) {
-                    return false;
-                }
             }
         }
-        // some span has the type, and some span (not necessarily the same) the name: one plain loop each, written
-        // out here rather than called (C2 declined to inline a helper here as "too big" for its call frequency)
         String type = spanType;
         if (type != null) {
             List<Span> spans = t.spans();
@@ -138,6 +121,31 @@ final class FlatAnd implements Predicate<Trace> {
                 return false;
             }
         }
+        return !testsOthers || othersHold(t, i);
+    }
+
+    /** The metadata, timestamp, end-time and span-name slots, then the rest. */
+    private boolean othersHold(Trace t, TraceInfo i) {
+        if (metadataKey != null && !metadataValue.equals(i.traceMetadata().get(metadataKey))) {
+            return false;
+        }
+        if (testsTimestamp) {
+            long v = i.timestampMs();
+            if (v < timestampLo || v > timestampHi) {
+                return false;
+            }
+        }
+        if (testsEnd) {
+            Long d = i.executionDurationMs();
+            if (d == null) {
+                return false;
+            }
+            long end = i.timestampMs() + d;
+            if (end < endLo || end > endHi) {
+                return false;
+            }
+        }
+        // some span has the type, and some span (not necessarily the same) the name
         if (spanName != null && !anySpanName(t.spans(), spanName)) {
             return false;
         }
