@@ -151,18 +151,6 @@ public class SamplerBenchmark {
         return Sampler.keep(mixOnly(i), threshold);
     }
 
-    /**
-     * @return Vigil's decision with the id read a char at a time ({@code TraceIdHash.absorbChars}, the definition
-     *     and the fallback for non-Latin-1 text): the reference the Latin-1 read path of {@link #vigil} is measured
-     *     against
-     */
-    @Benchmark
-    public boolean vigilCharAt() {
-        int i = next = (next + 1) & 1023;
-        return Sampler.keep(TraceIdHash.finish(TraceIdHash.absorbChars(Sampler.DEFAULT_SEED, mlflowIds[i])),
-                threshold);
-    }
-
     /** @return Vigil's decision */
     @Benchmark
     public boolean vigil() {

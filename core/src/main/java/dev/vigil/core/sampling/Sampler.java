@@ -8,8 +8,7 @@ import dev.vigil.spi.InvalidInputException;
  * <p>A decision hashes the trace id (and, in {@linkplain #independent independent} mode, the scorer name) with a
  * seeded 64-bit hash and keeps the trace when the top 63 bits of the hash, read as an unsigned number, are below
  * {@code rate × 2^63}. The threshold is computed once per rate ({@link #threshold(double)}); the hot path is one
- * hash and one unsigned comparison ({@link #keep(long, long)}, which allocates nothing; the hash of an id of eight
- * or more chars copies its bytes once into a short-lived array, see {@code TraceIdHash}).
+ * hash and one unsigned comparison ({@link #keep(long, long)}), with no allocation.
  *
  * <ul>
  *   <li><b>Nested</b> (the default, {@link #nested(long)}): one hash per trace, whatever the scorer. A trace kept at

@@ -1,10 +1,5 @@
 package dev.vigil.core.sampling;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-
 /**
  * The seeded 64-bit hash behind sampling decisions. It must never change: stored samples, backfills and other
  * machines rely on it giving the same value for the same (seed, text).
@@ -22,12 +17,6 @@ import java.nio.charset.StandardCharsets;
  * benchmarks/README.md) and is several times slower on a 35-character MLflow id ({@code tr-} + 32 hex digits),
  * because it encodes the string to UTF-8 first and hashes 128 bits; packing four code units per word and running
  * two lanes keeps a decision within a small factor of OpenTelemetry's, which reads only 16 hex digits.
- *
- * <p>Reading: a text of eight or more chars is copied out once as its ISO-8859-1 bytes (one short-lived array of
- * its length) and read eight chars per step, each byte widened to its 16-bit code unit; that is the definition's
- * value whenever every char is below 256, which the copy proves unless it holds a {@code '?'} (the encoding of any
- * other char). Other texts, shorter ones and those holding a {@code '?'}, are read a char at a time
- * ({@link #absorbChars}, the definition as written).
  */
 final class TraceIdHash {
 
@@ -44,81 +33,6 @@ final class TraceIdHash {
      * @return the running state after absorbing the text (feed to {@link #absorb} again, or {@link #finish})
      */
     static long absorb(long seed, String text) {
-        int n = text.length();
-        if (n >= FAST_MIN) {
-            // A Latin-1 string (every char below 256: all trace ids in practice) copies out as its bytes in one
-            // arraycopy; reading them eight at a time costs far less than a charAt (with its checks) per char.
-            // Any other string encodes with '?' for each char above 255, which the fast path detects.
-            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-            if (bytes.length == n) {
-                return absorbLatin1(seed, text, bytes, n);
-            }
-        }
-        return absorbChars(seed, text);
-    }
-
-    /** Below this length the copy costs more than it saves. */
-    private static final int FAST_MIN = 8;
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long QUESTION_MARKS = 0x3F3F3F3F3F3F3F3FL;
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-
-    /**
-     * The definition on the text's ISO-8859-1 bytes: each byte widened to a 16-bit code unit is the char itself
-     * when the text is Latin-1, which every byte that is not {@code '?'} proves (a char above 255 encodes as
-     * {@code '?'}); a text holding a {@code '?'} is absorbed again by {@link #absorbChars}.
-     */
-    private static long absorbLatin1(long seed, String text, byte[] bytes, int n) {
-        long a = seed;
-        long b = seed ^ LANE;
-        long question = 0; // the high bit of a byte set where that byte may be '?'
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            long x = (long) LONGS.get(bytes, i);
-            long y = x ^ QUESTION_MARKS;
-            question |= (y - ONES) & ~y & HIGHS; // non-zero iff some byte of y is zero
-            a = step(a, widen(x & 0xFFFFFFFFL));
-            b = step(b, widen(x >>> 32));
-        }
-        if (i + 4 <= n) {
-            long x = (int) INTS.get(bytes, i) & 0xFFFFFFFFL;
-            long y = x ^ (QUESTION_MARKS >>> 32);
-            question |= (y - (ONES >>> 32)) & ~y & (HIGHS >>> 32);
-            a = step(a, widen(x));
-            i += 4;
-        }
-        if (i < n) {
-            long k = 0;
-            for (int shift = 0; i < n; i++, shift += 16) {
-                int c = bytes[i] & 0xFF;
-                question |= c == '?' ? 1 : 0;
-                k |= (long) c << shift;
-            }
-            b = step(b, k);
-        }
-        if (question != 0) {
-            return absorbChars(seed, text);
-        }
-        return close(a, b, n);
-    }
-
-    /** Four bytes in the low 32 bits, each widened to a 16-bit lane: the word of those four Latin-1 chars. */
-    private static long widen(long x) {
-        x = (x | x << 16) & 0x0000FFFF0000FFFFL;
-        return (x | x << 8) & 0x00FF00FF00FF00FFL;
-    }
-
-    /**
-     * The definition read a char at a time: for any text (the reference the Latin-1 path must equal).
-     *
-     * @param seed the seed
-     * @param text the text
-     * @return the running state after absorbing the text
-     */
-    static long absorbChars(long seed, String text) {
         int n = text.length();
         // Two lanes, even words in one and odd words in the other: their dependency chains run in parallel,
         // which halves the latency of a 35-character id compared with one lane.
@@ -140,14 +54,8 @@ final class TraceIdHash {
             }
             b = step(b, k);
         }
-        return close(a, b, n);
-    }
-
-    /**
-     * Closes the text: folds lane b into a (multiplied and rotated, so swapping lanes changes the result) and adds
-     * the length, which tells "a" from "a\0" and, in a pair, where the first text ends.
-     */
-    private static long close(long a, long b, int n) {
+        // Close the text: fold lane b into a (multiplied and rotated, so swapping lanes changes the result) and
+        // add the length, which tells "a" from "a\0" and, in a pair, where the first text ends.
         return a ^ Long.rotateLeft(b * C1, 31) ^ (n + 1) * P1;
     }
 
