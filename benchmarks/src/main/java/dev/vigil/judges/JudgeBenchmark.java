@@ -41,7 +41,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *       limits and retry bookkeeping, provider body, HTTP to a scripted OpenAI server on loopback, parsing, feedback
  *       with accounting); cache off so every call goes out;</li>
  *   <li>{@code rawHttpClient}: the reference — the same POST of a pre-built body with a bare {@link HttpClient} to
- *       the same server, reading the body as a string.</li>
+ *       the same server, reading the body as a string;</li>
+ *   <li>{@code rawHttpClientInlineExecutor}: the same with the executor Vigil's shared client uses
+ *       ({@code Runnable::run}: the answer handled on the selector thread, no hand-off to a pool thread), to tell
+ *       the client's configuration apart from the judge's own work.</li>
  * </ul>
  * Overhead = vigil / rawHttpClient − 1 (target ≤ 10%).
  */
@@ -57,6 +60,7 @@ public class JudgeBenchmark {
     private ScorerInput input;
     private JudgeSpec safety;
     private HttpClient rawClient;
+    private HttpClient rawInlineClient;
     private HttpRequest rawRequest;
 
     @Setup(Level.Trial)
@@ -69,6 +73,7 @@ public class JudgeBenchmark {
         input = input();
         safety = BuiltInSpecs.of("safety", Map.of());
         rawClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        rawInlineClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run).build();
         // The same bytes the judge sends: system prompt, rendered user prompt, JSON schema.
         String prompt = safety.questions(input).get(0).prompt() + safety.format().instruction();
         String body = Json.write(Map.of("model", "gpt-4o-mini",
@@ -114,5 +119,10 @@ public class JudgeBenchmark {
     @Benchmark
     public Object rawHttpClient() throws Exception {
         return rawClient.send(rawRequest, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Benchmark
+    public Object rawHttpClientInlineExecutor() throws Exception {
+        return rawInlineClient.send(rawRequest, HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -76,7 +76,7 @@ public final class LlmJudge implements Scorer, SessionScorer {
         this.spec = b.spec;
         this.runtime = runtime;
         this.modelUri = modelUri;
-        this.parameters = Map.copyOf(b.parameters);
+        this.parameters = frozen(b.parameters);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("judge", spec.kind());
         config.put("model", modelUri);
@@ -90,8 +90,14 @@ public final class LlmJudge implements Scorer, SessionScorer {
         }
         this.definition = new ScorerDefinition(KIND, config);
         this.source = AssessmentSource.llmJudge(modelUri);
-        this.schema = spec.format().schema();
+        this.schema = frozen(spec.format().schema());
         this.instruction = spec.format().instruction();
+    }
+
+    // Frozen once, so the JudgeRequest of every call shares them instead of copying them (Json.freeze keeps frozen values).
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> frozen(Map<String, Object> map) {
+        return (Map<String, Object>) Json.freeze(map);
     }
 
     @Override

@@ -55,11 +55,16 @@ public record PriceTable(Map<String, Price> prices) {
      * @return the cost in USD, or empty when the model has no price or the tokens are unknown
      */
     public Optional<Double> cost(String modelUri, long inputTokens, long outputTokens) {
+        if (prices.isEmpty()) {
+            return Optional.empty();
+        }
         Price p = prices.get(modelUri);
         if (p == null) {
-            int i = modelUri.indexOf(':');
-            String name = modelUri.substring(i + 1).replaceFirst("^/+", "");
-            p = prices.get(name);
+            int from = modelUri.indexOf(':') + 1;
+            while (from < modelUri.length() && modelUri.charAt(from) == '/') {
+                from++;
+            }
+            p = prices.get(modelUri.substring(from));
         }
         if (p == null || inputTokens < 0 || outputTokens < 0) {
             return Optional.empty();

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vigil.core.scorer.ScorerCodecs;
 import dev.vigil.core.scorer.Scorers;
-import dev.vigil.core.session.TurnsJudgeAccess;
 import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.spi.scorer.ScorerDefinition;
 import dev.vigil.spi.session.SessionScorer;
 import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.Stores;
+import dev.vigil.testkit.session.CountingSessionScorer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +36,8 @@ class ScorerLevelTest {
     @Test
     void level_roundTripsThroughTheStore_andSplitsTheActiveScorers() {
         ScorerRegistry writer = ScorerRegistry.of(store, exp);
-        writer.register(Scorers.ofClass("turns", TurnsJudgeAccess.type())).start(SamplingConfig.of(1.0));
+        writer.register(Scorers.ofClass(CountingSessionScorer.NAME, CountingSessionScorer.class))
+                .start(SamplingConfig.of(1.0));
         writer.register(Scorers.code("length", in -> in.outputText().length())).start(SamplingConfig.of(1.0));
         assertThat(writer.get("turns").level()).isEqualTo(ScorerLevel.SESSION);
 
@@ -54,7 +55,7 @@ class ScorerLevelTest {
     @Test
     void renamedRegistration_keepsTheSessionAbility() {
         ScorerRegistry writer = ScorerRegistry.of(store, exp);
-        writer.register(Scorers.ofClass("turns", TurnsJudgeAccess.type()), "conversation_turns");
+        writer.register(Scorers.ofClass(CountingSessionScorer.NAME, CountingSessionScorer.class), "conversation_turns");
         RegisteredScorer r = ScorerRegistry.of(store, exp).get("conversation_turns");
         assertThat(r.level()).isEqualTo(ScorerLevel.SESSION);
         SessionScorer s = r.sessionScorer();
@@ -64,7 +65,7 @@ class ScorerLevelTest {
     @Test
     void aFilterOnASessionScorer_isRefused_notIgnored() {
         ScorerRegistry registry = ScorerRegistry.of(store, exp);
-        registry.register(Scorers.ofClass("turns", TurnsJudgeAccess.type()));
+        registry.register(Scorers.ofClass(CountingSessionScorer.NAME, CountingSessionScorer.class));
         assertThatThrownBy(() -> registry.start("turns", SamplingConfig.of(1.0, "tags.env = 'prod'")))
                 .isInstanceOf(dev.vigil.spi.InvalidInputException.class)
                 .hasMessageContaining("scores whole sessions").hasMessageContaining("tags.env = 'prod'");
@@ -76,7 +77,7 @@ class ScorerLevelTest {
 
     @Test
     void codecDefault_decodesAndAsksTheScorer() {
-        ScorerDefinition session = new ScorerDefinition("java", Map.of("class", TurnsJudgeAccess.type().getName()));
+        ScorerDefinition session = new ScorerDefinition("java", Map.of("class", CountingSessionScorer.class.getName()));
         ScorerDefinition trace = new ScorerDefinition("java", Map.of("class", TraceOnly.class.getName()));
         assertThat(ScorerCodecs.codec("java").sessionLevel(session)).isTrue();
         assertThat(ScorerCodecs.codec("java").sessionLevel(trace)).isFalse();

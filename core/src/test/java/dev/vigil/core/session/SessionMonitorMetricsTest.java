@@ -16,6 +16,7 @@ import dev.vigil.spi.store.StoreOptions;
 import dev.vigil.spi.store.Stores;
 import dev.vigil.testkit.Conversations;
 import dev.vigil.testkit.MutableClock;
+import dev.vigil.testkit.session.CountingSessionScorer;
 import dev.vigil.testkit.session.FailingSessionScorer;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,13 +37,14 @@ class SessionMonitorMetricsTest {
 
     @BeforeEach
     void open() {
-        TurnsJudge.reset();
+        CountingSessionScorer.reset();
         clock = new MutableClock(T0);
         store = Stores.open("memory:", StoreOptions.withClock(clock));
         exp = store.experiments().getOrCreate("chat").experimentId();
         store.experiments().getOrCreate("quiet"); // no session scorer: no pass
         ScorerRegistry registry = ScorerRegistry.of(store, exp);
-        registry.register(Scorers.ofClass("turns", TurnsJudge.class)).start(SamplingConfig.of(1.0));
+        registry.register(Scorers.ofClass(CountingSessionScorer.NAME, CountingSessionScorer.class))
+                .start(SamplingConfig.of(1.0));
         registry.register(Scorers.ofClass(FailingSessionScorer.NAME, FailingSessionScorer.class))
                 .start(SamplingConfig.of(1.0));
         stats = new EngineStats();
@@ -55,7 +57,7 @@ class SessionMonitorMetricsTest {
     @AfterEach
     void close() {
         store.close();
-        TurnsJudge.reset();
+        CountingSessionScorer.reset();
     }
 
     /** A monitor of its own engine (own runner, retries without pausing) reporting to {@link #stats}. */
@@ -68,7 +70,7 @@ class SessionMonitorMetricsTest {
 
     @Test
     void passes_countScoredFailedAndDeferredPairs_inTotalAndPerExperiment() {
-        TurnsJudge.fail = new JudgeException(FailureKind.RATE_LIMITED, "slow down");
+        CountingSessionScorer.failWith(new JudgeException(FailureKind.RATE_LIMITED, "slow down"));
         try (SessionMonitor a = monitor("engine-a")) {
             SessionPass first = a.runOnce().get(exp);
             assertThat(first.scored()).isEqualTo(2);
@@ -83,7 +85,7 @@ class SessionMonitorMetricsTest {
         }
 
         // a fresh engine (its runner's breaker closed) after the first gave the lease up: the deferred pairs now
-        TurnsJudge.fail = null;
+        CountingSessionScorer.failWith(null);
         try (SessionMonitor c = monitor("engine-c")) {
             SessionPass second = c.runOnce().get(exp);
             assertThat(second.scored()).isEqualTo(2);

@@ -15,6 +15,7 @@ import dev.vigil.spi.store.StoreOptions;
 import dev.vigil.spi.store.Stores;
 import dev.vigil.testkit.Conversations;
 import dev.vigil.testkit.MutableClock;
+import dev.vigil.testkit.session.CountingSessionScorer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,11 +40,11 @@ class SessionMonitorTest {
 
     @BeforeEach
     void open() {
-        TurnsJudge.reset();
+        CountingSessionScorer.reset();
         clock = new MutableClock(T0);
         store = Stores.open("memory:", StoreOptions.withClock(clock));
         exp = store.experiments().getOrCreate("chat").experimentId();
-        ScorerRegistry.of(store, exp).register(Scorers.ofClass("turns", TurnsJudge.class))
+        ScorerRegistry.of(store, exp).register(Scorers.ofClass(CountingSessionScorer.NAME, CountingSessionScorer.class))
                 .start(SamplingConfig.of(1.0));
     }
 
@@ -51,7 +52,7 @@ class SessionMonitorTest {
     void close() {
         monitors.forEach(SessionMonitor::close);
         store.close();
-        TurnsJudge.reset();
+        CountingSessionScorer.reset();
     }
 
     /** A monitor as another engine would have it: its own registry (the scorer rebuilt from its class), runner, id. */
@@ -102,12 +103,12 @@ class SessionMonitorTest {
         assertThat(first.scored()).isEqualTo(2);
         SessionPass again = a.backfill(exp, turns, T0.minus(Duration.ofHours(1)), T0.plus(Duration.ofHours(1)));
         assertThat(again.upToDate()).isEqualTo(2);
-        assertThat(TurnsJudge.SEEN).containsExactlyInAnyOrder("in1@2", "in2@2");
+        assertThat(CountingSessionScorer.seen()).containsExactlyInAnyOrder("in1@2", "in2@2");
         assertThat(sessionAssessments("old")).isEmpty();
 
         // the live path sees the backfilled versions as done
         clock.set(T0.plus(Duration.ofMinutes(30)));
         assertThat(a.runOnce().get(exp).upToDate()).isEqualTo(2);
-        assertThat(TurnsJudge.SESSION_CALLS).hasValue(2);
+        assertThat(CountingSessionScorer.sessionCalls()).isEqualTo(2);
     }
 }

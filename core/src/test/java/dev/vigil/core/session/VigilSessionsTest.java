@@ -16,6 +16,7 @@ import dev.vigil.spi.store.StoreOptions;
 import dev.vigil.spi.store.Stores;
 import dev.vigil.testkit.Conversations;
 import dev.vigil.testkit.MutableClock;
+import dev.vigil.testkit.session.CountingSessionScorer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,13 +35,14 @@ class VigilSessionsTest {
 
     @BeforeEach
     void open() {
-        TurnsJudge.reset();
+        CountingSessionScorer.reset();
         clock = new MutableClock(T0);
         store = Stores.open("memory:", StoreOptions.withClock(clock));
         vigil = Vigil.builder().store(store).clock(clock).settleDelay(Duration.ZERO).pauser(d -> { })
                 .sessionIdle(Duration.ofMinutes(2)).sessionPassInterval(Duration.ofMinutes(10)).build();
         exp = vigil.experiment("chat");
-        exp.scorers().register(Scorers.ofClass("turns", TurnsJudge.class)).start(SamplingConfig.of(1.0));
+        exp.scorers().register(Scorers.ofClass(CountingSessionScorer.NAME, CountingSessionScorer.class))
+                .start(SamplingConfig.of(1.0));
         exp.scorers().register(Scorers.code("length", in -> in.outputText().length())).start(SamplingConfig.of(1.0));
     }
 
@@ -48,7 +50,7 @@ class VigilSessionsTest {
     void close() {
         vigil.close();
         store.close();
-        TurnsJudge.reset();
+        CountingSessionScorer.reset();
     }
 
     List<Assessment> on(String traceId) {
@@ -63,14 +65,14 @@ class VigilSessionsTest {
         assertThat(vigil.sessions().isRunning()).isTrue();
         exp.log(chat);
         assertThat(vigil.awaitIdle(Duration.ofSeconds(60))).isTrue();
-        assertThat(TurnsJudge.TRACE_CALLS).hasValue(0);
+        assertThat(CountingSessionScorer.traceCalls()).isZero();
         assertThat(on("s1-t1")).extracting(Assessment::name).containsExactly("length");
 
         // the builder's idle period (2 minutes, not MLflow's 5) applies
         clock.set(T0.plus(Duration.ofMinutes(3)));
         assertThat(vigil.sessions().runOnce().get(exp.id()).scored()).isEqualTo(1);
         assertThat(on("s1-t2")).extracting(Assessment::name).containsExactlyInAnyOrder("length", "turns");
-        assertThat(TurnsJudge.SEEN).containsExactly("s1@2");
+        assertThat(CountingSessionScorer.seen()).containsExactly("s1@2");
         vigil.close();
         assertThat(vigil.sessions().isRunning()).isFalse();
     }
@@ -84,7 +86,7 @@ class VigilSessionsTest {
         assertThat(pass.scored()).isEqualTo(2);
         assertThat(exp.backfillSessions(List.of(BackfillScorer.of("turns")), T0, T0.plusSeconds(60)).upToDate())
                 .isEqualTo(2);
-        assertThat(TurnsJudge.SESSION_CALLS).hasValue(2);
+        assertThat(CountingSessionScorer.sessionCalls()).isEqualTo(2);
 
         assertThat(catchThrowable(() -> exp.backfill(T0, T0.plusSeconds(60), "turns")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("session-level scorer");

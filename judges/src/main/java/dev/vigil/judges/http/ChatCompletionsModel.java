@@ -24,6 +24,10 @@ public class ChatCompletionsModel extends HttpJudgeModel {
     private final URI endpoint;
     private final String model;
     private final Map<String, String> headers;
+    // The streaming body and answer reading stand in for body() and answer(JsonNode) only where a subclass keeps them.
+    private final ChatWireCodec codec = new ChatWireCodec();
+    private final boolean ownBody;
+    private final boolean ownAnswer;
 
     /**
      * @param modelUri the model URI
@@ -43,6 +47,20 @@ public class ChatCompletionsModel extends HttpJudgeModel {
             h.put("Authorization", "Bearer " + bearerToken);
         }
         this.headers = Map.copyOf(h);
+        this.ownBody = overrides(getClass(), "body", JudgeRequest.class, boolean.class);
+        this.ownAnswer = overrides(getClass(), "answer", JsonNode.class, Duration.class);
+    }
+
+    private static boolean overrides(Class<?> c, String method, Class<?>... parameters) {
+        for (Class<?> k = c; k != ChatCompletionsModel.class; k = k.getSuperclass()) {
+            try {
+                k.getDeclaredMethod(method, parameters);
+                return true;
+            } catch (NoSuchMethodException notHere) {
+                // look in the superclass
+            }
+        }
+        return false;
     }
 
     @Override
@@ -76,6 +94,24 @@ public class ChatCompletionsModel extends HttpJudgeModel {
             js.set("schema", Json.toNode(request.responseSchema()));
         }
         return body;
+    }
+
+    /** Writes the body straight to bytes (the same bytes as {@link #body}), unless a subclass overrides {@link #body}. */
+    @Override
+    protected byte[] bodyBytes(JudgeRequest request, boolean withSchema) {
+        byte[] bytes = ownBody ? null : codec.body(model, request, withSchema);
+        return bytes != null ? bytes : super.bodyBytes(request, withSchema);
+    }
+
+    /**
+     * Picks the answer out of an ordinary body with a streaming parser (the same answer as
+     * {@link #answer(JsonNode, Duration)}), unless a subclass overrides that; any other body takes the tree path.
+     */
+    @Override
+    protected JudgeResponse answer(byte[] body, int status, Duration latency) {
+        ChatWireCodec.ChatAnswer a = ownAnswer ? null : codec.read(body);
+        return a != null ? new JudgeResponse(a.content(), a.finish(), a.inputTokens(), a.outputTokens(), latency)
+                : super.answer(body, status, latency);
     }
 
     @Override

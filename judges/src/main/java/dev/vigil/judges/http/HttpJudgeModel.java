@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -85,15 +86,14 @@ public abstract class HttpJudgeModel implements JudgeModel {
     }
 
     private JudgeResponse exchange(JudgeRequest request, boolean withSchema) {
-        ObjectNode body = body(request, withSchema);
         HttpRequest.Builder b = HttpRequest.newBuilder(endpoint()).timeout(timeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bodyBytes(request, withSchema)));
         headers().forEach(b::header);
         long start = System.nanoTime();
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            response = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
             throw new JudgeException(FailureKind.TIMEOUT, modelUri + " did not answer within " + timeout.toMillis()
                     + " ms");
@@ -108,21 +108,52 @@ public abstract class HttpJudgeModel implements JudgeModel {
         if (status / 100 != 2) {
             throw failure(status, response);
         }
+        return answer(response.body(), status, latency);
+    }
+
+    /**
+     * The request body as UTF-8 JSON bytes. By default {@link #body} serialised; a wire helper may write the same
+     * bytes straight from the request instead of building a tree first (as {@link ChatCompletionsModel} does).
+     *
+     * @param request the request
+     * @param withSchema whether to ask for the JSON schema
+     * @return the body's bytes
+     */
+    protected byte[] bodyBytes(JudgeRequest request, boolean withSchema) {
+        try {
+            return Json.mapper().writeValueAsBytes(body(request, withSchema));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot happen: a JSON tree always serialises", e);
+        }
+    }
+
+    /**
+     * Reads a 2xx body. By default it is parsed as a tree and handed to {@link #answer(JsonNode, Duration)}; a wire
+     * helper may pick the answer out with a streaming parser instead, as long as it returns and throws the same.
+     *
+     * @param body the provider's 2xx body
+     * @param status its HTTP status
+     * @param latency the call's latency
+     * @return the answer
+     * @throws JudgeException on a body that is not a JSON object, a refusal, truncation or a body without an answer
+     */
+    protected JudgeResponse answer(byte[] body, int status, Duration latency) {
         JsonNode json;
         try {
-            json = Json.mapper().readTree(response.body());
+            json = Json.mapper().readTree(body);
         } catch (IOException | RuntimeException e) {
             json = null;
         }
         if (json == null || !json.isObject()) {
             throw new JudgeException(FailureKind.UNPARSEABLE, modelUri + " answered HTTP " + status
-                    + " with a body that is not a JSON object: " + excerpt(response.body()), status, null);
+                    + " with a body that is not a JSON object: " + excerpt(new String(body, StandardCharsets.UTF_8)),
+                    status, null);
         }
         return answer(json, latency);
     }
 
-    private JudgeException failure(int status, HttpResponse<String> response) {
-        String message = redact(providerMessage(response.body()));
+    private JudgeException failure(int status, HttpResponse<byte[]> response) {
+        String message = redact(providerMessage(new String(response.body(), StandardCharsets.UTF_8)));
         String text = modelUri + " answered HTTP " + status + ": " + message;
         Duration retryAfter = retryAfter(response);
         return switch (status) {

@@ -17,12 +17,19 @@ public final class ProviderSettings {
     /** The per-call timeout when {@link #TIMEOUT_MS} is not set. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
+    // The answer is handled on the client's selector thread (executor Runnable::run) instead of being handed to a
+    // pool thread: judges call send() with a non-blocking byte[] handler, and the extra hop cost 50-70 us of CPU per
+    // loopback call on the pool's hand-off (benchmarks/README.md, judges, Session 9).
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+            .connectTimeout(Duration.ofSeconds(10)).executor(Runnable::run).build();
 
     private ProviderSettings() {}
 
-    /** @return the shared HTTP/1.1 client (keep-alive connection pool, 10 s connect timeout) */
+    /**
+     * @return the shared HTTP/1.1 client (keep-alive connection pool, 10 s connect timeout). Its executor runs tasks
+     *     in the thread that submits them, so response bodies are handled on the client's selector thread: use
+     *     {@code send} or body handlers that do not block (as the built-in models do), never a handler that waits
+     */
     public static HttpClient client() {
         return CLIENT;
     }

@@ -57,14 +57,26 @@ final class EngineHealthView {
         m.put("lastLoopFailure", loop.lastFailure());
         m.put("heldPartitions", vigil.engine().heldPartitions().size());
         m.put("skippedRows", vigil.skippedRows());
-        EngineStats.SessionCounts sessions = s.sessions();
-        Map<String, Object> sm = new LinkedHashMap<>();
-        sm.put("passes", sessions.passes());
-        sm.put("scored", sessions.scored());
-        sm.put("errors", sessions.failed());
-        sm.put("deferred", sessions.deferred());
-        m.put("sessions", sm);
+        m.put("sessions", sessionCounts(s.sessions()));
         m.put("time", now.toString());
+        return m;
+    }
+
+    /**
+     * @param experimentId an experiment id
+     * @return the session monitor's counters for that experiment since this process started (zeros when none ran)
+     */
+    Map<String, Object> sessions(String experimentId) {
+        return sessionCounts(vigil.stats(experimentId).sessions());
+    }
+
+    /** The session monitor's counters as the API shows them: passes, pairs scored, errors and deferred. */
+    private static Map<String, Object> sessionCounts(EngineStats.SessionCounts c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("passes", c.passes());
+        m.put("scored", c.scored());
+        m.put("errors", c.failed());
+        m.put("deferred", c.deferred());
         return m;
     }
 

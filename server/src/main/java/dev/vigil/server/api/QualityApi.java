@@ -117,6 +117,7 @@ final class QualityApi {
         body.put("traceCount", vigil.store().traces().count(exp.id()));
         body.put("computedFrom", rollups && RollupAggregator.usable(vigil.store()) ? "rollups" : "values");
         body.put("engine", health.engine());
+        body.put("sessions", health.sessions(exp.id()));
         body.put("scorers", out);
         return Route.Reply.ok(body);
     }

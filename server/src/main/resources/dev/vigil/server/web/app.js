@@ -110,6 +110,7 @@
   async function overview() {
     const range = rangeSelect('ov-range', sessionStorage.getItem('range'));
     const health = el('div', { class: 'cards', id: 'engine' });
+    const sessions = el('div', { class: 'cards', id: 'sessions' });
     const body = el('tbody', { id: 'ov-body' });
     const err = errorBox('ov-error');
     const alerts = alertsSection();
@@ -118,6 +119,7 @@
         'n', 'Trend'].map((h) => el('th', { class: ['Sampled', 'Scored', 'Errors', 'Value', 'n', 'Rate'].includes(h) ? 'num' : '' }, h)))), body);
     setPage(el('div', {}, el('h2', {}, 'Overview'),
       el('div', { class: 'row' }, el('label', { class: 'f' }, 'Range', range)), err, el('h3', {}, 'Engine'), health,
+      el('h3', {}, 'Session scoring'), sessions,
       el('h3', {}, 'Scorers'), el('div', { class: 'panel' }, table), alerts.node));
     range.addEventListener('change', () => { sessionStorage.setItem('range', range.value); load(); });
     async function load() {
@@ -127,6 +129,11 @@
         card('Engine', e.status, 'st-' + e.status), card('Traces stored', d.traceCount),
         card('Traces seen', e.tracesSeen), card('Throughput', num(e.throughputPerSecond, 1) + ' /s'),
         card('Queue', e.queueDepth), card('Cursor lag', e.cursorLag), card('Loop failures', e.loopFailures));
+      // the session monitor's counters: this experiment's, and every experiment's under them
+      const sx = d.sessions, sa = e.sessions;
+      sessions.replaceChildren(...[['passes', 'Session passes'], ['scored', 'Sessions scored'],
+        ['errors', 'Session errors'], ['deferred', 'Sessions deferred']].map(([f, k]) =>
+        card(k, sx[f], f === 'errors' && sx[f] > 0 ? 'st-FAILING' : '', 'all experiments: ' + sa[f], f)));
       const rows = [];
       for (const s of d.scorers) {
         const metrics = s.metrics.length ? s.metrics : [null];
@@ -149,8 +156,9 @@
       body.replaceChildren(...rows);
       err.hidden = true;
     }
-    function card(k, v, cls) {
-      return el('div', { class: 'card' }, el('div', { class: 'k' }, k), el('div', { class: 'v ' + (cls || '') }, v));
+    function card(k, v, cls, note, field) {
+      return el('div', { class: 'card', 'data-field': field }, el('div', { class: 'k' }, k),
+        el('div', { class: 'v ' + (cls || '') }, v), note ? el('div', { class: 'n muted' }, note) : null);
     }
     await load().catch((e) => showError(err, e));
     await alerts.load();

@@ -15,11 +15,14 @@ import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.SamplingConfig;
+import dev.vigil.testkit.Conversations;
 import dev.vigil.testkit.TraceGenerator;
 import dev.vigil.testkit.http.OpenAiWire;
 import dev.vigil.testkit.http.ScriptedHttpServer;
+import dev.vigil.testkit.session.CountingSessionScorer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -92,7 +95,7 @@ class DashboardBrowserTest {
         openai.fallback(new OpenAiWire().answer(Json.write(Map.of("rationale",
                 "The answer is polite and contains nothing harmful.", "result", "yes"))));
         vigil = Vigil.builder().store("memory:").settleDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                .build();
+                .sessionPassInterval(Duration.ofSeconds(1)).build();
         app = vigil.experiment("support-bot");
         Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5));
         TraceGenerator gen = new TraceGenerator(42, app.id(), start, Duration.ofMinutes(3));
@@ -331,6 +334,10 @@ class DashboardBrowserTest {
         shot("overview-alerts");
     }
 
+    static long count(Map<String, Object> counters, String field) {
+        return ((Number) counters.get(field)).longValue();
+    }
+
     static String pct(Object share) {
         return share == null ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * ((Number) share).doubleValue());
     }
@@ -549,5 +556,66 @@ class DashboardBrowserTest {
         }
         // the wrong token's 401 page logs an error in the console by design: clear the log
         driver.manage().logs().get(LogType.BROWSER);
+    }
+
+    /**
+     * Last: it adds a second experiment, which the pages would otherwise open first (the experiments are listed by
+     * name and none is chosen).
+     */
+    @Test
+    @Order(11)
+    @SuppressWarnings("unchecked")
+    void overview_showsTheSessionMonitorsCounters_forThisExperimentAndAll_asTheApiGivesThem() throws Exception {
+        ExperimentHandle chat = vigil.experiment("chat-sessions");
+        Instant hourAgo = Instant.now().minus(Duration.ofHours(1)); // idle long ago: scored on the next pass
+        chat.log(Conversations.conversation(chat.id(), "s1", hourAgo, Duration.ofMinutes(1), "Hi", "Hello!",
+                "Where is my order?", "On its way."));
+        chat.log(Conversations.conversation(chat.id(), "s2", hourAgo, Duration.ofMinutes(1), "Hello", "Hi!",
+                "Can I change my order?", "Yes, until it ships."));
+        CountingSessionScorer.reset();
+        try {
+            chat.scorers().register(Scorers.ofClass(CountingSessionScorer.NAME, CountingSessionScorer.class))
+                    .start(SamplingConfig.of(1.0));
+            await("both sessions scored by the session monitor",
+                    () -> vigil.stats(chat.id()).sessions().scored() == 2);
+            chat.scorers().stop(CountingSessionScorer.NAME); // no more passes: the counters stay put
+            assertThat(CountingSessionScorer.seen()).containsExactlyInAnyOrder("s1@2", "s2@2");
+
+            String from = "/overview?bucket=hour&from=" + enc(Instant.now().minus(Duration.ofHours(24)).toString());
+            Map<String, Object> mine = (Map<String, Object>) api("/experiments/chat-sessions" + from).get("sessions");
+            assertThat(count(mine, "scored")).isEqualTo(2);
+            assertThat(count(mine, "errors") + count(mine, "deferred")).isZero();
+            assertThat(count(mine, "passes")).isPositive();
+            Map<String, Object> other = (Map<String, Object>) api("/experiments/support-bot" + from).get("sessions");
+            assertThat(count(other, "passes") + count(other, "scored")).as("support-bot runs no session scorer")
+                    .isZero();
+
+            driver.get(server.url() + "/?experiment=chat-sessions#/overview");
+            // each card shows this experiment's count, and every experiment's under it, as the API gives them now
+            waiting().until(d -> {
+                try {
+                    Map<String, Object> ov = api("/experiments/chat-sessions" + from);
+                    Map<String, Object> here = (Map<String, Object>) ov.get("sessions");
+                    Map<String, Object> all = (Map<String, Object>) ((Map<String, Object>) ov.get("engine"))
+                            .get("sessions");
+                    for (String f : List.of("passes", "scored", "errors", "deferred")) {
+                        WebElement c = d.findElement(By.cssSelector("#sessions .card[data-field='" + f + "']"));
+                        if (!c.findElement(By.cssSelector(".v")).getText().equals(String.valueOf(here.get(f)))
+                                || !c.findElement(By.cssSelector(".n")).getText()
+                                        .equals("all experiments: " + all.get(f))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertThat(driver.findElement(By.cssSelector("#sessions .card[data-field='scored'] .v")).getText())
+                    .isEqualTo("2");
+            shot("overview-sessions");
+        } finally {
+            CountingSessionScorer.reset();
+        }
     }
 }

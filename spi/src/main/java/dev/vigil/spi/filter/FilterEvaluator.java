@@ -84,14 +84,12 @@ public final class FilterEvaluator {
                 @SuppressWarnings("unchecked")
                 Predicate<Trace>[] parts = and.operands().stream().map(e -> compile(e, specialise))
                         .toArray(Predicate[]::new);
-                // One class per arity: each operand has its own call site, which stays monomorphic (and inlined)
-                // for the filters a process runs most, where a loop over an array would share one megamorphic site.
-                yield switch (parts.length) {
-                    case 2 -> new And2(parts[0], parts[1]);
-                    case 3 -> new And3(parts[0], parts[1], parts[2]);
-                    case 4 -> new And4(parts[0], parts[1], parts[2], parts[3]);
-                    default -> new AndN(parts);
-                };
+                // The common comparisons tested inline in one class, with no call per operand; the others (or all,
+                // along the general path) in one class per arity: each operand has its own call site, which stays
+                // monomorphic (and inlined) for the filters a process runs most, where a loop over an array would
+                // share one megamorphic site.
+                Predicate<Trace> flat = specialise ? FlatAnd.of(parts, FilterEvaluator::and) : null;
+                yield flat != null ? flat : and(List.of(parts));
             }
             case FilterExpr.Or or -> {
                 @SuppressWarnings("unchecked")
@@ -101,6 +99,17 @@ public final class FilterEvaluator {
             }
             case FilterExpr.Not not -> compile(not.operand(), specialise).negate();
             case FilterExpr.Comparison c -> comparison(c, specialise);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Predicate<Trace> and(List<Predicate<Trace>> parts) {
+        return switch (parts.size()) {
+            case 1 -> parts.get(0);
+            case 2 -> new And2(parts.get(0), parts.get(1));
+            case 3 -> new And3(parts.get(0), parts.get(1), parts.get(2));
+            case 4 -> new And4(parts.get(0), parts.get(1), parts.get(2), parts.get(3));
+            default -> new AndN(parts.toArray(Predicate[]::new));
         };
     }
 

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Timeout;
  * The setup and seams of {@link SessionMonitorConformanceSuite}. The testkit does not depend on the engine, so a
  * subclass supplies both sides: the store backend ({@link #openStore}, and for a backend that several processes
  * open, {@link #openSharedStore}; for a durable one, {@link #reopenStore}) and the engine's session monitor and
- * scorer registry ({@link #newMonitor}, {@link #startSessionScorer}, {@link #stopScorer}).
+ * scorer registry ({@link #newMonitor}, {@link #startSessionScorer}, {@link #stopScorer}). Vigil's own engine side is
+ * written once, in vigil-core's test jar ({@code dev.vigil.core.conformance.EngineSessionMonitorSuite}), so a store
+ * backend's test extends that and supplies only the store.
  *
  * <p>Each test gets a new, empty store opened with a fresh {@link MutableClock} starting at {@link #T0}, an
  * experiment {@code chat} ({@link #exp}) with the {@link CountingSessionScorer} started at sample rate 1, and

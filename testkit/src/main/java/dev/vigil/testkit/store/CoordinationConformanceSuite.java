@@ -8,15 +8,11 @@ import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.store.Job;
 import dev.vigil.spi.store.JobStatus;
 import dev.vigil.spi.store.Lease;
-import dev.vigil.spi.store.Store;
-import dev.vigil.testkit.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,42 +20,15 @@ import org.junit.jupiter.api.Test;
  * lease (a stale or expired lease is refused and changes nothing), and the stored partition count. Subclass it once
  * per backend; override {@link #reopenStore(Clock)} for a durable backend.
  */
-public abstract class CoordinationConformanceSuite {
+public abstract class CoordinationConformanceSuite extends StoreSuiteBase {
 
     /** The suite's start time. */
     protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration TTL = Duration.ofSeconds(30);
 
-    /** The store under test. */
-    protected Store store;
-    /** The clock given to it. */
-    protected MutableClock clock;
-
-    /**
-     * @param clock the clock to use
-     * @return a new, empty store
-     */
-    protected abstract Store openStore(Clock clock);
-
-    /**
-     * @param clock the clock to use
-     * @return the same store opened again, or null for a store that is not durable
-     */
-    protected Store reopenStore(Clock clock) {
-        return null;
-    }
-
-    @BeforeEach
-    void openIt() {
-        clock = new MutableClock(T0);
-        store = openStore(clock);
-    }
-
-    @AfterEach
-    void closeIt() {
-        if (store != null) {
-            store.close();
-        }
+    /** Opens each test's store at {@link #T0}. */
+    protected CoordinationConformanceSuite() {
+        super(T0);
     }
 
     @Test

@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.StaleWriteException;
 import dev.vigil.spi.store.MonitorTransition;
-import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.StoredMonitor;
-import dev.vigil.testkit.MutableClock;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,43 +18,20 @@ import org.junit.jupiter.api.Test;
  * transition history, idempotent by transition id. Subclass it once per backend; override
  * {@link #reopenStore(Clock)} for a durable backend so the reopen test checks what survives.
  */
-public abstract class MonitorStoreConformanceSuite {
+public abstract class MonitorStoreConformanceSuite extends StoreSuiteBase {
 
     /** The suite's start time. */
     protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    /** The store under test. */
-    protected Store store;
-    /** The clock given to it. */
-    protected MutableClock clock;
     private String experimentId;
 
-    /**
-     * @param clock the clock to use
-     * @return a new, empty store
-     */
-    protected abstract Store openStore(Clock clock);
-
-    /**
-     * @param clock the clock to use
-     * @return the same store opened again, or null for a store that is not durable
-     */
-    protected Store reopenStore(Clock clock) {
-        return null;
+    /** Opens each test's store at {@link #T0}. */
+    protected MonitorStoreConformanceSuite() {
+        super(T0);
     }
 
     @BeforeEach
-    void openIt() {
-        clock = new MutableClock(T0);
-        store = openStore(clock);
+    void createMonitorsExperiment() {
         experimentId = store.experiments().getOrCreate("monitors").experimentId();
-    }
-
-    @AfterEach
-    void closeIt() {
-        if (store != null) {
-            store.close();
-        }
     }
 
     private StoredMonitor monitor(String name, int version, String json) {

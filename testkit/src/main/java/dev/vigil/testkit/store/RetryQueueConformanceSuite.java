@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.judge.FailureKind;
 import dev.vigil.spi.store.PendingRetry;
-import dev.vigil.spi.store.Store;
-import dev.vigil.testkit.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,43 +20,20 @@ import org.junit.jupiter.api.Test;
  * per (trace, scorer, version), claimed when due and hidden while claimed. Subclass it once per backend; override
  * {@link #reopenStore(Clock)} for a durable backend.
  */
-public abstract class RetryQueueConformanceSuite {
+public abstract class RetryQueueConformanceSuite extends StoreSuiteBase {
 
     /** The suite's start time. */
     protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    /** The store under test. */
-    protected Store store;
-    /** The clock given to it. */
-    protected MutableClock clock;
     private String exp;
 
-    /**
-     * @param clock the clock to use
-     * @return a new, empty store
-     */
-    protected abstract Store openStore(Clock clock);
-
-    /**
-     * @param clock the clock to use
-     * @return the same store opened again, or null for a store that is not durable
-     */
-    protected Store reopenStore(Clock clock) {
-        return null;
+    /** Opens each test's store at {@link #T0}. */
+    protected RetryQueueConformanceSuite() {
+        super(T0);
     }
 
     @BeforeEach
-    void openIt() {
-        clock = new MutableClock(T0);
-        store = openStore(clock);
+    void createRetriesExperiment() {
         exp = store.experiments().getOrCreate("retries").experimentId();
-    }
-
-    @AfterEach
-    void closeIt() {
-        if (store != null) {
-            store.close();
-        }
     }
 
     private PendingRetry pair(String trace, String scorer, int version, int dueSeconds) {

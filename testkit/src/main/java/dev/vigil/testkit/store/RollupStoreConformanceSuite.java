@@ -15,7 +15,6 @@ import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.model.TraceInfo;
 import dev.vigil.spi.model.TraceState;
 import dev.vigil.spi.store.Rollup;
-import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.support.RollupRules;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,41 +36,22 @@ import org.junit.jupiter.api.Test;
  * recomputes the same rows, bad ranges are refused, and concurrent writers lose no count. Subclass it once per
  * backend; override {@link #reopenStore(Clock)} for a durable backend.
  */
-public abstract class RollupStoreConformanceSuite {
+public abstract class RollupStoreConformanceSuite extends StoreSuiteBase {
 
     /** The suite's start time: a whole hour. */
     protected static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
     private static final Instant END = T0.plus(Duration.ofHours(12));
 
-    /** The store under test. */
-    protected Store store;
     private String exp;
 
-    /**
-     * @param clock the clock to use
-     * @return a new, empty store
-     */
-    protected abstract Store openStore(Clock clock);
-
-    /**
-     * @param clock the clock to use
-     * @return the same store opened again, or null for a store that is not durable
-     */
-    protected Store reopenStore(Clock clock) {
-        return null;
+    /** Opens each test's store at {@link #T0}. */
+    protected RollupStoreConformanceSuite() {
+        super(T0);
     }
 
     @BeforeEach
-    void openIt() {
-        store = openStore(Clock.fixed(T0, java.time.ZoneOffset.UTC));
+    void createRollupsExperiment() {
         exp = store.experiments().getOrCreate("rollups").experimentId();
-    }
-
-    @AfterEach
-    void closeIt() {
-        if (store != null) {
-            store.close();
-        }
     }
 
     private static Trace trace(String experimentId, String id, Instant at) {
@@ -342,7 +321,6 @@ public abstract class RollupStoreConformanceSuite {
         store.traces().put(List.of(trace(exp, "tr-1", T0.plusSeconds(10))));
         store.assessments().upsertScorerFeedback(List.of(feedback("tr-1", "q", "s", 1, 0.75, "0.5")));
         List<Rollup> before = store.rollups().hourly(exp, "s", T0, END);
-        Clock clock = Clock.fixed(T0, java.time.ZoneOffset.UTC);
         store.close();
         store = reopenStore(clock);
         if (store == null) {

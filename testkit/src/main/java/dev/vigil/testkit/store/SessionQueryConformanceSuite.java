@@ -8,17 +8,13 @@ import dev.vigil.spi.filter.Operator;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.AssessmentSource;
 import dev.vigil.spi.model.Trace;
-import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
 import dev.vigil.testkit.Conversations;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,31 +25,20 @@ import org.junit.jupiter.api.Test;
  * {@code valid = false} and {@code overrides} keeps both (the session history's superseded marks). Subclass it once
  * per backend.
  */
-public abstract class SessionQueryConformanceSuite {
+public abstract class SessionQueryConformanceSuite extends StoreSuiteBase {
+
     /** The suite's start time. */
     protected static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
-
-    /** The store under test. */
-    protected Store store;
     private String exp;
 
-    /**
-     * @param clock the clock to use
-     * @return a new, empty store
-     */
-    protected abstract Store openStore(Clock clock);
-
-    @BeforeEach
-    void openIt() {
-        store = openStore(Clock.fixed(T0, ZoneOffset.UTC));
-        exp = store.experiments().getOrCreate("sessions").experimentId();
+    /** Opens each test's store at {@link #T0}. */
+    protected SessionQueryConformanceSuite() {
+        super(T0);
     }
 
-    @AfterEach
-    void closeIt() {
-        if (store != null) {
-            store.close();
-        }
+    @BeforeEach
+    void createSessionsExperiment() {
+        exp = store.experiments().getOrCreate("sessions").experimentId();
     }
 
     private List<Trace> scan(FilterExpr filter) {

@@ -14,11 +14,8 @@ import dev.vigil.spi.model.TraceState;
 import dev.vigil.spi.scorer.SamplingConfig;
 import dev.vigil.spi.scorer.ScorerDefinition;
 import dev.vigil.spi.scorer.ScorerVersion;
-import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
-import dev.vigil.testkit.MutableClock;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,49 +26,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Timeout;
 
 /**
- * The shared setup of the store conformance suites: each test gets a new, empty store opened with a fresh
- * {@link MutableClock} ({@link #clock}, starting at {@link #T0}), closed after the test, plus the helpers the
- * suites share. The suites by concern extend it in a chain ({@link TraceWriteConformance},
- * {@link TraceReadConformance}, {@link AssessmentConformance}, {@link ScorerJobConformance}) ending in
- * {@link StoreConformanceSuite}, which a backend extends to run them all; a new suite for another part of the
- * contract may extend this class directly.
+ * The helpers the store conformance suites by concern share, over {@link StoreSuiteBase}'s setup (a new, empty store
+ * for each test, opened with a fresh {@link dev.vigil.testkit.MutableClock} starting at {@link #T0}). The suites
+ * extend it in a chain ({@link TraceWriteConformance}, {@link TraceReadConformance}, {@link AssessmentConformance},
+ * {@link ScorerJobConformance}) ending in {@link StoreConformanceSuite}, which a backend extends to run them all; a
+ * new suite for another part of the contract may extend this class directly.
  */
-@Timeout(value = 10, unit = TimeUnit.MINUTES)
-public abstract class StoreConformanceBase {
+public abstract class StoreConformanceBase extends StoreSuiteBase {
 
     /** The start of {@link #clock} for each test. */
     protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    /** The clock the store under test was opened with; tests advance it. */
-    protected MutableClock clock;
-    /** The store under test: new and empty for each test. */
-    protected Store store;
-
-    /**
-     * Opens a new, empty store.
-     *
-     * @param clock the clock to open it with (it must be used for create/update times and lease expiry)
-     * @return the store
-     */
-    protected abstract Store openStore(Clock clock);
-
-    @BeforeEach
-    void openFreshStore() {
-        clock = new MutableClock(T0);
-        store = openStore(clock);
-        assertThat(store).as("openStore must return a store").isNotNull();
-    }
-
-    @AfterEach
-    void closeStore() {
-        if (store != null) {
-            store.close();
-        }
+    /** Opens each test's store at {@link #T0}. */
+    protected StoreConformanceBase() {
+        super(T0);
     }
 
     // ================================================================== helpers (usable by subclasses)

@@ -16,18 +16,13 @@ import dev.vigil.spi.model.SpanTypes;
 import dev.vigil.spi.model.Trace;
 import dev.vigil.spi.model.TraceInfo;
 import dev.vigil.spi.model.TraceState;
-import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
-import dev.vigil.testkit.MutableClock;
 import dev.vigil.testkit.TraceGenerator;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,33 +32,14 @@ import org.junit.jupiter.api.Test;
  * pushes down exactly (tags), ones it can only narrow (span types), and ones over stored assessments. Subclass it
  * once per backend.
  */
-public abstract class TraceCountConformanceSuite {
+public abstract class TraceCountConformanceSuite extends StoreSuiteBase {
 
     /** The suite's start time. */
     protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    /** The store under test. */
-    protected Store store;
-    /** The clock given to it. */
-    protected MutableClock clock;
-
-    /**
-     * @param clock the clock to use
-     * @return a new, empty store
-     */
-    protected abstract Store openStore(Clock clock);
-
-    @BeforeEach
-    void openIt() {
-        clock = new MutableClock(T0);
-        store = openStore(clock);
-    }
-
-    @AfterEach
-    void closeIt() {
-        if (store != null) {
-            store.close();
-        }
+    /** Opens each test's store at {@link #T0}. */
+    protected TraceCountConformanceSuite() {
+        super(T0);
     }
 
     private String experiment(String name) {

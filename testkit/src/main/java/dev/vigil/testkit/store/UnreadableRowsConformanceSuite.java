@@ -16,15 +16,12 @@ import dev.vigil.spi.store.Store;
 import dev.vigil.spi.store.TailEntry;
 import dev.vigil.spi.store.TracePage;
 import dev.vigil.spi.store.TraceQuery;
-import dev.vigil.testkit.MutableClock;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,21 +33,18 @@ import org.junit.jupiter.api.Timeout;
  * bad row behind the store's back (raw SQL, raw file records).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-public abstract class UnreadableRowsConformanceSuite {
+public abstract class UnreadableRowsConformanceSuite extends StoreSuiteBase {
 
     /** What an older version could write: a value over Jackson's 20,000,000-character string limit. */
     protected static final int HUGE = 21_000_000;
 
+    /** The suite's start time. */
     protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    protected MutableClock clock;
-    protected Store store;
-
-    /**
-     * @param clock the clock for the new store
-     * @return a new empty store
-     */
-    protected abstract Store openStore(Clock clock);
+    /** Opens each test's store at {@link #T0}. */
+    protected UnreadableRowsConformanceSuite() {
+        super(T0);
+    }
 
     /**
      * Writes scorer feedback as an older version without limits did: its value replaced by a string of
@@ -91,19 +85,6 @@ public abstract class UnreadableRowsConformanceSuite {
      * @return the store to go on with
      */
     protected abstract Store plantUnknownJobStatus(Store store, Job job);
-
-    @BeforeEach
-    void openFreshStore() {
-        clock = new MutableClock(T0);
-        store = openStore(clock);
-    }
-
-    @AfterEach
-    void closeStore() {
-        if (store != null) {
-            store.close();
-        }
-    }
 
     private Assessment feedback(String traceId, String name, Object value) {
         return Assessment.builder().name(name).traceId(traceId).source(AssessmentSource.code(name))

@@ -2,29 +2,17 @@ package dev.vigil.core.engine.internal;
 
 import dev.vigil.core.retry.Deferrals;
 import dev.vigil.core.metrics.EngineMetrics;
-import dev.vigil.spi.judge.FailureKind;
-import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.model.Trace;
-import dev.vigil.spi.scorer.Feedback;
 import dev.vigil.spi.scorer.ScorerInput;
 import dev.vigil.spi.store.PendingRetry;
-import dev.vigil.spi.store.RetryQueue;
 import dev.vigil.spi.store.Store;
 import dev.vigil.core.engine.BatchScorer;
 import dev.vigil.core.engine.EngineOptions;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Scores traces handed to it by an external source (a Kafka consumer) on the engine's usual path: each complete
@@ -51,30 +39,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TraceBatchScorer.class);
-
     private final Store store;
     private final ScorerStates states;
     private final SamplingDecision sampling;
     private final EngineOptions options;
-    private final ScorerRunner runner;
     private final EngineMetrics metrics;
-    private final RunRecorder recorder;
     private final Clock clock;
     private final Deferrals deferrals;
-    private final DurableWrites writes;
-    private final RetryTriage triage;
     private final boolean hasRetryQueue;
-    private final ExecutorService pool;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final BatchRuns runs;
+    private final BatchRetries retries;
     private volatile boolean closed;
-    private volatile Thread retryLoop;
-
-    /**
-     * What one run produced: feedback to store, or the pair's next retry-queue entry (deferred, not failed); the
-     * outcome is null when the pair was not run (its scorer stopped, deleted or paused since it was read).
-     */
-    private record Ran(Work work, Outcome outcome, List<Assessment> assessments, PendingRetry deferred) {}
 
     /**
      * A batch scorer on an engine's store, options, scorer states (active scorers, pauses) and run statistics.
@@ -92,16 +67,17 @@ public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
         this.states = engine.scorerStates();
         this.sampling = sampling;
         this.options = engine.options();
-        this.runner = runner;
         this.metrics = metrics;
-        this.recorder = new RunRecorder(store, metrics, engine.runTracker(), options.engineId());
         this.clock = clock;
         this.deferrals = new Deferrals(options.retryFirstDelay(), options.retryMaxDelay());
         this.hasRetryQueue = hasRetryQueue(store);
-        this.writes = new DurableWrites(store, options.engineId(), () -> closed);
-        this.triage = new RetryTriage(store, deferrals, states::find, states::isPaused, options.retryMaxDelay());
-        // virtual threads: judges wait on I/O; CPU scorers are bounded by the source's in-flight limit
-        this.pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-batch-", 0).factory());
+        RunRecorder recorder = new RunRecorder(store, metrics, engine.runTracker(), options.engineId());
+        DurableWrites writes = new DurableWrites(store, options.engineId(), () -> closed);
+        this.runs = new BatchRuns(store, states, options, runner, metrics, recorder, clock, deferrals, writes,
+                hasRetryQueue);
+        RetryTriage triage = new RetryTriage(store, deferrals, states::find, states::isPaused,
+                options.retryMaxDelay());
+        this.retries = new BatchRetries(store, options, clock, triage, runs, hasRetryQueue, () -> closed);
     }
 
     private static boolean hasRetryQueue(Store store) {
@@ -115,7 +91,7 @@ public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
     /** @return scorer runs admitted and not finished */
     @Override
     public int inFlight() {
-        return inFlight.get();
+        return runs.inFlight();
     }
 
     /** @return the in-flight limit from the engine options, past which a source should stop reading */
@@ -183,8 +159,8 @@ public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
         if (work.isEmpty() && deferNow.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return runAll(work).thenAccept(ran -> {
-            if (!finish(ran, deferNow, listener)) {
+        return runs.runAll(work).thenAccept(ran -> {
+            if (!runs.finish(ran, deferNow, listener)) {
                 throw new IllegalStateException("closed before the assessments were stored");
             }
         });
@@ -200,38 +176,7 @@ public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
      */
     @Override
     public int drainRetries() {
-        return drain().taken();
-    }
-
-    /** @param taken pairs claimed @param putBack of those, pairs put back untried (due at once for another process) */
-    private record Drained(int taken, int putBack) {}
-
-    private Drained drain() {
-        int room = Math.min(256, options.maxInFlight() - inFlight.get());
-        if (closed || !hasRetryQueue || room <= 0) {
-            return new Drained(0, 0);
-        }
-        RetryQueue queue = store.retries();
-        Instant now = clock.instant();
-        Duration holdFor = options.scorerTimeout().multipliedBy(4).plus(options.drainTimeout());
-        List<PendingRetry> due = queue.claim(now, room, holdFor);
-        if (due.isEmpty()) {
-            return new Drained(0, 0);
-        }
-        RetryTriage.Sorted sorted = triage.sort(queue, due, now);
-        List<PendingRetry> back = new ArrayList<>(sorted.back());
-        List<Work> todo = new ArrayList<>(sorted.run().size());
-        for (RetryTriage.Runnable r : sorted.run()) {
-            todo.add(new Work(-1, null, r.trace(), ScorerInput.of(r.trace()), r.scorer(), r.pending()));
-        }
-        try {
-            List<Ran> ran = runAll(todo).join();
-            finish(ran, back, a -> { });
-        } catch (java.util.concurrent.CompletionException e) {
-            // closed meanwhile: the claimed pairs come due again after their hold
-            LOG.warn("engine {}: retried pairs not finished: {}", options.engineId(), e.getCause().toString());
-        }
-        return new Drained(due.size(), back.size());
+        return retries.drain().taken();
     }
 
     /**
@@ -239,117 +184,8 @@ public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
      * {@code pollInterval}) until {@link #close()}; idempotent. A source that feeds this scorer starts it.
      */
     @Override
-    public synchronized void startRetries() {
-        if (retryLoop != null || closed || !hasRetryQueue) {
-            return;
-        }
-        retryLoop = Thread.ofVirtual().name("vigil-batch-retries").start(() -> {
-            long idleMs = Math.max(10, options.pollInterval().toMillis());
-            while (!closed) {
-                boolean progressed;
-                try {
-                    Drained d = drain();
-                    // pairs only put back (a scorer this process cannot build) are due at once again: wait
-                    progressed = d.taken() > d.putBack();
-                } catch (RuntimeException e) {
-                    LOG.warn("engine {}: draining the retry queue failed (will retry): {}", options.engineId(),
-                            e.toString());
-                    progressed = false;
-                }
-                if (!progressed && !closed) {
-                    LockSupport.parkNanos(idleMs * 1_000_000L); // close() unparks; no interrupt near the store
-                }
-            }
-        });
-    }
-
-    /** Runs the work on the pool, counted in flight; completes with every run's result in order. */
-    private CompletableFuture<List<Ran>> runAll(List<Work> work) {
-        if (work.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        List<CompletableFuture<Ran>> runs = new ArrayList<>(work.size());
-        inFlight.addAndGet(work.size());
-        for (Work w : work) {
-            metrics.sampled(w.scorer().experimentId(), w.scorer().name());
-            CompletableFuture<Ran> r;
-            try {
-                r = CompletableFuture.supplyAsync(() -> run(w), pool);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                r = CompletableFuture.failedFuture(new IllegalStateException("the batch scorer was closed", e));
-            }
-            runs.add(r.whenComplete((x, e) -> inFlight.decrementAndGet()));
-        }
-        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
-                .thenApply(v -> runs.stream().map(CompletableFuture::join).toList());
-    }
-
-    /** Runs one pair, as the store-tail engine's {@link WorkRunner} does: pauses and auth failures included. */
-    private Ran run(Work w) {
-        ActiveScorer s = w.scorer();
-        if (!states.isActive(s)) {
-            if (hasRetryQueue && states.inSnapshot(s) && states.isPaused(s.key())) {
-                // paused since it was read: the pair waits for the resume
-                return new Ran(w, null, List.of(), deferrals.afterFailure(w.retry(), s, w.trace().traceId(),
-                        FailureKind.AUTH, states.pauseReason(s.key()), true, clock.instant()));
-            }
-            return new Ran(w, null, List.of(), null); // stopped or deleted since it was read: no new work for it
-        }
-        long resumes = states.resumes(s.key());
-        Outcome o = runner.run(s.scorer(), s.name(), w.input(), options.scorerTimeout());
-        states.trackAuth(s, o, resumes);
-        if (!states.isActive(s) && !states.isPaused(s.key())) {
-            return new Ran(w, null, List.of(), null); // stopped or deleted while it ran: writes nothing
-        }
-        Instant now = clock.instant();
-        if (hasRetryQueue && (o.transientFailure() || o.authFailure())) {
-            // deferred, not failed: the pair waits in the retry queue, no error assessment
-            return new Ran(w, o, List.of(), deferrals.afterFailure(w.retry(), s, w.trace().traceId(), o.kind(),
-                    o.failure().message(), states.isPaused(s.key()), now));
-        }
-        List<Assessment> out = new ArrayList<>(o.feedback().size());
-        for (Feedback f : o.feedback()) {
-            out.add(FeedbackAssessment.of(f, s.scorer(), s.name(), s.version(), w.trace(),
-                    o.durationNanos(), s.sampling().sampleRate(), now));
-        }
-        return new Ran(w, o, out, null);
-    }
-
-    /**
-     * Stores the runs' feedback, then puts the deferred pairs in the retry queue, then records each run (the
-     * retried pairs that ended leave the queue; counters and health, see {@link RunRecorder}).
-     *
-     * @return true if done, false if given up (closed)
-     */
-    private boolean finish(List<Ran> ran, List<PendingRetry> deferNow, StoredListener listener) {
-        List<Assessment> all = new ArrayList<>();
-        List<PendingRetry> defer = new ArrayList<>(deferNow);
-        for (Ran r : ran) {
-            all.addAll(r.assessments());
-            if (r.deferred() != null) {
-                defer.add(r.deferred());
-            }
-        }
-        List<Assessment> stored = new ArrayList<>(all.size());
-        if (!writes.upsertFeedback(all, stored)) {
-            return false;
-        }
-        if (!defer.isEmpty() && !writes.durably("defer " + defer.size() + " pair(s) to the retry queue",
-                () -> store.retries().defer(defer))) {
-            return false;
-        }
-        Instant now = clock.instant();
-        for (Ran r : ran) {
-            if (r.outcome() != null) {
-                recorder.record(r.work(), r.outcome(), r.deferred() != null, now);
-            } else if (r.deferred() == null && r.work().retry() != null && !states.inSnapshot(r.work().scorer())) {
-                recorder.release(r.work()); // a claimed retry of a scorer gone meanwhile: out of the queue now
-            }
-        }
-        if (!stored.isEmpty()) {
-            listener.stored(List.copyOf(stored));
-        }
-        return true;
+    public void startRetries() {
+        retries.start();
     }
 
     /** Drops pairs already stored for the same scorer version (a re-delivery after a crash or rebalance). */
@@ -361,19 +197,7 @@ public final class TraceBatchScorer implements BatchScorer, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Thread loop = retryLoop;
-        if (loop != null) {
-            LockSupport.unpark(loop);
-        }
-        pool.shutdown();
-        try {
-            Duration d = options.drainTimeout();
-            if (!pool.awaitTermination(d.toMillis(), TimeUnit.MILLISECONDS)) {
-                pool.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pool.shutdownNow();
-        }
+        retries.wake();
+        runs.close();
     }
 }

@@ -22,8 +22,12 @@ import java.util.function.Supplier;
 
 /**
  * The in-memory store. All state sits behind one read-write lock: every write (a whole batch included) happens
- * under the write lock, so a batch is atomic and readers never see half of it; reads share the read lock. The
- * values kept are immutable records, so nothing read can be changed by the caller afterwards.
+ * under the write lock, so a batch is atomic and readers never see half of it; reads share the read lock. The one
+ * exception is the hot path of the engine, scorer feedback upserts: they run under the read lock ({@link #shared}),
+ * side by side with each other and with reads, and guard what they change with finer locks (each trace's
+ * assessments, the rollup rows); such a batch is still all or nothing (checked whole before its first change, with
+ * no trace write possible meanwhile) and a reader sees each trace's part of it whole or not at all. The values kept
+ * are immutable records, so nothing read can be changed by the caller afterwards.
  */
 final class MemoryStore implements Store {
 
@@ -159,6 +163,14 @@ final class MemoryStore implements Store {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * Runs a write that guards its own changes with finer locks under the shared lock: beside reads and other such
+     * writes, never beside a {@link #write}. The action validates everything before it changes anything.
+     */
+    <T> T shared(Supplier<T> action) {
+        return read(action);
     }
 
     /** Runs a write under the exclusive lock; the action validates everything before it changes anything. */
