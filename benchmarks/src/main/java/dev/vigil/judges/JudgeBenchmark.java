@@ -1,10 +1,13 @@
 package dev.vigil.judges;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.judges.http.ChatCompletionsModel;
+import dev.vigil.judges.http.ProviderSettings;
 import dev.vigil.judges.internal.AnswerParser;
 import dev.vigil.judges.internal.BuiltInSpecs;
 import dev.vigil.judges.internal.JudgeSpec;
 import dev.vigil.spi.json.Json;
+import dev.vigil.spi.judge.JudgeRequest;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.SpanTypes;
 import dev.vigil.spi.model.Trace;
@@ -62,6 +65,10 @@ public class JudgeBenchmark {
     private HttpClient rawClient;
     private HttpClient rawInlineClient;
     private HttpRequest rawRequest;
+    private URI rawEndpoint;
+    private byte[] rawBody;
+    private ChatCompletionsModel model;
+    private JudgeRequest modelRequest;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -81,6 +88,11 @@ public class JudgeBenchmark {
                         Map.of("role", "user", "content", prompt)),
                 "response_format", Map.of("type", "json_schema", "json_schema",
                         Map.of("name", "judgement", "strict", true, "schema", safety.format().schema()))));
+        rawEndpoint = URI.create(server.baseUri() + "/v1/chat/completions");
+        rawBody = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        model = new ChatCompletionsModel("openai:/gpt-4o-mini", ProviderSettings.client(), Duration.ofSeconds(60),
+                rawEndpoint, "gpt-4o-mini", "sk-bench");
+        modelRequest = new JudgeRequest(JudgeSpec.SYSTEM_PROMPT, prompt, safety.format().schema(), Map.of());
         rawRequest = HttpRequest.newBuilder(URI.create(server.baseUri() + "/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer sk-bench").POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -124,5 +136,29 @@ public class JudgeBenchmark {
     @Benchmark
     public Object rawHttpClientInlineExecutor() throws Exception {
         return rawInlineClient.send(rawRequest, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * Explanatory, not a reference: the judge's HTTP model alone (the shared client, the request built per call, the
+     * body written and the answer read by the model), with the prompt already rendered, and no judge runtime,
+     * scorer or feedback around it. {@code vigil} minus this is the judge's work above the model.
+     */
+    @Benchmark
+    public Object modelOnly() {
+        return model.complete(modelRequest);
+    }
+
+    /**
+     * Explanatory, not a reference: the raw call with the inline executor, its request built per call the way the
+     * model builds it (a new {@code HttpRequest} with the same headers, the prepared body bytes), so this minus
+     * {@code rawHttpClientInlineExecutor} is the JDK's cost of a request built per call.
+     */
+    @Benchmark
+    public Object rawInlineRequestPerCall() throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(rawEndpoint).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(rawBody)).header("Authorization", "Bearer sk-bench")
+                .build();
+        return rawInlineClient.send(r, HttpResponse.BodyHandlers.ofByteArray()).body();
     }
 }

@@ -24,7 +24,10 @@ public interface AssessmentStore {
      * {@link Assessment#METADATA_SCORER_VERSION}, the trace revision from
      * {@link Assessment#METADATA_TRACE_REVISION} (0 when absent) — so that a retry or a restart never makes a
      * duplicate, while a re-scoring of a later revision of the trace is a new row and the earlier one stays. A
-     * replaced assessment keeps its id and create time. The batch is written atomically.
+     * replaced assessment keeps its id and create time. The batch is written atomically: all of it or, when one
+     * entry is invalid, none of it; a concurrent reader sees each trace's part of the batch whole or not at all.
+     * A store may also show the whole batch at once (the JDBC stores do, in one transaction); the {@code memory:}
+     * store lets batches for different traces land in parallel, so a reader may see one trace's part first.
      *
      * @param assessments feedback from scorers
      * @return the stored assessments, with their ids, in the same order
