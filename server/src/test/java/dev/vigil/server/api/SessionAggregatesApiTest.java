@@ -45,7 +45,9 @@ class SessionAggregatesApiTest {
         // both registered (not started) so the overview lists them, each at its level
         exp.scorers().register(resolved);
         exp.scorers().register(Scorers.code("judge", in -> Feedback.of(true)), "judge");
-        t0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5));
+        // yesterday 10:00 UTC: the turns span 70 minutes and the day-bucket tests expect one day, whatever the
+        // wall clock says (an anchor of 'five hours ago' crossed midnight when the suite ran between 00:00 and 05:10)
+        t0 = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofHours(14));
         var store = vigil.store();
         store.traces().put(Conversations.conversation(exp.id(), "s1", t0, Duration.ofMinutes(1), "a", "b", "c", "d"));
         store.traces().put(Conversations.conversation(exp.id(), "s2", t0.plusSeconds(120), Duration.ofMinutes(1),
