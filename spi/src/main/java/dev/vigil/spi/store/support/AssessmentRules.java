@@ -3,8 +3,9 @@ package dev.vigil.spi.store.support;
 import dev.vigil.spi.InvalidInputException;
 import dev.vigil.spi.model.Assessment;
 import dev.vigil.spi.store.WriteLimits;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The rules of storing assessments that every store shares: ids, the checks of {@code append} and
@@ -35,9 +36,21 @@ public final class AssessmentRules {
         }
     }
 
-    /** @return a new assessment id */
+    private static final HexFormat HEX = HexFormat.of();
+
+    /**
+     * A new assessment id: {@code "a-"} and a random (version 4) UUID's 32 hex digits. The bits come from
+     * {@link ThreadLocalRandom}, not {@code UUID.randomUUID()}: its shared {@code SecureRandom} is one lock that every
+     * scoring thread waited on. Ids name assessments; they are not secrets, so they need to be unique, not
+     * unguessable.
+     *
+     * @return a new assessment id
+     */
     public static String newId() {
-        return "a-" + UUID.randomUUID().toString().replace("-", "");
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L; // the IETF variant
+        return "a-" + HEX.toHexDigits(high) + HEX.toHexDigits(low);
     }
 
     /**
