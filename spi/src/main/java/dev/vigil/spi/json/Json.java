@@ -26,6 +26,15 @@ import java.util.Map;
 public final class Json {
     private Json() {}
 
+    /**
+     * The deepest nesting of maps and lists (JSON objects and arrays) a JSON value may have: 500. Half of Jackson's
+     * default limit for JSON text (1,000), so a stored record that wraps a value a few levels deeper can still be
+     * written and read back; and few enough levels for the recursive copy to fit the stack of any thread.
+     * {@link #freeze} and {@link #fromNode} refuse a deeper value, or a map or list that contains itself, with an
+     * {@link InvalidInputException} instead of running out of stack.
+     */
+    public static final int MAX_DEPTH = 500;
+
     /** @return the shared, configured mapper (thread-safe; do not reconfigure it) */
     public static ObjectMapper mapper() {
         return JsonMappers.PLAIN;
@@ -36,7 +45,8 @@ public final class Json {
      *
      * @param value null, a String, Boolean, Number, Character, Enum, Map with String keys, Iterable or array
      * @return the immutable JSON value
-     * @throws InvalidInputException if the value holds something that is not JSON
+     * @throws InvalidInputException if the value holds something that is not JSON, or is nested deeper than
+     *     {@link #MAX_DEPTH}
      */
     public static Object freeze(Object value) {
         return JsonFreezer.freeze(value);
@@ -149,6 +159,7 @@ public final class Json {
     /**
      * @param node a Jackson tree (may be null)
      * @return the same value as an immutable plain Java JSON value
+     * @throws InvalidInputException if the tree is nested deeper than {@link #MAX_DEPTH}
      */
     public static Object fromNode(JsonNode node) {
         return JsonTrees.fromNode(node);

@@ -12,6 +12,14 @@ final class JsonFreezer {
     private JsonFreezer() {}
 
     static Object freeze(Object value) {
+        return freeze(value, 0);
+    }
+
+    /**
+     * @param value the value
+     * @param level how many maps and lists enclose it
+     */
+    private static Object freeze(Object value, int level) {
         if (value == null || value instanceof String || value instanceof Boolean) {
             return value;
         }
@@ -31,7 +39,11 @@ final class JsonFreezer {
             return value.toString();
         }
         if (value instanceof JsonNode node) {
-            return JsonTrees.fromNode(node);
+            return JsonTrees.fromNode(node, level);
+        }
+        if (level == Json.MAX_DEPTH && (value instanceof Map<?, ?> || value instanceof Iterable<?>
+                || value instanceof Object[])) {
+            throw tooDeep();
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = LinkedHashMap.newLinkedHashMap(map.size());
@@ -40,22 +52,34 @@ final class JsonFreezer {
                     throw new InvalidInputException("JSON object keys must be strings, got "
                             + (e.getKey() == null ? "null" : e.getKey().getClass().getName()));
                 }
-                copy.put(key, freeze(e.getValue()));
+                copy.put(key, freeze(e.getValue(), level + 1));
             }
             return new FrozenMap(copy);
         }
         if (value instanceof Iterable<?> it) {
             List<Object> copy = it instanceof java.util.Collection<?> c ? new ArrayList<>(c.size()) : new ArrayList<>();
             for (Object o : it) {
-                copy.add(freeze(o));
+                copy.add(freeze(o, level + 1));
             }
             return new FrozenList(copy);
         }
         if (value instanceof Object[] array) {
-            return freeze(List.of(array));
+            List<Object> copy = new ArrayList<>(array.length);
+            for (Object o : array) {
+                copy.add(freeze(o, level + 1)); // not through a list view: one stack frame per level
+            }
+            return new FrozenList(copy);
         }
         throw new InvalidInputException("not a JSON value: " + value.getClass().getName()
                 + " (allowed: null, string, boolean, number, map with string keys, list)");
+    }
+
+    /** @return the error for a value nested deeper than {@link Json#MAX_DEPTH} */
+    static InvalidInputException tooDeep() {
+        return new InvalidInputException("JSON value nested more than " + Json.MAX_DEPTH
+                + " levels deep (allowed: at most "
+                + Json.MAX_DEPTH + " levels of maps and lists; a map or list that contains"
+                + " itself nests without end)");
     }
 
     static boolean isFrozen(Object value) {

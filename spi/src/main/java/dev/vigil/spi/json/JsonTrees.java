@@ -17,6 +17,14 @@ final class JsonTrees {
     private JsonTrees() {}
 
     static Object fromNode(JsonNode node) {
+        return fromNode(node, 0);
+    }
+
+    /**
+     * @param node the node
+     * @param level how many objects and arrays enclose it
+     */
+    static Object fromNode(JsonNode node, int level) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
@@ -39,14 +47,21 @@ final class JsonTrees {
             }
             return node.doubleValue();
         }
+        if (level == Json.MAX_DEPTH && node.isContainerNode()) {
+            throw JsonFreezer.tooDeep();
+        }
         if (node.isArray()) {
             List<Object> list = new ArrayList<>(node.size());
-            node.forEach(n -> list.add(fromNode(n)));
+            for (JsonNode n : node) {
+                list.add(fromNode(n, level + 1));
+            }
             return new FrozenList(list);
         }
         if (node.isObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
-            node.properties().forEach(e -> map.put(e.getKey(), fromNode(e.getValue())));
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                map.put(e.getKey(), fromNode(e.getValue(), level + 1));
+            }
             return new FrozenMap(map);
         }
         if (node.isBinary()) {
