@@ -11,11 +11,7 @@ import dev.vigil.spi.store.Store;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,45 +57,15 @@ final class BudgetsCommand implements Runnable {
         String period;
         @Option(names = "--action", defaultValue = "stop", paramLabel = "ACTION",
                 description = "stop (default): skip further judge calls as BUDGET_EXCEEDED; alert: calls go on. "
-                        + "Either way an alert is sent at 80 %% and 100 %% of a limit, once per period.")
+                        + "Either way an alert is sent (and logged as a warning) at 80 %% and 100 %% of a limit, once per "
+                        + "period.")
         String action;
-        @Option(names = "--slack", paramLabel = "URL|env:VAR",
-                description = "Send its alerts to this Slack incoming webhook (a secret: prefer env:VAR).")
-        String slack;
-        @Option(names = "--webhook", paramLabel = "URL|env:VAR", description = "Send its alerts to this webhook.")
-        String webhook;
-        @Option(names = "--webhook-secret", paramLabel = "KEY|env:VAR",
-                description = "HMAC-SHA256 key for the webhook's X-Vigil-Signature header (16+ characters).")
-        String webhookSecret;
-        @Option(names = "--log", description = "Also write its alerts to the log (they are always logged as warnings).")
-        boolean log;
-
-        List<NotifierConfig> destinations() {
-            List<NotifierConfig> out = new ArrayList<>();
-            if (slack != null) {
-                out.add(new NotifierConfig("slack", Map.of("url", MonitorsCommand.DefinitionOptions.secret(slack,
-                        "--slack"))));
-            }
-            if (webhook != null) {
-                Map<String, String> settings = new LinkedHashMap<>();
-                settings.put("url", MonitorsCommand.DefinitionOptions.secret(webhook, "--webhook"));
-                if (webhookSecret != null) {
-                    settings.put("secret", MonitorsCommand.DefinitionOptions.secret(webhookSecret,
-                            "--webhook-secret"));
-                }
-                out.add(new NotifierConfig("webhook", settings));
-            } else if (webhookSecret != null) {
-                throw new UserError("--webhook-secret needs --webhook URL");
-            }
-            if (log) {
-                out.add(new NotifierConfig("log", Map.of()));
-            }
-            return out;
-        }
+        @Mixin
+        DestinationOptions destinations;
 
         @Override
         public Integer call() {
-            BudgetSpec spec0 = new BudgetSpec(name, scorer, usd, tokens, period, action, destinations());
+            BudgetSpec spec0 = new BudgetSpec(name, scorer, usd, tokens, period, action, destinations.destinations());
             NotificationDispatcher notifiers = notifiers();
             try (Store s = store.open()) { // a store that cannot be opened is said first, as by every command
                 try {
@@ -171,12 +137,8 @@ final class BudgetsCommand implements Runnable {
             } catch (UnsupportedOperationException e) {
                 throw new UserError("the store does not keep budgets");
             }
-            if (t.isEmpty()) {
-                out.println("No budgets in experiment '" + store.experiment
-                        + "'. Set one with 'vigil budgets set daily --usd 5'.");
-            } else {
-                t.print(out);
-            }
+            t.printOr(out, "No budgets in experiment '" + store.experiment
+                    + "'. Set one with 'vigil budgets set daily --usd 5'.");
             return 0;
         }
     }

@@ -14,7 +14,6 @@ import dev.vigil.spi.store.MonitorTransition;
 import dev.vigil.spi.store.Store;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,16 +101,8 @@ final class MonitorsCommand implements Runnable {
         @Option(names = "--hysteresis", paramLabel = "X",
                 description = "Leave an alert state only when this far back past the threshold (default 0).")
         Double hysteresis;
-        @Option(names = "--slack", paramLabel = "URL|env:VAR",
-                description = "A Slack incoming webhook URL (a secret: prefer env:VAR to keep it off the command line).")
-        String slack;
-        @Option(names = "--webhook", paramLabel = "URL|env:VAR", description = "A generic webhook URL.")
-        String webhook;
-        @Option(names = "--webhook-secret", paramLabel = "KEY|env:VAR",
-                description = "HMAC-SHA256 key for the webhook's X-Vigil-Signature header (16+ characters).")
-        String webhookSecret;
-        @Option(names = "--log", description = "Also write notifications to the log.")
-        boolean log;
+        @Mixin
+        DestinationOptions destinations;
 
         /** @return the options as definition JSON fields, only those given */
         Map<String, Object> fields() {
@@ -129,23 +120,8 @@ final class MonitorsCommand implements Runnable {
             put(m, "confidence", confidence);
             put(m, "late_data_delay", lateDataDelay);
             put(m, "hysteresis", hysteresis);
-            List<Object> notify = new ArrayList<>();
-            if (slack != null) {
-                notify.add(Map.of("type", "slack", "settings", Map.of("url", secret(slack, "--slack"))));
-            }
-            if (webhook != null) {
-                Map<String, String> settings = new LinkedHashMap<>();
-                settings.put("url", secret(webhook, "--webhook"));
-                if (webhookSecret != null) {
-                    settings.put("secret", secret(webhookSecret, "--webhook-secret"));
-                }
-                notify.add(Map.of("type", "webhook", "settings", settings));
-            } else if (webhookSecret != null) {
-                throw new UserError("--webhook-secret needs --webhook URL");
-            }
-            if (log) {
-                notify.add(Map.of("type", "log", "settings", Map.of()));
-            }
+            List<Object> notify = destinations.destinations().stream()
+                    .<Object>map(c -> Map.of("type", c.type(), "settings", c.settings())).toList();
             if (!notify.isEmpty()) {
                 m.put("notify", notify);
             }
@@ -157,18 +133,16 @@ final class MonitorsCommand implements Runnable {
                 m.put(k, v);
             }
         }
+    }
 
-        static String secret(String value, String option) {
-            if (value.startsWith("env:")) {
-                String v = System.getenv(value.substring(4));
-                if (v == null || v.isBlank()) {
-                    throw new UserError(option + " names environment variable " + value.substring(4)
-                            + ", which is not set");
-                }
-                return v;
-            }
-            return value;
-        }
+    /** @return the error message for a monitor NAME that the experiment does not have */
+    static String missing(StoreMixin store, String name) {
+        return "monitor '" + name + "' does not exist in experiment '" + store.experiment + "'";
+    }
+
+    /** @return the experiment's monitor NAME; a {@link UserError} saying it does not exist if there is none */
+    static Monitor existing(MonitorService svc, String exp, StoreMixin store, String name) {
+        return svc.get(exp, name).orElseThrow(() -> new UserError(missing(store, name)));
     }
 
     static String threshold(Double t) {
@@ -273,12 +247,8 @@ final class MonitorsCommand implements Runnable {
                 }
                 return null;
             });
-            if (t.isEmpty()) {
-                out.println("No monitors in experiment '" + store.experiment
-                        + "'. Create one with 'vigil monitors create NAME --scorer SCORER --critical 0.9'.");
-            } else {
-                t.print(out);
-            }
+            t.printOr(out, "No monitors in experiment '" + store.experiment
+                    + "'. Create one with 'vigil monitors create NAME --scorer SCORER --critical 0.9'.");
             return 0;
         }
     }
@@ -298,8 +268,7 @@ final class MonitorsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             withMonitors(store, false, (svc, exp) -> {
                 Monitor m = svc.get(exp, name)
-                        .orElseThrow(() -> new UserError("monitor '" + name + "' does not exist in experiment '"
-                                + store.experiment + "'; see 'vigil monitors list'"));
+                        .orElseThrow(() -> new UserError(missing(store, name) + "; see 'vigil monitors list'"));
                 out.println("Monitor " + describe(m));
                 List<MonitorTransition> last = svc.history(exp, name, 1);
                 if (last.isEmpty()) {
@@ -329,7 +298,7 @@ final class MonitorsCommand implements Runnable {
         public Integer call() {
             boolean deleted = withMonitors(store, false, (svc, exp) -> svc.delete(exp, name));
             if (!deleted) {
-                throw new UserError("monitor '" + name + "' does not exist in experiment '" + store.experiment + "'");
+                throw new UserError(missing(store, name));
             }
             spec.commandLine().getOut().println("Deleted monitor '" + name + "'.");
             return 0;
@@ -353,20 +322,14 @@ final class MonitorsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Table t = new Table("AT", "FROM", "TO", "VALUE [95% INTERVAL]", "SAMPLES", "TRACES");
             withMonitors(store, false, (svc, exp) -> {
-                if (svc.get(exp, name).isEmpty()) {
-                    throw new UserError("monitor '" + name + "' does not exist in experiment '" + store.experiment + "'");
-                }
+                existing(svc, exp, store, name);
                 for (MonitorTransition tr : svc.history(exp, name, Math.max(1, limit))) {
                     t.row(tr.at(), tr.from(), tr.to(), interval(tr), tr.sampleSize(),
                             String.join(" ", tr.traceIds().subList(0, Math.min(3, tr.traceIds().size()))));
                 }
                 return null;
             });
-            if (t.isEmpty()) {
-                out.println("Monitor '" + name + "' has no transitions yet.");
-            } else {
-                t.print(out);
-            }
+            t.printOr(out, "Monitor '" + name + "' has no transitions yet.");
             return 0;
         }
     }
@@ -384,8 +347,7 @@ final class MonitorsCommand implements Runnable {
         @Override
         public Integer call() {
             int[] counts = withMonitors(store, false, (svc, exp) -> {
-                Monitor m = svc.get(exp, name).orElseThrow(() -> new UserError("monitor '" + name
-                        + "' does not exist in experiment '" + store.experiment + "'"));
+                Monitor m = existing(svc, exp, store, name);
                 return new int[] {svc.test(exp, name), m.definition().destinations().size()};
             });
             spec.commandLine().getOut().println("Sample notification delivered to " + counts[0] + " of " + counts[1]

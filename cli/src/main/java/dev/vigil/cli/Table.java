@@ -36,6 +36,20 @@ final class Table {
         return rows.isEmpty();
     }
 
+    /**
+     * Prints the table, or {@code whenEmpty} as a line when it has no rows.
+     *
+     * @param out where to
+     * @param whenEmpty what to say instead of an empty table
+     */
+    void printOr(PrintWriter out, String whenEmpty) {
+        if (isEmpty()) {
+            out.println(whenEmpty);
+        } else {
+            print(out);
+        }
+    }
+
     void print(PrintWriter out) {
         int[] w = new int[header.length];
         for (int i = 0; i < header.length; i++) {
