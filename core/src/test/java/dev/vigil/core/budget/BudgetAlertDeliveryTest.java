@@ -240,7 +240,10 @@ class BudgetAlertDeliveryTest {
         exp = vigil.experiment("budgets");
         exp.scorers().registerOrGet(judge("safety"));
         vigil.startMonitoring();
-        await("both pending alerts delivered", () -> delivered().size() == 2);
+        // delivered, then marked sent: the drain marks an entry after the receiver's answer, so wait for both (the
+        // receiver seeing the second request does not mean the drain thread has marked it yet)
+        await("both pending alerts delivered and marked sent", () -> delivered().size() == 2
+                && store.outbox().due(clock.instant().plus(Duration.ofDays(1)), 10).isEmpty());
         logAndAwait(6, 3, "daily-usd", 9);
         assertThat(vigil.awaitIdle(Duration.ofMinutes(3))).isTrue();
 
