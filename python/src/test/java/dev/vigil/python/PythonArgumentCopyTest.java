@@ -1,7 +1,10 @@
 package dev.vigil.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.spi.InvalidInputException;
+import dev.vigil.spi.json.Json;
 import dev.vigil.spi.model.Span;
 import dev.vigil.spi.model.SpanStatus;
 import dev.vigil.spi.model.Trace;
@@ -140,8 +143,12 @@ class PythonArgumentCopyTest {
         assertThat(tooDeep.error().message()).contains("nested deeper than 200 levels")
                 .contains("at most 200 levels below the top-level one");
 
-        Feedback muchTooDeep = (Feedback) dump.score(ScorerInput.ofRecord(Map.of(), nested(1_000), null));
+        // as deep as a Java value may be (Json.MAX_DEPTH): still the sandbox's limit that says no
+        Feedback muchTooDeep = (Feedback) dump.score(ScorerInput.ofRecord(Map.of(), nested(Json.MAX_DEPTH), null));
         assertThat(muchTooDeep.error().code()).isEqualTo("ValueError");
+        // deeper than that, no scorer input can be made at all: Java refuses it where the value is frozen
+        assertThatThrownBy(() -> ScorerInput.ofRecord(Map.of(), nested(1_000), null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("nested more than 500 levels deep");
     }
 
     @Test
