@@ -24,7 +24,8 @@ final class JsonText {
 
     /**
      * @param text text that may hold one JSON value
-     * @return the value, or {@code text} itself if it is not exactly one JSON value
+     * @return the value, or {@code text} itself if it is not exactly one JSON value or is nested deeper than
+     *     {@link Json#MAX_DEPTH} (kept as text, as a stored span's too-deep JSON attribute is read back)
      */
     static Object parseOrKeep(String text) {
         try (JsonParser p = FACTORY.createParser(text)) {
@@ -32,20 +33,26 @@ final class JsonText {
             if (first == null) {
                 return text;
             }
-            Object value = value(p, first);
+            Object value = value(p, first, 0);
             return p.nextToken() == null ? value : text;
         } catch (IOException | RuntimeException notJson) {
             return text;
         }
     }
 
-    private static Object value(JsonParser p, JsonToken t) throws IOException {
+    /**
+     * @param level how many objects and arrays enclose the value
+     */
+    private static Object value(JsonParser p, JsonToken t, int level) throws IOException {
+        if (level == Json.MAX_DEPTH && (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)) {
+            throw new IOException("nested more than " + Json.MAX_DEPTH + " levels deep");
+        }
         return switch (t) {
             case START_OBJECT -> {
                 Json.ObjectBuilder m = Json.object();
                 for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
                     String name = p.currentName();
-                    m.put(name, value(p, p.nextToken()));
+                    m.put(name, value(p, p.nextToken(), level + 1));
                 }
                 yield m.build();
             }
@@ -55,7 +62,7 @@ final class JsonText {
                     if (e == null) {
                         throw new IOException("unexpected end of input");
                     }
-                    l.add(value(p, e));
+                    l.add(value(p, e, level + 1));
                 }
                 yield l.build();
             }

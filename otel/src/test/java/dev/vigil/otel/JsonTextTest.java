@@ -34,4 +34,15 @@ class JsonTextTest {
             assertThat(frozen(JsonText.parseOrKeep(t))).as(t).isEqualTo(frozen(jsonParseOrKeep(t)));
         }
     }
+
+    @Test
+    void textNestedDeeperThanTheLimit_isKeptAsText_asJsonParseWouldRefuseIt() {
+        String atLimit = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+        String beyond = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
+        assertThat(JsonText.parseOrKeep(atLimit)).isInstanceOf(java.util.List.class)
+                .isEqualTo(jsonParseOrKeep(atLimit));
+        assertThat(JsonText.parseOrKeep(beyond)).isEqualTo(beyond).isEqualTo(jsonParseOrKeep(beyond));
+        String objects = "{\"k\":".repeat(Json.MAX_DEPTH + 1) + "1" + "}".repeat(Json.MAX_DEPTH + 1);
+        assertThat(JsonText.parseOrKeep(objects)).isEqualTo(objects);
+    }
 }
